@@ -1,0 +1,160 @@
+"""Course-level commands: init, check, demo, status, and the bare overview."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from grader.cli.main import Options, cli
+from grader.cli.output import dumps, fmt_points, number, stderr, stdout
+from grader.domain.text import printable
+from grader.files.course import load_course
+from grader.files.skeleton import write_skeleton
+from grader.gradebook.context import open_course
+from grader.gradebook.status import (
+    CriterionStatus,
+    SubmissionStatus,
+    choice_summary,
+    submission_statuses,
+)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+def init(directory: Path) -> None:
+    """Write a commented course skeleton into DIRECTORY."""
+    written = write_skeleton(directory)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: edit {directory / 'course.yaml'}, then run 'grader --course {directory} check'")
+
+
+@cli.command()
+@click.pass_obj
+def check(options: Options) -> None:
+    """Validate course.yaml, the roster and every rubric; report every problem at once."""
+    files = load_course(options.course_root())
+    criteria = sum(len(r.criteria) for r in files.rubrics.values())
+    click.echo(
+        f"ok: {files.course.id}: {len(files.course.assignments)} assignment(s), {len(files.rubrics)} "
+        f"rubric(s) with {criteria} criteria, {len(files.students)} student(s), "
+        f"{len(files.course.badges)} badge(s)"
+    )
+
+
+@cli.command()
+@click.argument(
+    "directory", required=False, default="grader-demo", type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option("--students", default=36, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--no-tui", is_flag=True, help="Only build the course.")
+def demo(directory: Path, students: int, seed: int, no_tui: bool) -> None:
+    """Build a complete demo course (roster, rubrics, real git repositories) in DIRECTORY."""
+    from grader.demo import build_demo_course
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("building demo course", total=None)
+        for step in build_demo_course(directory, students=students, seed=seed):
+            bar.update(task, completed=step.done, total=step.total, description=step.message or "building")
+    files = load_course(directory)
+    click.echo(
+        f"demo course ready in {directory}: {len(files.students)} students, "
+        f"{len(files.course.assignments)} assignments, {len(files.course.badges)} badges"
+    )
+    click.echo("next:")
+    click.echo(f"  cd {directory}")
+    click.echo("  grader check")
+    click.echo(
+        f"  grader grade {files.course.assignments[0].id} --student {files.students[0].student_id} "
+        f"--criterion {files.rubrics[files.course.assignments[0].id].criteria[0].id} --level LABEL"
+    )
+    click.echo("  grader status")
+
+
+def criterion_json(c: CriterionStatus) -> dict[str, object]:
+    summary = choice_summary(c.choice)
+    out: dict[str, object] = {
+        "choice": number(summary) if isinstance(summary, Decimal) else summary,
+        "points": number(c.points),
+    }
+    if c.choice.adjustment:
+        out["adjustment"] = number(c.choice.adjustment)
+        out["adjustment_comment"] = c.choice.adjustment_comment
+    if c.choice.comment:
+        out["comment"] = c.choice.comment
+    return out
+
+
+def status_json(row: SubmissionStatus) -> dict[str, object]:
+    return {
+        "assignment": row.assignment_id,
+        "student_id": row.student_id,
+        "name": row.name,
+        "status": row.status,
+        "score": number(row.score),
+        "max_score": number(row.max_score),
+        "late_penalty": number(row.penalty),
+        "late_minutes": row.late_minutes,
+        "graded_commit": row.graded_commit,
+        "flags": list(row.flags),
+        "graded_by": row.graded_by,
+        "version": row.version,
+        "criteria": {c.criterion_id: criterion_json(c) for c in row.criteria},
+    }
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine output: an array of submissions.")
+@click.pass_obj
+def status(options: Options, assignment: str | None, as_json: bool) -> None:
+    """Where every submission stands: status, score, lateness, graded commit, flags."""
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        if assignment is not None:
+            ctx.files.rubric(assignment)
+        rows = submission_statuses(ctx, [assignment] if assignment else None)
+    if as_json:
+        click.echo(dumps([status_json(r) for r in rows]))
+        return
+    table = Table("assignment", "student", "name", "status", "score", "late", "commit", "flags")
+    for r in rows:
+        score = f"{fmt_points(r.score)} / {fmt_points(r.max_score)}"
+        table.add_row(
+            r.assignment_id,
+            Text(r.student_id),
+            Text(printable(r.name)),
+            r.status,
+            score,
+            "–" if r.late_minutes is None else f"{r.late_minutes} min",
+            (r.graded_commit or "–")[:10],
+            ", ".join(r.flags),
+        )
+    stdout().print(table)
+
+
+def overview(options: Options) -> None:
+    """Bare `grader`: the course at a glance and how to start grading."""
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        rows = submission_statuses(ctx)
+        course = ctx.files.course
+    click.echo(f"{course.title} ({course.id}, {course.term}): {len(ctx.files.students)} students")
+    for assignment in course.assignments:
+        counts = Counter(r.status for r in rows if r.assignment_id == assignment.id)
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        click.echo(f"  {assignment.id:<24} due {assignment.deadline:%Y-%m-%d %H:%M %z}  {summary}")
+    click.echo("grade with: grader grade ASSIGNMENT --student ID --criterion ID --level LABEL")
+    click.echo("see every submission with: grader status (or --json)")

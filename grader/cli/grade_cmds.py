@@ -1,0 +1,189 @@
+"""Grading from the command line: one criterion for one student, and rubric changes."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import click
+
+from grader.cli.main import Options, cli
+from grader.cli.output import dumps, fmt_points, number
+from grader.domain.scoring import score_submission
+from grader.gradebook.context import open_course
+from grader.gradebook.grading import ChoiceRequest, record_choice
+from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric
+
+
+def _decimal(text: str | None, option: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise click.BadParameter(f"expected a number, got {text!r}", param_hint=option) from None
+    if not value.is_finite():
+        raise click.BadParameter(f"expected a finite number, got {text!r}", param_hint=option)
+    return value
+
+
+@cli.command()
+@click.argument("assignment")
+@click.option("--student", "student_id", required=True, help="Student id from the roster.")
+@click.option("--criterion", "criterion_id", required=True, help="Criterion id from the rubric.")
+@click.option("--level", help="Level label (levels criteria).")
+@click.option("--item", "items", multiple=True, help="Checklist item that applies (repeatable).")
+@click.option("--no-items", is_flag=True, help="Checklist: no item applies.")
+@click.option("--points", help="Points (points or autograded criteria).")
+@click.option("--adjust", help="Adjustment in points, + or - (needs --comment).")
+@click.option("--comment", help="Comment for the student (or the reason for --adjust).")
+@click.option("--json", "as_json", is_flag=True, help="Machine output.")
+@click.pass_obj
+def grade(
+    options: Options,
+    assignment: str,
+    student_id: str,
+    criterion_id: str,
+    level: str | None,
+    items: tuple[str, ...],
+    no_items: bool,
+    points: str | None,
+    adjust: str | None,
+    comment: str | None,
+    as_json: bool,
+) -> None:
+    """Record a choice for one criterion of one student's submission (an audited grade event)."""
+    chosen = [
+        name
+        for name, given in (
+            ("--level", level is not None),
+            ("--item", bool(items)),
+            ("--no-items", no_items),
+            ("--points", points is not None),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(
+            f"choose one of --level, --item, --no-items or --points, not {' and '.join(chosen)}"
+        )
+    if not chosen and adjust is None and comment is None:
+        raise click.UsageError(
+            "nothing to record: give --level, --item, --no-items, --points, --adjust or --comment"
+        )
+    request = ChoiceRequest(
+        level=level,
+        items=tuple(items) if items else (() if no_items else None),
+        points=_decimal(points, "--points"),
+        adjustment=_decimal(adjust, "--adjust"),
+        comment=comment,
+    )
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        recorded = record_choice(ctx, assignment, student_id, criterion_id, request)
+        grade_state = ctx.store.grade(assignment, student_id)
+        rubric = effective_rubric(ctx, assignment, {student_id: grade_state})
+        late = ctx.files.course.assignment(assignment)
+        total = score_submission(rubric, grade_state.choices, None, late.late if late else None)
+        criterion = rubric.criterion(criterion_id)
+        assert criterion is not None
+    if as_json:
+        click.echo(
+            dumps(
+                {
+                    "assignment": assignment,
+                    "student_id": student_id,
+                    "criterion": criterion_id,
+                    "choice": recorded.choice.to_dict(),
+                    "points": number(recorded.criterion_points),
+                    "score": number(total.total),
+                    "max_score": number(total.max_score),
+                    "version": recorded.version,
+                }
+            )
+        )
+        return
+    click.echo(
+        f"{assignment} {student_id} {criterion_id}: {fmt_points(recorded.criterion_points)} / "
+        f"{fmt_points(criterion.max_points)} points; total {fmt_points(total.total)} / "
+        f"{fmt_points(total.max_score)} (version {recorded.version})"
+    )
+
+
+@cli.group()
+def rubric() -> None:
+    """Preview and accept rubric edits that change existing grades."""
+
+
+@rubric.command("diff")
+@click.argument("assignment")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def rubric_diff(options: Options, assignment: str, as_json: bool) -> None:
+    """Each student whose total changes (before → after) since the rubric was last accepted."""
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        diff = diff_rubric(ctx, assignment)
+    if as_json:
+        click.echo(
+            dumps(
+                {
+                    "assignment": assignment,
+                    "accepted_hash": diff.accepted_hash,
+                    "current_hash": diff.current_hash,
+                    "changes": [
+                        {"student_id": c.student_id, "before": number(c.before), "after": number(c.after)}
+                        for c in diff.changes
+                    ],
+                    "unmapped": [
+                        {
+                            "criterion": u.criterion_id,
+                            "kind": u.kind,
+                            "label": u.label,
+                            "submissions": u.submissions,
+                        }
+                        for u in diff.unmapped
+                    ],
+                    "removed_criteria": diff.removed_criteria,
+                }
+            )
+        )
+        return
+    if diff.accepted_hash == diff.current_hash or diff.accepted_hash is None:
+        click.echo(f"{assignment}: the rubric is unchanged since it was accepted")
+    for change in diff.changes:
+        delta = change.after - change.before
+        click.echo(
+            f"{change.student_id}: {fmt_points(change.before)} → {fmt_points(change.after)} "
+            f"({'+' if delta > 0 else ''}{fmt_points(delta)})"
+        )
+    for criterion_id, count in sorted(diff.removed_criteria.items()):
+        click.echo(
+            f"criterion '{criterion_id}' was removed: its choices in {count} submission(s) no longer count"
+        )
+    for u in diff.unmapped:
+        click.echo(
+            f"needs a mapping: {u.criterion_id}: {u.kind} '{u.label}' is used by {u.submissions} "
+            f"submission(s) but no longer exists"
+        )
+    if diff.unmapped:
+        click.echo(f"map them with: grader rubric apply {assignment} --map 'CRITERION:OLD=NEW'")
+    elif diff.accepted_hash not in (None, diff.current_hash):
+        click.echo(f"{len(diff.changes)} total(s) change; accept with: grader rubric apply {assignment}")
+
+
+@rubric.command("apply")
+@click.argument("assignment")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="CRITERION:OLD=NEW",
+    help="Map a removed or renamed level or item to a current one ('=' alone clears it).",
+)
+@click.pass_obj
+def rubric_apply(options: Options, assignment: str, mappings: tuple[str, ...]) -> None:
+    """Accept the current rubric file, rewriting mapped choices as audited grade events."""
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        diff, rewritten = apply_rubric(ctx, assignment, list(mappings))
+    click.echo(
+        f"{assignment}: rubric {diff.current_hash[:12]} accepted; {rewritten} choice(s) rewritten, "
+        f"{len(diff.changes)} total(s) changed"
+    )

@@ -1,0 +1,109 @@
+"""The `grader` command group and the one place that turns failures into messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from grader import __version__
+from grader.cli.output import fail
+from grader.domain.errors import GraderError, ValidationFailed
+
+
+@dataclass
+class Options:
+    course: Path | None
+    database_url: str | None
+    actor: str | None
+
+    def course_root(self) -> Path:
+        """--course, else the nearest folder upwards that holds a course.yaml, else here."""
+        if self.course is not None:
+            return self.course
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            if (folder / "course.yaml").is_file():
+                return folder
+        return here
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--course", type=click.Path(path_type=Path, file_okay=False), help="Course folder (default: here)."
+)
+@click.option("--db", "database_url", metavar="URL", help="Database URL (default: sqlite in .grader/).")
+@click.option("--as", "actor", metavar="NAME", help="Grader name for the audit log.")
+@click.version_option(__version__, prog_name="grader")
+@click.pass_context
+def cli(ctx: click.Context, course: Path | None, database_url: str | None, actor: str | None) -> None:
+    """Grade student projects from git at the keyboard."""
+    ctx.obj = Options(course, database_url, actor)
+    if ctx.invoked_subcommand is None:
+        from grader.cli.course_cmds import overview
+
+        overview(ctx.obj)
+
+
+def _crash_log(exc: BaseException) -> Path | None:
+    folder = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "grader"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        return path
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix="grader-crash-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(exc)))
+        return Path(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: exit 0 on success, 1 when the work failed, 2 on usage errors."""
+    from grader.cli import course_cmds, db_cmds, grade_cmds  # noqa: F401  (registers commands)
+
+    try:
+        cli.main(args=argv, prog_name="grader", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        fail("aborted")
+        return 130
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            fail(str(problem))
+        fail(f"{len(exc.problems)} problem(s) found; nothing was changed")
+        return 1
+    except GraderError as exc:
+        fail(f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        fail("interrupted; every change made before this point is saved")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        log = _crash_log(exc)
+        fail(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"nothing after this point was saved; details are in {log} — please report it"
+        )
+        return 1
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

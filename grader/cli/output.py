@@ -1,0 +1,54 @@
+"""Printing for the CLI: JSON for machines, Rich for people, errors on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+
+from grader.domain.text import printable
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A Decimal as the plainest JSON number (exact for the values rubrics use)."""
+    if value is None:
+        return None
+    normal = value.normalize()
+    if normal == normal.to_integral_value():
+        return int(normal)
+    return float(normal)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(data: Any, *, lines: bool = False) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False, indent=None if lines else 2)
+
+
+def stdout() -> Console:
+    return Console(soft_wrap=True, highlight=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def fail(message: str) -> None:
+    """Write an error to stderr, literally (never as markup)."""
+    sys.stderr.write(printable(message, keep_newlines=True).rstrip("\n") + "\n")
+
+
+def fmt_points(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,18 @@
+"""Realistic student work for each demo assignment, as steps of commits."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from grader.demo.projects import calculator, dataanalysis, webpage
+from grader.demo.projects.common import Step
+
+StepsFactory = Callable[[str, random.Random], list[Step]]
+
+PROJECTS: dict[str, StepsFactory] = {
+    "a1-calculator": calculator.steps,
+    "a2-webpage": webpage.steps,
+    "a3-dataanalysis": dataanalysis.steps,
+}
+"""Steps of work by assignment id: called with the author's name and a seeded generator."""

@@ -1,0 +1,71 @@
+"""A course: its issuer, assignments, late policy and badges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who signs the course's credentials."""
+
+    name: str
+    url: str
+    email: str = ""
+    did: str = ""
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    """Grace, then a fraction of the earned total off per started day, up to max_days.
+
+    Past max_days the submission scores 0 but stays gradable.
+    """
+
+    grace_minutes: int = 0
+    penalty_per_day: Decimal = Decimal(0)
+    max_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    rubric_path: str
+    repo: str
+    deadline: datetime
+    late: LatePolicy = field(default_factory=LatePolicy)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A microcredential: skill thresholds (fractions in [0, 1]) and assignments to be graded."""
+
+    id: str
+    title: str
+    description: str
+    criteria: str
+    skill_thresholds: dict[str, Decimal]
+    assignments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sources:
+    allow_local: bool = False
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: str
+    term: str
+    issuer: Issuer
+    roster_path: str
+    sources: Sources
+    assignments: tuple[Assignment, ...]
+    badges: tuple[Badge, ...] = ()
+
+    def assignment(self, assignment_id: str) -> Assignment | None:
+        return next((a for a in self.assignments if a.id == assignment_id), None)

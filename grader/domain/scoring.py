@@ -1,0 +1,135 @@
+"""Scores from choices and the current rubric, in exact decimal arithmetic."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.course import LatePolicy
+from grader.domain.rubric import Criterion, CriterionKind, Rubric
+
+ZERO = Decimal(0)
+MINUTES_PER_DAY = 24 * 60
+
+
+class IncompatibleChoice(ValueError):
+    """A stored choice names a level or item the rubric no longer has."""
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+def base_points(criterion: Criterion, choice: CriterionChoice) -> Decimal | None:
+    """Points before adjustment and clamping, or None when nothing is chosen yet."""
+    if criterion.kind is CriterionKind.LEVELS:
+        if choice.points is not None:
+            return choice.points
+        if choice.level is None:
+            return None
+        level = criterion.level(choice.level)
+        if level is None:
+            raise IncompatibleChoice(f"{criterion.id}: no level {choice.level!r}")
+        return level.points
+    if criterion.kind is CriterionKind.CHECKLIST:
+        if choice.points is not None:
+            return choice.points
+        if choice.items is None:
+            return None
+        total = criterion.points if criterion.deducts else ZERO
+        for label in choice.items:
+            item = criterion.item(label)
+            if item is None:
+                raise IncompatibleChoice(f"{criterion.id}: no item {label!r}")
+            total += item.points
+        return total
+    return choice.points
+
+
+def score_criterion(criterion: Criterion, choice: CriterionChoice) -> Decimal | None:
+    """The criterion's score in [0, max], or None when not scored."""
+    base = base_points(criterion, choice)
+    if base is None:
+        return None
+    return clamp(base + choice.adjustment, ZERO, criterion.max_points)
+
+
+def minutes_late(submitted_at: datetime, deadline: datetime, extended_until: datetime | None = None) -> int:
+    """Whole minutes (rounded up) past the effective deadline; 0 when on time."""
+    effective = max(deadline, extended_until) if extended_until else deadline
+    seconds = (submitted_at - effective).total_seconds()
+    return max(0, math.ceil(seconds / 60))
+
+
+def late_days(late_minutes: int, policy: LatePolicy) -> int:
+    """Started days late, counted from the deadline once the grace period is exceeded."""
+    if late_minutes <= policy.grace_minutes:
+        return 0
+    return math.ceil(late_minutes / MINUTES_PER_DAY)
+
+
+def penalty_fraction(late_minutes: int | None, policy: LatePolicy) -> Decimal:
+    """The fraction of the earned total taken off for lateness, in [0, 1]."""
+    if not late_minutes:
+        return ZERO
+    days = late_days(late_minutes, policy)
+    if days == 0:
+        return ZERO
+    if policy.max_days is not None and days > policy.max_days:
+        return Decimal(1)
+    return clamp(policy.penalty_per_day * days, ZERO, Decimal(1))
+
+
+@dataclass(frozen=True)
+class SubmissionScore:
+    criteria: dict[str, Decimal | None]
+    subtotal: Decimal
+    penalty: Decimal
+    total: Decimal
+    max_score: Decimal
+    complete: bool
+    """Every manual criterion is scored."""
+
+    @property
+    def any_scored(self) -> bool:
+        return any(v is not None for v in self.criteria.values())
+
+
+def score_submission(
+    rubric: Rubric,
+    choices: Mapping[str, CriterionChoice],
+    late_minutes: int | None = None,
+    policy: LatePolicy | None = None,
+) -> SubmissionScore:
+    """Score every criterion from its choice; total = sum of scores − late penalty."""
+    scores = {c.id: score_criterion(c, choices.get(c.id, CriterionChoice())) for c in rubric.criteria}
+    subtotal = sum((s for s in scores.values() if s is not None), ZERO)
+    fraction = penalty_fraction(late_minutes, policy or LatePolicy())
+    penalty = subtotal * fraction
+    complete = all(scores[c.id] is not None for c in rubric.manual_criteria)
+    return SubmissionScore(
+        criteria=scores,
+        subtotal=subtotal,
+        penalty=penalty,
+        total=subtotal - penalty,
+        max_score=rubric.max_points,
+        complete=complete,
+    )
+
+
+def incompatible_choices(rubric: Rubric, choices: Mapping[str, CriterionChoice]) -> list[str]:
+    """Describe each choice that names a level or item the rubric no longer has."""
+    problems: list[str] = []
+    for criterion_id, choice in choices.items():
+        criterion = rubric.criterion(criterion_id)
+        if criterion is None:
+            continue
+        try:
+            base_points(criterion, choice)
+        except IncompatibleChoice as exc:
+            problems.append(str(exc))
+    return problems

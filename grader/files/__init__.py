@@ -1,0 +1,1 @@
+"""Course files (course.yaml, roster.csv, rubrics/*.yaml) read into domain objects."""

@@ -1,0 +1,188 @@
+"""A course folder (course.yaml, roster, rubrics) read as a whole, reporting every problem."""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.domain.course import Assignment, Badge, Course, Issuer, LatePolicy, Sources
+from grader.domain.errors import GraderError, Problem, ValidationFailed
+from grader.domain.roster import Student
+from grader.domain.rubric import Rubric
+from grader.files.roster import load_roster
+from grader.files.rubric import load_rubric
+from grader.files.schema import CourseSpec
+from grader.files.strict_yaml import PathKey, YamlDocument, field_path, load_yaml
+from grader.files.validate import validate
+
+COURSE_FILE = "course.yaml"
+PLACEHOLDERS = frozenset({"github", "student_id", "course"})
+
+
+@dataclass(frozen=True)
+class CourseFiles:
+    """Everything a course folder says, validated."""
+
+    root: Path
+    course: Course
+    rubrics: dict[str, Rubric]
+    """By assignment id."""
+    students: tuple[Student, ...]
+
+    def rubric(self, assignment_id: str) -> Rubric:
+        if assignment_id not in self.rubrics:
+            known = ", ".join(self.rubrics) or "none"
+            raise GraderError(f"unknown assignment '{assignment_id}' (the course has: {known})")
+        return self.rubrics[assignment_id]
+
+    def student(self, student_id: str) -> Student:
+        found = next((s for s in self.students if s.student_id == student_id), None)
+        if found is None:
+            raise GraderError(f"unknown student '{student_id}' (not in {self.course.roster_path})")
+        return found
+
+
+def _placeholder_problems(doc: YamlDocument, index: int, template: str) -> list[Problem]:
+    path = ("assignments", index, "repo")
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as exc:
+        return [Problem(doc.file, doc.line(path), field_path(path), f"has a broken placeholder: {exc}")]
+    unknown = sorted(names - PLACEHOLDERS)
+    if unknown:
+        allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+        return [
+            Problem(
+                doc.file,
+                doc.line(path),
+                field_path(path),
+                f"unknown placeholder {{{unknown[0]}}} (expected {allowed})",
+            )
+        ]
+    if re.search(r"[\x00-\x20]", template.replace(" ", "")) or template.startswith("-"):
+        return [
+            Problem(
+                doc.file,
+                doc.line(path),
+                field_path(path),
+                "expected a URL or path without control characters or a leading '-'",
+            )
+        ]
+    return []
+
+
+def _duplicates(doc: YamlDocument, section: str, ids: list[str], what: str) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        line = doc.line((section, index, "id"))
+        if item_id in first:
+            problems.append(
+                Problem(
+                    doc.file,
+                    line,
+                    field_path((section, index, "id")),
+                    f"{what} id '{item_id}' is used twice (lines {first[item_id]} and {line})",
+                )
+            )
+        first.setdefault(item_id, line)
+    return problems
+
+
+def load_course(root: Path) -> CourseFiles:
+    """Read and cross-check a course folder; raises ValidationFailed with every problem."""
+    root = root.resolve()
+    if not (root / COURSE_FILE).is_file():
+        raise GraderError(f"{root} has no {COURSE_FILE}: run 'grader init {root}' or pass --course DIR")
+    doc = load_yaml(root / COURSE_FILE, COURSE_FILE)
+    problems: list[Problem] = []
+    spec = validate(CourseSpec, doc, problems)
+    if spec is None:
+        raise ValidationFailed(problems)
+    problems += _duplicates(doc, "assignments", [a.id for a in spec.assignments], "assignment")
+    problems += _duplicates(doc, "badges", [b.id for b in spec.badges], "badge")
+    rubrics: dict[str, Rubric] = {}
+    for index, a in enumerate(spec.assignments):
+        problems += _placeholder_problems(doc, index, a.repo)
+        try:
+            rubrics[a.id] = load_rubric(root / a.rubric, a.rubric)
+        except ValidationFailed as exc:
+            problems += exc.problems
+    students: tuple[Student, ...] = ()
+    try:
+        students = load_roster(root / spec.roster, spec.roster)
+    except ValidationFailed as exc:
+        problems += exc.problems
+    all_skills = {skill for r in rubrics.values() for skill in r.skills}
+    assignment_ids = {a.id for a in spec.assignments}
+    rubrics_complete = len(rubrics) == len(spec.assignments)
+    for index, badge in enumerate(spec.badges):
+        for skill in badge.requires.skills:
+            if rubrics_complete and skill not in all_skills:
+                path: PathKey = ("badges", index, "requires", "skills", skill)
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line(path),
+                        field_path(path),
+                        f"badge '{badge.id}' names unknown skill '{skill}' (the rubrics "
+                        f"define: {', '.join(sorted(all_skills)) or 'none'})",
+                    )
+                )
+        for a_index, assignment_id in enumerate(badge.requires.assignments):
+            if assignment_id not in assignment_ids:
+                path = ("badges", index, "requires", "assignments", a_index)
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line(path),
+                        field_path(path),
+                        f"badge '{badge.id}' names unknown assignment '{assignment_id}'",
+                    )
+                )
+    if any("{github}" in a.repo for a in spec.assignments):
+        problems += [
+            Problem(
+                spec.roster,
+                0,
+                "github",
+                f"student '{s.student_id}' has no GitHub handle, which the repo URLs need",
+            )
+            for s in students
+            if not s.github
+        ]
+    if problems:
+        raise ValidationFailed(problems)
+    course = Course(
+        id=spec.course.id,
+        title=spec.course.title,
+        term=spec.course.term,
+        issuer=Issuer(spec.issuer.name, spec.issuer.url, spec.issuer.email, spec.issuer.did),
+        roster_path=spec.roster,
+        sources=Sources(allow_local=spec.sources.allow_local),
+        assignments=tuple(
+            Assignment(
+                id=a.id,
+                title=a.title,
+                rubric_path=a.rubric,
+                repo=a.repo,
+                deadline=a.deadline,
+                late=LatePolicy(a.late.grace_minutes, a.late.penalty_per_day, a.late.max_days),
+            )
+            for a in spec.assignments
+        ),
+        badges=tuple(
+            Badge(
+                id=b.id,
+                title=b.title,
+                description=b.description,
+                criteria=b.criteria,
+                skill_thresholds=dict(b.requires.skills),
+                assignments=tuple(b.requires.assignments),
+            )
+            for b in spec.badges
+        ),
+    )
+    return CourseFiles(root=root, course=course, rubrics=rubrics, students=students)

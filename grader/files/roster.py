@@ -1,0 +1,159 @@
+"""roster.csv into students, with every problem located by line and column name."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from grader.domain.errors import Problem, ValidationFailed
+from grader.domain.roster import LMS_COLUMNS, Student
+
+REQUIRED = ("student_id", "name", "email", "github")
+OPTIONAL = ("section", *LMS_COLUMNS)
+MAX_BYTES = 20_000_000
+GITHUB_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ValidationFailed(
+            [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"is not valid UTF-8 (byte 0x{raw[exc.start]:02X}); export the roster as 'CSV UTF-8'",
+                )
+            ]
+        ) from None
+
+
+def _row_problems(row: dict[str, str], line: int, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    sid, handle, email = row["student_id"], row["github"], row["email"]
+    if not STUDENT_ID.fullmatch(sid):
+        got = f'"{sid}"' if sid else "nothing"
+        problems.append(
+            Problem(
+                file,
+                line,
+                "student_id",
+                f"expected letters, digits, '.', '_', '@' or '-' (at most 64), got {got}",
+            )
+        )
+    if not row["name"].strip():
+        problems.append(Problem(file, line, "name", "is required but empty"))
+    elif "\x00" in row["name"]:
+        problems.append(Problem(file, line, "name", "contains a NUL character"))
+    if email and not EMAIL.fullmatch(email):
+        problems.append(
+            Problem(file, line, "email", f'expected an address like ana@example.edu, got "{email}"')
+        )
+    if handle and not GITHUB_HANDLE.fullmatch(handle):
+        shown = _CONTROL.sub("?", handle)
+        problems.append(
+            Problem(
+                file,
+                line,
+                "github",
+                f'expected a GitHub handle (letters, digits, single hyphens, at most 39), got "{shown}"',
+            )
+        )
+    return problems
+
+
+def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
+    """Parse roster bytes; raises ValidationFailed with every problem found."""
+    if len(raw) > MAX_BYTES:
+        raise ValidationFailed([Problem(file, 0, "", f"is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")])
+    text = _decode(raw, file)
+    if not text.strip():
+        raise ValidationFailed(
+            [Problem(file, 1, "", f"is empty; expected a header row: {','.join(REQUIRED)}")]
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise ValidationFailed([Problem(file, 1, "", f"is not valid CSV: {exc}")]) from None
+    problems: list[Problem] = []
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        problems.append(
+            Problem(
+                file, 1, "header", f"missing column(s) {', '.join(missing)}; expected {','.join(REQUIRED)}"
+            )
+        )
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        problems.append(Problem(file, 1, "header", f"repeated column(s) {', '.join(repeated)}"))
+    if problems:
+        raise ValidationFailed(problems)
+    students: list[Student] = []
+    ids: dict[str, int] = {}
+    handles: dict[str, int] = {}
+    known = [c for c in (*REQUIRED, *OPTIONAL) if c in header]
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(file, reader.line_num, "", f"is not valid CSV: {exc}"))
+            break
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(
+                Problem(file, line, "", f"expected {len(header)} fields like the header, got {len(cells)}")
+            )
+            continue
+        row = {c: cells[header.index(c)].strip() for c in known}
+        problems.extend(_row_problems(row, line, file))
+        sid, handle = row["student_id"], row["github"].lower()
+        if sid in ids:
+            problems.append(
+                Problem(file, line, "student_id", f'"{sid}" is used twice (lines {ids[sid]} and {line})')
+            )
+        ids.setdefault(sid, line)
+        if handle:
+            if handle in handles:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "github",
+                        f'"{row["github"]}" is used twice (lines {handles[handle]} and {line})',
+                    )
+                )
+            handles.setdefault(handle, line)
+        students.append(Student(**{c: row.get(c, "") for c in (*REQUIRED, *OPTIONAL)}))
+    if problems:
+        raise ValidationFailed(problems)
+    return tuple(students)
+
+
+def load_roster(path: Path, display: str) -> tuple[Student, ...]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ValidationFailed(
+                [Problem(display, 0, "", f"is {size:,} bytes; the limit is {MAX_BYTES:,}")]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationFailed([Problem(display, 0, "", "does not exist")]) from None
+    except OSError as exc:
+        raise ValidationFailed([Problem(display, 0, "", f"cannot be read: {exc.strerror}")]) from None
+    return parse_roster(raw, display)

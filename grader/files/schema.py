@@ -1,0 +1,250 @@
+"""The shapes of course.yaml and rubric files, as pydantic models with precise messages."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from itertools import pairwise
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from grader.files.strict_yaml import show
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        hint = ""
+        if isinstance(value, str) and re.fullmatch(r"[-+]?0[0-9]+", value.strip()):
+            hint = " (a leading zero is ambiguous in YAML; write it without)"
+        raise PydanticCustomError(
+            "number", "expected a number, got {got}{hint}", {"got": show(value), "hint": hint}
+        )
+    return Decimal(value)
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("integer", "expected a whole number, got {got}", {"got": show(value)})
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("text", "expected text, got {got}", {"got": show(value)})
+    return value
+
+
+def _nonempty(value: Any) -> str:
+    text = _text(value)
+    if not text.strip():
+        raise PydanticCustomError("nonempty", "expected non-empty text, got {got}", {"got": show(value)})
+    return text
+
+
+def _identifier(value: Any) -> str:
+    text = _text(value)
+    if not ID_PATTERN.fullmatch(text):
+        raise PydanticCustomError(
+            "identifier",
+            "expected an id of lowercase letters, digits, '.', '_' or '-' (at most 64), got {got}",
+            {"got": show(value)},
+        )
+    return text
+
+
+def _percent(value: Any) -> Decimal:
+    """``80%`` (or a bare number of percent) as a fraction in [0, 1]."""
+    text = value.strip() if isinstance(value, str) else None
+    number: Decimal | None = None
+    if text is not None and re.fullmatch(r"(0|[1-9][0-9]*)(\.[0-9]+)?%", text):
+        number = Decimal(text[:-1])
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        number = Decimal(value)
+    if number is None or not 0 <= number <= 100:
+        raise PydanticCustomError(
+            "percent", "expected a percentage from 0% to 100%, e.g. 80%, got {got}", {"got": show(value)}
+        )
+    return number / 100
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise PydanticCustomError("flag", "expected true or false, got {got}", {"got": show(value)})
+    return value
+
+
+def _datetime(value: Any) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise PydanticCustomError(
+            "datetime",
+            "expected a date and time with a UTC offset, e.g. 2026-10-01T23:59:00-04:00, got {got}",
+            {"got": show(value)},
+        )
+    return parsed
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+NonNegative = Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]
+Whole = Annotated[int, BeforeValidator(_integer), Field(ge=0)]
+Positive = Annotated[int, BeforeValidator(_integer), Field(ge=1)]
+Text = Annotated[str, BeforeValidator(_text)]
+Name = Annotated[str, BeforeValidator(_nonempty)]
+Ident = Annotated[str, BeforeValidator(_identifier)]
+Percent = Annotated[Decimal, BeforeValidator(_percent)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Moment = Annotated[datetime, BeforeValidator(_datetime)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LevelSpec(Strict):
+    label: Name
+    points: NonNegative
+    description: Text = ""
+
+
+class ItemSpec(Strict):
+    label: Name
+    points: Number
+    description: Text = ""
+
+
+class CheckSpec(Strict):
+    run: Name
+    timeout: Positive = 60
+
+
+class CriterionSpec(Strict):
+    id: Ident
+    title: Name
+    description: Text = ""
+    skills: list[Ident] = []
+    levels: list[LevelSpec] | None = None
+    points: NonNegative | None = None
+    items: list[ItemSpec] | None = None
+    check: CheckSpec | None = None
+    files: list[Name] = []
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_ordered(cls, levels: list[LevelSpec] | None) -> list[LevelSpec] | None:
+        if levels is None:
+            return None
+        if not levels:
+            raise PydanticCustomError("levels", "expected at least one level, got an empty list")
+        labels = [lv.label for lv in levels]
+        repeated = sorted({lb for lb in labels if labels.count(lb) > 1})
+        if repeated:
+            raise PydanticCustomError(
+                "levels", "level labels must differ; repeated: {names}", {"names": ", ".join(repeated)}
+            )
+        for higher, lower in pairwise(levels):
+            if lower.points >= higher.points:
+                raise PydanticCustomError(
+                    "levels",
+                    "levels must be in descending order of points; '{low}' ({lp}) comes after "
+                    "'{high}' ({hp})",
+                    {
+                        "low": lower.label,
+                        "lp": str(lower.points),
+                        "high": higher.label,
+                        "hp": str(higher.points),
+                    },
+                )
+        return levels
+
+    @field_validator("items")
+    @classmethod
+    def _items_one_direction(cls, items: list[ItemSpec] | None) -> list[ItemSpec] | None:
+        if items is None:
+            return None
+        if not items:
+            raise PydanticCustomError("items", "expected at least one item, got an empty list")
+        labels = [it.label for it in items]
+        repeated = sorted({lb for lb in labels if labels.count(lb) > 1})
+        if repeated:
+            raise PydanticCustomError(
+                "items", "item labels must differ; repeated: {names}", {"names": ", ".join(repeated)}
+            )
+        minus = [it.label for it in items if it.points < 0]
+        plus = [it.label for it in items if it.points > 0]
+        if minus and plus:
+            raise PydanticCustomError(
+                "items",
+                "a checklist either deducts (all items negative) or adds (all positive), not both; "
+                "deducting: {minus}; adding: {plus}",
+                {"minus": ", ".join(minus), "plus": ", ".join(plus)},
+            )
+        return items
+
+
+class RubricSpec(Strict):
+    id: Ident
+    title: Name
+    skills: dict[Ident, Text] = {}
+    criteria: list[CriterionSpec] = Field(min_length=1)
+
+
+class CourseInfo(Strict):
+    id: Ident
+    title: Name
+    term: Text = ""
+
+
+class IssuerSpec(Strict):
+    name: Name
+    url: Name
+    email: Text = ""
+    did: Text = ""
+
+
+class SourcesSpec(Strict):
+    allow_local: Flag = False
+
+
+class LateSpec(Strict):
+    grace_minutes: Whole = 0
+    penalty_per_day: Percent = Decimal(0)
+    max_days: Whole | None = None
+
+
+class AssignmentSpec(Strict):
+    id: Ident
+    title: Name
+    rubric: Name
+    repo: Name
+    deadline: Moment
+    late: LateSpec = LateSpec()
+
+
+class RequiresSpec(Strict):
+    skills: dict[Ident, Percent] = Field(min_length=1)
+    assignments: list[Ident] = []
+
+
+class BadgeSpec(Strict):
+    id: Ident
+    title: Name
+    description: Name
+    criteria: Name
+    requires: RequiresSpec
+
+
+class CourseSpec(Strict):
+    course: CourseInfo
+    issuer: IssuerSpec
+    roster: Name = "roster.csv"
+    sources: SourcesSpec = SourcesSpec()
+    assignments: list[AssignmentSpec] = Field(min_length=1)
+    badges: list[BadgeSpec] = []

@@ -1,0 +1,98 @@
+"""`grader init`: a commented course folder to start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.domain.errors import GraderError
+
+COURSE_YAML = """\
+# The course: who it is for, who signs its credentials, and its assignments.
+course:
+  id: cs101-fall26              # lowercase letters, digits, '.', '_', '-'
+  title: Introduction to Programming
+  term: Fall 2026
+issuer:                         # who signs credentials
+  name: Example University, School of Computing
+  url: https://example.edu
+  email: badges@example.edu
+  # did: did:web:badges.example.edu   # optional; without it a did:key is derived from the course key
+roster: roster.csv
+sources:
+  allow_local: false            # true only for local paths / file:// sources
+assignments:
+  - id: a1-calculator
+    title: Calculator
+    rubric: rubrics/calculator.yaml
+    # {github} and {student_id} are filled from the roster; {course} is this folder.
+    repo: https://github.com/cs101-fall26/a1-calculator-{github}
+    deadline: 2026-10-01T23:59:00-04:00
+    # After the grace period, each started day late costs 10% of the earned points;
+    # past max_days the submission scores 0 but can still be graded.
+    late: {grace_minutes: 15, penalty_per_day: 10%, max_days: 3}
+badges:
+  - id: python-foundations
+    title: Python Foundations
+    description: Writes, tests and documents small Python programs.
+    criteria: Reach 80% in python-basics and 70% in testing across the graded projects.
+    requires:
+      skills: {python-basics: 80%, testing: 70%}
+      assignments: [a1-calculator]      # all must be graded first
+"""
+
+ROSTER_CSV = """\
+student_id,name,email,github,section
+00001,Ada Lovelace,ada@example.edu,adalovelace,A
+"""
+
+RUBRIC_YAML = """\
+id: calculator
+title: Calculator project
+skills:
+  python-basics: Python fundamentals
+  testing: Automated testing
+criteria:
+  - id: correctness               # levels: pick one (highest first)
+    title: Correct results
+    skills: [python-basics]
+    levels:
+      - {label: Exemplary,  points: 40, description: "All operations correct, edge cases included"}
+      - {label: Proficient, points: 30}
+      - {label: Developing, points: 15}
+      - {label: Missing,    points: 0}
+  - id: style                     # checklist: negative items deduct from points
+    title: Code quality
+    skills: [python-basics]
+    points: 20
+    items:
+      - {label: Unclear names, points: -5}
+      - {label: No docstrings, points: -5}
+      - {label: Dead code,     points: -3}
+  - id: tests                     # autograded: the command runs sandboxed in a copy of the checkout
+    title: Test suite passes
+    skills: [testing]
+    points: 20
+    check:
+      run: python -m pytest -q
+      timeout: 60
+    files: ["tests/**"]
+"""
+
+
+def write_skeleton(root: Path) -> list[Path]:
+    """Write a course skeleton into an empty or new folder; never overwrite anything."""
+    targets = {
+        root / "course.yaml": COURSE_YAML,
+        root / "roster.csv": ROSTER_CSV,
+        root / "rubrics" / "calculator.yaml": RUBRIC_YAML,
+        root / ".gitignore": ".grader/\n",
+    }
+    existing = [p for p in targets if p.exists()]
+    if existing:
+        raise GraderError(
+            f"{existing[0]} already exists; grader init never overwrites files (choose an empty folder)"
+        )
+    for path, text in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(targets)

@@ -1,0 +1,217 @@
+"""How every git process is started: an isolated environment, safe config, a hard timeout.
+
+Nothing else in grader starts git. The environment is built from scratch (no inherited
+``GIT_*`` variable, no user or system config, an empty ``HOME``), every call gets the
+``SAFE_CONFIG`` options, and a call that outlives its timeout is killed with its whole
+process group.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from grader.domain.errors import GraderError
+
+SAFE_CONFIG: tuple[str, ...] = (
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.fsmonitor=false",
+    "-c", "core.symlinks=false",
+    "-c", "transfer.fsckObjects=true",
+    "-c", "submodule.recurse=false",
+    "-c", "protocol.allow=never",
+    "-c", "protocol.https.allow=always",
+    "-c", "protocol.ssh.allow=always",
+    # Automatic gc/maintenance would detach a child that outlives our process group.
+    "-c", "gc.auto=0",
+    "-c", "maintenance.auto=false",
+)  # fmt: skip
+"""``-c`` options given to every git call, ready to splice into argv before the subcommand."""
+
+FILE_PROTOCOL: tuple[str, ...] = ("-c", "protocol.file.allow=always")
+
+PASSED_THROUGH = (
+    "PATH",
+    "TMPDIR",
+    "SSH_AUTH_SOCK",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
+"""The only variables taken from the caller's environment; everything else is dropped."""
+
+DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+_STDERR_TAIL = 400
+_CREDENTIALS_IN_URL = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+class GitTimeout(GraderError):
+    """A git call ran past its timeout; it and every process it started were killed."""
+
+
+class GitFailed(GraderError):
+    """A git call exited with a non-zero status."""
+
+    def __init__(self, message: str, *, returncode: int, stderr: str) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+class GitMissing(GraderError):
+    """git itself could not be started."""
+
+
+def safe_config(*, allow_file: bool = False) -> tuple[str, ...]:
+    """``SAFE_CONFIG``, plus the ``file`` protocol when the course allows local sources."""
+    return SAFE_CONFIG + FILE_PROTOCOL if allow_file else SAFE_CONFIG
+
+
+_home_lock = threading.Lock()
+_home: list[str] = []
+
+
+def _remove_home() -> None:
+    for path in _home:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def empty_home() -> str:
+    """A private, empty directory used as ``HOME`` by every git process of this run."""
+    with _home_lock:
+        if _home and Path(_home[-1]).is_dir():
+            return _home[-1]
+        if not _home:
+            atexit.register(_remove_home)
+        _home.append(tempfile.mkdtemp(prefix="grader-git-home-"))
+        return _home[-1]
+
+
+def git_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """An isolated environment for git, keeping only ``PASSED_THROUGH`` from ``base``."""
+    source = os.environ if base is None else base
+    home = empty_home()
+    env = {name: source[name] for name in PASSED_THROUGH if source.get(name)}
+    env.setdefault("PATH", DEFAULT_PATH)
+    env.update(
+        {
+            "HOME": home,
+            "XDG_CONFIG_HOME": home,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_ATTR_NOSYSTEM": "1",
+            "GIT_NO_REPLACE_OBJECTS": "1",
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_ASKPASS": "/bin/false",
+            "SSH_ASKPASS": "/bin/false",
+            "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
+            "GIT_LFS_SKIP_SMUDGE": "1",
+            "LC_ALL": "C",
+        }
+    )
+    return env
+
+
+def redact(text: str) -> str:
+    """Hide ``user:token@`` credentials embedded in URLs."""
+    return _CREDENTIALS_IN_URL.sub("***@", text)
+
+
+def subcommand(args: Sequence[str]) -> str:
+    """The git subcommand in ``args`` (skipping global options), for messages."""
+    takes_value = {"-c", "-C", "--git-dir", "--work-tree", "--namespace"}
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return "git"
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def run_git(
+    args: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float,
+    input: bytes | None = None,
+    allow_file: bool = False,
+    check: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git SAFE_CONFIG... args`` isolated, in its own session, within ``timeout`` seconds.
+
+    ``input`` is fed to stdin (otherwise stdin is ``/dev/null``); ``env`` adds variables on top
+    of ``git_env()``. Raises GitTimeout (after killing the process group), GitFailed when
+    ``check`` and git exits non-zero, GitMissing when git cannot be started.
+    """
+    argv = ["git", *safe_config(allow_file=allow_file), *args]
+    full_env = git_env()
+    if env:
+        full_env.update(env)
+    name = subcommand(args)
+    try:
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=full_env,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        if cwd is not None and not Path(cwd).is_dir():
+            raise GitMissing(f"cannot run git {name}: folder {cwd} does not exist") from exc
+        raise GitMissing(f"cannot run git: {exc.strerror} (is git installed and on PATH?)") from exc
+    try:
+        stdout, stderr = process.communicate(input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        _reap(process)
+        raise GitTimeout(f"git {name} timed out after {timeout:g} s and was stopped") from None
+    except BaseException:
+        _kill_group(process)
+        _reap(process)
+        raise
+    result = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+    if check and result.returncode != 0:
+        text = redact(stderr.decode("utf-8", "replace").strip())[-_STDERR_TAIL:]
+        raise GitFailed(
+            f"git {name} failed (exit {result.returncode}): {text or 'no error output'}",
+            returncode=result.returncode,
+            stderr=text,
+        )
+    return result
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    """Collect a killed process; give up on pipes held open by an escaped grandchild."""
+    try:
+        process.communicate(timeout=2)
+    except subprocess.TimeoutExpired:
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+        process.wait()

@@ -1,0 +1,65 @@
+"""Opening a course: its files, its gradebook and who is acting."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from grader.files.course import CourseFiles, load_course
+from grader.git.identity import git_user_name
+from grader.store import Store, open_store
+
+STATE_DIR = ".grader"
+
+
+def default_database_url(root: Path) -> str:
+    return f"sqlite:///{root / STATE_DIR / 'grades.db'}"
+
+
+def resolve_actor(explicit: str | None) -> str:
+    """--as, else GRADER_USER, else git's user.name, else the login name."""
+    for candidate in (explicit, os.environ.get("GRADER_USER"), git_user_name()):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CourseContext:
+    """An open course: its validated files, its gradebook and the acting grader."""
+
+    files: CourseFiles
+    store: Store
+    actor: str
+
+    @property
+    def root(self) -> Path:
+        return self.files.root
+
+
+@contextmanager
+def open_course(
+    root: Path, *, database_url: str | None = None, actor: str | None = None
+) -> Iterator[CourseContext]:
+    """Validate the course folder and open its gradebook (migrating an older one after a backup)."""
+    files = load_course(root)
+    url = database_url or os.environ.get("GRADER_DATABASE_URL") or default_database_url(files.root)
+    if url.startswith("sqlite:///") and url == default_database_url(files.root):
+        (files.root / STATE_DIR).mkdir(exist_ok=True)
+    store = open_store(url)
+    try:
+        yield CourseContext(files=files, store=store, actor=resolve_actor(actor))
+    finally:
+        store.close()

@@ -1,0 +1,117 @@
+"""Recording a grader's choice for one criterion, checked against the rubric."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.errors import GraderError
+from grader.domain.events import ChoiceChange, EventSource
+from grader.domain.rubric import Criterion, CriterionKind
+from grader.domain.scoring import score_criterion
+from grader.gradebook.context import CourseContext, utc_now
+from grader.gradebook.rubrics import effective_rubric, ensure_accepted
+
+
+@dataclass(frozen=True)
+class ChoiceRequest:
+    """What a grader asked for; None leaves that part of the current choice as it is."""
+
+    level: str | None = None
+    items: tuple[str, ...] | None = None
+    points: Decimal | None = None
+    adjustment: Decimal | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class GradeRecorded:
+    criterion_points: Decimal | None
+    version: int
+    choice: CriterionChoice
+
+
+def _check_request(criterion: Criterion, request: ChoiceRequest) -> None:
+    options = ", ".join(lv.label for lv in criterion.levels) or ", ".join(it.label for it in criterion.items)
+    if request.level is not None:
+        if criterion.kind is not CriterionKind.LEVELS:
+            raise GraderError(f"criterion '{criterion.id}' is scored by {criterion.kind.value}, not by level")
+        if criterion.level(request.level) is None:
+            raise GraderError(
+                f"criterion '{criterion.id}' has no level '{request.level}' (expected one of: {options})"
+            )
+    if request.items is not None:
+        if criterion.kind is not CriterionKind.CHECKLIST:
+            raise GraderError(f"criterion '{criterion.id}' is scored by {criterion.kind.value}, not by items")
+        unknown = [label for label in request.items if criterion.item(label) is None]
+        if unknown:
+            raise GraderError(
+                f"criterion '{criterion.id}' has no item '{unknown[0]}' (expected one of: {options})"
+            )
+    if request.points is not None:
+        if criterion.kind not in (CriterionKind.POINTS, CriterionKind.AUTOGRADED):
+            raise GraderError(
+                f"criterion '{criterion.id}' is scored by {criterion.kind.value}; "
+                "use an adjustment (with a comment) to change its points"
+            )
+        if not Decimal(0) <= request.points <= criterion.max_points:
+            raise GraderError(
+                f"criterion '{criterion.id}': points must be between 0 and "
+                f"{criterion.max_points}, got {request.points}"
+            )
+
+
+def record_choice(
+    ctx: CourseContext,
+    assignment_id: str,
+    student_id: str,
+    criterion_id: str,
+    request: ChoiceRequest,
+    *,
+    expected_version: int | None = None,
+    source: EventSource = EventSource.GRADER,
+) -> GradeRecorded:
+    """Merge the request into the current choice, validate it and save it as a grade event."""
+    ctx.files.student(student_id)
+    rubric = effective_rubric(ctx, assignment_id, ctx.store.grades(assignment_id))
+    current_grade = ctx.store.grade(assignment_id, student_id)
+    criterion = rubric.criterion(criterion_id)
+    if criterion is None:
+        known = ", ".join(c.id for c in rubric.criteria)
+        raise GraderError(
+            f"assignment '{assignment_id}' has no criterion '{criterion_id}' (expected one of: {known})"
+        )
+    _check_request(criterion, request)
+    old = current_grade.choices.get(criterion_id, CriterionChoice())
+    adjustment = request.adjustment if request.adjustment is not None else old.adjustment
+    comment = request.comment if request.comment is not None else old.comment
+    adjustment_comment = old.adjustment_comment
+    if request.adjustment is not None:
+        if request.adjustment and not (request.comment or "").strip():
+            raise GraderError("an adjustment needs a comment that says why (--comment TEXT)")
+        adjustment_comment = (request.comment or "").strip() if request.adjustment else ""
+        comment = old.comment
+    new = CriterionChoice(
+        level=request.level if request.level is not None else old.level,
+        items=request.items if request.items is not None else old.items,
+        points=request.points if request.points is not None else old.points,
+        adjustment=adjustment,
+        adjustment_comment=adjustment_comment,
+        comment=comment,
+    )
+    if new.adjustment and not new.is_scored:
+        raise GraderError(
+            f"criterion '{criterion_id}' is not scored yet; choose a level, items or points "
+            "before adjusting it"
+        )
+    ensure_accepted(ctx, assignment_id, rubric)
+    versions = ctx.store.save(
+        [ChoiceChange(assignment_id, student_id, criterion_id, new, expected_version)],
+        actor=ctx.actor,
+        rubric_hash=rubric.content_hash,
+        source=source,
+        now=utc_now(),
+    )
+    version = versions.get((assignment_id, student_id), current_grade.version)
+    return GradeRecorded(score_criterion(criterion, new), version, new)

@@ -1,0 +1,106 @@
+"""Stale saves: kept in the grade log as refused attempts, reported naming who changed what."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.errors import ConflictError
+from grader.domain.events import EventOutcome
+from grader.store.codec import choice_from_columns, normalized
+from grader.store.saving import (
+    Conflict,
+    Stamp,
+    StoredSubmission,
+    create_submissions,
+    event_row,
+    lock_submissions,
+)
+from grader.store.tables import CHOICE, GRADE_EVENT
+
+
+def record_conflicts(
+    session: Session, conflicts: list[Conflict], stamp: Stamp, *, batch_size: int
+) -> ConflictError:
+    """Append a 'conflict' event per refused change; return the error to raise."""
+    keys = sorted({(c.change.assignment_id, c.change.student_id) for c in conflicts})
+    stored = lock_submissions(session, keys)
+    missing = [key for key in keys if key not in stored]
+    if missing:  # an event names its submission, so a never-saved one gets its (empty) row
+        create_submissions(session, missing)
+        stored.update(lock_submissions(session, missing))
+    rows = []
+    for conflict in conflicts:
+        change = conflict.change
+        submission = stored[(change.assignment_id, change.student_id)]
+        old = _current_choice(session, submission.id, change.criterion_id)
+        rows.append(
+            event_row(
+                change,
+                old,
+                normalized(change.choice),
+                stamp,
+                submission.id,
+                change.expected_version or 0,
+                EventOutcome.CONFLICT,
+            )
+        )
+    session.execute(insert(GRADE_EVENT), rows)
+    first = conflicts[0]
+    return _error(
+        session,
+        first,
+        stored[(first.change.assignment_id, first.change.student_id)],
+        len(conflicts),
+        batch_size,
+    )
+
+
+def _current_choice(session: Session, submission_id: int, criterion_id: str) -> CriterionChoice:
+    row = session.execute(
+        select(
+            CHOICE.c.level,
+            CHOICE.c["items"],
+            CHOICE.c.points,
+            CHOICE.c.adjustment,
+            CHOICE.c.adjustment_comment,
+            CHOICE.c.comment,
+        ).where(CHOICE.c.submission_id == submission_id, CHOICE.c.criterion_id == criterion_id)
+    ).one_or_none()
+    return choice_from_columns(*row) if row is not None else CriterionChoice()
+
+
+def _error(
+    session: Session,
+    conflict: Conflict,
+    submission: StoredSubmission,
+    count: int,
+    batch_size: int,
+) -> ConflictError:
+    change = conflict.change
+    expected = change.expected_version or 0
+    changed_criteria = session.execute(
+        select(GRADE_EVENT.c.criterion_id)
+        .where(
+            GRADE_EVENT.c.submission_id == submission.id,
+            GRADE_EVENT.c.outcome == EventOutcome.APPLIED.value,
+            GRADE_EVENT.c.version > expected,
+        )
+        .distinct()
+        .order_by(GRADE_EVENT.c.criterion_id)
+    ).scalars()
+    what = ", ".join(changed_criteria) or "nothing recorded"
+    who = submission.updated_by or "someone else"
+    when = submission.updated_at or "an unknown time"
+    batch = (
+        f" Nothing from this batch of {batch_size} changes was saved ({count} were stale)."
+        if batch_size > 1
+        else ""
+    )
+    message = (
+        f"Not saved: {change.student_id}'s grade for {change.assignment_id} was changed by "
+        f"{who} at {when} (version {submission.version}, you had version {expected}; changed: "
+        f"{what}). Reload and try again.{batch}"
+    )
+    return ConflictError(message, changed_by=who, changed_at=when, version=submission.version)

@@ -1,0 +1,138 @@
+"""Schema versions: create a new gradebook, upgrade an older one after a backup, refuse a newer one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
+
+from grader.domain.errors import GraderError
+from grader.store.backup import copy_sqlite
+from grader.store.engine import make_engine, sqlite_file, writer
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+_MIGRATION_LOCK = 0x67726164  # any constant: serialises concurrent creators on PostgreSQL
+
+
+def head_revision(*, script_location: Path | None = None) -> str:
+    """The newest schema revision this code knows."""
+    head = _scripts(script_location).get_current_head()
+    if head is None:
+        raise GraderError(f"no migrations found in {script_location or MIGRATIONS}")
+    return head
+
+
+def current_revision(engine_or_url: Engine | str) -> str | None:
+    """The database's schema revision; None for a database without one (new or foreign)."""
+    with _engine(engine_or_url) as engine, engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine_or_url: Engine | str, *, script_location: Path | None = None) -> None:
+    """Upgrade to the head revision (``grader db upgrade``), backing an SQLite file up first.
+
+    PostgreSQL is upgraded as asked: back it up with pg_dump beforehand.
+    """
+    with _engine(engine_or_url) as engine:
+        _migrate(engine, script_location, unbacked_upgrade=True)
+
+
+def prepare(engine: Engine, *, script_location: Path | None = None) -> None:
+    """Bring a gradebook being opened to the head revision.
+
+    A new database is created at head. An older SQLite database is first copied to
+    ``FILE.bak-<revision>-<UTC time>``. A newer database, a database of some other program, and
+    an older PostgreSQL database (back it up with pg_dump first) are refused.
+    """
+    head = head_revision(script_location=script_location)
+    if current_revision(engine) != head:
+        _migrate(engine, script_location, unbacked_upgrade=False)
+
+
+def _migrate(engine: Engine, script_location: Path | None, *, unbacked_upgrade: bool) -> None:
+    head = head_revision(script_location=script_location)
+    with writer(engine).begin() as connection:  # one process migrates; the others wait
+        _lock(connection)
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current == head:
+            return
+        _refuse_unknown(connection, script_location)
+        if current is not None:
+            path = sqlite_file(engine)
+            if path is not None:
+                _back_up(engine, path, current)
+            elif not unbacked_upgrade:
+                raise GraderError(
+                    f"the gradebook's schema is at revision {current} and this grader needs "
+                    f"{head}. Back the database up (pg_dump), then run `grader db upgrade`."
+                )
+        _upgrade(connection, script_location)
+
+
+def _refuse_unknown(connection: Connection, script_location: Path | None) -> None:
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        foreign = [name for name in inspect(connection).get_table_names() if name]
+        if foreign:
+            raise GraderError(
+                f"{_where(connection)} is not a grader gradebook (it has tables "
+                f"{', '.join(sorted(foreign)[:5])} but no schema revision); use a new file"
+            )
+        return
+    known = {script.revision for script in _scripts(script_location).walk_revisions()}
+    if current not in known:
+        raise GraderError(
+            f"{_where(connection)} was written by a newer version of grader (schema revision "
+            f"{current}; this version knows up to {head_revision(script_location=script_location)})."
+            " Upgrade grader to open it."
+        )
+
+
+def _back_up(engine: Engine, path: Path, revision: str) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")  # the store's only clock read
+    copy_sqlite(engine, path.with_name(f"{path.name}.bak-{revision}-{stamp}"))
+
+
+def _upgrade(connection: Connection, script_location: Path | None) -> None:
+    config = _config(script_location)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+
+
+def _where(connection: Connection) -> str:
+    return connection.engine.url.render_as_string(hide_password=True)
+
+
+def _config(script_location: Path | None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location or MIGRATIONS))
+    return config
+
+
+def _scripts(script_location: Path | None) -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config(script_location))
+
+
+@contextmanager
+def _engine(engine_or_url: Engine | str) -> Iterator[Engine]:
+    if isinstance(engine_or_url, Engine):
+        yield engine_or_url
+        return
+    engine = make_engine(engine_or_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -1,0 +1,233 @@
+"""The gradebook store: the one way into the database, speaking only domain values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.errors import GraderError
+from grader.domain.events import (
+    AuditEntry,
+    ChoiceChange,
+    EventOutcome,
+    EventSource,
+    GradeEvent,
+    SubmissionGrade,
+)
+from grader.store import reading, records
+from grader.store.backup import copy_sqlite
+from grader.store.codec import timestamp
+from grader.store.conflicts import record_conflicts
+from grader.store.engine import make_engine, writer
+from grader.store.migrate import current_revision, prepare
+from grader.store.mounts import PROC_MOUNTS
+from grader.store.saving import Key, SaveRefused, Stamp, apply_changes
+from grader.store.tables import SUBMISSION
+
+BATCH_SIZE = 1000
+
+
+def open_store(url: str, *, mounts_file: Path = PROC_MOUNTS, script_location: Path | None = None) -> Store:
+    """Open (creating or upgrading as needed) the gradebook at ``url``."""
+    engine = make_engine(url, mounts_file=mounts_file)
+    try:
+        prepare(engine, script_location=script_location)
+    except DBAPIError as error:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        raise GraderError(f"cannot open the gradebook {where}: {error.orig}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)
+
+
+class Store:
+    """Grades, grade events, accepted rubrics and the audit log of one gradebook.
+
+    Every method is one unit of work with its own session, so a Store may be shared by threads.
+    Times passed in must be timezone-aware; they are kept as UTC.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._writer = writer(engine)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    def revision(self) -> str | None:
+        """The database's schema revision (the code's head once opened)."""
+        return current_revision(self._engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._failing_as("read"), Session(self._engine) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction: BEGIN IMMEDIATE on SQLite; committed, or rolled back on error."""
+        with self._failing_as("write"), Session(self._writer) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _failing_as(self, verb: str) -> Iterator[None]:
+        """Turn a database the user must attend to (locked, full, read-only, gone) into a message."""
+        try:
+            yield
+        except OperationalError as error:
+            where = self._engine.url.render_as_string(hide_password=True)
+            raise GraderError(f"could not {verb} the gradebook {where}: {error.orig}") from error
+
+    # Grades
+
+    def grade(self, assignment_id: str, student_id: str) -> SubmissionGrade:
+        """One submission's grade; version 0 and no choices if it was never saved."""
+        with self._reading() as session:
+            found = reading.read_grades(
+                session,
+                (SUBMISSION.c.assignment_id == assignment_id) & (SUBMISSION.c.student_id == student_id),
+            )
+        return found.get(student_id) or reading.empty_grade(assignment_id, student_id)
+
+    def grades(self, assignment_id: str) -> dict[str, SubmissionGrade]:
+        """Every saved grade of an assignment, keyed by student id (one query)."""
+        with self._reading() as session:
+            return reading.read_grades(session, SUBMISSION.c.assignment_id == assignment_id)
+
+    def save(
+        self,
+        changes: Sequence[ChoiceChange],
+        *,
+        actor: str,
+        rubric_hash: str,
+        source: EventSource,
+        now: datetime,
+    ) -> dict[Key, int]:
+        """Save a batch all or nothing; return the new version per (assignment, student).
+
+        A change naming a stale ``expected_version`` refuses the whole batch: the refused
+        attempts are logged as 'conflict' events and ConflictError says who changed what.
+        """
+        if not changes:
+            return {}
+        stamp = Stamp(actor=actor, at=timestamp(now), rubric_hash=rubric_hash, source=source)
+        try:
+            with self._writing() as session:
+                return apply_changes(session, changes, stamp)
+        except SaveRefused as refused:
+            with self._writing() as session:
+                error = record_conflicts(session, refused.conflicts, stamp, batch_size=len(changes))
+            raise error from None
+
+    def save_many(
+        self,
+        changes: Sequence[ChoiceChange],
+        *,
+        actor: str,
+        rubric_hash: str,
+        source: EventSource,
+        now: datetime,
+        batch_size: int = BATCH_SIZE,
+    ) -> dict[Key, int]:
+        """Save many changes as consecutive batches, each all or nothing (bulk imports)."""
+        versions: dict[Key, int] = {}
+        for start in range(0, len(changes), batch_size):
+            versions.update(
+                self.save(
+                    changes[start : start + batch_size],
+                    actor=actor,
+                    rubric_hash=rubric_hash,
+                    source=source,
+                    now=now,
+                )
+            )
+        return versions
+
+    # Events
+
+    def events(self, assignment_id: str | None = None, student_id: str | None = None) -> list[GradeEvent]:
+        """Grade events, applied and refused, oldest first."""
+        with self._reading() as session:
+            return reading.read_events(session, assignment_id=assignment_id, student_id=student_id)
+
+    def replay(self, assignment_id: str) -> dict[str, dict[str, CriterionChoice]]:
+        """The assignment's current choices per student, rebuilt from applied events alone."""
+        with self._reading() as session:
+            events = reading.read_events(
+                session, assignment_id=assignment_id, outcomes=(EventOutcome.APPLIED,)
+            )
+        return reading.replay(events)
+
+    # Rubrics and the audit log
+
+    def accepted_rubric(self, assignment_id: str) -> tuple[str, dict[str, object]] | None:
+        """(hash, Rubric.to_dict() content) of the rubric in force, or None."""
+        with self._reading() as session:
+            return records.current_rubric(session, assignment_id)
+
+    def accept_rubric(
+        self,
+        assignment_id: str,
+        rubric_hash: str,
+        content: dict[str, object],
+        *,
+        actor: str,
+        now: datetime,
+    ) -> None:
+        with self._writing() as session:
+            records.accept_rubric(
+                session, assignment_id, rubric_hash, content, actor=actor, at=timestamp(now)
+            )
+
+    def audit(self, action: str, details: dict[str, object], *, actor: str, now: datetime) -> AuditEntry:
+        with self._writing() as session:
+            return records.append_audit(session, action, details, actor=actor, at=timestamp(now))
+
+    def audit_entries(self, action: str | None = None) -> list[AuditEntry]:
+        with self._reading() as session:
+            return records.read_audit(session, action)
+
+    # Maintenance
+
+    def backup(self, dest: Path, *, overwrite: bool = False) -> Path:
+        """A consistent copy of the gradebook, taken while others keep writing."""
+        if self.dialect != "sqlite":
+            raise GraderError(
+                "this gradebook is in PostgreSQL: back it up with pg_dump "
+                "(e.g. pg_dump --format=custom --file=grades.dump DBNAME)"
+            )
+        return copy_sqlite(self._engine, dest, overwrite=overwrite)
+
+    def integrity_check(self) -> str:
+        """SQLite's own check of the file: 'ok', or what is damaged."""
+        if self.dialect != "sqlite":
+            raise GraderError("integrity_check is for SQLite; PostgreSQL checks its own pages")
+        with self._engine.connect() as connection:
+            rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        return "\n".join(str(row) for row in rows)

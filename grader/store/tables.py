@@ -1,0 +1,139 @@
+"""The gradebook's tables. ORM rows stay inside grader.store; callers get domain dataclasses.
+
+Decimals are TEXT so they stay exact; timestamps are UTC ISO-8601 TEXT (see ``codec``) so both
+SQLite and PostgreSQL keep the offset and sort them chronologically.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+METADATA = MetaData(naming_convention=NAMING_CONVENTION)
+"""The gradebook's own metadata, apart from SQLModel's default, so migrations compare cleanly."""
+
+
+class GradebookTable(SQLModel, registry=registry(metadata=METADATA)):
+    """Base of every gradebook table."""
+
+
+class SubmissionRow(GradebookTable, table=True):
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("assignment_id", "student_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: str = Field(sa_type=Text)
+    student_id: str = Field(sa_type=Text)
+    version: int = Field(default=0, sa_type=Integer, sa_column_kwargs={"server_default": "0"})
+    updated_by: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    updated_at: str | None = Field(default=None, sa_type=Text)
+    flags: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})
+    excused: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
+
+
+class ChoiceRow(GradebookTable, table=True):
+    """The current choice for one criterion of one submission (absent when empty)."""
+
+    __tablename__ = "criterion_choice"
+    __table_args__ = (ForeignKeyConstraint(["submission_id"], ["submission.id"]),)
+
+    submission_id: int = Field(primary_key=True, sa_type=Integer)
+    criterion_id: str = Field(primary_key=True, sa_type=Text)
+    level: str | None = Field(default=None, sa_type=Text)
+    items: str | None = Field(default=None, sa_type=Text)
+    points: str | None = Field(default=None, sa_type=Text)
+    adjustment: str = Field(default="0", sa_type=Text, sa_column_kwargs={"server_default": "0"})
+    adjustment_comment: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    comment: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    updated_by: str = Field(sa_type=Text)
+    updated_at: str = Field(sa_type=Text)
+
+
+class GradeEventRow(GradebookTable, table=True):
+    """One grading change or refused attempt. Append-only: triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "grade_event"
+    __table_args__ = (
+        ForeignKeyConstraint(["submission_id"], ["submission.id"]),
+        CheckConstraint("outcome IN ('applied', 'conflict')", name="outcome"),
+        Index(None, "assignment_id", "student_id"),
+        Index(None, "submission_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(sa_type=Text)
+    actor: str = Field(sa_type=Text)
+    submission_id: int = Field(sa_type=Integer)
+    assignment_id: str = Field(sa_type=Text)
+    student_id: str = Field(sa_type=Text)
+    criterion_id: str = Field(sa_type=Text)
+    old: str = Field(sa_type=Text)
+    new: str = Field(sa_type=Text)
+    rubric_hash: str = Field(sa_type=Text)
+    source: str = Field(sa_type=Text)
+    outcome: str = Field(sa_type=Text)
+    version: int = Field(sa_type=Integer)
+
+
+class AuditEventRow(GradebookTable, table=True):
+    """A non-grade action (rubric accepted, backup taken, …). Append-only like grade events."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(sa_type=Text)
+    actor: str = Field(sa_type=Text)
+    action: str = Field(sa_type=Text)
+    details: str = Field(default="{}", sa_type=Text, sa_column_kwargs={"server_default": "{}"})
+
+
+class RubricSnapshotRow(GradebookTable, table=True):
+    """A rubric as accepted for an assignment; ``is_current`` marks the one in force."""
+
+    __tablename__ = "rubric_snapshot"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "rubric_hash"),
+        Index(
+            "uq_rubric_snapshot_current",
+            "assignment_id",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: str = Field(sa_type=Text)
+    rubric_hash: str = Field(sa_type=Text)
+    content: str = Field(sa_type=Text)
+    accepted_at: str = Field(sa_type=Text)
+    accepted_by: str = Field(sa_type=Text)
+    is_current: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
+
+
+# Core views of the tables, for set-based queries and executemany writes.
+SUBMISSION = METADATA.tables["submission"]
+CHOICE = METADATA.tables["criterion_choice"]
+GRADE_EVENT = METADATA.tables["grade_event"]
+AUDIT_EVENT = METADATA.tables["audit_event"]
+RUBRIC_SNAPSHOT = METADATA.tables["rubric_snapshot"]

@@ -1,0 +1,178 @@
+"""Schema revisions: new at head, older backed up then upgraded, newer or foreign refused."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+from store_helpers import save
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.errors import GraderError
+from grader.domain.events import ChoiceChange
+from grader.store import open_store
+from grader.store.migrate import MIGRATIONS, current_revision, head_revision, upgrade
+from grader.store.tables import METADATA
+
+SECOND_REVISION = '''
+"""Test only: a later schema, to open an older gradebook with."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("submission", sa.Column("note", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("submission", "note")
+'''
+
+
+@pytest.fixture
+def newer_migrations(tmp_path: Path) -> Path:
+    """The real migrations plus a second revision, as a later grader would ship them."""
+    scripts = tmp_path / "newer-migrations"
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_test_only.py").write_text(SECOND_REVISION)
+    return scripts
+
+
+def _columns(path: Path, table: str) -> set[str]:
+    with sqlite3.connect(path) as connection:
+        return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+
+
+def test_a_new_database_is_created_at_the_head_revision(store_url: str) -> None:
+    with open_store(store_url) as store:
+        assert store.revision() == head_revision() == "0001"
+    assert current_revision(store_url) == "0001"
+
+
+def test_the_migration_builds_exactly_the_declared_tables(store_url: str) -> None:
+    open_store(store_url).close()
+
+    engine = create_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), METADATA)
+    finally:
+        engine.dispose()
+
+    assert differences == []
+
+
+def test_an_older_database_is_backed_up_then_upgraded(sqlite_file: Path, newer_migrations: Path) -> None:
+    url = f"sqlite:///{sqlite_file}"
+    with open_store(url) as store:
+        save(store, [ChoiceChange("hw1", "s1", "c1", CriterionChoice(level="Good"))])
+
+    with open_store(url, script_location=newer_migrations) as store:
+        assert store.revision() == "0002"
+        assert store.grade("hw1", "s1").choices == {"c1": CriterionChoice(level="Good")}
+    assert "note" in _columns(sqlite_file, "submission")
+
+    (backup,) = sqlite_file.parent.glob("grades.db.bak-*")
+    assert re.fullmatch(r"grades\.db\.bak-0001-\d{8}T\d{6}Z", backup.name)
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT level FROM criterion_choice").fetchall() == [("Good",)]
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert "note" not in _columns(backup, "submission")
+
+
+def test_a_database_at_head_is_opened_without_a_backup(sqlite_file: Path) -> None:
+    open_store(f"sqlite:///{sqlite_file}").close()
+    open_store(f"sqlite:///{sqlite_file}").close()
+
+    assert list(sqlite_file.parent.glob("*.bak-*")) == []
+
+
+def test_a_database_from_a_newer_grader_is_refused(sqlite_file: Path, newer_migrations: Path) -> None:
+    url = f"sqlite:///{sqlite_file}"
+    open_store(url, script_location=newer_migrations).close()
+
+    with pytest.raises(GraderError, match=r"newer version of grader .*0002.*0001"):
+        open_store(url)
+    assert current_revision(url) == "0002"
+
+
+def test_an_unknown_revision_is_refused_on_every_backend(store_url: str) -> None:
+    open_store(store_url).close()
+    engine = create_engine(store_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dcafe'")
+    engine.dispose()
+
+    with pytest.raises(GraderError, match="newer version of grader"):
+        open_store(store_url)
+
+
+def test_an_older_postgresql_database_is_not_upgraded_without_a_dump(
+    postgres_url: str, newer_migrations: Path
+) -> None:
+    open_store(postgres_url).close()
+
+    with pytest.raises(GraderError, match="pg_dump"):
+        open_store(postgres_url, script_location=newer_migrations)
+    assert current_revision(postgres_url) == "0001"
+    upgrade(postgres_url, script_location=newer_migrations)  # what `grader db upgrade` runs
+    assert current_revision(postgres_url) == "0002"
+
+
+def test_a_database_of_another_program_is_refused_untouched(sqlite_file: Path) -> None:
+    with sqlite3.connect(sqlite_file) as other:
+        other.execute("CREATE TABLE notes (body TEXT)")
+        other.execute("INSERT INTO notes VALUES ('mine')")
+    other.close()
+
+    with pytest.raises(GraderError, match="not a grader gradebook"):
+        open_store(f"sqlite:///{sqlite_file}")
+
+    with sqlite3.connect(sqlite_file) as other:
+        tables = {row[0] for row in other.execute("SELECT name FROM sqlite_master")}
+    assert tables == {"notes"}
+
+
+def test_a_file_that_is_not_a_database_is_refused_clearly(sqlite_file: Path) -> None:
+    sqlite_file.write_text("name,score\nann,3\n" * 100)
+
+    with pytest.raises(GraderError, match="cannot open the gradebook"):
+        open_store(f"sqlite:///{sqlite_file}")
+
+
+def test_a_database_in_a_missing_folder_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(GraderError, match="cannot open the gradebook"):
+        open_store(f"sqlite:///{tmp_path / 'no-such-folder' / 'grades.db'}")
+
+
+def test_upgrade_brings_a_new_database_to_head(sqlite_file: Path) -> None:
+    url = f"sqlite:///{sqlite_file}"
+    assert current_revision(url) is None
+
+    upgrade(url)
+
+    assert current_revision(url) == head_revision()
+
+
+def test_the_upgrade_command_also_backs_up_an_older_file(sqlite_file: Path, newer_migrations: Path) -> None:
+    url = f"sqlite:///{sqlite_file}"
+    open_store(url).close()
+
+    upgrade(url, script_location=newer_migrations)
+
+    assert current_revision(url) == "0002"
+    (backup,) = sqlite_file.parent.glob("grades.db.bak-0001-*")
+    assert current_revision(f"sqlite:///{backup}") == "0001"

@@ -1,0 +1,34 @@
+"""The core is importable without the TUI or the CLI libraries loaded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "grader.domain.scoring",
+    "grader.files.course",
+    "grader.store",
+    "grader.git",
+    "grader.gradebook.status",
+    "grader.demo",
+]
+
+
+def test_core_modules_do_not_load_textual_or_click() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in CORE)
+        + "print(sorted(m for m in ('textual', 'click') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_domain_loads_no_database_or_yaml_library() -> None:
+    code = (
+        "import sys, grader.domain.scoring, grader.domain.events\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'yaml', 'subprocess') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
