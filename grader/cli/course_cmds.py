@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -78,9 +79,11 @@ def demo(directory: Path, students: int, seed: int, no_tui: bool) -> None:
     click.echo("next:")
     click.echo(f"  cd {directory}")
     click.echo("  grader check")
+    first = files.course.assignments[0]
+    criterion = next(c for c in files.rubrics[first.id].criteria if c.levels)
     click.echo(
-        f"  grader grade {files.course.assignments[0].id} --student {files.students[0].student_id} "
-        f"--criterion {files.rubrics[files.course.assignments[0].id].criteria[0].id} --level LABEL"
+        f"  grader grade {first.id} --student {files.students[0].student_id} "
+        f"--criterion {criterion.id} --level {criterion.levels[0].label}"
     )
     click.echo("  grader status")
 
@@ -130,11 +133,14 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(dumps([status_json(r) for r in rows]))
         return
-    table = Table("assignment", "student", "name", "status", "score", "late", "commit", "flags")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    if assignment is None:
+        table.add_column("assignment", no_wrap=True)
+    for name in ("student", "name", "status", "score", "late", "commit", "flags"):
+        table.add_column(name, no_wrap=name != "name", max_width=28 if name == "name" else None)
     for r in rows:
         score = f"{fmt_points(r.score)} / {fmt_points(r.max_score)}"
-        table.add_row(
-            r.assignment_id,
+        cells = [
             Text(r.student_id),
             Text(printable(r.name)),
             r.status,
@@ -142,7 +148,8 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
             "–" if r.late_minutes is None else f"{r.late_minutes} min",
             (r.graded_commit or "–")[:10],
             ", ".join(r.flags),
-        )
+        ]
+        table.add_row(*([r.assignment_id] if assignment is None else []), *cells)
     stdout().print(table)
 
 

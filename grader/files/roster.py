@@ -9,6 +9,7 @@ from pathlib import Path
 
 from grader.domain.errors import Problem, ValidationFailed
 from grader.domain.roster import LMS_COLUMNS, Student
+from grader.files.reading import decode_utf8, read_capped, too_big
 
 REQUIRED = ("student_id", "name", "email", "github")
 OPTIONAL = ("section", *LMS_COLUMNS)
@@ -17,25 +18,6 @@ GITHUB_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _decode(raw: bytes, file: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ValidationFailed(
-            [
-                Problem(
-                    file,
-                    line,
-                    "",
-                    f"is not valid UTF-8 (byte 0x{raw[exc.start]:02X}); export the roster as 'CSV UTF-8'",
-                )
-            ]
-        ) from None
 
 
 def _row_problems(row: dict[str, str], line: int, file: str) -> list[Problem]:
@@ -75,8 +57,8 @@ def _row_problems(row: dict[str, str], line: int, file: str) -> list[Problem]:
 def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
     """Parse roster bytes; raises ValidationFailed with every problem found."""
     if len(raw) > MAX_BYTES:
-        raise ValidationFailed([Problem(file, 0, "", f"is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")])
-    text = _decode(raw, file)
+        raise too_big(file, len(raw), MAX_BYTES)
+    text = decode_utf8(raw, file, "export the roster as 'CSV UTF-8'")
     if not text.strip():
         raise ValidationFailed(
             [Problem(file, 1, "", f"is empty; expected a header row: {','.join(REQUIRED)}")]
@@ -145,15 +127,4 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
 
 
 def load_roster(path: Path, display: str) -> tuple[Student, ...]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationFailed(
-                [Problem(display, 0, "", f"is {size:,} bytes; the limit is {MAX_BYTES:,}")]
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationFailed([Problem(display, 0, "", "does not exist")]) from None
-    except OSError as exc:
-        raise ValidationFailed([Problem(display, 0, "", f"cannot be read: {exc.strerror}")]) from None
-    return parse_roster(raw, display)
+    return parse_roster(read_capped(path, display, MAX_BYTES), display)

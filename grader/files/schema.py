@@ -108,6 +108,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _distinct_labels(kind: str, labels: list[str]) -> None:
+    """A non-empty list of choices whose labels differ."""
+    if not labels:
+        raise PydanticCustomError(f"{kind}s", f"expected at least one {kind}, got an empty list")
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        raise PydanticCustomError(
+            f"{kind}s", f"{kind} labels must differ; repeated: {{names}}", {"names": ", ".join(repeated)}
+        )
+
+
 class LevelSpec(Strict):
     label: Name
     points: NonNegative
@@ -141,14 +152,7 @@ class CriterionSpec(Strict):
     def _levels_ordered(cls, levels: list[LevelSpec] | None) -> list[LevelSpec] | None:
         if levels is None:
             return None
-        if not levels:
-            raise PydanticCustomError("levels", "expected at least one level, got an empty list")
-        labels = [lv.label for lv in levels]
-        repeated = sorted({lb for lb in labels if labels.count(lb) > 1})
-        if repeated:
-            raise PydanticCustomError(
-                "levels", "level labels must differ; repeated: {names}", {"names": ", ".join(repeated)}
-            )
+        _distinct_labels("level", [lv.label for lv in levels])
         for higher, lower in pairwise(levels):
             if lower.points >= higher.points:
                 raise PydanticCustomError(
@@ -169,14 +173,7 @@ class CriterionSpec(Strict):
     def _items_one_direction(cls, items: list[ItemSpec] | None) -> list[ItemSpec] | None:
         if items is None:
             return None
-        if not items:
-            raise PydanticCustomError("items", "expected at least one item, got an empty list")
-        labels = [it.label for it in items]
-        repeated = sorted({lb for lb in labels if labels.count(lb) > 1})
-        if repeated:
-            raise PydanticCustomError(
-                "items", "item labels must differ; repeated: {names}", {"names": ", ".join(repeated)}
-            )
+        _distinct_labels("item", [it.label for it in items])
         minus = [it.label for it in items if it.points < 0]
         plus = [it.label for it in items if it.points > 0]
         if minus and plus:

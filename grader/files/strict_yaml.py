@@ -18,6 +18,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from grader.domain.errors import Problem, ValidationFailed
+from grader.files.reading import decode_utf8, read_capped, too_big
 
 MAX_BYTES = 1_000_000
 PathKey = tuple[str | int, ...]
@@ -142,35 +143,12 @@ def _join(path: PathKey, last: str | int | None = None) -> str:
 field_path = _join
 
 
-def _decode(raw: bytes, file: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ValidationFailed(
-            [
-                Problem(
-                    file,
-                    line,
-                    "",
-                    f"is not valid UTF-8 (byte 0x{raw[exc.start]:02X} at column {column}); "
-                    "save the file as UTF-8",
-                )
-            ]
-        ) from None
-
-
 def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
     """Parse one YAML document strictly; raises ValidationFailed with every problem found."""
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
-            raise ValidationFailed(
-                [Problem(file, 0, "", f"is {len(text):,} bytes; the limit is {MAX_BYTES:,} bytes")]
-            )
-        text = _decode(text, file)
+            raise too_big(file, len(text), MAX_BYTES)
+        text = decode_utf8(text, file, "save the file as UTF-8")
     doc = YamlDocument(file=file, data=None)
     if not text.strip():
         raise ValidationFailed([Problem(file, 1, "", "is empty; expected a YAML mapping")])
@@ -208,17 +186,4 @@ def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
 
 def load_yaml(path: Path, display: str) -> YamlDocument:
     """Read a YAML file strictly, refusing oversize files before reading them."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationFailed(
-                [Problem(display, 0, "", f"is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")]
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationFailed([Problem(display, 0, "", "does not exist")]) from None
-    except IsADirectoryError:
-        raise ValidationFailed([Problem(display, 0, "", "is a folder, expected a YAML file")]) from None
-    except OSError as exc:
-        raise ValidationFailed([Problem(display, 0, "", f"cannot be read: {exc.strerror}")]) from None
-    return parse_yaml(raw, display)
+    return parse_yaml(read_capped(path, display, MAX_BYTES), display)

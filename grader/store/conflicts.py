@@ -17,7 +17,7 @@ from grader.store.saving import (
     event_row,
     lock_submissions,
 )
-from grader.store.tables import CHOICE, GRADE_EVENT
+from grader.store.tables import CHOICE, CHOICE_VALUES, GRADE_EVENT
 
 
 def record_conflicts(
@@ -60,12 +60,7 @@ def record_conflicts(
 def _current_choice(session: Session, submission_id: int, criterion_id: str) -> CriterionChoice:
     row = session.execute(
         select(
-            CHOICE.c.level,
-            CHOICE.c["items"],
-            CHOICE.c.points,
-            CHOICE.c.adjustment,
-            CHOICE.c.adjustment_comment,
-            CHOICE.c.comment,
+            *CHOICE_VALUES,
         ).where(CHOICE.c.submission_id == submission_id, CHOICE.c.criterion_id == criterion_id)
     ).one_or_none()
     return choice_from_columns(*row) if row is not None else CriterionChoice()

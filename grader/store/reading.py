@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from grader.domain.choices import CriterionChoice
 from grader.domain.events import EventOutcome, EventSource, GradeEvent, SubmissionGrade
 from grader.store.codec import choice_from_columns, choice_from_json, parse_timestamp
-from grader.store.tables import CHOICE, GRADE_EVENT, SUBMISSION
+from grader.store.tables import CHOICE, CHOICE_VALUES, GRADE_EVENT, SUBMISSION
 
 _V = TypeVar("_V")
 
@@ -23,12 +23,7 @@ _GRADE_COLUMNS = (
     SUBMISSION.c.updated_by,
     SUBMISSION.c.updated_at,
     CHOICE.c.criterion_id,
-    CHOICE.c.level,
-    CHOICE.c["items"],
-    CHOICE.c.points,
-    CHOICE.c.adjustment,
-    CHOICE.c.adjustment_comment,
-    CHOICE.c.comment,
+    *CHOICE_VALUES,
 )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from grader.domain.choices import CriterionChoice
 from grader.domain.events import ChoiceChange, EventOutcome, EventSource
 from grader.store.codec import choice_columns, choice_from_columns, choice_json, normalized
-from grader.store.tables import CHOICE, GRADE_EVENT, SUBMISSION
+from grader.store.tables import CHOICE, CHOICE_VALUES, GRADE_EVENT, SUBMISSION
 
 Key = tuple[str, str]
 """(assignment id, student id): one submission."""
@@ -186,12 +186,7 @@ def _load_choices(
         statement = select(
             CHOICE.c.submission_id,
             CHOICE.c.criterion_id,
-            CHOICE.c.level,
-            CHOICE.c["items"],
-            CHOICE.c.points,
-            CHOICE.c.adjustment,
-            CHOICE.c.adjustment_comment,
-            CHOICE.c.comment,
+            *CHOICE_VALUES,
         ).where(CHOICE.c.submission_id.in_(chunk))
         for submission_id, criterion_id, *columns in session.execute(statement):
             current[(submission_id, criterion_id)] = choice_from_columns(*columns)

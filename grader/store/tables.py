@@ -137,3 +137,13 @@ CHOICE = METADATA.tables["criterion_choice"]
 GRADE_EVENT = METADATA.tables["grade_event"]
 AUDIT_EVENT = METADATA.tables["audit_event"]
 RUBRIC_SNAPSHOT = METADATA.tables["rubric_snapshot"]
+
+# The columns that make up one CriterionChoice, in codec.choice_from_columns order.
+CHOICE_VALUES = (
+    CHOICE.c.level,
+    CHOICE.c["items"],
+    CHOICE.c.points,
+    CHOICE.c.adjustment,
+    CHOICE.c.adjustment_comment,
+    CHOICE.c.comment,
+)

@@ -54,6 +54,6 @@ def test_missing_columns_and_bad_encoding() -> None:
         "roster.csv:1 header: missing column(s) email, github; expected student_id,name,email,github"
     ]
     assert problems((HEADER + "1,Zoë,z@x.edu,zoe,A,\n").encode("latin-1")) == [
-        "roster.csv:2 is not valid UTF-8 (byte 0xEB); export the roster as 'CSV UTF-8'"
+        "roster.csv:2 is not valid UTF-8 (byte 0xEB at column 5); export the roster as 'CSV UTF-8'"
     ]
     assert problems(b"") == ["roster.csv:1 is empty; expected a header row: student_id,name,email,github"]

@@ -1,0 +1,41 @@
+"""Reading course files: a size cap before reading, and strict UTF-8 with a located error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.domain.errors import Problem, ValidationFailed
+
+BOM = b"\xef\xbb\xbf"
+
+
+def too_big(file: str, size: int, limit: int) -> ValidationFailed:
+    return ValidationFailed([Problem(file, 0, "", f"is {size:,} bytes; the limit is {limit:,} bytes")])
+
+
+def read_capped(path: Path, display: str, limit: int) -> bytes:
+    """The file's bytes, refusing a missing, unreadable or oversize file before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise too_big(display, size, limit)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationFailed([Problem(display, 0, "", "does not exist")]) from None
+    except IsADirectoryError:
+        raise ValidationFailed([Problem(display, 0, "", "is a folder, expected a file")]) from None
+    except OSError as exc:
+        raise ValidationFailed([Problem(display, 0, "", f"cannot be read: {exc.strerror}")]) from None
+
+
+def decode_utf8(raw: bytes, file: str, advice: str) -> str:
+    """UTF-8 text without a BOM; an invalid byte is reported with its line and column."""
+    if raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"is not valid UTF-8 (byte 0x{raw[exc.start]:02X} at column {column}); {advice}"
+        raise ValidationFailed([Problem(file, line, "", message)]) from None
