@@ -7,13 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from grader.cli.main import Options, cli
-from grader.cli.output import dumps, fmt_points, number, stderr, stdout
+from grader.cli.output import dumps, fail, fmt_points, number, stderr, stdout
 from grader.domain.text import printable
 from grader.files.course import load_course
 from grader.files.skeleton import write_skeleton
@@ -129,7 +129,12 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         if assignment is not None:
             ctx.files.rubric(assignment)
-        rows = submission_statuses(ctx, [assignment] if assignment else None)
+        refused: dict[str, str] = {}
+        rows = submission_statuses(
+            ctx, [assignment] if assignment else None, refused=None if assignment else refused
+        )
+    for message in refused.values():
+        fail(f"warning: {message}")
     if as_json:
         click.echo(dumps([status_json(r) for r in rows]))
         return
@@ -140,7 +145,7 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
         table.add_column(name, no_wrap=name != "name", max_width=28 if name == "name" else None)
     for r in rows:
         score = f"{fmt_points(r.score)} / {fmt_points(r.max_score)}"
-        cells = [
+        cells: list[Text | str] = [
             Text(r.student_id),
             Text(printable(r.name)),
             r.status,
@@ -156,8 +161,11 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
 def overview(options: Options) -> None:
     """Bare `grader`: the course at a glance and how to start grading."""
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        rows = submission_statuses(ctx)
+        refused: dict[str, str] = {}
+        rows = submission_statuses(ctx, refused=refused)
         course = ctx.files.course
+    for message in refused.values():
+        fail(f"warning: {message}")
     click.echo(f"{course.title} ({course.id}, {course.term}): {len(ctx.files.students)} students")
     for assignment in course.assignments:
         counts = Counter(r.status for r in rows if r.assignment_id == assignment.id)

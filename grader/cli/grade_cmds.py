@@ -8,6 +8,7 @@ import click
 
 from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fmt_points, number
+from grader.domain.numbers import number_problem
 from grader.domain.scoring import score_submission
 from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
@@ -21,8 +22,9 @@ def _decimal(text: str | None, option: str) -> Decimal | None:
         value = Decimal(text.strip())
     except InvalidOperation:
         raise click.BadParameter(f"expected a number, got {text!r}", param_hint=option) from None
-    if not value.is_finite():
-        raise click.BadParameter(f"expected a finite number, got {text!r}", param_hint=option)
+    problem = number_problem(value)
+    if problem:
+        raise click.BadParameter(f"{problem}, got {text!r}", param_hint=option)
     return value
 
 
@@ -146,7 +148,7 @@ def rubric_diff(options: Options, assignment: str, as_json: bool) -> None:
             )
         )
         return
-    if diff.accepted_hash == diff.current_hash or diff.accepted_hash is None:
+    if diff.accepted_hash in (None, diff.current_hash) and not (diff.changes or diff.unmapped):
         click.echo(f"{assignment}: the rubric is unchanged since it was accepted")
     for change in diff.changes:
         delta = change.after - change.before

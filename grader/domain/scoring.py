@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
+from grader.domain.remap import stale_parts
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 
 ZERO = Decimal(0)
@@ -26,27 +27,18 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 
 def base_points(criterion: Criterion, choice: CriterionChoice) -> Decimal | None:
     """Points before adjustment and clamping, or None when nothing is chosen yet."""
+    stale = stale_parts(criterion, choice)
+    if stale:
+        kind, label = stale[0]
+        raise IncompatibleChoice(f"{criterion.id}: no {kind} '{label}'")
     if criterion.kind is CriterionKind.LEVELS:
-        if choice.points is not None:
-            return choice.points
-        if choice.level is None:
-            return None
-        level = criterion.level(choice.level)
-        if level is None:
-            raise IncompatibleChoice(f"{criterion.id}: no level {choice.level!r}")
-        return level.points
+        level = criterion.level(choice.level) if choice.level is not None else None
+        return level.points if level is not None else None
     if criterion.kind is CriterionKind.CHECKLIST:
-        if choice.points is not None:
-            return choice.points
         if choice.items is None:
             return None
-        total = criterion.points if criterion.deducts else ZERO
-        for label in choice.items:
-            item = criterion.item(label)
-            if item is None:
-                raise IncompatibleChoice(f"{criterion.id}: no item {label!r}")
-            total += item.points
-        return total
+        start = criterion.points if criterion.deducts else ZERO
+        return start + sum((item.points for label in choice.items if (item := criterion.item(label))), ZERO)
     return choice.points
 
 

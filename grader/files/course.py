@@ -91,6 +91,28 @@ def _duplicates(doc: YamlDocument, section: str, ids: list[str], what: str) -> l
     return problems
 
 
+def _problems_of_named_files(root: Path, data: object) -> list[Problem]:
+    """When course.yaml itself is invalid, still check the rubrics and roster it names."""
+    if not isinstance(data, dict):
+        return []
+    problems: list[Problem] = []
+    roster = data.get("roster", "roster.csv")
+    if isinstance(roster, str) and roster.strip():
+        try:
+            load_roster(root / roster, roster)
+        except ValidationFailed as exc:
+            problems += exc.problems
+    assignments = data.get("assignments")
+    for entry in assignments if isinstance(assignments, list) else []:
+        rubric = entry.get("rubric") if isinstance(entry, dict) else None
+        if isinstance(rubric, str) and rubric.strip():
+            try:
+                load_rubric(root / rubric, rubric)
+            except ValidationFailed as exc:
+                problems += exc.problems
+    return problems
+
+
 def load_course(root: Path) -> CourseFiles:
     """Read and cross-check a course folder; raises ValidationFailed with every problem."""
     root = root.resolve()
@@ -100,7 +122,7 @@ def load_course(root: Path) -> CourseFiles:
     problems: list[Problem] = []
     spec = validate(CourseSpec, doc, problems)
     if spec is None:
-        raise ValidationFailed(problems)
+        raise ValidationFailed(problems + _problems_of_named_files(root, doc.data))
     problems += _duplicates(doc, "assignments", [a.id for a in spec.assignments], "assignment")
     problems += _duplicates(doc, "badges", [b.id for b in spec.badges], "badge")
     rubrics: dict[str, Rubric] = {}

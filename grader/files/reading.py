@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from grader.domain.errors import Problem, ValidationFailed
@@ -16,10 +17,18 @@ def too_big(file: str, size: int, limit: int) -> ValidationFailed:
 def read_capped(path: Path, display: str, limit: int) -> bytes:
     """The file's bytes, refusing a missing, unreadable or oversize file before reading it."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise too_big(display, size, limit)
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ValidationFailed([Problem(display, 0, "", "is a folder, expected a file")])
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationFailed([Problem(display, 0, "", "is not a regular file (a device or a pipe?)")])
+        if info.st_size > limit:
+            raise too_big(display, info.st_size, limit)
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+        if len(raw) > limit:
+            raise too_big(display, len(raw), limit)
+        return raw
     except FileNotFoundError:
         raise ValidationFailed([Problem(display, 0, "", "does not exist")]) from None
     except IsADirectoryError:

@@ -73,6 +73,8 @@ def _shape_problems(raw: dict[str, object], path: tuple[str | int, ...], doc: Ya
                 "a levels criterion takes its maximum from its highest level; remove points",
             )
         ]
+    if shapes and shapes != ["levels"] and "points" not in raw:
+        return [Problem(doc.file, line, where, f"a criterion with {shapes[0]} needs points (its maximum)")]
     if not shapes and "points" not in raw:
         return [
             Problem(doc.file, line, where, "expected levels, or points with items or a check, got neither")

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from grader.domain.numbers import number_problem
 from grader.files.strict_yaml import show
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -24,7 +25,11 @@ def _number(value: Any) -> Decimal:
         raise PydanticCustomError(
             "number", "expected a number, got {got}{hint}", {"got": show(value), "hint": hint}
         )
-    return Decimal(value)
+    number = Decimal(value)
+    problem = number_problem(number)
+    if problem:
+        raise PydanticCustomError("number", "{problem}, got {got}", {"problem": problem, "got": show(value)})
+    return number
 
 
 def _integer(value: Any) -> int:

@@ -81,7 +81,8 @@ def show(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return str(value)
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -95,7 +96,7 @@ def _scalar(node: ScalarNode) -> Any:
     if text in _FALSE:
         return False
     if _INT.fullmatch(text):
-        return int(text)
+        return int(text) if len(text) <= 18 else Decimal(text)
     if _DECIMAL.fullmatch(text):
         return Decimal(text)
     return text

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from grader.domain.errors import GraderError
 from grader.files.course import CourseFiles, load_course
 from grader.git.identity import git_user_name
 from grader.store import Store, open_store
@@ -56,8 +57,14 @@ def open_course(
     """Validate the course folder and open its gradebook (migrating an older one after a backup)."""
     files = load_course(root)
     url = database_url or os.environ.get("GRADER_DATABASE_URL") or default_database_url(files.root)
-    if url.startswith("sqlite:///") and url == default_database_url(files.root):
-        (files.root / STATE_DIR).mkdir(exist_ok=True)
+    if url == default_database_url(files.root):
+        state = files.root / STATE_DIR
+        if state.exists() and not state.is_dir():
+            raise GraderError(f"{state} must be a folder (it holds the gradebook); move that file away")
+        try:
+            state.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise GraderError(f"cannot create {state}: {exc.strerror}") from None
     store = open_store(url)
     try:
         yield CourseContext(files=files, store=store, actor=resolve_actor(actor))

@@ -72,7 +72,11 @@ def record_choice(
     expected_version: int | None = None,
     source: EventSource = EventSource.GRADER,
 ) -> GradeRecorded:
-    """Merge the request into the current choice, validate it and save it as a grade event."""
+    """Merge the request into the current choice, validate it and save it as a grade event.
+
+    The save names the version the merge was based on (``expected_version``, else the one just
+    read), so a change made by someone else in between is refused, never overwritten.
+    """
     ctx.files.student(student_id)
     rubric = effective_rubric(ctx, assignment_id, ctx.store.grades(assignment_id))
     current_grade = ctx.store.grade(assignment_id, student_id)
@@ -87,11 +91,13 @@ def record_choice(
     adjustment = request.adjustment if request.adjustment is not None else old.adjustment
     comment = request.comment if request.comment is not None else old.comment
     adjustment_comment = old.adjustment_comment
-    if request.adjustment is not None:
-        if request.adjustment and not (request.comment or "").strip():
+    if request.adjustment:
+        if not (request.comment or "").strip():
             raise GraderError("an adjustment needs a comment that says why (--comment TEXT)")
-        adjustment_comment = (request.comment or "").strip() if request.adjustment else ""
+        adjustment_comment = (request.comment or "").strip()
         comment = old.comment
+    elif request.adjustment is not None:
+        adjustment_comment = ""
     new = CriterionChoice(
         level=request.level if request.level is not None else old.level,
         items=request.items if request.items is not None else old.items,
@@ -107,7 +113,15 @@ def record_choice(
         )
     ensure_accepted(ctx, assignment_id, rubric)
     versions = ctx.store.save(
-        [ChoiceChange(assignment_id, student_id, criterion_id, new, expected_version)],
+        [
+            ChoiceChange(
+                assignment_id,
+                student_id,
+                criterion_id,
+                new,
+                current_grade.version if expected_version is None else expected_version,
+            )
+        ],
         actor=ctx.actor,
         rubric_hash=rubric.content_hash,
         source=source,

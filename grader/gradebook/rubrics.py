@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import GraderError, RubricChangeRefused
 from grader.domain.events import ChoiceChange, EventSource, SubmissionGrade
+from grader.domain.remap import mapping_target_problem, remap_choice, stale_parts
 from grader.domain.rubric import Rubric
 from grader.domain.scoring import IncompatibleChoice, base_points, score_submission
 from grader.gradebook.context import CourseContext, utc_now
@@ -19,7 +20,7 @@ from grader.gradebook.context import CourseContext, utc_now
 class UnmappedChoice:
     criterion_id: str
     kind: str
-    """"level" or "item"."""
+    """"level", "item" or "points"."""
     label: str
     submissions: int
 
@@ -43,17 +44,13 @@ class RubricDiff:
 
 
 def unmapped_choices(rubric: Rubric, grades: Mapping[str, SubmissionGrade]) -> list[UnmappedChoice]:
+    """Each level, item or points value in use that the rubric can no longer hold, with a count."""
     counts: Counter[tuple[str, str, str]] = Counter()
     for grade in grades.values():
         for criterion_id, choice in grade.choices.items():
             criterion = rubric.criterion(criterion_id)
-            if criterion is None:
-                continue
-            if choice.level is not None and criterion.levels and criterion.level(choice.level) is None:
-                counts[(criterion_id, "level", choice.level)] += 1
-            for label in choice.items or ():
-                if criterion.item(label) is None:
-                    counts[(criterion_id, "item", label)] += 1
+            if criterion is not None:
+                counts.update((criterion_id, kind, label) for kind, label in stale_parts(criterion, choice))
     return [UnmappedChoice(c, k, lb, n) for (c, k, lb), n in sorted(counts.items())]
 
 
@@ -72,9 +69,6 @@ def refusal_message(assignment_id: str, unmapped: list[UnmappedChoice]) -> str:
 def effective_rubric(ctx: CourseContext, assignment_id: str, grades: Mapping[str, SubmissionGrade]) -> Rubric:
     """The current rubric file, unless it breaks choices in use (then refused until mapped)."""
     current = ctx.files.rubric(assignment_id)
-    accepted = ctx.store.accepted_rubric(assignment_id)
-    if accepted is not None and accepted[0] == current.content_hash:
-        return current
     unmapped = unmapped_choices(current, grades)
     if unmapped:
         raise RubricChangeRefused(refusal_message(assignment_id, unmapped))
@@ -143,62 +137,42 @@ def parse_mapping(text: str) -> tuple[str, str, str | None]:
     return criterion_id.strip(), old.strip(), new.strip() or None
 
 
-def _remap(choice: CriterionChoice, kind: str, old: str, new: str | None) -> CriterionChoice:
-    if kind == "level":
-        return CriterionChoice(
-            level=new,
-            items=choice.items,
-            points=choice.points,
-            adjustment=choice.adjustment if new else Decimal(0),
-            adjustment_comment=choice.adjustment_comment if new else "",
-            comment=choice.comment,
-        )
-    kept = [label for label in choice.items or () if label != old]
-    items = tuple([*kept, new] if new and new not in kept else kept)
-    return CriterionChoice(
-        level=choice.level,
-        items=items,
-        points=choice.points,
-        adjustment=choice.adjustment,
-        adjustment_comment=choice.adjustment_comment,
-        comment=choice.comment,
-    )
+def _mapping_table(current: Rubric, mappings: list[str]) -> dict[str, dict[str, str | None]]:
+    """--map arguments as {criterion: {old label: new label or None}}, each target checked."""
+    table: dict[str, dict[str, str | None]] = {}
+    for text in mappings:
+        criterion_id, old, new = parse_mapping(text)
+        criterion = current.criterion(criterion_id)
+        if criterion is None:
+            raise GraderError(f"--map names criterion '{criterion_id}', which the current rubric lacks")
+        problem = mapping_target_problem(criterion, new)
+        if problem:
+            raise GraderError(f"--map {text}: {problem}")
+        table.setdefault(criterion_id, {})[old] = new
+    return table
 
 
 def apply_rubric(ctx: CourseContext, assignment_id: str, mappings: list[str]) -> tuple[RubricDiff, int]:
     """Accept the current rubric, rewriting mapped choices as grade events; refuse if any stay unmapped."""
     diff = diff_rubric(ctx, assignment_id)
     current = ctx.files.rubric(assignment_id)
-    table = {}
-    for text in mappings:
-        criterion_id, old, new = parse_mapping(text)
-        criterion = current.criterion(criterion_id)
-        if criterion is None:
-            raise GraderError(
-                f"--map names criterion '{criterion_id}', which the current rubric does not have"
-            )
-        valid = [lv.label for lv in criterion.levels] or [it.label for it in criterion.items]
-        if new is not None and new not in valid:
-            raise GraderError(
-                f"--map {text}: '{new}' is not a choice of '{criterion_id}' "
-                f"(expected one of: {', '.join(valid)})"
-            )
-        table[(criterion_id, old)] = new
-    missing = [u for u in diff.unmapped if (u.criterion_id, u.label) not in table]
-    if missing:
-        raise RubricChangeRefused(refusal_message(assignment_id, missing))
-    changes = []
+    table = _mapping_table(current, mappings)
+    changes: list[ChoiceChange] = []
+    remapped: dict[str, SubmissionGrade] = {}
     for student_id, grade in ctx.store.grades(assignment_id).items():
+        choices = dict(grade.choices)
         for criterion_id, choice in grade.choices.items():
-            updated = choice
-            for (c_id, old), new in table.items():
-                if c_id != criterion_id:
-                    continue
-                kind = "level" if updated.level == old else "item" if old in (updated.items or ()) else None
-                if kind:
-                    updated = _remap(updated, kind, old, new)
+            criterion = current.criterion(criterion_id)
+            if criterion is None or criterion_id not in table:
+                continue
+            updated = remap_choice(criterion, choice, table[criterion_id])
             if updated != choice:
-                changes.append(ChoiceChange(assignment_id, student_id, criterion_id, updated))
+                choices[criterion_id] = updated
+                changes.append(ChoiceChange(assignment_id, student_id, criterion_id, updated, grade.version))
+        remapped[student_id] = replace(grade, choices=choices)
+    still = unmapped_choices(current, remapped)
+    if still:
+        raise RubricChangeRefused(refusal_message(assignment_id, still))
     now = utc_now()
     if changes:
         ctx.store.save(

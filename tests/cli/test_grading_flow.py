@@ -157,9 +157,28 @@ def test_renaming_a_level_in_use_is_refused_until_mapped(course_dir: Path, capsy
     )
     rubric = course_dir / "rubrics" / "calculator.yaml"
     rubric.write_text(rubric.read_text().replace("label: Developing", "label: Emerging"))
-    code, _, err = run(capsys, course_dir, "status", "--json")
+    code, _, err = run(capsys, course_dir, "status", "a1-calculator", "--json")
     assert code == 1
     assert "correctness: level 'Developing' (used by 1 submission(s))" in err
+    code, out, err = run(capsys, course_dir, "status", "--json")
+    assert code == 0
+    assert err.startswith("warning: the rubric of 'a1-calculator' no longer has choices that grades use")
+    row = next(r for r in json.loads(out) if r["student_id"] == "00123")
+    assert (row["score"], row["flags"]) == (None, ["rubric change needs mapping"])
+    assert row["criteria"]["correctness"] == {"choice": "Developing", "points": None}
+    code, _, err = run(
+        capsys,
+        course_dir,
+        "grade",
+        "a1-calculator",
+        "--student",
+        "00124",
+        "--criterion",
+        "correctness",
+        "--level",
+        "Emerging",
+    )
+    assert code == 1 and "no longer has choices that grades use" in err
     code, out, _ = run(capsys, course_dir, "rubric", "diff", "a1-calculator")
     assert "needs a mapping: correctness: level 'Developing' is used by 1 submission(s)" in out
     code, _, err = run(capsys, course_dir, "rubric", "apply", "a1-calculator")

@@ -52,6 +52,8 @@ def test_problems_from_every_file_are_reported_together(course_dir: Path) -> Non
     assert [str(p) for p in info.value.problems] == [
         "course.yaml:20 assignments[0].deadline: expected a date and time with a UTC offset, "
         'e.g. 2026-10-01T23:59:00-04:00, got "2026-10-01 23:59"',
+        'roster.csv:2 github: expected a GitHub handle (letters, digits, single hyphens, at most 39), got "-x"',
+        'rubrics/calculator.yaml:18 criteria[1].points: expected a number, got "twenty"',
     ]
     course_yaml.write_text(text.replace("deadline: 2026-10-01 23:59", "deadline: 2026-10-01T23:59:00-04:00"))
     with pytest.raises(ValidationFailed) as info:

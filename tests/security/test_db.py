@@ -335,6 +335,11 @@ def test_db8_events_cannot_be_changed_or_deleted(url: str) -> None:
     ]
     if url.startswith("postgresql"):
         tampering += ["TRUNCATE grade_event CASCADE", "TRUNCATE audit_event"]
+    else:
+        tampering += [
+            "INSERT OR REPLACE INTO grade_event SELECT * FROM grade_event WHERE id = 1",
+            "REPLACE INTO audit_event SELECT * FROM audit_event WHERE id = 1",
+        ]
     engine = create_engine(url)
     try:
         for statement in tampering:

@@ -124,6 +124,12 @@ def _refuse_changes_to_events() -> None:
                     f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
                 )
+            # INSERT OR REPLACE deletes the old row without firing delete triggers.
+            guard = f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id)"  # noqa: S608  (constant names)
+            op.execute(
+                f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} {guard} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
     elif dialect == "postgresql":
         op.execute(
             "CREATE FUNCTION grader_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -149,6 +155,7 @@ def downgrade() -> None:
         if dialect == "sqlite":
             op.execute(f"DROP TRIGGER {table}_no_update")
             op.execute(f"DROP TRIGGER {table}_no_delete")
+            op.execute(f"DROP TRIGGER {table}_no_replace")
     op.drop_table("rubric_snapshot")
     op.drop_table("audit_event")
     op.drop_table("grade_event")
