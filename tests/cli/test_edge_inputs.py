@@ -5,14 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from grader.cli.main import main
-
-
-def run(capsys: pytest.CaptureFixture[str], course: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--course", str(course), "--as", "Ada", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_helpers import run
 
 
 @pytest.mark.parametrize("value", ["1e1000000", "1e5000", "0.123456", "NaN", "Infinity"])

@@ -6,21 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-
-from grader.cli.main import main
-
-
-def run(capsys: pytest.CaptureFixture[str], course: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--course", str(course), "--as", "Ada", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_helpers import run, status_row
 
 
 def status_of(capsys: pytest.CaptureFixture[str], course: Path, student: str) -> dict:
-    code, out, err = run(capsys, course, "status", "a1-calculator", "--json")
-    assert code == 0, err
-    rows = {row["student_id"]: row for row in json.loads(out)}
-    return rows[student]
+    return status_row(capsys, course, student)
 
 
 def test_grade_twice_then_status_shows_the_computed_score(course_dir: Path, capsys) -> None:

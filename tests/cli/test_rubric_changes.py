@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import run, status_row
 
-from grader.cli.main import main
 from grader.domain.errors import ConflictError
 from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 
 RUBRIC = "rubrics/calculator.yaml"
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], course: Path, *args: str, actor: str = "Ada"
-) -> tuple[int, str, str]:
-    code = main(["--course", str(course), "--as", actor, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def grade(capsys, course: Path, student: str, criterion: str, *choice: str) -> None:
@@ -31,9 +22,7 @@ def grade(capsys, course: Path, student: str, criterion: str, *choice: str) -> N
 
 
 def criteria_of(capsys, course: Path, student: str) -> dict:
-    code, out, err = run(capsys, course, "status", "a1-calculator", "--json")
-    assert code == 0, err
-    return next(r for r in json.loads(out) if r["student_id"] == student)["criteria"]
+    return status_row(capsys, course, student)["criteria"]
 
 
 def edit(course: Path, old: str, new: str) -> None:
