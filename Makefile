@@ -22,6 +22,7 @@ demo: $(STAMP)
 		$(BIN)/grader demo "$(DEMO_DIR)" --no-tui; \
 	fi
 	$(BIN)/grader --course "$(DEMO_DIR)" check
+	$(BIN)/grader --course "$(DEMO_DIR)" pull
 	@echo
 	@echo "The demo course is in $(DEMO_DIR). Try:"
 	@echo "  . $(BIN)/activate && cd $(DEMO_DIR)"

@@ -115,6 +115,7 @@ def status_json(row: SubmissionStatus) -> dict[str, object]:
         "graded_commit": row.graded_commit,
         "flags": list(row.flags),
         "graded_by": row.graded_by,
+        "pull_result": row.pull_result,
         "version": row.version,
         "criteria": {c.criterion_id: criterion_json(c) for c in row.criteria},
     }

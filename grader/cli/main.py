@@ -67,10 +67,10 @@ def _crash_log(exc: BaseException) -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 1 when the work failed, 2 on usage errors."""
-    from grader.cli import course_cmds, db_cmds, grade_cmds  # noqa: F401  (registers commands)
-
     try:
-        cli.main(args=argv, prog_name="grader", standalone_mode=False)
+        from grader.cli import course_cmds, db_cmds, grade_cmds, pull_cmds  # noqa: F401  (registers commands)
+
+        returned = cli.main(args=argv, prog_name="grader", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             f"nothing after this point was saved; details are in {log} — please report it"
         )
         return 1
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 def run() -> None:

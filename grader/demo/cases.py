@@ -25,7 +25,7 @@ DESCRIPTIONS = {
     Case.ON_TIME: "several commits over days, the last one before the deadline",
     Case.KEPT_COMMITTING: "on time, then more commits after the deadline (not graded)",
     Case.LATE_IN_GRACE: "every commit after the deadline, the last one within the grace minutes",
-    Case.LATE_MINUTES: "every commit after the deadline, the last one minutes past the grace",
+    Case.LATE_MINUTES: "every commit past the grace period, the last one minutes past it",
     Case.LATE_1_DAY: "every commit after the deadline, the last one less than a day late",
     Case.LATE_2_DAYS: "every commit after the deadline, the last one between one and two days late",
     Case.LATE_BEYOND_MAX: "every commit after the deadline, the last one past the late policy's max_days",

@@ -101,7 +101,10 @@ def plan(case: Case, assignment: Assignment, demo: DemoStudent, seed: int) -> tu
         else:
             late = rng.randint(*LATENESS[case])
         count = rng.randint(1, min(3, len(steps)))
-        times = _spread(rng, deadline + rng.randint(1, late // count), deadline + late, count)
+        # Past the grace period, every commit is: none of them counts as in time.
+        floor = 0 if case is Case.LATE_IN_GRACE else assignment.late.grace_minutes * MINUTE
+        first = deadline + floor + rng.randint(1, max(1, (late - floor) // count))
+        times = _spread(rng, first, deadline + late, count)
         return (Push(tuple(_commits(steps, times, demo, rng))),)
     if case is Case.KEPT_COMMITTING:
         before = _commits(steps[:-1], _on_time_times(rng, deadline, min(3, len(steps) - 1)), demo, rng)
@@ -115,7 +118,7 @@ def plan(case: Case, assignment: Assignment, demo: DemoStudent, seed: int) -> tu
         return (Push(tuple(commits)),)
     last = commits[-1]
     old_readme = last.files.get("README.md", "")
-    readme = (old_readme if isinstance(old_readme, str) else old_readme.decode()) + "\nFixed a typo.\n"
+    readme = (old_readme if isinstance(old_readme, str) else "") + "\nFixed a typo.\n"
     amended = replace(
         last,
         files={**last.files, "README.md": readme},

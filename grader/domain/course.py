@@ -53,7 +53,12 @@ class Badge:
 
 @dataclass(frozen=True)
 class Sources:
+    """Where student repositories may come from, and how much of them grader accepts."""
+
     allow_local: bool = False
+    max_size_mb: int = 200
+    max_files: int = 20_000
+    timeout_seconds: int = 300
 
 
 @dataclass(frozen=True)

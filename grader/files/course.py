@@ -183,7 +183,12 @@ def load_course(root: Path) -> CourseFiles:
         term=spec.course.term,
         issuer=Issuer(spec.issuer.name, spec.issuer.url, spec.issuer.email, spec.issuer.did),
         roster_path=spec.roster,
-        sources=Sources(allow_local=spec.sources.allow_local),
+        sources=Sources(
+            allow_local=spec.sources.allow_local,
+            max_size_mb=spec.sources.max_size_mb,
+            max_files=spec.sources.max_files,
+            timeout_seconds=spec.sources.timeout_seconds,
+        ),
         assignments=tuple(
             Assignment(
                 id=a.id,

@@ -213,6 +213,9 @@ class IssuerSpec(Strict):
 
 class SourcesSpec(Strict):
     allow_local: Flag = False
+    max_size_mb: Positive = 200
+    max_files: Positive = 20_000
+    timeout_seconds: Positive = 300
 
 
 class LateSpec(Strict):

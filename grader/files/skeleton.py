@@ -20,6 +20,9 @@ issuer:                         # who signs credentials
 roster: roster.csv
 sources:
   allow_local: false            # true only for local paths / file:// sources
+  max_size_mb: 200              # a repository larger than this is refused before checkout
+  max_files: 20000              # so is one with more files
+  timeout_seconds: 300          # each git call is stopped after this long
 assignments:
   - id: a1-calculator
     title: Calculator

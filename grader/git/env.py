@@ -17,8 +17,10 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from grader.domain.errors import GraderError
 
@@ -45,6 +47,9 @@ PASSED_THROUGH = (
     "SSH_AUTH_SOCK",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
+    # A self-hosted server's own CA (global config, where http.sslCAInfo would live, is ignored).
+    "GIT_SSL_CAINFO",
+    "GIT_SSL_CAPATH",
     "HTTPS_PROXY",
     "https_proxy",
     "HTTP_PROXY",
@@ -74,6 +79,14 @@ class GitFailed(GraderError):
 
 class GitMissing(GraderError):
     """git itself could not be started."""
+
+
+class GitStopped(GraderError):
+    """A ``watch`` callback stopped a git call (for example a download past a size limit)."""
+
+
+WATCH_INTERVAL = 0.5
+"""Seconds between two ``watch`` calls while a git call runs."""
 
 
 def safe_config(*, allow_file: bool = False) -> tuple[str, ...]:
@@ -145,7 +158,8 @@ def subcommand(args: Sequence[str]) -> str:
     return "git"
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process and everything it started (its session's process group)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
 
@@ -159,54 +173,84 @@ def run_git(
     allow_file: bool = False,
     check: bool = True,
     env: Mapping[str, str] | None = None,
+    watch: Callable[[], str | None] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``git SAFE_CONFIG... args`` isolated, in its own session, within ``timeout`` seconds.
 
     ``input`` is fed to stdin (otherwise stdin is ``/dev/null``); ``env`` adds variables on top
-    of ``git_env()``. Raises GitTimeout (after killing the process group), GitFailed when
-    ``check`` and git exits non-zero, GitMissing when git cannot be started.
+    of ``git_env()``; ``watch`` is called every ``WATCH_INTERVAL`` seconds while git runs and
+    stops it by returning a reason. Raises GitTimeout (after killing the process group),
+    GitStopped, GitFailed when ``check`` and git exits non-zero, GitMissing when git cannot start.
     """
     argv = ["git", *safe_config(allow_file=allow_file), *args]
+    name = subcommand(args)
+    process = start_git(argv, name, cwd=cwd, env=env, stdin=input is not None, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    pending = input
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            wait = min(remaining, WATCH_INTERVAL) if watch is not None else remaining
+            try:
+                stdout, stderr = process.communicate(pending, timeout=max(wait, 0))
+                break
+            except subprocess.TimeoutExpired:
+                pending = None  # already handed to communicate(), which keeps sending it
+                if time.monotonic() >= deadline:
+                    raise GitTimeout(f"git {name} timed out after {timeout:g} s and was stopped") from None
+                reason = watch() if watch is not None else None
+                if reason:
+                    raise GitStopped(reason) from None
+    except BaseException:
+        kill_group(process)
+        reap(process)
+        raise
+    result = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+    if check and result.returncode != 0:
+        raise failure(name, result.returncode, stderr)
+    return result
+
+
+def start_git(
+    argv: list[str],
+    name: str,
+    *,
+    cwd: str | os.PathLike[str] | None,
+    env: Mapping[str, str] | None,
+    stdin: bool,
+    stderr: int | IO[bytes],
+) -> subprocess.Popen[bytes]:
+    """Start ``argv`` with ``git_env()`` (plus ``env``) in a new session; GitMissing if it cannot."""
     full_env = git_env()
     if env:
         full_env.update(env)
-    name = subcommand(args)
     try:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             argv,
             cwd=cwd,
             env=full_env,
-            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
             start_new_session=True,
         )
     except OSError as exc:
         if cwd is not None and not Path(cwd).is_dir():
             raise GitMissing(f"cannot run git {name}: folder {cwd} does not exist") from exc
         raise GitMissing(f"cannot run git: {exc.strerror} (is git installed and on PATH?)") from exc
-    try:
-        stdout, stderr = process.communicate(input, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        _reap(process)
-        raise GitTimeout(f"git {name} timed out after {timeout:g} s and was stopped") from None
-    except BaseException:
-        _kill_group(process)
-        _reap(process)
-        raise
-    result = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
-    if check and result.returncode != 0:
-        text = redact(stderr.decode("utf-8", "replace").strip())[-_STDERR_TAIL:]
-        raise GitFailed(
-            f"git {name} failed (exit {result.returncode}): {text or 'no error output'}",
-            returncode=result.returncode,
-            stderr=text,
-        )
-    return result
 
 
-def _reap(process: subprocess.Popen[bytes]) -> None:
+def failure(name: str, returncode: int, stderr: bytes) -> GitFailed:
+    """The GitFailed for a non-zero exit, with the redacted tail of stderr."""
+    text = redact(stderr.decode("utf-8", "replace").strip())[-_STDERR_TAIL:]
+    return GitFailed(
+        f"git {name} failed (exit {returncode}): {text or 'no error output'}",
+        returncode=returncode,
+        stderr=text,
+    )
+
+
+def reap(process: subprocess.Popen[bytes]) -> None:
     """Collect a killed process; give up on pipes held open by an escaped grandchild."""
     try:
         process.communicate(timeout=2)

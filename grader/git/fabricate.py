@@ -26,6 +26,31 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Symlink:
+    """A symbolic link entry (mode 120000) pointing at ``target``."""
+
+    target: str
+
+
+@dataclass(frozen=True)
+class Gitlink:
+    """A submodule entry (mode 160000) recording ``commit``, which need not exist anywhere."""
+
+    commit: str
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A blob already written to the repository (e.g. by ``git hash-object -w``), by its SHA."""
+
+    sha: str
+
+
+FileContent = str | bytes | Symlink | Gitlink | StoredBlob
+"""What a path in ``CommitSpec.files`` holds: text, bytes, or one of the special entries."""
+
+
+@dataclass(frozen=True)
 class CommitSpec:
     """One commit; ``files`` is the complete tree (path -> content), not a change set."""
 
@@ -33,7 +58,7 @@ class CommitSpec:
     author: Person
     authored_at: datetime
     """Timezone-aware; its UTC offset is recorded in the commit."""
-    files: Mapping[str, str | bytes]
+    files: Mapping[str, FileContent]
     committer: Person | None = None
     """Defaults to the author."""
     committed_at: datetime | None = None
@@ -195,11 +220,22 @@ class _Stream:
             self.write(f"from :{parent}\n".encode())
         self.write(b"deleteall\n")
         for name in sorted(spec.files):
-            content = spec.files[name]
-            self.write(b"M 100644 inline " + _quote(name) + b"\n")
-            self._data(content.encode() if isinstance(content, str) else content)
+            self._entry(name, spec.files[name])
         self.write(b"\n")
         return self.count
+
+    def _entry(self, name: str, content: FileContent) -> None:
+        path = _quote(name)
+        if isinstance(content, Symlink):
+            self.write(b"M 120000 inline " + path + b"\n")
+            self._data(content.target.encode("utf-8", "surrogateescape"))
+        elif isinstance(content, Gitlink):
+            self.write(f"M 160000 {_sha(content.commit)} ".encode() + path + b"\n")
+        elif isinstance(content, StoredBlob):
+            self.write(f"M 100644 {_sha(content.sha)} ".encode() + path + b"\n")
+        else:
+            self.write(b"M 100644 inline " + path + b"\n")
+            self._data(content.encode() if isinstance(content, str) else content)
 
     def _data(self, payload: bytes) -> None:
         self.write(f"data {len(payload)}\n".encode() + payload + b"\n")
@@ -213,7 +249,7 @@ def _ref(branch: str) -> str:
 
 def _sha(value: str) -> str:
     if len(value) != 40 or any(ch not in "0123456789abcdef" for ch in value):
-        raise FabricationError(f"expected a full commit SHA, got {value!r}")
+        raise FabricationError(f"expected a full object SHA, got {value!r}")
     return value
 
 
@@ -242,5 +278,5 @@ def _quote(name: str) -> bytes:
         or name.endswith("/")
     ):
         raise FabricationError(f"not a valid file name in a repository: {name!r}")
-    escaped = name.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return b'"' + escaped.encode() + b'"'
+    escaped = name.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return b'"' + escaped.encode("utf-8", "surrogateescape") + b'"'

@@ -1,23 +1,30 @@
-"""Where every submission stands: status, score, lateness, commit, flags and choices."""
+"""Where every submission stands: status, score, lateness, graded commit, flags and choices."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from grader.domain.choices import CriterionChoice
+from grader.domain.course import Assignment
 from grader.domain.errors import RubricChangeRefused
 from grader.domain.events import SubmissionGrade
-from grader.domain.rubric import CriterionKind
+from grader.domain.pulls import PullState
+from grader.domain.roster import Student
+from grader.domain.rubric import CriterionKind, Rubric
 from grader.domain.scoring import score_submission
+from grader.domain.submission import EMPTY_REPOSITORY
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import effective_rubric
 
 NOT_PULLED = "not pulled"
+MISSING = "missing"
+PULLED = "pulled"
 IN_PROGRESS = "in progress"
 GRADED = "graded"
 RUBRIC_REFUSED = "rubric change needs mapping"
+AUTOGRADE_PENDING = "autograde pending"
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class SubmissionStatus:
     criteria: tuple[CriterionStatus, ...]
     graded_by: str = ""
     version: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
+    pull_result: str | None = None
 
 
 def choice_summary(choice: CriterionChoice) -> str | list[str] | Decimal | None:
@@ -56,43 +63,65 @@ def choice_summary(choice: CriterionChoice) -> str | list[str] | Decimal | None:
     return None
 
 
-def _status(grade: SubmissionGrade, complete: bool, any_scored: bool) -> str:
-    if complete:
-        return GRADED
-    if any_scored:
-        return IN_PROGRESS
-    return NOT_PULLED
+def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
+    if pull is None:
+        return NOT_PULLED, ()
+    flags = pull.flags
+    if pull.result in ("failed", "refused"):
+        flags = (*flags, f"pull {pull.result}: {pull.reason}")
+    if pull.graded_commit is not None:
+        return PULLED, flags
+    if pull.result == "missing" or EMPTY_REPOSITORY in pull.flags:
+        return MISSING, flags
+    return NOT_PULLED, flags
 
 
-def _unscored(
-    ctx: CourseContext, assignment_id: str, grades: Mapping[str, SubmissionGrade]
-) -> list[SubmissionStatus]:
-    """Rows for an assignment whose rubric edit is refused: choices shown, nothing scored."""
-    rubric = ctx.files.rubric(assignment_id)
-    rows = []
-    for student in ctx.files.students:
-        grade = grades.get(student.student_id)
-        choices = grade.choices if grade else {}
-        rows.append(
-            SubmissionStatus(
-                assignment_id=assignment_id,
-                student_id=student.student_id,
-                name=student.name,
-                status=IN_PROGRESS if any(c.is_scored for c in choices.values()) else NOT_PULLED,
-                score=None,
-                max_score=rubric.max_points,
-                penalty=Decimal(0),
-                late_minutes=None,
-                graded_commit=None,
-                flags=(RUBRIC_REFUSED,),
-                criteria=tuple(
-                    CriterionStatus(c.id, choices.get(c.id, CriterionChoice()), None) for c in rubric.criteria
-                ),
-                graded_by=grade.updated_by if grade else "",
-                version=grade.version if grade else 0,
-            )
-        )
-    return rows
+def _row(
+    assignment: Assignment,
+    rubric: Rubric,
+    student: Student,
+    grade: SubmissionGrade | None,
+    pull: PullState | None,
+    refused: bool,
+) -> SubmissionStatus:
+    choices = grade.choices if grade else {}
+    status, flags = _pull_status(pull)
+    late_minutes = pull.late_minutes if pull else None
+    if refused:
+        scores: dict[str, Decimal | None] = dict.fromkeys((c.id for c in rubric.criteria), None)
+        total, penalty = None, Decimal(0)
+        if any(c.is_scored for c in choices.values()):
+            status = IN_PROGRESS
+        flags = (*flags, RUBRIC_REFUSED)
+    else:
+        score = score_submission(rubric, choices, late_minutes, assignment.late)
+        scores, penalty = score.criteria, score.penalty
+        total = score.total if score.any_scored else None
+        if score.complete:
+            status = GRADED
+        elif score.any_scored:
+            status = IN_PROGRESS
+        pending = any(c.kind is CriterionKind.AUTOGRADED and scores[c.id] is None for c in rubric.criteria)
+        if pending and score.any_scored:
+            flags = (*flags, AUTOGRADE_PENDING)
+    return SubmissionStatus(
+        assignment_id=assignment.id,
+        student_id=student.student_id,
+        name=student.name,
+        status=status,
+        score=total,
+        max_score=rubric.max_points,
+        penalty=penalty,
+        late_minutes=late_minutes,
+        graded_commit=pull.graded_commit if pull else None,
+        flags=flags,
+        criteria=tuple(
+            CriterionStatus(c.id, choices.get(c.id, CriterionChoice()), scores[c.id]) for c in rubric.criteria
+        ),
+        graded_by=grade.updated_by if grade else "",
+        version=grade.version if grade else 0,
+        pull_result=pull.result if pull else None,
+    )
 
 
 def submission_statuses(
@@ -106,49 +135,19 @@ def submission_statuses(
     wanted = assignment_ids or [a.id for a in ctx.files.course.assignments]
     out: list[SubmissionStatus] = []
     for assignment_id in wanted:
+        ctx.files.rubric(assignment_id)
         assignment = ctx.files.course.assignment(assignment_id)
-        grades = ctx.store.grades(assignment_id)
         assert assignment is not None
+        grades: Mapping[str, SubmissionGrade] = ctx.store.grades(assignment_id)
+        pulls = ctx.store.pull_states(assignment_id)
         try:
-            rubric = effective_rubric(ctx, assignment_id, grades)
+            rubric, is_refused = effective_rubric(ctx, assignment_id, grades), False
         except RubricChangeRefused as refusal:
             if refused is None:
                 raise
             refused[assignment_id] = str(refusal)
-            out += _unscored(ctx, assignment_id, grades)
-            continue
+            rubric, is_refused = ctx.files.rubric(assignment_id), True
         for student in ctx.files.students:
-            grade = grades.get(student.student_id)
-            choices = grade.choices if grade else {}
-            late_minutes = None
-            score = score_submission(rubric, choices, late_minutes, assignment.late)
-            flags = []
-            pending = [
-                c.id
-                for c in rubric.criteria
-                if c.kind is CriterionKind.AUTOGRADED and score.criteria[c.id] is None
-            ]
-            if pending and score.any_scored:
-                flags.append("autograde pending")
-            criteria = tuple(
-                CriterionStatus(c.id, choices.get(c.id, CriterionChoice()), score.criteria[c.id])
-                for c in rubric.criteria
-            )
-            out.append(
-                SubmissionStatus(
-                    assignment_id=assignment_id,
-                    student_id=student.student_id,
-                    name=student.name,
-                    status=_status(grade, score.complete, score.any_scored) if grade else NOT_PULLED,
-                    score=score.total if score.any_scored else None,
-                    max_score=score.max_score,
-                    penalty=score.penalty,
-                    late_minutes=late_minutes,
-                    graded_commit=None,
-                    flags=tuple(flags),
-                    criteria=criteria,
-                    graded_by=grade.updated_by if grade else "",
-                    version=grade.version if grade else 0,
-                )
-            )
+            sid = student.student_id
+            out.append(_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), is_refused))
     return out

@@ -6,18 +6,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from grader.domain.errors import GraderError
 from grader.store.backup import copy_sqlite
 from grader.store.engine import make_engine, sqlite_file, writer
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD = "0002"
+"""The newest revision in MIGRATIONS, so opening an up-to-date gradebook needs no Alembic import
+(a test checks that it matches the scripts)."""
 
 _MIGRATION_LOCK = 0x67726164  # any constant: serialises concurrent creators on PostgreSQL
 
@@ -33,6 +38,8 @@ def head_revision(*, script_location: Path | None = None) -> str:
 def current_revision(engine_or_url: Engine | str) -> str | None:
     """The database's schema revision; None for a database without one (new or foreign)."""
     with _engine(engine_or_url) as engine, engine.connect() as connection:
+        from alembic.runtime.migration import MigrationContext
+
         return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -52,15 +59,29 @@ def prepare(engine: Engine, *, script_location: Path | None = None) -> None:
     ``FILE.bak-<revision>-<UTC time>``. A newer database, a database of some other program, and
     an older PostgreSQL database (back it up with pg_dump first) are refused.
     """
+    if script_location is None and _stamped_revision(engine) == HEAD:
+        return
     head = head_revision(script_location=script_location)
     if current_revision(engine) != head:
         _migrate(engine, script_location, unbacked_upgrade=False)
+
+
+def _stamped_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database, read with plain SQL; None when there is none."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except DBAPIError:
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def _migrate(engine: Engine, script_location: Path | None, *, unbacked_upgrade: bool) -> None:
     head = head_revision(script_location=script_location)
     with writer(engine).begin() as connection:  # one process migrates; the others wait
         _lock(connection)
+        from alembic.runtime.migration import MigrationContext
+
         current = MigrationContext.configure(connection).get_current_revision()
         if current == head:
             return
@@ -78,6 +99,8 @@ def _migrate(engine: Engine, script_location: Path | None, *, unbacked_upgrade: 
 
 
 def _refuse_unknown(connection: Connection, script_location: Path | None) -> None:
+    from alembic.runtime.migration import MigrationContext
+
     current = MigrationContext.configure(connection).get_current_revision()
     if current is None:
         foreign = [name for name in inspect(connection).get_table_names() if name]
@@ -104,6 +127,8 @@ def _back_up(engine: Engine, path: Path, revision: str) -> None:
 def _upgrade(connection: Connection, script_location: Path | None) -> None:
     config = _config(script_location)
     config.attributes["connection"] = connection
+    from alembic import command
+
     command.upgrade(config, "head")
 
 
@@ -117,12 +142,16 @@ def _where(connection: Connection) -> str:
 
 
 def _config(script_location: Path | None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location or MIGRATIONS))
     return config
 
 
 def _scripts(script_location: Path | None) -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config(script_location))
 
 

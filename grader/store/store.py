@@ -22,7 +22,9 @@ from grader.domain.events import (
     GradeEvent,
     SubmissionGrade,
 )
-from grader.store import reading, records
+from grader.domain.pulls import Extension, PullState
+from grader.domain.submission import Observation
+from grader.store import pulls, reading, records
 from grader.store.backup import copy_sqlite
 from grader.store.codec import timestamp
 from grader.store.conflicts import record_conflicts
@@ -212,6 +214,62 @@ class Store:
     def audit_entries(self, action: str | None = None) -> list[AuditEntry]:
         with self._reading() as session:
             return records.read_audit(session, action)
+
+    # Pulls and extensions
+
+    def record_pull(self, observation: Observation, state: PullState) -> None:
+        """Append what a pull observed and the graded commit resolved from all observations."""
+        self.record_pulls([(observation, state)])
+
+    def record_pulls(self, pulled: Sequence[tuple[Observation, PullState]]) -> None:
+        """Several pulls' observations and states in one transaction (all or nothing)."""
+        if not pulled:
+            return
+        with self._writing() as session:
+            for observation, state in pulled:
+                pulls.record_pull(session, state.assignment_id, state.student_id, observation, state)
+
+    def set_pull_state(self, state: PullState) -> None:
+        """Replace a submission's resolved state (e.g. after an extension), observing nothing new."""
+        with self._writing() as session:
+            pulls.write_state(session, state)
+
+    def observations(self, assignment_id: str, student_id: str) -> list[Observation]:
+        """Every observation of one repository, oldest first."""
+        with self._reading() as session:
+            return pulls.read_observations(session, assignment_id, student_id).get(student_id, [])
+
+    def all_observations(self, assignment_id: str) -> dict[str, list[Observation]]:
+        """Every observation of an assignment's repositories per student, oldest first (one query)."""
+        with self._reading() as session:
+            return pulls.read_observations(session, assignment_id)
+
+    def pull_states(self, assignment_id: str, student_id: str | None = None) -> dict[str, PullState]:
+        """The resolved pull state of every pulled submission of an assignment (one query),
+        or of one student's."""
+        with self._reading() as session:
+            return pulls.read_states(session, assignment_id, student_id)
+
+    def grant_extension(self, extension: Extension) -> None:
+        with self._writing() as session:
+            pulls.append_extension(session, extension)
+            records.append_audit(
+                session,
+                "extension granted",
+                {
+                    "assignment": extension.assignment_id,
+                    "student_id": extension.student_id,
+                    "until": timestamp(extension.until),
+                    "reason": extension.reason,
+                },
+                actor=extension.granted_by,
+                at=timestamp(extension.granted_at),
+            )
+
+    def extensions(self, assignment_id: str, student_id: str | None = None) -> dict[str, Extension]:
+        """The extension in force per student of an assignment (or of one student)."""
+        with self._reading() as session:
+            return pulls.read_extensions(session, assignment_id, student_id)
 
     # Maintenance
 

@@ -131,6 +131,52 @@ class RubricSnapshotRow(GradebookTable, table=True):
     is_current: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
 
 
+class ObservationRow(GradebookTable, table=True):
+    """What one pull saw of one repository. Append-only: the proof of which commit was there."""
+
+    __tablename__ = "observation"
+    __table_args__ = (Index(None, "assignment_id", "student_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: str = Field(sa_type=Text)
+    student_id: str = Field(sa_type=Text)
+    observed_at: str = Field(sa_type=Text)
+    result: str = Field(sa_type=Text)
+    reason: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    ref: str | None = Field(default=None, sa_type=Text)
+    sha: str | None = Field(default=None, sa_type=Text)
+
+
+class ExtensionRow(GradebookTable, table=True):
+    """A deadline extension for one student; the latest one granted is in force. Append-only."""
+
+    __tablename__ = "extension"
+    __table_args__ = (Index(None, "assignment_id", "student_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: str = Field(sa_type=Text)
+    student_id: str = Field(sa_type=Text)
+    until: str = Field(sa_type=Text)
+    reason: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    granted_by: str = Field(sa_type=Text)
+    granted_at: str = Field(sa_type=Text)
+
+
+class PullStateRow(GradebookTable, table=True):
+    """The latest pull of one repository and the graded commit resolved from all observations."""
+
+    __tablename__ = "pull_state"
+
+    assignment_id: str = Field(primary_key=True, sa_type=Text)
+    student_id: str = Field(primary_key=True, sa_type=Text)
+    result: str = Field(sa_type=Text)
+    reason: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    graded_commit: str | None = Field(default=None, sa_type=Text)
+    late_minutes: int | None = Field(default=None, sa_type=Integer)
+    flags: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})
+    pulled_at: str = Field(sa_type=Text)
+
+
 # Core views of the tables, for set-based queries and executemany writes.
 SUBMISSION = METADATA.tables["submission"]
 CHOICE = METADATA.tables["criterion_choice"]
@@ -147,3 +193,6 @@ CHOICE_VALUES = (
     CHOICE.c.adjustment_comment,
     CHOICE.c.comment,
 )
+OBSERVATION = METADATA.tables["observation"]
+EXTENSION = METADATA.tables["extension"]
+PULL_STATE = METADATA.tables["pull_state"]

@@ -50,7 +50,7 @@ def test_problems_from_every_file_are_reported_together(course_dir: Path) -> Non
     with pytest.raises(ValidationFailed) as info:
         load_course(course_dir)
     assert [str(p) for p in info.value.problems] == [
-        "course.yaml:20 assignments[0].deadline: expected a date and time with a UTC offset, "
+        "course.yaml:23 assignments[0].deadline: expected a date and time with a UTC offset, "
         'e.g. 2026-10-01T23:59:00-04:00, got "2026-10-01 23:59"',
         'roster.csv:2 github: expected a GitHub handle (letters, digits, single hyphens, at most 39), got "-x"',
         'rubrics/calculator.yaml:18 criteria[1].points: expected a number, got "twenty"',
@@ -59,9 +59,9 @@ def test_problems_from_every_file_are_reported_together(course_dir: Path) -> Non
     with pytest.raises(ValidationFailed) as info:
         load_course(course_dir)
     assert [str(p) for p in info.value.problems] == [
-        "course.yaml:19 assignments[0].repo: unknown placeholder {handle} (expected {course}, {github}, "
+        "course.yaml:22 assignments[0].repo: unknown placeholder {handle} (expected {course}, {github}, "
         "{student_id})",
-        "course.yaml:31 badges[0].requires.assignments[0]: badge 'python-foundations' names unknown assignment 'a9'",
+        "course.yaml:34 badges[0].requires.assignments[0]: badge 'python-foundations' names unknown assignment 'a9'",
         'roster.csv:2 github: expected a GitHub handle (letters, digits, single hyphens, at most 39), got "-x"',
         'rubrics/calculator.yaml:18 criteria[1].points: expected a number, got "twenty"',
     ]

@@ -26,8 +26,8 @@ SECOND_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -46,7 +46,9 @@ def newer_migrations(tmp_path: Path) -> Path:
     """The real migrations plus a second revision, as a later grader would ship them."""
     scripts = tmp_path / "newer-migrations"
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test_only.py").write_text(SECOND_REVISION)
+    (scripts / "versions" / "9999_test_only.py").write_text(
+        SECOND_REVISION.replace("{head}", head_revision())
+    )
     return scripts
 
 
@@ -57,8 +59,8 @@ def _columns(path: Path, table: str) -> set[str]:
 
 def test_a_new_database_is_created_at_the_head_revision(store_url: str) -> None:
     with open_store(store_url) as store:
-        assert store.revision() == head_revision() == "0001"
-    assert current_revision(store_url) == "0001"
+        assert store.revision() == head_revision() == "0002"
+    assert current_revision(store_url) == "0002"
 
 
 def test_the_migration_builds_exactly_the_declared_tables(store_url: str) -> None:
@@ -80,14 +82,14 @@ def test_an_older_database_is_backed_up_then_upgraded(sqlite_file: Path, newer_m
         save(store, [ChoiceChange("hw1", "s1", "c1", CriterionChoice(level="Good"))])
 
     with open_store(url, script_location=newer_migrations) as store:
-        assert store.revision() == "0002"
+        assert store.revision() == "9999"
         assert store.grade("hw1", "s1").choices == {"c1": CriterionChoice(level="Good")}
     assert "note" in _columns(sqlite_file, "submission")
 
     (backup,) = sqlite_file.parent.glob("grades.db.bak-*")
-    assert re.fullmatch(r"grades\.db\.bak-0001-\d{8}T\d{6}Z", backup.name)
+    assert re.fullmatch(r"grades\.db\.bak-0002-\d{8}T\d{6}Z", backup.name)
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
         assert copy.execute("SELECT level FROM criterion_choice").fetchall() == [("Good",)]
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert "note" not in _columns(backup, "submission")
@@ -104,9 +106,9 @@ def test_a_database_from_a_newer_grader_is_refused(sqlite_file: Path, newer_migr
     url = f"sqlite:///{sqlite_file}"
     open_store(url, script_location=newer_migrations).close()
 
-    with pytest.raises(GraderError, match=r"newer version of grader .*0002.*0001"):
+    with pytest.raises(GraderError, match=r"newer version of grader .*9999.*0002"):
         open_store(url)
-    assert current_revision(url) == "0002"
+    assert current_revision(url) == "9999"
 
 
 def test_an_unknown_revision_is_refused_on_every_backend(store_url: str) -> None:
@@ -127,9 +129,9 @@ def test_an_older_postgresql_database_is_not_upgraded_without_a_dump(
 
     with pytest.raises(GraderError, match="pg_dump"):
         open_store(postgres_url, script_location=newer_migrations)
-    assert current_revision(postgres_url) == "0001"
-    upgrade(postgres_url, script_location=newer_migrations)  # what `grader db upgrade` runs
     assert current_revision(postgres_url) == "0002"
+    upgrade(postgres_url, script_location=newer_migrations)  # what `grader db upgrade` runs
+    assert current_revision(postgres_url) == "9999"
 
 
 def test_a_database_of_another_program_is_refused_untouched(sqlite_file: Path) -> None:
@@ -173,6 +175,54 @@ def test_the_upgrade_command_also_backs_up_an_older_file(sqlite_file: Path, newe
 
     upgrade(url, script_location=newer_migrations)
 
+    assert current_revision(url) == "9999"
+    (backup,) = sqlite_file.parent.glob("grades.db.bak-0002-*")
+    assert current_revision(f"sqlite:///{backup}") == "0002"
+
+
+def test_a_gradebook_made_before_pulls_existed_is_backed_up_and_upgraded(sqlite_file: Path) -> None:
+    url = f"sqlite:///{sqlite_file}"
+    upgrade_to(url, "0001")
+    with sqlite3.connect(sqlite_file) as old:
+        assert "observation" not in {row[0] for row in old.execute("SELECT name FROM sqlite_master")}
+    open_store(url).close()
     assert current_revision(url) == "0002"
+    assert "sha" in _columns(sqlite_file, "observation")
     (backup,) = sqlite_file.parent.glob("grades.db.bak-0001-*")
     assert current_revision(f"sqlite:///{backup}") == "0001"
+
+
+def upgrade_to(url: str, revision: str) -> None:
+    """An older grader's gradebook: the migrations only up to ``revision``."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def test_the_known_head_matches_the_migration_scripts() -> None:
+    from grader.store.migrate import HEAD
+
+    assert head_revision() == HEAD
+
+
+def test_opening_an_up_to_date_gradebook_does_not_load_alembic(sqlite_file: Path) -> None:
+    import subprocess
+    import sys
+
+    open_store(f"sqlite:///{sqlite_file}").close()
+    code = (
+        "import sys\nfrom grader.store import open_store\n"
+        f"open_store({f'sqlite:///{sqlite_file}'!r}).close()\n"
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -1,0 +1,28 @@
+"""The state of a repository after pulls, as the gradebook keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PullState:
+    assignment_id: str
+    student_id: str
+    result: str
+    reason: str
+    graded_commit: str | None
+    late_minutes: int | None
+    flags: tuple[str, ...]
+    pulled_at: datetime
+
+
+@dataclass(frozen=True)
+class Extension:
+    assignment_id: str
+    student_id: str
+    until: datetime
+    reason: str
+    granted_by: str
+    granted_at: datetime

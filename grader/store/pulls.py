@@ -1,0 +1,118 @@
+"""Observations of repositories, deadline extensions and the resolved pull state per submission."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from grader.domain.pulls import Extension, PullState
+from grader.domain.submission import Observation
+from grader.store.codec import parse_timestamp, timestamp
+from grader.store.tables import EXTENSION, OBSERVATION, PULL_STATE
+
+
+def record_pull(
+    session: Session, assignment_id: str, student_id: str, observation: Observation, state: PullState
+) -> None:
+    """Append the observation and replace the submission's pull state, in one transaction."""
+    session.execute(
+        insert(OBSERVATION).values(
+            assignment_id=assignment_id,
+            student_id=student_id,
+            observed_at=timestamp(observation.observed_at),
+            result=observation.result,
+            reason=observation.reason,
+            ref=observation.ref,
+            sha=observation.sha,
+        )
+    )
+    write_state(session, state)
+
+
+def write_state(session: Session, state: PullState) -> None:
+    values = {
+        "result": state.result,
+        "reason": state.reason,
+        "graded_commit": state.graded_commit,
+        "late_minutes": state.late_minutes,
+        "flags": json.dumps(list(state.flags)),
+        "pulled_at": timestamp(state.pulled_at),
+    }
+    key = (PULL_STATE.c.assignment_id == state.assignment_id) & (PULL_STATE.c.student_id == state.student_id)
+    if session.execute(update(PULL_STATE).where(key).values(**values)).rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(
+            insert(PULL_STATE).values(
+                assignment_id=state.assignment_id, student_id=state.student_id, **values
+            )
+        )
+
+
+def read_observations(
+    session: Session, assignment_id: str, student_id: str | None = None
+) -> dict[str, list[Observation]]:
+    """Observations per student of an assignment (or of one student), oldest first."""
+    statement = select(OBSERVATION).where(OBSERVATION.c.assignment_id == assignment_id)
+    if student_id is not None:
+        statement = statement.where(OBSERVATION.c.student_id == student_id)
+    grouped: dict[str, list[Observation]] = {}
+    for r in session.execute(statement.order_by(OBSERVATION.c.id)):
+        grouped.setdefault(r.student_id, []).append(
+            Observation(parse_timestamp(r.observed_at), r.result, r.reason, r.ref, r.sha)
+        )
+    return grouped
+
+
+def read_states(session: Session, assignment_id: str, student_id: str | None = None) -> dict[str, PullState]:
+    statement = select(PULL_STATE).where(PULL_STATE.c.assignment_id == assignment_id)
+    if student_id is not None:
+        statement = statement.where(PULL_STATE.c.student_id == student_id)
+    rows = session.execute(statement)
+    return {
+        r.student_id: PullState(
+            assignment_id=r.assignment_id,
+            student_id=r.student_id,
+            result=r.result,
+            reason=r.reason,
+            graded_commit=r.graded_commit,
+            late_minutes=r.late_minutes,
+            flags=tuple(json.loads(r.flags)),
+            pulled_at=parse_timestamp(r.pulled_at),
+        )
+        for r in rows
+    }
+
+
+def append_extension(session: Session, extension: Extension) -> None:
+    session.execute(
+        insert(EXTENSION).values(
+            assignment_id=extension.assignment_id,
+            student_id=extension.student_id,
+            until=timestamp(extension.until),
+            reason=extension.reason,
+            granted_by=extension.granted_by,
+            granted_at=timestamp(extension.granted_at),
+        )
+    )
+
+
+def read_extensions(
+    session: Session, assignment_id: str, student_id: str | None = None
+) -> dict[str, Extension]:
+    """The extension in force per student: the one granted last."""
+    statement = select(EXTENSION).where(EXTENSION.c.assignment_id == assignment_id)
+    if student_id is not None:
+        statement = statement.where(EXTENSION.c.student_id == student_id)
+    rows = session.execute(statement.order_by(EXTENSION.c.id))
+    return {
+        r.student_id: Extension(
+            r.assignment_id,
+            r.student_id,
+            parse_timestamp(r.until),
+            r.reason,
+            r.granted_by,
+            parse_timestamp(r.granted_at),
+        )
+        for r in rows
+    }

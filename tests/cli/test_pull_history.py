@@ -1,0 +1,148 @@
+"""Observations over time: a force-push after a pull is flagged, extensions re-resolve, and
+pulls of one course reach the audit log and the status."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_helpers import run, status_row
+
+from grader.git.fabricate import CommitSpec, Person, Push, fabricate, push
+from grader.gradebook.context import open_course
+from grader.gradebook.pull import Known, pull_one
+
+ANN = Person("Ann", "ann@example.edu")
+STUDENT = "00123"
+
+
+def commit(message: str, at: datetime, files: dict[str, str]) -> CommitSpec:
+    return CommitSpec(message, ANN, at, files)
+
+
+@pytest.fixture
+def local_course(course_dir: Path) -> tuple[Path, datetime]:
+    """The test course, its repos local bare repositories under remotes/."""
+    course = course_dir / "course.yaml"
+    text = course.read_text()
+    text = text.replace("https://github.com/cs101-fall26/a1-calculator-{github}", "remotes/{github}.git")
+    text = text.replace("allow_local: false", "allow_local: true")
+    course.write_text(text)
+    deadline = datetime.fromisoformat("2026-10-01T23:59:00-04:00")
+    return course_dir, deadline
+
+
+def pull_at(course: Path, moment: datetime) -> None:
+    with open_course(course, actor="Ada") as ctx:
+        assignment = ctx.files.course.assignments[0]
+        known = Known(
+            ctx.store.observations(assignment.id, STUDENT),
+            ctx.store.pull_states(assignment.id, STUDENT).get(STUDENT),
+            ctx.store.extensions(assignment.id, STUDENT).get(STUDENT),
+        )
+        observed, state, _ = pull_one(ctx, assignment, ctx.files.student(STUDENT), known, moment)
+        ctx.store.record_pull(observed, state)
+
+
+def test_a_force_push_after_a_pull_is_flagged_history_rewritten(local_course, capsys) -> None:
+    course, deadline = local_course
+    repo = course / "remotes" / "zoe-a.git"
+    made = fabricate(
+        repo,
+        [
+            Push(
+                (
+                    commit("start", deadline - timedelta(days=3), {"a.py": "1"}),
+                    commit("done", deadline - timedelta(hours=2), {"a.py": "2"}),
+                )
+            )
+        ],
+    )
+    pull_at(course, deadline - timedelta(hours=1))
+    amended = commit("done, really", deadline + timedelta(hours=5), {"a.py": "3"})
+    (new_head,) = push(repo, [amended], onto=made.shas[0])
+    pull_at(course, deadline + timedelta(days=1))
+    row = status_row(capsys, course, STUDENT)
+    assert row["flags"] == ["history rewritten"]
+    assert row["graded_commit"] == made.shas[1]
+    assert row["late_minutes"] == 0
+    assert new_head != made.head
+
+
+def test_an_extension_re_resolves_the_graded_commit_and_is_audited(local_course, capsys) -> None:
+    course, deadline = local_course
+    repo = course / "remotes" / "zoe-a.git"
+    made = fabricate(
+        repo,
+        [
+            Push(
+                (
+                    commit("start", deadline - timedelta(days=1), {"a.py": "1"}),
+                    commit("late fix", deadline + timedelta(hours=20), {"a.py": "2"}),
+                )
+            )
+        ],
+    )
+    pull_at(course, deadline + timedelta(days=2))
+    assert status_row(capsys, course, STUDENT)["graded_commit"] == made.shas[0]
+    code, _out, err = run(
+        capsys,
+        course,
+        "extend",
+        STUDENT,
+        "a1-calculator",
+        "--until",
+        "2026-10-02T23:59:00-04:00",
+        "--reason",
+        "illness",
+    )
+    assert code == 0, err
+    row = status_row(capsys, course, STUDENT)
+    assert (row["graded_commit"], row["late_minutes"]) == (made.shas[1], 0)
+    checkout = course / ".grader" / "checkouts" / "a1-calculator" / STUDENT
+    assert (checkout / "a.py").read_text() == "2"
+    with open_course(course, actor="t") as ctx:
+        (entry,) = ctx.store.audit_entries("extension granted")
+    assert entry.details["reason"] == "illness" and entry.actor == "Ada"
+
+
+def test_a_late_submission_loses_points_in_status(local_course, capsys) -> None:
+    course, deadline = local_course
+    fabricate(
+        course / "remotes" / "zoe-a.git",
+        [Push((commit("all late", deadline + timedelta(hours=30), {"a.py": "1"}),))],
+    )
+    pull_at(course, deadline + timedelta(days=3))
+    code, _, err = run(
+        capsys,
+        course,
+        "grade",
+        "a1-calculator",
+        "--student",
+        STUDENT,
+        "--criterion",
+        "correctness",
+        "--level",
+        "Exemplary",
+    )
+    assert code == 0, err
+    row = status_row(capsys, course, STUDENT)
+    assert row["late_minutes"] == 30 * 60
+    assert (row["score"], row["late_penalty"]) == (32, 8)
+
+
+def test_refused_urls_are_reported_per_student_and_the_others_go_on(local_course, capsys) -> None:
+    course, deadline = local_course
+    fabricate(
+        course / "remotes" / "zoe-a.git", [Push((commit("ok", deadline - timedelta(days=1), {"a.py": "1"}),))]
+    )
+    course_yaml = course / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("allow_local: true", "allow_local: false"))
+    code, out, _ = run(capsys, course, "pull", "--json")
+    assert code == 1
+    results = {json.loads(line)["student_id"]: json.loads(line) for line in out.splitlines()}
+    assert len(results) == 5
+    assert all(r["result"] == "refused" for r in results.values())
+    assert "allow_local" in results[STUDENT]["reason"]

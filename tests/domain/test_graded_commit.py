@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from grader.domain.course import LatePolicy
+from grader.domain.submission import (
+    BEFORE_DEADLINE,
+    DATED_BY_COMMIT_TIME,
+    EMPTY_REPOSITORY,
+    HISTORY_REWRITTEN,
+    CommitInfo,
+    Observation,
+    resolve_graded_commit,
+)
+
+DUE = datetime(2026, 10, 1, 23, 59, tzinfo=UTC)
+POLICY = LatePolicy(grace_minutes=15)
+H = timedelta(hours=1)
+
+
+def line(*offsets: timedelta) -> dict[str, CommitInfo]:
+    """A straight history c0 <- c1 <- … with committer dates at DUE + offset."""
+    history: dict[str, CommitInfo] = {}
+    for index, offset in enumerate(offsets):
+        parents = (f"c{index - 1}",) if index else ()
+        history[f"c{index}"] = CommitInfo(f"c{index}", DUE + offset, parents)
+    return history
+
+
+def seen(at: timedelta, sha: str | None, result: str = "updated") -> Observation:
+    return Observation(DUE + at, result, "", "refs/heads/main", sha)
+
+
+def test_a_pull_within_grace_grades_its_head_as_observed() -> None:
+    history = line(-48 * H, timedelta(minutes=5))
+    graded = resolve_graded_commit(DUE, POLICY, [seen(timedelta(minutes=10), "c1")], history)
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c1", 0, ())
+
+
+def test_a_late_pull_grades_the_newest_commit_dated_in_time_and_says_so() -> None:
+    history = line(-48 * H, -2 * H, 30 * H)
+    graded = resolve_graded_commit(DUE, POLICY, [seen(72 * H, "c2")], history)
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c1", 0, (DATED_BY_COMMIT_TIME,))
+
+
+def test_a_head_seen_before_the_deadline_needs_no_commit_time() -> None:
+    history = line(-48 * H, -2 * H, 30 * H)
+    observations = [seen(-H, "c1"), seen(72 * H, "c2")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, history)
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c1", 0, ())
+
+
+def test_late_work_is_graded_at_the_head_with_minutes_late() -> None:
+    history = line(3 * H, 26 * H)
+    graded = resolve_graded_commit(DUE, POLICY, [seen(72 * H, "c1")], history)
+    assert (graded.sha, graded.late_minutes) == ("c1", 26 * 60)
+
+
+def test_commits_within_grace_count_as_in_time_but_keep_their_minutes() -> None:
+    history = line(-H, timedelta(minutes=10))
+    graded = resolve_graded_commit(DUE, POLICY, [seen(5 * H, "c1")], history)
+    assert (graded.sha, graded.late_minutes) == ("c1", 10)
+
+
+def test_an_extension_moves_the_deadline() -> None:
+    history = line(-H, 20 * H)
+    graded = resolve_graded_commit(DUE, POLICY, [seen(72 * H, "c1")], history, DUE + 24 * H)
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c1", 0, (DATED_BY_COMMIT_TIME,))
+
+
+def test_a_force_push_after_an_observation_is_flagged() -> None:
+    history = line(-48 * H, -2 * H)
+    history["x1"] = CommitInfo("x1", DUE - 3 * H, ("c0",))
+    observations = [seen(-H, "c1"), seen(72 * H, "x1")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, history)
+    assert graded.flags == (HISTORY_REWRITTEN,)
+    assert (graded.sha, graded.late_minutes) == ("c1", 0)
+
+
+def test_before_the_deadline_the_latest_head_is_provisional() -> None:
+    graded = resolve_graded_commit(DUE, POLICY, [seen(-H, "c0")], line(-2 * H))
+    assert (graded.sha, graded.flags) == ("c0", (BEFORE_DEADLINE,))
+
+
+def test_empty_and_missing_repositories_have_no_commit() -> None:
+    empty = resolve_graded_commit(DUE, POLICY, [seen(H, None, "cloned")], {})
+    missing = resolve_graded_commit(DUE, POLICY, [seen(H, None, "missing")], {})
+    assert (empty.sha, empty.flags) == (None, (EMPTY_REPOSITORY,))
+    assert (missing.sha, missing.flags) == (None, ())
