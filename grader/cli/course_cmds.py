@@ -143,7 +143,10 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
     if assignment is None:
         table.add_column("assignment", no_wrap=True)
     for name in ("student", "name", "status", "score", "late", "commit", "flags"):
-        table.add_column(name, no_wrap=name != "name", max_width=28 if name == "name" else None)
+        wraps = name in ("name", "flags")
+        table.add_column(
+            name, no_wrap=not wraps, min_width=12 if wraps else None, max_width=28 if wraps else None
+        )
     for r in rows:
         score = f"{fmt_points(r.score)} / {fmt_points(r.max_score)}"
         cells: list[Text | str] = [
@@ -151,12 +154,22 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
             Text(printable(r.name)),
             r.status,
             score,
-            "–" if r.late_minutes is None else f"{r.late_minutes} min",
+            _late(r.late_minutes),
             (r.graded_commit or "–")[:10],
             ", ".join(r.flags),
         ]
         table.add_row(*([r.assignment_id] if assignment is None else []), *cells)
     stdout().print(table)
+
+
+def _late(minutes: int | None) -> str:
+    if minutes is None:
+        return "–"
+    if minutes == 0:
+        return "on time"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    return " ".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n) + " late"
 
 
 def overview(options: Options) -> None:
