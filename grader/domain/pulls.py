@@ -16,6 +16,10 @@ class PullState:
     late_minutes: int | None
     flags: tuple[str, ...]
     pulled_at: datetime
+    checked_out: str | None = None
+    """The commit whose files are in the checkout (differs from graded_commit if a checkout failed)."""
+    basis: str = ""
+    """The deadline, grace and extension the graded commit was resolved against."""
 
 
 @dataclass(frozen=True)

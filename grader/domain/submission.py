@@ -12,7 +12,7 @@ from grader.domain.scoring import minutes_late
 
 DATED_BY_COMMIT_TIME = "dated by commit time"
 HISTORY_REWRITTEN = "history rewritten"
-BEFORE_DEADLINE = "before deadline"
+BEFORE_DEADLINE = "provisional: last pulled before the deadline (and grace) ended"
 EMPTY_REPOSITORY = "empty repository"
 
 
@@ -78,6 +78,9 @@ def rewritten(observations: Sequence[Observation], history: Mapping[str, CommitI
     return any(old != new and not is_ancestor(old, new, history) for old, new in pairwise(heads))
 
 
+SUCCESSFUL = frozenset({"cloned", "updated", "unchanged"})
+
+
 def resolve_graded_commit(
     deadline: datetime,
     policy: LatePolicy,
@@ -87,37 +90,50 @@ def resolve_graded_commit(
 ) -> GradedCommit:
     """The graded commit, per product rules, from observations (oldest first) and commit history.
 
-    The head seen by the first pull at or after the (extended) deadline is graded when that pull
-    came within the grace period or the same head was seen on time; otherwise the newest commit
-    of its first-parent line dated within the deadline and grace is graded, flagged "dated by
-    commit time" (unless it is a head observed on time); when every commit is later, the head is
-    graded late. A head observed on time that a later history dropped (a force-push) is graded
-    itself: it is the proof of what was there at the deadline.
+    The decisive pull is the first successful one at or after the (extended) deadline plus
+    grace. Its head is graded when it was already seen by then. Otherwise the newest commit of
+    its first-parent line dated within the deadline and grace is graded, flagged "dated by
+    commit time"; when every commit is later, the head is graded late. A head seen in time that
+    the decisive history dropped (a force-push) stays graded unless the new history has a commit
+    dated after that sighting and still in time. An empty repository at the decisive pull makes
+    anything pushed later late from the moment it was first seen.
     """
     due = effective_deadline(deadline, extended_until)
     cutoff = due + timedelta(minutes=policy.grace_minutes)
     flags: list[str] = [HISTORY_REWRITTEN] if rewritten(observations, history) else []
     seen = [o for o in observations if o.sha]
+    first_seen: dict[str, datetime] = {}
+    for o in seen:
+        assert o.sha is not None
+        first_seen.setdefault(o.sha, o.observed_at)
     if not seen:
-        empty = any(o.result in ("cloned", "updated", "unchanged") for o in observations)
+        empty = any(o.result in SUCCESSFUL for o in observations)
         return GradedCommit(None, None, (EMPTY_REPOSITORY,) if empty else ())
-    on_time_heads = {o.sha for o in seen if o.observed_at <= due}
-    after = next((o for o in seen if o.observed_at >= due), None)
-    if after is None:
-        return GradedCommit(seen[-1].sha, 0, (*flags, BEFORE_DEADLINE))
-    head = after.sha
-    assert head is not None
-    if after.observed_at <= cutoff or head in on_time_heads:
-        return GradedCommit(head, 0, tuple(flags))
+    in_time = {sha for sha, moment in first_seen.items() if moment <= cutoff}
+    decisive = next((o for o in observations if o.observed_at >= cutoff and o.result in SUCCESSFUL), None)
+    if decisive is None:
+        last = seen[-1].sha
+        assert last is not None
+        pending = () if any(o.observed_at >= cutoff for o in observations) else (BEFORE_DEADLINE,)
+        return GradedCommit(last, minutes_late(first_seen[last], due), (*flags, *pending))
+    if decisive.sha is None:
+        later = next((o.sha for o in seen if o.observed_at > decisive.observed_at), None)
+        if later is None:
+            return GradedCommit(None, None, (EMPTY_REPOSITORY,))
+        return GradedCommit(later, minutes_late(first_seen[later], due), tuple(flags))
+    head = decisive.sha
+    if head in in_time:
+        return GradedCommit(head, minutes_late(first_seen[head], due), tuple(flags))
     chain = _first_parent_chain(head, history)
-    last_on_time = next((o.sha for o in reversed(seen) if o.observed_at <= due), None)
-    if last_on_time in history and all(c.sha != last_on_time for c in chain):
-        return GradedCommit(last_on_time, 0, tuple(flags))
-    for commit in chain:
-        if commit.committed_at <= cutoff:
-            if commit.sha not in on_time_heads:
-                flags.append(DATED_BY_COMMIT_TIME)
-            return GradedCommit(commit.sha, minutes_late(commit.committed_at, due), tuple(flags))
+    candidate = next((c for c in chain if c.committed_at <= cutoff), None)
+    proof = next((o for o in reversed(seen) if o.observed_at <= cutoff), None)
+    dropped = proof is not None and proof.sha is not None and all(c.sha != proof.sha for c in chain)
+    if dropped and proof and proof.sha and (candidate is None or candidate.committed_at <= proof.observed_at):
+        return GradedCommit(proof.sha, minutes_late(first_seen[proof.sha], due), tuple(flags))
+    if candidate is not None:
+        if candidate.sha not in in_time:
+            flags.append(DATED_BY_COMMIT_TIME)
+        return GradedCommit(candidate.sha, minutes_late(candidate.committed_at, due), tuple(flags))
     newest = history.get(head)
-    moment = min(newest.committed_at, after.observed_at) if newest else after.observed_at
+    moment = min(newest.committed_at, decisive.observed_at) if newest else decisive.observed_at
     return GradedCommit(head, minutes_late(moment, due), tuple(flags))

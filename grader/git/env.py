@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
@@ -158,6 +159,19 @@ def subcommand(args: Sequence[str]) -> str:
     return "git"
 
 
+_LIVE: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def stop_all_git() -> int:
+    """Kill every git process this program started that still runs (e.g. on Ctrl-C); how many."""
+    with _LIVE_LOCK:
+        running = [process for process in _LIVE if process.poll() is None]
+    for process in running:
+        kill_group(process)
+    return len(running)
+
+
 def kill_group(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL the process and everything it started (its session's process group)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -225,7 +239,7 @@ def start_git(
     if env:
         full_env.update(env)
     try:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             argv,
             cwd=cwd,
             env=full_env,
@@ -238,6 +252,9 @@ def start_git(
         if cwd is not None and not Path(cwd).is_dir():
             raise GitMissing(f"cannot run git {name}: folder {cwd} does not exist") from exc
         raise GitMissing(f"cannot run git: {exc.strerror} (is git installed and on PATH?)") from exc
+    with _LIVE_LOCK:
+        _LIVE.add(process)
+    return process
 
 
 def failure(name: str, returncode: int, stderr: bytes) -> GitFailed:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from grader.domain.course import Assignment
@@ -16,6 +16,7 @@ from grader.domain.progress import Progress
 from grader.domain.pulls import Extension, PullState
 from grader.domain.roster import Student
 from grader.domain.submission import (
+    SUCCESSFUL,
     CommitInfo,
     GradedCommit,
     Observation,
@@ -24,6 +25,7 @@ from grader.domain.submission import (
 )
 from grader.domain.text import printable
 from grader.git.checkout import CheckoutRefused, checkout
+from grader.git.env import stop_all_git
 from grader.git.history import commits, object_exists
 from grader.git.limits import Limits
 from grader.git.sources import SourceRefused, fill_source, validate_source
@@ -31,7 +33,10 @@ from grader.git.sync import SyncOutcome, sync
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
 
 HISTORY_LIMIT = 10_000
+CHECKOUT_REFUSED = "checkout refused: the files shown are of an earlier commit, or none"
+LOST_HISTORY = "the local copy lost a graded commit: the earlier result stands"
 FLUSH_EVERY = 64
+MAX_EXTENSION = timedelta(days=366)
 FLUSH_SECONDS = 0.5
 
 
@@ -77,14 +82,27 @@ def limits_of(ctx: CourseContext) -> Limits:
 def _history(mirror: Path, observations: list[Observation]) -> dict[str, CommitInfo]:
     """Commits reachable from every observed head still in the mirror (newest head first)."""
     history: dict[str, CommitInfo] = {}
+    latest = observations[-1].sha if observations else None
     for sha in dict.fromkeys(o.sha for o in reversed(observations) if o.sha):
-        if sha in history or not object_exists(mirror, sha):
+        if sha in history or (sha != latest and not object_exists(mirror, sha)):
             continue
         for commit in commits(mirror, sha, limit=HISTORY_LIMIT):
             if commit.sha in history:
                 break
             history[commit.sha] = CommitInfo(commit.sha, commit.committed_at, commit.parents)
     return history
+
+
+def _needs_history(
+    assignment: Assignment, observations: list[Observation], extension: Extension | None
+) -> bool:
+    """Whether resolving needs commit dates: not when one head was only ever seen, in time."""
+    heads = {o.sha for o in observations if o.sha}
+    if len(heads) != 1:
+        return len(heads) > 1
+    due = effective_deadline(assignment.deadline, extension.until if extension else None)
+    cutoff = due + timedelta(minutes=assignment.late.grace_minutes)
+    return not any(o.sha and o.observed_at <= cutoff for o in observations)
 
 
 def resolve(
@@ -96,7 +114,8 @@ def resolve(
 ) -> GradedCommit:
     """The graded commit from every observation so far, the mirror's history and any extension."""
     mirror = mirror_path(root, assignment.id, student_id)
-    history = _history(mirror, observations) if mirror.exists() else {}
+    needed = mirror.exists() and _needs_history(assignment, observations, extension)
+    history = _history(mirror, observations) if needed else {}
     return resolve_graded_commit(
         assignment.deadline, assignment.late, observations, history, extension.until if extension else None
     )
@@ -116,18 +135,43 @@ def _sync_one(ctx: CourseContext, assignment: Assignment, student: Student, limi
     return sync(source, mirror, allow_local=allow_local, limits=limits)
 
 
-def _settled(assignment: Assignment, known: Known, outcome: SyncOutcome, dest: Path) -> bool:
-    """Nothing new can change the graded commit: the same head, already seen after the deadline."""
+def basis_of(assignment: Assignment, extension: Extension | None) -> str:
+    """What a resolution depends on besides observations: deadline, grace, extension."""
+    due = effective_deadline(assignment.deadline, extension.until if extension else None)
+    return f"{due.isoformat()}+{assignment.late.grace_minutes}m"
+
+
+def _settled(assignment: Assignment, known: Known, outcome: SyncOutcome) -> bool:
+    """Nothing new can change the graded commit: same head and basis, already seen after the cutoff."""
     state = known.state
     if state is None or outcome.result != "unchanged" or not known.observations:
         return False
+    if state.basis != basis_of(assignment, known.extension) or state.checked_out != state.graded_commit:
+        return False
     due = effective_deadline(assignment.deadline, known.extension.until if known.extension else None)
-    seen_after = any(o.observed_at >= due for o in known.observations if o.sha)
-    return (
-        seen_after
-        and known.observations[-1].sha == outcome.head
-        and (state.graded_commit is None or dest.is_dir())
-    )
+    cutoff = due + timedelta(minutes=assignment.late.grace_minutes)
+    seen_after = any(o.observed_at >= cutoff for o in known.observations if o.sha)
+    return seen_after and known.observations[-1].sha == outcome.head
+
+
+def _graded(
+    root: Path,
+    assignment: Assignment,
+    student_id: str,
+    known: Known,
+    observed: Observation,
+    outcome: SyncOutcome,
+) -> GradedCommit:
+    """The graded commit after this pull; what was known stands when this pull learnt nothing."""
+    previous = known.state
+    kept = GradedCommit(previous.graded_commit, previous.late_minutes, previous.flags) if previous else None
+    if kept is not None and (outcome.result not in SUCCESSFUL or _settled(assignment, known, outcome)):
+        return kept
+    observations = [*known.observations, observed]
+    mirror = mirror_path(root, assignment.id, student_id)
+    if kept is not None and kept.sha is not None and not object_exists(mirror, kept.sha):
+        return GradedCommit(kept.sha, kept.late_minutes, (*kept.flags, LOST_HISTORY))
+    return resolve(root, assignment, student_id, observations, known.extension)
 
 
 def pull_one(
@@ -137,24 +181,25 @@ def pull_one(
     limits = limits_of(ctx)
     outcome = _sync_one(ctx, assignment, student, limits)
     observed = Observation(now or utc_now(), outcome.result, outcome.reason, outcome.ref, outcome.head)
+    graded = _graded(ctx.root, assignment, student.student_id, known, observed, outcome)
+    result, reason, flags = (
+        outcome.result,
+        outcome.reason,
+        tuple(f for f in graded.flags if f != CHECKOUT_REFUSED),
+    )
     dest = checkout_path(ctx.root, assignment.id, student.student_id)
-    if _settled(assignment, known, outcome, dest) and known.state is not None:
-        graded = GradedCommit(known.state.graded_commit, known.state.late_minutes, known.state.flags)
-    else:
-        graded = resolve(
-            ctx.root, assignment, student.student_id, [*known.observations, observed], known.extension
-        )
-    result, reason, flags = outcome.result, outcome.reason, graded.flags
-    previous = known.state.graded_commit if known.state else None
-    if graded.sha is not None and (previous != graded.sha or not dest.is_dir()):
+    checked_out = known.state.checked_out if known.state else None
+    if graded.sha is not None and (checked_out != graded.sha or not dest.is_dir()):
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             checkout(mirror_path(ctx.root, assignment.id, student.student_id), graded.sha, dest, limits)
+            checked_out = graded.sha
         except CheckoutRefused as refusal:
             result, reason = "refused", printable(str(refusal))
-            flags = (*flags, "checkout refused")
-        except GraderError as error:
+            flags = (*flags, CHECKOUT_REFUSED)
+        except (GraderError, OSError) as error:
             result, reason = "failed", printable(str(error))
+            flags = (*flags, CHECKOUT_REFUSED)
     state = PullState(
         assignment.id,
         student.student_id,
@@ -164,6 +209,8 @@ def pull_one(
         graded.late_minutes,
         flags,
         observed.observed_at,
+        checked_out=checked_out,
+        basis=basis_of(assignment, known.extension),
     )
     pulled = PullResult(
         assignment.id,
@@ -207,7 +254,8 @@ def pull(
     for assignment_id in assignment_ids or []:
         ctx.files.rubric(assignment_id)
     assignments = [a for a in ctx.files.course.assignments if not assignment_ids or a.id in assignment_ids]
-    students = [ctx.files.student(s) for s in student_ids] if student_ids else list(ctx.files.students)
+    wanted = list(dict.fromkeys(student_ids or []))
+    students = [ctx.files.student(s) for s in wanted] if wanted else list(ctx.files.students)
     known = _known(ctx, assignments)
     work = [(a, s) for a in assignments for s in students]
     total = len(work)
@@ -225,7 +273,7 @@ def pull(
                 try:
                     observed, state, result = future.result()
                     pending.append((observed, state))
-                except GraderError as error:
+                except (GraderError, OSError) as error:
                     reason = printable(str(error))
                     result = PullResult(
                         assignment.id, student.student_id, "failed", reason, None, None, None, ()
@@ -235,9 +283,13 @@ def pull(
                     pending, flushed = [], time.monotonic()
                 yield result
                 yield Progress(done, total, f"{assignment.id} {student.student_id}")
-        finally:
+        except BaseException:
+            # Ctrl-C or a closed consumer: stop every git still running instead of waiting for timeouts.
             for future in futures:
                 future.cancel()
+            stop_all_git()
+            raise
+        finally:
             ctx.store.record_pulls(pending)
 
 
@@ -250,6 +302,11 @@ def extend(
     if assignment is None:
         ctx.files.rubric(assignment_id)
         raise GraderError(f"unknown assignment '{assignment_id}'")
+    if not assignment.deadline <= until <= assignment.deadline + MAX_EXTENSION:
+        raise GraderError(
+            f"--until must be after the deadline ({assignment.deadline.isoformat()}) and within "
+            f"{MAX_EXTENSION.days} days of it, got {until.isoformat()}"
+        )
     extension = Extension(assignment_id, student.student_id, until, reason, ctx.actor, utc_now())
     ctx.store.grant_extension(extension)
     observations = ctx.store.observations(assignment_id, student.student_id)
@@ -257,6 +314,16 @@ def extend(
     if previous is None or not observations:
         return None
     graded = resolve(ctx.root, assignment, student.student_id, observations, extension)
+    dest = checkout_path(ctx.root, assignment_id, student.student_id)
+    checked_out, flags = previous.checked_out, graded.flags
+    if graded.sha and (graded.sha != previous.checked_out or not dest.is_dir()):
+        try:
+            checkout(
+                mirror_path(ctx.root, assignment_id, student.student_id), graded.sha, dest, limits_of(ctx)
+            )
+            checked_out = graded.sha
+        except GraderError:
+            flags = (*flags, CHECKOUT_REFUSED)
     state = PullState(
         assignment_id,
         student.student_id,
@@ -264,11 +331,10 @@ def extend(
         previous.reason,
         graded.sha,
         graded.late_minutes,
-        graded.flags,
+        flags,
         previous.pulled_at,
+        checked_out=checked_out,
+        basis=basis_of(assignment, extension),
     )
-    dest = checkout_path(ctx.root, assignment_id, student.student_id)
-    if graded.sha and graded.sha != previous.graded_commit:
-        checkout(mirror_path(ctx.root, assignment_id, student.student_id), graded.sha, dest, limits_of(ctx))
     ctx.store.set_pull_state(state)
     return state

@@ -67,8 +67,11 @@ def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
     if pull is None:
         return NOT_PULLED, ()
     flags = pull.flags
-    if pull.result in ("failed", "refused"):
-        flags = (*flags, f"pull {pull.result}: {pull.reason}")
+    if pull.result in ("failed", "refused") or (pull.result == "missing" and pull.graded_commit is not None):
+        flags = (
+            *flags,
+            f"last pull {pull.result}: {pull.reason}" if pull.reason else f"last pull {pull.result}",
+        )
     if pull.graded_commit is not None:
         return PULLED, flags
     if pull.result == "missing" or EMPTY_REPOSITORY in pull.flags:

@@ -39,6 +39,8 @@ def write_state(session: Session, state: PullState) -> None:
         "late_minutes": state.late_minutes,
         "flags": json.dumps(list(state.flags)),
         "pulled_at": timestamp(state.pulled_at),
+        "checked_out": state.checked_out,
+        "basis": state.basis,
     }
     key = (PULL_STATE.c.assignment_id == state.assignment_id) & (PULL_STATE.c.student_id == state.student_id)
     if session.execute(update(PULL_STATE).where(key).values(**values)).rowcount == 0:  # type: ignore[attr-defined]
@@ -79,6 +81,8 @@ def read_states(session: Session, assignment_id: str, student_id: str | None = N
             late_minutes=r.late_minutes,
             flags=tuple(json.loads(r.flags)),
             pulled_at=parse_timestamp(r.pulled_at),
+            checked_out=r.checked_out,
+            basis=r.basis,
         )
         for r in rows
     }

@@ -175,6 +175,8 @@ class PullStateRow(GradebookTable, table=True):
     late_minutes: int | None = Field(default=None, sa_type=Integer)
     flags: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})
     pulled_at: str = Field(sa_type=Text)
+    checked_out: str | None = Field(default=None, sa_type=Text)
+    basis: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
 # Core views of the tables, for set-based queries and executemany writes.

@@ -146,3 +146,105 @@ def test_refused_urls_are_reported_per_student_and_the_others_go_on(local_course
     assert len(results) == 5
     assert all(r["result"] == "refused" for r in results.values())
     assert "allow_local" in results[STUDENT]["reason"]
+
+
+def test_moving_the_deadline_re_resolves_on_the_next_pull(local_course, capsys) -> None:
+    course, deadline = local_course
+    made = fabricate(
+        course / "remotes" / "zoe-a.git",
+        [Push((commit("late", deadline + timedelta(hours=20), {"a.py": "1"}),))],
+    )
+    pull_at(course, deadline + timedelta(days=2))
+    assert status_row(capsys, course, STUDENT)["late_minutes"] == 20 * 60
+    course_yaml = course / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text().replace("2026-10-01T23:59:00-04:00", "2026-10-02T23:59:00-04:00")
+    )
+    pull_at(course, deadline + timedelta(days=3))
+    row = status_row(capsys, course, STUDENT)
+    assert (row["graded_commit"], row["late_minutes"]) == (made.head, 0)
+
+
+def test_a_lost_local_copy_and_a_vanished_repository_keep_the_earlier_result(local_course, capsys) -> None:
+    import shutil
+
+    course, deadline = local_course
+    repo = course / "remotes" / "zoe-a.git"
+    made = fabricate(
+        repo,
+        [
+            Push(
+                (
+                    commit("ok", deadline - timedelta(days=1), {"a.py": "1"}),
+                    commit("late", deadline + timedelta(days=1), {"a.py": "2"}),
+                )
+            )
+        ],
+    )
+    pull_at(course, deadline + timedelta(days=2))
+    before = status_row(capsys, course, STUDENT)
+    assert before["graded_commit"] == made.shas[0]
+    shutil.rmtree(course / ".grader" / "repos")
+    shutil.rmtree(repo)
+    pull_at(course, deadline + timedelta(days=3))
+    after = status_row(capsys, course, STUDENT)
+    assert (after["graded_commit"], after["late_minutes"]) == (
+        before["graded_commit"],
+        before["late_minutes"],
+    )
+    assert after["status"] == "pulled"
+    assert any(flag.startswith("last pull missing") for flag in after["flags"])
+
+
+def test_a_refused_checkout_is_flagged_and_retried(local_course, capsys) -> None:
+    course, deadline = local_course
+    repo = course / "remotes" / "zoe-a.git"
+    made = fabricate(repo, [Push((commit("small", deadline - timedelta(days=2), {"a.py": "1"}),))])
+    pull_at(course, deadline - timedelta(days=1))
+    course_yaml = course / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("max_files: 20000", "max_files: 3"))
+    files = {f"f{n}.py": str(n) for n in range(6)}
+    (big,) = push(repo, [commit("big", deadline - timedelta(hours=1), files)], onto=made.head)
+    pull_at(course, deadline - timedelta(minutes=30))
+    row = status_row(capsys, course, STUDENT)
+    assert row["graded_commit"] == big
+    assert any(flag.startswith("checkout refused") for flag in row["flags"])
+    checkout = course / ".grader" / "checkouts" / "a1-calculator" / STUDENT
+    assert sorted(p.name for p in checkout.iterdir()) == ["a.py"]
+    course_yaml.write_text(course_yaml.read_text().replace("max_files: 3", "max_files: 20000"))
+    pull_at(course, deadline + timedelta(days=1))
+    row = status_row(capsys, course, STUDENT)
+    assert not any(flag.startswith("checkout refused") for flag in row["flags"])
+    assert len(list(checkout.iterdir())) == 6
+
+
+def test_odd_arguments_and_folders_give_messages_not_crashes(local_course, capsys) -> None:
+    course, deadline = local_course
+    fabricate(
+        course / "remotes" / "zoe-a.git", [Push((commit("ok", deadline - timedelta(days=1), {"a.py": "1"}),))]
+    )
+    code, _, err = run(
+        capsys, course, "extend", STUDENT, "a1-calculator", "--until", "9999-12-31T23:59:00+00:00"
+    )
+    assert code == 1 and "within 366 days" in err
+    code, _, err = run(capsys, course, "extend", STUDENT, "a1-calculator", "--until", "tomorrow")
+    assert code == 2 and "expected a date and time" in err
+    code, out, err = run(
+        capsys,
+        course,
+        "pull",
+        "a1-calculator",
+        "a1-calculator",
+        "--student",
+        STUDENT,
+        "--student",
+        STUDENT,
+        "--json",
+    )
+    assert code == 0, err
+    assert [json.loads(line)["result"] for line in out.splitlines()] == ["cloned"]
+    (course / ".grader" / "checkouts").rename(course / ".grader" / "moved")
+    (course / ".grader" / "checkouts").write_text("not a folder")
+    code, out, err = run(capsys, course, "pull", "--student", STUDENT, "--json")
+    assert "internal error" not in err
+    assert json.loads(out.splitlines()[0])["result"] in ("failed", "unchanged")

@@ -31,10 +31,13 @@ def seen(at: timedelta, sha: str | None, result: str = "updated") -> Observation
     return Observation(DUE + at, result, "", "refs/heads/main", sha)
 
 
-def test_a_pull_within_grace_grades_its_head_as_observed() -> None:
+def test_a_head_seen_within_grace_is_graded_as_observed() -> None:
     history = line(-48 * H, timedelta(minutes=5))
-    graded = resolve_graded_commit(DUE, POLICY, [seen(timedelta(minutes=10), "c1")], history)
-    assert (graded.sha, graded.late_minutes, graded.flags) == ("c1", 0, ())
+    observations = [seen(timedelta(minutes=10), "c1"), seen(24 * H, "c1", "unchanged")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, history)
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c1", 10, ())
+    provisional = resolve_graded_commit(DUE, POLICY, observations[:1], history)
+    assert (provisional.sha, provisional.flags) == ("c1", (BEFORE_DEADLINE,))
 
 
 def test_a_late_pull_grades_the_newest_commit_dated_in_time_and_says_so() -> None:
@@ -87,3 +90,33 @@ def test_empty_and_missing_repositories_have_no_commit() -> None:
     missing = resolve_graded_commit(DUE, POLICY, [seen(H, None, "missing")], {})
     assert (empty.sha, empty.flags) == (None, (EMPTY_REPOSITORY,))
     assert (missing.sha, missing.flags) == (None, ())
+
+
+def test_a_pull_inside_the_grace_period_does_not_lock_in_its_head() -> None:
+    history = line(-H, timedelta(minutes=5), timedelta(minutes=10))
+    observations = [seen(timedelta(minutes=6), "c1"), seen(24 * H, "c2")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, history)
+    assert (graded.sha, graded.late_minutes) == ("c2", 10)
+
+
+def test_an_empty_repository_at_the_deadline_makes_later_pushes_late_whatever_their_dates() -> None:
+    history = {"c0": CommitInfo("c0", DUE - 24 * H)}
+    observations = [seen(H, None, "cloned"), seen(72 * H, "c0")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, history)
+    assert (graded.sha, graded.late_minutes) == ("c0", 72 * 60)
+
+
+def test_an_honest_rewrite_before_the_deadline_keeps_the_final_work() -> None:
+    history = line(-72 * H)
+    history["c1b"] = CommitInfo("c1b", DUE - 24 * H, ("c0",))
+    history["c1"] = CommitInfo("c1", DUE - 60 * H, ("c0",))
+    observations = [seen(-48 * H, "c1"), seen(24 * H, "c1b")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, history)
+    assert graded.sha == "c1b"
+    assert graded.flags == (HISTORY_REWRITTEN, DATED_BY_COMMIT_TIME)
+
+
+def test_a_failed_pull_after_the_deadline_decides_nothing() -> None:
+    observations = [seen(-H, "c0"), seen(2 * H, None, "failed")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, line(-2 * H))
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c0", 0, ())

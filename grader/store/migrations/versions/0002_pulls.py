@@ -60,6 +60,8 @@ def upgrade() -> None:
         sa.Column("late_minutes", sa.Integer(), nullable=True),
         sa.Column("flags", sa.Text(), server_default="[]", nullable=False),
         sa.Column("pulled_at", sa.Text(), nullable=False),
+        sa.Column("checked_out", sa.Text(), nullable=True),
+        sa.Column("basis", sa.Text(), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("assignment_id", "student_id", name=op.f("pk_pull_state")),
     )
     _refuse_changes()

@@ -1,0 +1,39 @@
+"""Ctrl-C during a pull: every git still running is stopped at once, not at its timeout."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+from grader.git.env import run_git, stop_all_git
+
+
+def test_stop_all_git_kills_a_git_that_waits_on_a_silent_server() -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(server.accept()[0]), daemon=True).start()
+    outcome: list[BaseException | None] = []
+
+    def hang() -> None:
+        try:
+            run_git(["ls-remote", f"https://127.0.0.1:{port}/silent.git"], timeout=120, cwd="/", check=True)
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=hang)
+    started = time.monotonic()
+    worker.start()
+    stopped = 0
+    while not stopped and time.monotonic() - started < 20:
+        time.sleep(0.1)
+        if held:
+            stopped = stop_all_git()
+    worker.join(20)
+    server.close()
+    assert stopped == 1
+    assert not worker.is_alive()
+    assert time.monotonic() - started < 20
+    assert outcome and outcome[0] is not None  # git failed: it was killed, it did not answer
