@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from grader.cli.main import Options, cli
-from grader.cli.output import dumps, fail, fmt_points, number, stderr, stdout
+from grader.cli.output import dumps, fail, fmt_points, number, progress_bar, stdout
 from grader.domain.text import printable
 from grader.files.course import load_course
 from grader.files.skeleton import write_skeleton
@@ -60,14 +59,7 @@ def demo(directory: Path, students: int, seed: int, no_tui: bool) -> None:
     """Build a complete demo course (roster, rubrics, real git repositories) in DIRECTORY."""
     from grader.demo import build_demo_course
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr(),
-        transient=True,
-    ) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("building demo course", total=None)
         for step in build_demo_course(directory, students=students, seed=seed):
             bar.update(task, completed=step.done, total=step.total, description=step.message or "building")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader.domain.text import printable
 
@@ -52,3 +53,15 @@ def fmt_points(value: Decimal | None) -> str:
         return "–"
     text = format(value.normalize(), "f")
     return text
+
+
+def progress_bar() -> Progress:
+    """The progress bar of every long command: on stderr, gone when done."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr(),
+        transient=True,
+    )

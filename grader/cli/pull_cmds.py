@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader.cli.main import Options, cli
-from grader.cli.output import dumps, fail, stderr
+from grader.cli.output import dumps, fail, progress_bar
 from grader.domain.progress import Progress as Step
 from grader.domain.text import printable
 from grader.gradebook.context import open_course
@@ -58,14 +57,7 @@ def pull_command(
     counts: dict[str, int] = {}
     with (
         open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=stderr(),
-            transient=True,
-        ) as bar,
+        progress_bar() as bar,
     ):
         task = bar.add_task("pulling", total=None)
         for item in pull(ctx, list(assignments) or None, list(students) or None, jobs=jobs):

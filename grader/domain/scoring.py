@@ -111,17 +111,3 @@ def score_submission(
         max_score=rubric.max_points,
         complete=complete,
     )
-
-
-def incompatible_choices(rubric: Rubric, choices: Mapping[str, CriterionChoice]) -> list[str]:
-    """Describe each choice that names a level or item the rubric no longer has."""
-    problems: list[str] = []
-    for criterion_id, choice in choices.items():
-        criterion = rubric.criterion(criterion_id)
-        if criterion is None:
-            continue
-        try:
-            base_points(criterion, choice)
-        except IncompatibleChoice as exc:
-            problems.append(str(exc))
-    return problems

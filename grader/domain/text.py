@@ -33,7 +33,3 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
-
-
-def has_bidi_controls(text: str) -> bool:
-    return any(char in _BIDI for char in text)
