@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from grader.domain.pulls import Extension, PullState
@@ -13,26 +16,44 @@ from grader.store.codec import parse_timestamp, timestamp
 from grader.store.tables import EXTENSION, OBSERVATION, PULL_STATE
 
 
-def record_pull(
-    session: Session, assignment_id: str, student_id: str, observation: Observation, state: PullState
-) -> None:
-    """Append the observation and replace the submission's pull state, in one transaction."""
+def record_pulls(session: Session, pulled: Sequence[tuple[Observation, PullState]]) -> None:
+    """Append the observations and replace the submissions' pull states, in two statements."""
     session.execute(
-        insert(OBSERVATION).values(
-            assignment_id=assignment_id,
-            student_id=student_id,
-            observed_at=timestamp(observation.observed_at),
-            result=observation.result,
-            reason=observation.reason,
-            ref=observation.ref,
-            sha=observation.sha,
-        )
+        insert(OBSERVATION),
+        [
+            {
+                "assignment_id": state.assignment_id,
+                "student_id": state.student_id,
+                "observed_at": timestamp(observation.observed_at),
+                "result": observation.result,
+                "reason": observation.reason,
+                "ref": observation.ref,
+                "sha": observation.sha,
+            }
+            for observation, state in pulled
+        ],
     )
-    write_state(session, state)
+    write_states(session, [state for _, state in pulled])
 
 
-def write_state(session: Session, state: PullState) -> None:
-    values = {
+def write_states(session: Session, states: Sequence[PullState]) -> None:
+    """Insert or replace pull states (one upsert statement, on SQLite and PostgreSQL alike)."""
+    rows = {(s.assignment_id, s.student_id): _state_row(s) for s in states}  # the last one wins
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql_insert(PULL_STATE) if dialect == "postgresql" else sqlite_insert(PULL_STATE)
+    columns = {name: upsert.excluded[name] for name in _state_row(states[0]) if name not in KEY}
+    session.execute(upsert.on_conflict_do_update(index_elements=list(KEY), set_=columns), list(rows.values()))
+
+
+KEY = ("assignment_id", "student_id")
+
+
+def _state_row(state: PullState) -> dict[str, object]:
+    return {
+        "assignment_id": state.assignment_id,
+        "student_id": state.student_id,
         "result": state.result,
         "reason": state.reason,
         "graded_commit": state.graded_commit,
@@ -42,13 +63,6 @@ def write_state(session: Session, state: PullState) -> None:
         "checked_out": state.checked_out,
         "basis": state.basis,
     }
-    key = (PULL_STATE.c.assignment_id == state.assignment_id) & (PULL_STATE.c.student_id == state.student_id)
-    if session.execute(update(PULL_STATE).where(key).values(**values)).rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(
-            insert(PULL_STATE).values(
-                assignment_id=state.assignment_id, student_id=state.student_id, **values
-            )
-        )
 
 
 def read_observations(

@@ -226,13 +226,12 @@ class Store:
         if not pulled:
             return
         with self._writing() as session:
-            for observation, state in pulled:
-                pulls.record_pull(session, state.assignment_id, state.student_id, observation, state)
+            pulls.record_pulls(session, pulled)
 
     def set_pull_state(self, state: PullState) -> None:
         """Replace a submission's resolved state (e.g. after an extension), observing nothing new."""
         with self._writing() as session:
-            pulls.write_state(session, state)
+            pulls.write_states(session, [state])
 
     def observations(self, assignment_id: str, student_id: str) -> list[Observation]:
         """Every observation of one repository, oldest first."""
