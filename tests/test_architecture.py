@@ -32,3 +32,13 @@ def test_the_domain_loads_no_database_or_yaml_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_commands_that_need_no_gradebook_do_not_load_the_database_libraries(course_dir) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys\nfrom grader.cli.main import main\n"
+        f"code = main(['--course', {str(course_dir)!r}, 'check'])\n"
+        "print(code, 'sqlalchemy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 False"

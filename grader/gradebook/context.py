@@ -9,11 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.domain.errors import GraderError
 from grader.files.course import CourseFiles, load_course
 from grader.git.identity import git_user_name
-from grader.store import Store, open_store
+
+if TYPE_CHECKING:
+    from grader.store import Store
 
 STATE_DIR = ".grader"
 
@@ -50,6 +53,18 @@ class CourseContext:
         return self.files.root
 
 
+def _state_folder(files: CourseFiles, url: str) -> None:
+    if url != default_database_url(files.root):
+        return
+    state = files.root / STATE_DIR
+    if state.exists() and not state.is_dir():
+        raise GraderError(f"{state} must be a folder (it holds the gradebook); move that file away")
+    try:
+        state.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise GraderError(f"cannot create {state}: {exc.strerror}") from None
+
+
 @contextmanager
 def open_course(
     root: Path, *, database_url: str | None = None, actor: str | None = None
@@ -57,16 +72,11 @@ def open_course(
     """Validate the course folder and open its gradebook (migrating an older one after a backup)."""
     files = load_course(root)
     url = database_url or os.environ.get("GRADER_DATABASE_URL") or default_database_url(files.root)
-    if url == default_database_url(files.root):
-        state = files.root / STATE_DIR
-        if state.exists() and not state.is_dir():
-            raise GraderError(f"{state} must be a folder (it holds the gradebook); move that file away")
-        try:
-            state.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise GraderError(f"cannot create {state}: {exc.strerror}") from None
+    _state_folder(files, url)
+    from grader.store import open_store  # the database libraries load only for commands that need them
+
     store = open_store(url)
     try:
-        yield CourseContext(files=files, store=store, actor=resolve_actor(actor))
+        yield CourseContext(files, store, resolve_actor(actor))
     finally:
         store.close()
