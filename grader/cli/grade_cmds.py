@@ -83,8 +83,12 @@ def grade(
         recorded = record_choice(ctx, assignment, student_id, criterion_id, request)
         grade_state = ctx.store.grade(assignment, student_id)
         rubric = effective_rubric(ctx, assignment, {student_id: grade_state})
-        late = ctx.files.course.assignment(assignment)
-        total = score_submission(rubric, grade_state.choices, None, late.late if late else None)
+        settings = ctx.files.course.assignment(assignment)
+        pulled = ctx.store.pull_states(assignment, student_id).get(student_id)
+        late_minutes = pulled.late_minutes if pulled else None
+        total = score_submission(
+            rubric, grade_state.choices, late_minutes, settings.late if settings else None
+        )
         criterion = rubric.criterion(criterion_id)
         assert criterion is not None
     if as_json:

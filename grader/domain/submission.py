@@ -14,6 +14,7 @@ DATED_BY_COMMIT_TIME = "dated by commit time"
 HISTORY_REWRITTEN = "history rewritten"
 BEFORE_DEADLINE = "provisional: last pulled before the deadline (and grace) ended"
 EMPTY_REPOSITORY = "empty repository"
+EMPTIED = "branch emptied after the deadline: the commit seen in time is graded"
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ def resolve_graded_commit(
         assert last is not None
         pending = () if any(o.observed_at >= cutoff for o in observations) else (BEFORE_DEADLINE,)
         return GradedCommit(last, minutes_late(first_seen[last], due), (*flags, *pending))
+    proof = next((o for o in reversed(seen) if o.observed_at <= cutoff), None)
+    if decisive.sha is None and proof is not None and proof.sha is not None:
+        return GradedCommit(proof.sha, minutes_late(first_seen[proof.sha], due), (*flags, EMPTIED))
     if decisive.sha is None:
         later = next((o.sha for o in seen if o.observed_at > decisive.observed_at), None)
         if later is None:
@@ -126,7 +130,6 @@ def resolve_graded_commit(
         return GradedCommit(head, minutes_late(first_seen[head], due), tuple(flags))
     chain = _first_parent_chain(head, history)
     candidate = next((c for c in chain if c.committed_at <= cutoff), None)
-    proof = next((o for o in reversed(seen) if o.observed_at <= cutoff), None)
     dropped = proof is not None and proof.sha is not None and all(c.sha != proof.sha for c in chain)
     if dropped and proof and proof.sha and (candidate is None or candidate.committed_at <= proof.observed_at):
         return GradedCommit(proof.sha, minutes_late(first_seen[proof.sha], due), tuple(flags))
@@ -135,5 +138,7 @@ def resolve_graded_commit(
             flags.append(DATED_BY_COMMIT_TIME)
         return GradedCommit(candidate.sha, minutes_late(candidate.committed_at, due), tuple(flags))
     newest = history.get(head)
-    moment = min(newest.committed_at, decisive.observed_at) if newest else decisive.observed_at
-    return GradedCommit(head, minutes_late(moment, due), tuple(flags))
+    if newest is not None and newest.committed_at < decisive.observed_at:
+        flags.append(DATED_BY_COMMIT_TIME)
+        return GradedCommit(head, minutes_late(newest.committed_at, due), tuple(flags))
+    return GradedCommit(head, minutes_late(decisive.observed_at, due), tuple(flags))

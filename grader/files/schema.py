@@ -88,6 +88,10 @@ def _datetime(value: Any) -> datetime:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
+    if parsed is not None and not 2000 <= parsed.year <= 2200:
+        raise PydanticCustomError(
+            "datetime", "expected a date between the years 2000 and 2200, got {got}", {"got": show(value)}
+        )
     if parsed is None or parsed.tzinfo is None:
         raise PydanticCustomError(
             "datetime",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -97,6 +98,27 @@ def object_exists(mirror: Path, sha: str, *, timeout: float = DEFAULT_TIMEOUT) -
         return False
     done = run_git([f"--git-dir={mirror}", "cat-file", "-e", sha], timeout=timeout, check=False)
     return done.returncode == 0
+
+
+def missing_objects(mirror: Path, shas: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -> set[str]:
+    """Which of ``shas`` the mirror does not hold (one git process for all of them)."""
+    wanted = sorted({sha for sha in shas if _OBJECT_ID.fullmatch(sha)})
+    if not wanted:
+        return set()
+    if not mirror.is_dir():
+        return set(wanted)
+    done = run_git(
+        [f"--git-dir={mirror}", "cat-file", "--batch-check"],
+        input="".join(f"{sha}\n" for sha in wanted).encode(),
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        return set(wanted)
+    lines = done.stdout.decode("ascii", "replace").splitlines()
+    return {sha for sha, line in zip(wanted, lines, strict=False) if line.endswith(" missing")} | set(
+        wanted[len(lines) :]
+    )
 
 
 def check_revision(value: str) -> None:

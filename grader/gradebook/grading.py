@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from grader.domain.choices import CriterionChoice
-from grader.domain.errors import GraderError
+from grader.domain.errors import ConflictError, GraderError
 from grader.domain.events import ChoiceChange, EventSource
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.domain.scoring import score_criterion
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.rubrics import effective_rubric, ensure_accepted
+
+RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -112,20 +114,21 @@ def record_choice(
             "before adjusting it"
         )
     ensure_accepted(ctx, assignment_id, rubric)
-    versions = ctx.store.save(
-        [
-            ChoiceChange(
-                assignment_id,
-                student_id,
-                criterion_id,
-                new,
-                current_grade.version if expected_version is None else expected_version,
+    based_on = current_grade.version if expected_version is None else expected_version
+    for attempt in range(RETRIES + 1):
+        change = ChoiceChange(assignment_id, student_id, criterion_id, new, based_on)
+        try:
+            versions = ctx.store.save(
+                [change], actor=ctx.actor, rubric_hash=rubric.content_hash, source=source, now=utc_now()
             )
-        ],
-        actor=ctx.actor,
-        rubric_hash=rubric.content_hash,
-        source=source,
-        now=utc_now(),
-    )
-    version = versions.get((assignment_id, student_id), current_grade.version)
+            break
+        except ConflictError:
+            # Someone saved this submission meanwhile. A one-shot save (no version given) goes on
+            # only if this criterion's choice is still the one the merge started from.
+            latest = ctx.store.grade(assignment_id, student_id)
+            unchanged = latest.choices.get(criterion_id, CriterionChoice()) == old
+            if expected_version is not None or not unchanged or attempt == RETRIES:
+                raise
+            based_on = latest.version
+    version = versions.get((assignment_id, student_id), based_on)
     return GradeRecorded(score_criterion(criterion, new), version, new)

@@ -3,6 +3,7 @@ the graded commit. A generator, so the CLI and the TUI can show progress and res
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -26,15 +27,16 @@ from grader.domain.submission import (
 from grader.domain.text import printable
 from grader.git.checkout import CheckoutRefused, checkout
 from grader.git.env import stop_all_git
-from grader.git.history import commits, object_exists
+from grader.git.history import commits, missing_objects, object_exists
 from grader.git.limits import Limits
 from grader.git.sources import SourceRefused, fill_source, validate_source
 from grader.git.sync import SyncOutcome, sync
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
+from grader.gradebook.locks import course_lock
 
 HISTORY_LIMIT = 10_000
 CHECKOUT_REFUSED = "checkout refused: the files shown are of an earlier commit, or none"
-LOST_HISTORY = "the local copy lost a graded commit: the earlier result stands"
+LOST_HISTORY = "the local copy lacks commits seen earlier: the earlier result stands"
 FLUSH_EVERY = 64
 MAX_EXTENSION = timedelta(days=366)
 FLUSH_SECONDS = 0.5
@@ -154,6 +156,19 @@ def _settled(assignment: Assignment, known: Known, outcome: SyncOutcome) -> bool
     return seen_after and known.observations[-1].sha == outcome.head
 
 
+def _unavailable(root: Path, assignment: Assignment, student_id: str, known: Known) -> bool:
+    """The local copy lacks a commit that the recorded result or the observations rest on."""
+    needed = {o.sha for o in known.observations if o.sha}
+    if known.state is not None and known.state.graded_commit:
+        needed.add(known.state.graded_commit)
+    return bool(needed) and bool(missing_objects(mirror_path(root, assignment.id, student_id), needed))
+
+
+def _kept(state: PullState, extra: str | None = None) -> GradedCommit:
+    flags = state.flags if extra is None or extra in state.flags else (*state.flags, extra)
+    return GradedCommit(state.graded_commit, state.late_minutes, flags)
+
+
 def _graded(
     root: Path,
     assignment: Assignment,
@@ -162,16 +177,16 @@ def _graded(
     observed: Observation,
     outcome: SyncOutcome,
 ) -> GradedCommit:
-    """The graded commit after this pull; what was known stands when this pull learnt nothing."""
+    """The graded commit after this pull; what was known stands when this pull learnt nothing,
+    or when the local copy can no longer show what the earlier result rests on."""
     previous = known.state
-    kept = GradedCommit(previous.graded_commit, previous.late_minutes, previous.flags) if previous else None
-    if kept is not None and (outcome.result not in SUCCESSFUL or _settled(assignment, known, outcome)):
-        return kept
-    observations = [*known.observations, observed]
-    mirror = mirror_path(root, assignment.id, student_id)
-    if kept is not None and kept.sha is not None and not object_exists(mirror, kept.sha):
-        return GradedCommit(kept.sha, kept.late_minutes, (*kept.flags, LOST_HISTORY))
-    return resolve(root, assignment, student_id, observations, known.extension)
+    same_basis = previous is not None and previous.basis == basis_of(assignment, known.extension)
+    learnt_nothing = outcome.result not in SUCCESSFUL or _settled(assignment, known, outcome)
+    if previous is not None and same_basis and learnt_nothing:
+        return _kept(previous)
+    if previous is not None and previous.graded_commit and _unavailable(root, assignment, student_id, known):
+        return _kept(previous, LOST_HISTORY)
+    return resolve(root, assignment, student_id, [*known.observations, observed], known.extension)
 
 
 def pull_one(
@@ -200,6 +215,10 @@ def pull_one(
         except (GraderError, OSError) as error:
             result, reason = "failed", printable(str(error))
             flags = (*flags, CHECKOUT_REFUSED)
+    if graded.sha is None and checked_out is not None:
+        shutil.rmtree(dest, ignore_errors=True)
+        checked_out = None
+    flags = tuple(dict.fromkeys(flags))
     state = PullState(
         assignment.id,
         student.student_id,
@@ -256,8 +275,16 @@ def pull(
     assignments = [a for a in ctx.files.course.assignments if not assignment_ids or a.id in assignment_ids]
     wanted = list(dict.fromkeys(student_ids or []))
     students = [ctx.files.student(s) for s in wanted] if wanted else list(ctx.files.students)
-    known = _known(ctx, assignments)
     work = [(a, s) for a in assignments for s in students]
+    with course_lock(ctx.root / STATE_DIR, "pull"):
+        yield from _pull_all(ctx, work, jobs)
+
+
+def _pull_all(
+    ctx: CourseContext, work: list[tuple[Assignment, Student]], jobs: int
+) -> Iterator[Progress | PullResult]:
+    assignments = list({a.id: a for a, _ in work}.values())
+    known = _known(ctx, assignments)
     total = len(work)
     yield Progress(0, total, "pulling")
     pending: list[tuple[Observation, PullState]] = []
@@ -307,13 +334,25 @@ def extend(
             f"--until must be after the deadline ({assignment.deadline.isoformat()}) and within "
             f"{MAX_EXTENSION.days} days of it, got {until.isoformat()}"
         )
+    with course_lock(ctx.root / STATE_DIR, "extend"):
+        return _extend(ctx, student, assignment, until, reason)
+
+
+def _extend(
+    ctx: CourseContext, student: Student, assignment: Assignment, until: datetime, reason: str
+) -> PullState | None:
+    assignment_id = assignment.id
     extension = Extension(assignment_id, student.student_id, until, reason, ctx.actor, utc_now())
     ctx.store.grant_extension(extension)
     observations = ctx.store.observations(assignment_id, student.student_id)
     previous = ctx.store.pull_states(assignment_id, student.student_id).get(student.student_id)
     if previous is None or not observations:
         return None
-    graded = resolve(ctx.root, assignment, student.student_id, observations, extension)
+    known = Known(observations, previous, extension)
+    if previous.graded_commit and _unavailable(ctx.root, assignment, student.student_id, known):
+        graded = _kept(previous, LOST_HISTORY)
+    else:
+        graded = resolve(ctx.root, assignment, student.student_id, observations, extension)
     dest = checkout_path(ctx.root, assignment_id, student.student_id)
     checked_out, flags = previous.checked_out, graded.flags
     if graded.sha and (graded.sha != previous.checked_out or not dest.is_dir()):
@@ -322,7 +361,7 @@ def extend(
                 mirror_path(ctx.root, assignment_id, student.student_id), graded.sha, dest, limits_of(ctx)
             )
             checked_out = graded.sha
-        except GraderError:
+        except (GraderError, OSError):
             flags = (*flags, CHECKOUT_REFUSED)
     state = PullState(
         assignment_id,

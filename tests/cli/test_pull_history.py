@@ -248,3 +248,81 @@ def test_odd_arguments_and_folders_give_messages_not_crashes(local_course, capsy
     code, out, err = run(capsys, course, "pull", "--student", STUDENT, "--json")
     assert "internal error" not in err
     assert json.loads(out.splitlines()[0])["result"] in ("failed", "unchanged")
+
+
+def test_a_fresh_local_copy_after_a_force_push_keeps_the_earlier_result(local_course, capsys) -> None:
+    import shutil
+
+    course, deadline = local_course
+    repo = course / "remotes" / "zoe-a.git"
+    made = fabricate(
+        repo,
+        [
+            Push(
+                (
+                    commit("ok", deadline - timedelta(days=1), {"a.py": "1"}),
+                    commit("late", deadline + timedelta(days=2), {"a.py": "2"}),
+                )
+            )
+        ],
+    )
+    pull_at(course, deadline + timedelta(days=3))
+    push(repo, [commit("rewritten", deadline + timedelta(days=4), {"a.py": "3"})], onto=made.shas[0])
+    shutil.rmtree(course / ".grader" / "repos")
+    pull_at(course, deadline + timedelta(days=5))
+    row = status_row(capsys, course, STUDENT)
+    assert (row["graded_commit"], row["late_minutes"]) == (made.shas[0], 0)
+    assert row["flags"].count("the local copy lacks commits seen earlier: the earlier result stands") == 1
+    pull_at(course, deadline + timedelta(days=6))
+    row = status_row(capsys, course, STUDENT)
+    assert row["flags"].count("the local copy lacks commits seen earlier: the earlier result stands") == 1
+    assert (course / ".grader" / "checkouts" / "a1-calculator" / STUDENT / "a.py").read_text() == "1"
+
+
+def test_a_branch_emptied_after_an_in_time_pull_keeps_that_commit(local_course, capsys) -> None:
+    import subprocess
+
+    course, deadline = local_course
+    repo = course / "remotes" / "zoe-a.git"
+    made = fabricate(repo, [Push((commit("ok", deadline - timedelta(days=1), {"a.py": "1"}),))])
+    pull_at(course, deadline - timedelta(hours=1))
+    subprocess.run(["git", "--git-dir", str(repo), "update-ref", "-d", "refs/heads/main"], check=True)
+    pull_at(course, deadline + timedelta(days=1))
+    row = status_row(capsys, course, STUDENT)
+    assert row["graded_commit"] == made.head
+    assert row["status"] == "pulled"
+    assert (course / ".grader" / "checkouts" / "a1-calculator" / STUDENT / "a.py").read_text() == "1"
+
+
+def test_grade_reports_the_total_after_the_late_penalty(local_course, capsys) -> None:
+    course, deadline = local_course
+    fabricate(
+        course / "remotes" / "zoe-a.git",
+        [Push((commit("late", deadline + timedelta(hours=30), {"a.py": "1"}),))],
+    )
+    pull_at(course, deadline + timedelta(days=3))
+    code, out, err = run(
+        capsys,
+        course,
+        "grade",
+        "a1-calculator",
+        "--student",
+        STUDENT,
+        "--criterion",
+        "correctness",
+        "--level",
+        "Exemplary",
+        "--json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["score"] == 32
+
+
+def test_only_one_pull_runs_at_a_time(local_course, capsys) -> None:
+    from grader.gradebook.locks import course_lock
+
+    course, _ = local_course
+    with course_lock(course / ".grader", "test"):
+        code, _, err = run(capsys, course, "pull")
+    assert code == 1
+    assert "a pull or extension is already running on this course (pid" in err

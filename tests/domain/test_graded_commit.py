@@ -6,6 +6,7 @@ from grader.domain.course import LatePolicy
 from grader.domain.submission import (
     BEFORE_DEADLINE,
     DATED_BY_COMMIT_TIME,
+    EMPTIED,
     EMPTY_REPOSITORY,
     HISTORY_REWRITTEN,
     CommitInfo,
@@ -56,7 +57,15 @@ def test_a_head_seen_before_the_deadline_needs_no_commit_time() -> None:
 def test_late_work_is_graded_at_the_head_with_minutes_late() -> None:
     history = line(3 * H, 26 * H)
     graded = resolve_graded_commit(DUE, POLICY, [seen(72 * H, "c1")], history)
-    assert (graded.sha, graded.late_minutes) == ("c1", 26 * 60)
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c1", 26 * 60, (DATED_BY_COMMIT_TIME,))
+    unknown = resolve_graded_commit(DUE, POLICY, [seen(72 * H, "c1")], {})
+    assert (unknown.sha, unknown.late_minutes, unknown.flags) == ("c1", 72 * 60, ())
+
+
+def test_a_branch_emptied_after_an_in_time_sighting_keeps_that_commit() -> None:
+    observations = [seen(-H, "c0"), seen(24 * H, None, "updated")]
+    graded = resolve_graded_commit(DUE, POLICY, observations, line(-2 * H))
+    assert (graded.sha, graded.late_minutes, graded.flags) == ("c0", 0, (EMPTIED,))
 
 
 def test_commits_within_grace_count_as_in_time_but_keep_their_minutes() -> None:
