@@ -11,7 +11,8 @@ from grader.cli.output import dumps, fail, progress_bar
 from grader.domain.progress import Progress as Step
 from grader.domain.text import printable
 from grader.gradebook.context import open_course
-from grader.gradebook.pull import PullResult, extend, pull
+from grader.gradebook.extensions import extend
+from grader.gradebook.pull import PullResult, pull
 
 PROBLEMS = ("failed", "refused")
 

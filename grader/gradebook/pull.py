@@ -38,7 +38,7 @@ HISTORY_LIMIT = 10_000
 CHECKOUT_REFUSED = "checkout refused: the files shown are of an earlier commit, or none"
 LOST_HISTORY = "the local copy lacks commits seen earlier: the earlier result stands"
 FLUSH_EVERY = 64
-MAX_EXTENSION = timedelta(days=366)
+
 FLUSH_SECONDS = 0.5
 
 
@@ -156,7 +156,7 @@ def _settled(assignment: Assignment, known: Known, outcome: SyncOutcome) -> bool
     return seen_after and known.observations[-1].sha == outcome.head
 
 
-def _unavailable(root: Path, assignment: Assignment, student_id: str, known: Known) -> bool:
+def unavailable(root: Path, assignment: Assignment, student_id: str, known: Known) -> bool:
     """The local copy lacks a commit that the recorded result or the observations rest on."""
     needed = {o.sha for o in known.observations if o.sha}
     if known.state is not None and known.state.graded_commit:
@@ -164,7 +164,7 @@ def _unavailable(root: Path, assignment: Assignment, student_id: str, known: Kno
     return bool(needed) and bool(missing_objects(mirror_path(root, assignment.id, student_id), needed))
 
 
-def _kept(state: PullState, extra: str | None = None) -> GradedCommit:
+def kept_result(state: PullState, extra: str | None = None) -> GradedCommit:
     flags = state.flags if extra is None or extra in state.flags else (*state.flags, extra)
     return GradedCommit(state.graded_commit, state.late_minutes, flags)
 
@@ -183,9 +183,9 @@ def _graded(
     same_basis = previous is not None and previous.basis == basis_of(assignment, known.extension)
     learnt_nothing = outcome.result not in SUCCESSFUL or _settled(assignment, known, outcome)
     if previous is not None and same_basis and learnt_nothing:
-        return _kept(previous)
-    if previous is not None and previous.graded_commit and _unavailable(root, assignment, student_id, known):
-        return _kept(previous, LOST_HISTORY)
+        return kept_result(previous)
+    if previous is not None and previous.graded_commit and unavailable(root, assignment, student_id, known):
+        return kept_result(previous, LOST_HISTORY)
     return resolve(root, assignment, student_id, [*known.observations, observed], known.extension)
 
 
@@ -318,62 +318,3 @@ def _pull_all(
             raise
         finally:
             ctx.store.record_pulls(pending)
-
-
-def extend(
-    ctx: CourseContext, student_id: str, assignment_id: str, until: datetime, reason: str
-) -> PullState | None:
-    """Grant an extension (audited) and re-resolve the graded commit from what was observed."""
-    student = ctx.files.student(student_id)
-    assignment = ctx.files.course.assignment(assignment_id)
-    if assignment is None:
-        ctx.files.rubric(assignment_id)
-        raise GraderError(f"unknown assignment '{assignment_id}'")
-    if not assignment.deadline <= until <= assignment.deadline + MAX_EXTENSION:
-        raise GraderError(
-            f"--until must be after the deadline ({assignment.deadline.isoformat()}) and within "
-            f"{MAX_EXTENSION.days} days of it, got {until.isoformat()}"
-        )
-    with course_lock(ctx.root / STATE_DIR, "extend"):
-        return _extend(ctx, student, assignment, until, reason)
-
-
-def _extend(
-    ctx: CourseContext, student: Student, assignment: Assignment, until: datetime, reason: str
-) -> PullState | None:
-    assignment_id = assignment.id
-    extension = Extension(assignment_id, student.student_id, until, reason, ctx.actor, utc_now())
-    ctx.store.grant_extension(extension)
-    observations = ctx.store.observations(assignment_id, student.student_id)
-    previous = ctx.store.pull_states(assignment_id, student.student_id).get(student.student_id)
-    if previous is None or not observations:
-        return None
-    known = Known(observations, previous, extension)
-    if previous.graded_commit and _unavailable(ctx.root, assignment, student.student_id, known):
-        graded = _kept(previous, LOST_HISTORY)
-    else:
-        graded = resolve(ctx.root, assignment, student.student_id, observations, extension)
-    dest = checkout_path(ctx.root, assignment_id, student.student_id)
-    checked_out, flags = previous.checked_out, graded.flags
-    if graded.sha and (graded.sha != previous.checked_out or not dest.is_dir()):
-        try:
-            checkout(
-                mirror_path(ctx.root, assignment_id, student.student_id), graded.sha, dest, limits_of(ctx)
-            )
-            checked_out = graded.sha
-        except (GraderError, OSError):
-            flags = (*flags, CHECKOUT_REFUSED)
-    state = PullState(
-        assignment_id,
-        student.student_id,
-        previous.result,
-        previous.reason,
-        graded.sha,
-        graded.late_minutes,
-        flags,
-        previous.pulled_at,
-        checked_out=checked_out,
-        basis=basis_of(assignment, extension),
-    )
-    ctx.store.set_pull_state(state)
-    return state

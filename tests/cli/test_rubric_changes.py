@@ -170,20 +170,25 @@ def test_a_zero_adjustment_keeps_the_comment(course_dir: Path, capsys) -> None:
     }
 
 
-def test_a_save_racing_with_another_criterion_goes_through(course_dir: Path, capsys, monkeypatch) -> None:
-    grade(capsys, course_dir, "00123", "correctness", "--level", "Proficient")
-    with open_course(course_dir, actor="alice") as alice:
+def save_racing_with(course: Path, capsys, monkeypatch, *other: str) -> None:  # type: ignore[no-untyped-def]
+    """Alice saves correctness=Exemplary while Ada's `grader grade ... OTHER` lands in between."""
+    with open_course(course, actor="alice") as alice:
         original = alice.store.save
         raced: list[int] = []
 
         def racing(changes, **kwargs):  # type: ignore[no-untyped-def]
             if not raced:
                 raced.append(1)
-                grade(capsys, course_dir, "00123", "style", "--no-items")
+                grade(capsys, course, "00123", *other)
             return original(changes, **kwargs)
 
         monkeypatch.setattr(alice.store, "save", racing)
         record_choice(alice, "a1-calculator", "00123", "correctness", ChoiceRequest(level="Exemplary"))
+
+
+def test_a_save_racing_with_another_criterion_goes_through(course_dir: Path, capsys, monkeypatch) -> None:
+    grade(capsys, course_dir, "00123", "correctness", "--level", "Proficient")
+    save_racing_with(course_dir, capsys, monkeypatch, "style", "--no-items")
     criteria = criteria_of(capsys, course_dir, "00123")
     assert criteria["correctness"]["choice"] == "Exemplary"
     assert criteria["style"]["choice"] == []
@@ -191,17 +196,6 @@ def test_a_save_racing_with_another_criterion_goes_through(course_dir: Path, cap
 
 def test_a_save_racing_with_the_same_criterion_is_refused(course_dir: Path, capsys, monkeypatch) -> None:
     grade(capsys, course_dir, "00123", "correctness", "--level", "Proficient")
-    with open_course(course_dir, actor="alice") as alice:
-        original = alice.store.save
-        raced: list[int] = []
-
-        def racing(changes, **kwargs):  # type: ignore[no-untyped-def]
-            if not raced:
-                raced.append(1)
-                grade(capsys, course_dir, "00123", "correctness", "--level", "Missing")
-            return original(changes, **kwargs)
-
-        monkeypatch.setattr(alice.store, "save", racing)
-        with pytest.raises(ConflictError, match="Ada"):
-            record_choice(alice, "a1-calculator", "00123", "correctness", ChoiceRequest(level="Exemplary"))
+    with pytest.raises(ConflictError, match="Ada"):
+        save_racing_with(course_dir, capsys, monkeypatch, "correctness", "--level", "Missing")
     assert criteria_of(capsys, course_dir, "00123")["correctness"]["choice"] == "Missing"
