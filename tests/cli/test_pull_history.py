@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run, status_row
 
-from grader.git.fabricate import CommitSpec, Person, Push, fabricate, push
+from grader.git.fabricate import CommitSpec, Fabricated, Person, Push, fabricate, push
 from grader.gradebook.context import open_course
 from grader.gradebook.pull import Known, pull_one
 
@@ -32,6 +32,12 @@ def local_course(course_dir: Path) -> tuple[Path, datetime]:
     course.write_text(text)
     deadline = datetime.fromisoformat("2026-10-01T23:59:00-04:00")
     return course_dir, deadline
+
+
+def on_time_then_late(repo: Path, deadline: datetime, late: timedelta) -> Fabricated:
+    """A repository with a commit a day before the deadline and another ``late`` after it."""
+    ok = commit("ok", deadline - timedelta(days=1), {"a.py": "1"})
+    return fabricate(repo, [Push((ok, commit("late", deadline + late, {"a.py": "2"})))])
 
 
 def pull_at(course: Path, moment: datetime) -> None:
@@ -172,17 +178,7 @@ def test_a_lost_local_copy_and_a_vanished_repository_keep_the_earlier_result(loc
 
     course, deadline = local_course
     repo = course / "remotes" / "zoe-a.git"
-    made = fabricate(
-        repo,
-        [
-            Push(
-                (
-                    commit("ok", deadline - timedelta(days=1), {"a.py": "1"}),
-                    commit("late", deadline + timedelta(days=1), {"a.py": "2"}),
-                )
-            )
-        ],
-    )
+    made = on_time_then_late(repo, deadline, timedelta(days=1))
     pull_at(course, deadline + timedelta(days=2))
     before = status_row(capsys, course, STUDENT)
     assert before["graded_commit"] == made.shas[0]
@@ -257,17 +253,7 @@ def test_a_fresh_local_copy_after_a_force_push_keeps_the_earlier_result(local_co
 
     course, deadline = local_course
     repo = course / "remotes" / "zoe-a.git"
-    made = fabricate(
-        repo,
-        [
-            Push(
-                (
-                    commit("ok", deadline - timedelta(days=1), {"a.py": "1"}),
-                    commit("late", deadline + timedelta(days=2), {"a.py": "2"}),
-                )
-            )
-        ],
-    )
+    made = on_time_then_late(repo, deadline, timedelta(days=2))
     pull_at(course, deadline + timedelta(days=3))
     push(repo, [commit("rewritten", deadline + timedelta(days=4), {"a.py": "3"})], onto=made.shas[0])
     shutil.rmtree(course / ".grader" / "repos")

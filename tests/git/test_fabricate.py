@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from processes import wait_until_gone
 
 from grader.git.env import (
     SAFE_CONFIG,
@@ -242,33 +243,13 @@ def test_a_hostile_global_config_is_not_honoured(tmp_path: Path, monkeypatch: py
     assert not marker.exists()
 
 
-def _processes_with(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if text.encode() in cmdline:
-                found.append(int(entry.name))
-    return found
-
-
-def _wait_until_gone(text: str) -> list[int]:
-    deadline = time.monotonic() + 3
-    while _processes_with(text) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return _processes_with(text)
-
-
 def test_a_timeout_kills_the_whole_process_group() -> None:
     tag = f"987.{os.getpid()}"
     started = time.monotonic()
     with pytest.raises(GitTimeout, match=r"git hang timed out after 0.5 s"):
         run_git(["-c", f"alias.hang=!sleep {tag}; :", "hang"], timeout=0.5)
     assert time.monotonic() - started < 5
-    assert _wait_until_gone(tag) == [], "the shell and its sleep were killed too"
+    assert wait_until_gone(tag) == [], "the shell and its sleep were killed too"
 
 
 def test_a_git_blocked_on_a_read_times_out(tmp_path: Path) -> None:
@@ -276,7 +257,7 @@ def test_a_git_blocked_on_a_read_times_out(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(GitTimeout, match="hash-object"):
         run_git(["hash-object", str(fifo)], timeout=0.3)
-    assert _wait_until_gone(fifo.name) == []
+    assert wait_until_gone(fifo.name) == []
 
 
 def test_stdin_is_never_a_terminal() -> None:

@@ -7,7 +7,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from git_helpers import commit, wait_until_gone
+from git_helpers import commit
+from processes import wait_until_gone
 
 from grader.git.env import GitFailed, GitStopped, GitTimeout, run_git
 from grader.git.fabricate import Push, fabricate

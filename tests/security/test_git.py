@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from processes import wait_until_gone
 
 from grader.git.checkout import CheckoutFailed, CheckoutRefused, checkout
 from grader.git.commit import commit_file
@@ -419,7 +420,7 @@ def test_git_8a_a_server_that_never_answers_times_out_and_leaves_no_process(
     elapsed = time.monotonic() - started
     assert (outcome.result, outcome.reason, outcome.head) == ("failed", "timed out after 3 s", None)
     assert 3 <= elapsed < 8
-    assert _wait_until_gone(marker) == [], "git and git-remote-https were killed with their group"
+    assert wait_until_gone(marker) == [], "git and git-remote-https were killed with their group"
     assert not (tmp_path / "m.git").exists() and os.listdir(tmp_path / ".staging") == []
 
     made = fabricate(tmp_path / "src.git", [Push((spec({"a": "a"}),))])
@@ -431,7 +432,7 @@ def test_git_8a_a_server_that_never_answers_times_out_and_leaves_no_process(
         "timed out after 2 s",
         made.head,
     )
-    assert _wait_until_gone(marker) == []
+    assert wait_until_gone(marker) == []
 
 
 @pytest.fixture
@@ -486,28 +487,7 @@ def test_git_8b_a_url_that_asks_for_a_password_fails_at_once(tmp_path: Path, pas
         limits=LIMITS,
     )
     assert (plain.result, plain.reason) == ("failed", "authentication required")
-    assert _wait_until_gone(marker) == []
-
-
-def _wait_until_gone(text: str, seconds: float = 3) -> list[int]:
-    deadline = time.monotonic() + seconds
-    while (found := _processes_with(text)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return found
-
-
-def _processes_with(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                cmdline = (entry / "cmdline").read_bytes()
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                continue
-            if text.encode() in cmdline and state != "Z":
-                found.append(int(entry.name))
-    return found
+    assert wait_until_gone(marker) == []
 
 
 def test_git_9_a_folder_with_a_hostile_git_is_cloned_from_outside(tmp_path: Path) -> None:
