@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# byte-compile now: with PYTHONDONTWRITEBYTECODE set, every command would compile grader again
+	$(BIN)/python -m compileall -q grader
 	touch $(STAMP)
 
 install: $(STAMP)

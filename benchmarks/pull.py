@@ -7,6 +7,8 @@ then in one run times:
   cold  `grader pull --jobs J --json` (clone + graded commit + checkout) vs
         `xargs -P J git clone --bare --no-local` of the same repositories
   warm  `grader pull` again (nothing changed) vs `xargs -P J git -C MIRROR fetch`
+        (grader asks each remote for its branches with `git ls-remote` and fetches only
+        what changed, so its git work per unchanged repository is below a plain fetch)
 
 Both sides use the same isolated git environment and safe config. The git layer alone
 (grader.git.sync + checkout in a thread pool) is timed too, so the cost of the layer and the

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _SYMREF = "ref: "
 
 
@@ -42,13 +42,13 @@ def read_state(mirror: Path) -> MirrorState:
         return MirrorState(None, None)
     if head.startswith(_SYMREF):
         ref = head[len(_SYMREF) :].strip()
-        return MirrorState(ref, resolve(mirror, ref)) if _usable(ref) else MirrorState(None, None)
-    return MirrorState(None, head if _OBJECT_ID.fullmatch(head) else None)
+        return MirrorState(ref, resolve(mirror, ref)) if usable_ref(ref) else MirrorState(None, None)
+    return MirrorState(None, head if OBJECT_ID.fullmatch(head) else None)
 
 
 def resolve(mirror: Path, ref: str) -> str | None:
     """The object id ``ref`` points to (a loose ref wins over packed-refs), or None."""
-    if not _usable(ref):
+    if not usable_ref(ref):
         return None
     try:
         value = mirror.joinpath(*ref.split("/")).read_text("ascii", "replace").strip()
@@ -56,7 +56,7 @@ def resolve(mirror: Path, ref: str) -> str | None:
         return branches(mirror, packed_only=True).get(ref)
     except OSError:
         return None
-    return value if _OBJECT_ID.fullmatch(value) else None
+    return value if OBJECT_ID.fullmatch(value) else None
 
 
 def branches(mirror: Path, *, packed_only: bool = False) -> dict[str, str]:
@@ -68,7 +68,7 @@ def branches(mirror: Path, *, packed_only: bool = False) -> dict[str, str]:
         packed = []
     for line in packed:
         sha, _, name = line.partition(" ")
-        if name.startswith("refs/heads/") and _OBJECT_ID.fullmatch(sha):
+        if name.startswith("refs/heads/") and OBJECT_ID.fullmatch(sha):
             found[name] = sha
     if packed_only:
         return found
@@ -82,7 +82,8 @@ def branches(mirror: Path, *, packed_only: bool = False) -> dict[str, str]:
     return found
 
 
-def _usable(ref: str) -> bool:
+def usable_ref(ref: str) -> bool:
+    """A plain ``refs/...`` name: no empty, ``.`` or ``..`` part, no NUL or backslash."""
     parts = ref.split("/")
     return (
         ref.startswith("refs/")

@@ -1,5 +1,9 @@
 """Keep a bare mirror of one student repository: clone it the first time, fetch afterwards.
 
+Later syncs first ask the remote for its branches (``ls-remote``, which downloads nothing) and
+fetch only when they differ from the mirror's: an unchanged repository costs one git process.
+The mirror's HEAD follows the remote's default branch when the student changes it.
+
 The mirror keeps every object it ever received (no gc, no prune of objects), so a commit that
 a force-push removed from the branch stays inspectable for "history rewritten" checks.
 """
@@ -17,7 +21,15 @@ from grader.git.env import GitFailed, GitStopped, GitTimeout, run_git
 from grader.git.failures import AUTH, MISSING, clean, reason_for
 from grader.git.history import CommitInfo, commits, is_ancestor, object_exists
 from grader.git.limits import Limits, over_limit
-from grader.git.mirror import MirrorState, branches, directory_size, is_complete, read_state
+from grader.git.mirror import (
+    OBJECT_ID,
+    MirrorState,
+    branches,
+    directory_size,
+    is_complete,
+    read_state,
+    usable_ref,
+)
 from grader.git.sources import SourceRefused, local_path, validate_source
 from grader.git.staging import clean_leftovers, remove, staging_path
 
@@ -66,7 +78,7 @@ def sync(source: str, mirror: Path, *, allow_local: bool, limits: Limits) -> Syn
         if before is None:
             after = _clone(url, mirror, local=local is not None, limits=limits)
             return SyncOutcome("cloned", "", after.ref, after.head, None)
-        after = _fetch(url, mirror, local=local is not None, limits=limits)
+        after = _update(url, mirror, local=local is not None, limits=limits)
     except GitTimeout:
         return SyncOutcome("failed", f"timed out after {limits.timeout:g} s", None, None, previous)
     except GitFailed as exc:
@@ -112,7 +124,41 @@ def _clone(url: str, mirror: Path, *, local: bool, limits: Limits) -> MirrorStat
     return state
 
 
-def _fetch(url: str, mirror: Path, *, local: bool, limits: Limits) -> MirrorState:
+@dataclass(frozen=True)
+class RemoteBranches:
+    """What the remote advertises: its default branch (if it says) and every branch's commit."""
+
+    default: str | None
+    heads: dict[str, str]
+
+
+def remote_branches(url: str, *, local: bool, limits: Limits) -> RemoteBranches:
+    """``git ls-remote --symref``: the remote's branches and default branch, nothing downloaded."""
+    done = run_git(
+        ["ls-remote", "--symref", "--", url, "HEAD", "refs/heads/*"],
+        timeout=limits.timeout,
+        allow_file=local,
+    )
+    default = None
+    heads: dict[str, str] = {}
+    for line in done.stdout.decode("utf-8", "surrogateescape").splitlines():
+        value, _, name = line.partition("\t")
+        if value.startswith("ref: ") and name == "HEAD":
+            default = value[len("ref: ") :]
+        elif name.startswith("refs/heads/") and usable_ref(name) and OBJECT_ID.fullmatch(value):
+            heads[name] = value
+    return RemoteBranches(default if default in heads else None, heads)
+
+
+def _update(url: str, mirror: Path, *, local: bool, limits: Limits) -> MirrorState:
+    """Fetch only when the remote's branches differ from the mirror's; follow its default branch."""
+    remote = remote_branches(url, local=local, limits=limits)
+    if remote.heads != branches(mirror):
+        _fetch(url, mirror, local=local, limits=limits)
+    return _point_head(mirror, remote.default, limits)
+
+
+def _fetch(url: str, mirror: Path, *, local: bool, limits: Limits) -> None:
     """Fetch every branch, forced and pruned; objects are never deleted."""
     try:
         run_git(
@@ -135,31 +181,26 @@ def _fetch(url: str, mirror: Path, *, local: bool, limits: Limits) -> MirrorStat
     except GraderError:
         _remove_partial_packs(mirror)
         raise
-    state = read_state(mirror)
-    if state.head is None and branches(mirror):
-        state = _choose_default_branch(url, mirror, local=local, limits=limits)
-    return state
 
 
 def _choose_default_branch(url: str, mirror: Path, *, local: bool, limits: Limits) -> MirrorState:
     """Point HEAD at the remote's default branch, when the one the mirror had is gone."""
-    done = run_git(
-        ["ls-remote", "--symref", "--", url, "HEAD"],
-        cwd=mirror,
-        timeout=limits.timeout,
-        allow_file=local,
-        check=False,
-    )
+    return _point_head(mirror, remote_branches(url, local=local, limits=limits).default, limits)
+
+
+def _point_head(mirror: Path, wanted: str | None, limits: Limits) -> MirrorState:
+    """HEAD at ``wanted`` when the mirror has it; else kept, or main/master/the first branch."""
+    state = read_state(mirror)
     held = branches(mirror)
-    wanted = None
-    for line in done.stdout.decode("utf-8", "surrogateescape").splitlines():
-        if line.startswith("ref: ") and line.endswith("\tHEAD"):
-            wanted = line[len("ref: ") : -len("\tHEAD")]
     if wanted not in held:
+        if state.head is not None or not held:
+            return state
         preferred = [ref for ref in ("refs/heads/main", "refs/heads/master") if ref in held]
         wanted = [*preferred, *sorted(held)][0]
-    run_git([f"--git-dir={mirror}", "symbolic-ref", "HEAD", wanted], timeout=limits.timeout)
-    return read_state(mirror)
+    if wanted != state.ref:
+        run_git([f"--git-dir={mirror}", "symbolic-ref", "HEAD", wanted], timeout=limits.timeout)
+        state = read_state(mirror)
+    return state
 
 
 def _size_watch(path: Path, max_bytes: int) -> Callable[[], str | None]:

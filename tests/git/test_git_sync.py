@@ -140,6 +140,45 @@ def test_a_renamed_default_branch_is_followed(tmp_path: Path) -> None:
     assert (outcome.ref, outcome.head) == ("refs/heads/trunk", made.head)
 
 
+def test_a_new_default_branch_is_followed_while_the_old_one_stays(tmp_path: Path) -> None:
+    src = tmp_path / "src.git"
+    made = fabricate(src, [Push((commit(1),))])
+    mirror = tmp_path / "m.git"
+    pull(src, mirror)
+    second = push(src, [commit(2)], onto=made.head, branch="final")[-1]
+    git(src, "symbolic-ref", "HEAD", "refs/heads/final")
+    outcome = pull(src, mirror)
+    assert (outcome.result, outcome.ref, outcome.head) == ("updated", "refs/heads/final", second)
+    git(src, "symbolic-ref", "HEAD", "refs/heads/main")
+    back = pull(src, mirror)
+    assert (back.result, back.ref) == ("updated", "refs/heads/main"), "only the default changed"
+
+
+def test_an_unchanged_remote_is_not_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "src.git"
+    made = fabricate(src, [Push((commit(1),))])
+    mirror = tmp_path / "m.git"
+    pull(src, mirror)
+    fetched: list[str] = []
+    monkeypatch.setattr("grader.git.sync._fetch", lambda url, *args, **kwargs: fetched.append(url))
+    assert pull(src, mirror).result == "unchanged"
+    assert fetched == [], "the branches matched: nothing to download"
+    git(src, "branch", "extra", made.head)
+    pull(src, mirror)
+    assert len(fetched) == 1, "a new branch is fetched"
+
+
+def test_a_branch_deleted_on_the_remote_is_pruned(tmp_path: Path) -> None:
+    src = tmp_path / "src.git"
+    made = fabricate(src, [Push((commit(1),))])
+    git(src, "branch", "draft", made.head)
+    mirror = tmp_path / "m.git"
+    pull(src, mirror)
+    git(src, "branch", "-D", "draft")
+    assert pull(src, mirror).result == "unchanged", "the default branch did not move"
+    assert "draft" not in git(mirror, "branch", "--list")
+
+
 def test_an_interrupted_clone_is_cleaned_up_and_redone(tmp_path: Path) -> None:
     made = fabricate(tmp_path / "src.git", [Push((commit(1),))])
     mirror = tmp_path / "repos" / "zoe.git"
