@@ -15,6 +15,21 @@ class Issuer:
     url: str
     email: str = ""
     did: str = ""
+    """``did:web:DOMAIN`` when the course publishes a DID document; else a did:key is used."""
+    site: str = ""
+    """Where `grader publish` output is hosted (verification pages, status list), e.g.
+    ``https://badges.example.edu``; empty: derived from ``did`` (did:web), else ``url``."""
+    auto_issue: bool = True
+    """Issue a credential the moment a badge is earned (else only on `grader certify`)."""
+
+    @property
+    def site_url(self) -> str:
+        if self.site:
+            return self.site
+        if self.did.startswith("did:web:"):
+            domain, *path = self.did.removeprefix("did:web:").split(":")
+            return "/".join([f"https://{domain}", *path])
+        return self.url.rstrip("/")
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,14 @@ def load_course(root: Path) -> CourseFiles:
         id=spec.course.id,
         title=spec.course.title,
         term=spec.course.term,
-        issuer=Issuer(spec.issuer.name, spec.issuer.url, spec.issuer.email, spec.issuer.did),
+        issuer=Issuer(
+            spec.issuer.name,
+            spec.issuer.url,
+            spec.issuer.email,
+            spec.issuer.did,
+            spec.issuer.site,
+            spec.issuer.auto_issue,
+        ),
         roster_path=spec.roster,
         sources=Sources(
             allow_local=spec.sources.allow_local,

@@ -101,6 +101,33 @@ def _datetime(value: Any) -> datetime:
     return parsed
 
 
+_DNS_NAME = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+
+
+def _did_web(value: Any) -> str:
+    """Empty, or ``did:web:`` and a lower-case domain (with ``:path`` parts, as did:web allows)."""
+    text = _text(value)
+    if text and not re.fullmatch(rf"did:web:{_DNS_NAME}(:[A-Za-z0-9._~-]+)*", text):
+        raise PydanticCustomError(
+            "did",
+            "expected did:web: and a domain, e.g. did:web:badges.example.edu, got {got}",
+            {"got": show(value)},
+        )
+    return text
+
+
+def _https_url(value: Any) -> str:
+    """Empty, or an https:// URL of a lower-case domain (where `grader publish` output is hosted)."""
+    text = _text(value).rstrip("/")
+    if text and not re.fullmatch(rf"https://{_DNS_NAME}(/[A-Za-z0-9._~%/-]*)?", text):
+        raise PydanticCustomError(
+            "url",
+            "expected an https:// address, e.g. https://badges.example.edu, got {got}",
+            {"got": show(value)},
+        )
+    return text
+
+
 Number = Annotated[Decimal, BeforeValidator(_number)]
 NonNegative = Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]
 Whole = Annotated[int, BeforeValidator(_integer), Field(ge=0)]
@@ -212,7 +239,9 @@ class IssuerSpec(Strict):
     name: Name
     url: Name
     email: Text = ""
-    did: Text = ""
+    did: Annotated[str, BeforeValidator(_did_web)] = ""
+    site: Annotated[str, BeforeValidator(_https_url)] = ""
+    auto_issue: Flag = True
 
 
 class SourcesSpec(Strict):

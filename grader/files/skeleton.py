@@ -17,6 +17,8 @@ issuer:                         # who signs credentials
   url: https://example.edu
   email: badges@example.edu
   # did: did:web:badges.example.edu   # optional; without it a did:key is derived from the course key
+  # site: https://badges.example.edu   # where `grader publish` output is hosted (default: from did, else url)
+  auto_issue: true              # issue a credential the moment a badge is earned (false: on `grader certify`)
 roster: roster.csv
 sources:
   allow_local: false            # true only for local paths / file:// sources

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from grader.domain.choices import CriterionChoice
@@ -22,9 +22,10 @@ from grader.domain.events import (
     GradeEvent,
     SubmissionGrade,
 )
+from grader.domain.issued import IssuedCredential, Revocation
 from grader.domain.pulls import Extension, PullState
 from grader.domain.submission import Observation
-from grader.store import pulls, reading, records
+from grader.store import credentials, pulls, reading, records
 from grader.store.backup import copy_sqlite
 from grader.store.codec import timestamp
 from grader.store.conflicts import record_conflicts
@@ -270,6 +271,77 @@ class Store:
         with self._reading() as session:
             return pulls.read_extensions(session, assignment_id, student_id)
 
+    # Credentials
+
+    def issue_credential(self, credential: IssuedCredential) -> IssuedCredential:
+        """Record a signed credential, once per (student, badge): the one already issued wins.
+
+        Raises StatusIndexTaken when another credential took its status-list index meanwhile
+        (the caller signs again with a fresh index).
+        """
+        try:
+            with self._writing() as session:
+                existing = credentials.read_credentials(session, student_id=credential.student_id)
+                for issued in existing:
+                    if issued.badge_id == credential.badge_id:
+                        return issued
+                credentials.insert_credential(session, credential)
+                records.append_audit(
+                    session,
+                    "credential issued",
+                    {
+                        "credential_id": credential.credential_id,
+                        "student_id": credential.student_id,
+                        "badge": credential.badge_id,
+                        "status_index": credential.status_index,
+                        "key": credential.key_id,
+                    },
+                    actor=credential.issued_by,
+                    at=timestamp(credential.issued_at),
+                )
+                return credential
+        except IntegrityError:
+            again = self.credentials(student_id=credential.student_id)
+            for issued in again:
+                if issued.badge_id == credential.badge_id:
+                    return issued
+            raise StatusIndexTaken(credential.status_index) from None
+
+    def credentials(self, student_id: str | None = None) -> list[IssuedCredential]:
+        """Every issued credential (or a student's), oldest first, with review and revocation."""
+        with self._reading() as session:
+            return credentials.read_credentials(session, student_id=student_id)
+
+    def credential(self, credential_id: str) -> IssuedCredential | None:
+        with self._reading() as session:
+            found = credentials.read_credentials(session, credential_id=credential_id)
+        return found[0] if found else None
+
+    def used_status_indexes(self) -> set[int]:
+        with self._reading() as session:
+            return credentials.used_status_indexes(session)
+
+    def review_credential(self, credential_id: str, reason: str, *, actor: str, now: datetime) -> None:
+        """Flag a credential for review (``reason``), or clear the flag (empty ``reason``)."""
+        at = timestamp(now)
+        with self._writing() as session:
+            credentials.append_review(session, credential_id, reason, by=actor, at=at)
+            action = "credential flagged for review" if reason else "credential review cleared"
+            details: dict[str, object] = {"credential_id": credential_id, "reason": reason}
+            records.append_audit(session, action, details, actor=actor, at=at)
+
+    def revoke_credential(self, credential_id: str, revocation: Revocation) -> None:
+        """Revoke for good: a second revocation of the same credential is refused by the database."""
+        with self._writing() as session:
+            credentials.insert_revocation(session, credential_id, revocation)
+            records.append_audit(
+                session,
+                "credential revoked",
+                {"credential_id": credential_id, "reason": revocation.reason},
+                actor=revocation.revoked_by,
+                at=timestamp(revocation.revoked_at),
+            )
+
     # Maintenance
 
     def backup(self, dest: Path, *, overwrite: bool = False) -> Path:
@@ -288,3 +360,11 @@ class Store:
         with self._engine.connect() as connection:
             rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         return "\n".join(str(row) for row in rows)
+
+
+class StatusIndexTaken(GraderError):
+    """Another credential took this status-list index first; sign again with another one."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"status list index {index} was taken by another credential")
+        self.index = index

@@ -198,3 +198,53 @@ CHOICE_VALUES = (
 OBSERVATION = METADATA.tables["observation"]
 EXTENSION = METADATA.tables["extension"]
 PULL_STATE = METADATA.tables["pull_state"]
+
+
+class CredentialRow(GradebookTable, table=True):
+    """A signed microcredential, issued once per (student, badge). Append-only."""
+
+    __tablename__ = "credential"
+    __table_args__ = (UniqueConstraint("student_id", "badge_id"), UniqueConstraint("status_index"))
+
+    id: str = Field(primary_key=True, sa_type=Text)
+    student_id: str = Field(sa_type=Text)
+    badge_id: str = Field(sa_type=Text)
+    status_index: int = Field(sa_type=Integer)
+    issued_at: str = Field(sa_type=Text)
+    issued_by: str = Field(sa_type=Text)
+    key_id: str = Field(sa_type=Text)
+    document: str = Field(sa_type=Text)
+    """The signed credential JSON, exactly as handed to the learner."""
+
+
+class CredentialReviewRow(GradebookTable, table=True):
+    """A credential flagged for review (reason) or cleared (empty reason); the latest row stands."""
+
+    __tablename__ = "credential_review"
+    __table_args__ = (
+        Index(None, "credential_id"),
+        ForeignKeyConstraint(["credential_id"], ["credential.id"]),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: str = Field(sa_type=Text)
+    reason: str = Field(sa_type=Text)
+    at: str = Field(sa_type=Text)
+    by: str = Field(sa_type=Text)
+
+
+class RevocationRow(GradebookTable, table=True):
+    """A revoked credential. Append-only: a revocation cannot be undone."""
+
+    __tablename__ = "revocation"
+    __table_args__ = (ForeignKeyConstraint(["credential_id"], ["credential.id"]),)
+
+    credential_id: str = Field(primary_key=True, sa_type=Text)
+    revoked_at: str = Field(sa_type=Text)
+    reason: str = Field(sa_type=Text)
+    revoked_by: str = Field(sa_type=Text)
+
+
+CREDENTIAL = METADATA.tables["credential"]
+CREDENTIAL_REVIEW = METADATA.tables["credential_review"]
+REVOCATION = METADATA.tables["revocation"]
