@@ -11,6 +11,7 @@ CORE = [
     "grader.store",
     "grader.git",
     "grader.gradebook.status",
+    "grader.gradebook.mastery",
     "grader.demo",
 ]
 
