@@ -6,11 +6,15 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
+from grader.cli.credential_cmds import certify_json
 from grader.cli.main import Options, cli
-from grader.cli.output import dumps, fmt_points, number
+from grader.cli.output import dumps, fail, fmt_points, number
+from grader.domain.errors import GraderError
 from grader.domain.numbers import number_problem
 from grader.domain.scoring import score_submission
-from grader.gradebook.context import open_course
+from grader.domain.text import printable
+from grader.gradebook.certify import CertifyResult, after_grading
+from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric
 
@@ -91,6 +95,9 @@ def grade(
         )
         criterion = rubric.criterion(criterion_id)
         assert criterion is not None
+        badges, badge_problem = _badges_after(ctx, student_id)
+    if badge_problem:
+        fail(f"warning: the grade is saved, but its badges could not be updated: {badge_problem}")
     if as_json:
         click.echo(
             dumps(
@@ -103,6 +110,7 @@ def grade(
                     "score": number(total.total),
                     "max_score": number(total.max_score),
                     "version": recorded.version,
+                    "credentials": [certify_json(b) for b in badges],
                 }
             )
         )
@@ -112,6 +120,20 @@ def grade(
         f"{fmt_points(criterion.max_points)} points; total {fmt_points(total.total)} / "
         f"{fmt_points(total.max_score)} (version {recorded.version})"
     )
+    for badge in badges:
+        click.echo(
+            printable(
+                f"badge {badge.badge_id}: credential {badge.status} {badge.credential_id or ''}".rstrip()
+            )
+        )
+
+
+def _badges_after(ctx: CourseContext, student_id: str) -> tuple[list[CertifyResult], str]:
+    """Credentials a grade event issues or flags; a problem with them never undoes the grade."""
+    try:
+        return after_grading(ctx, student_id), ""
+    except GraderError as error:
+        return [], str(error)
 
 
 @cli.group()

@@ -68,7 +68,14 @@ def _crash_log(exc: BaseException) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 1 when the work failed, 2 on usage errors."""
     try:
-        from grader.cli import course_cmds, db_cmds, grade_cmds, mastery_cmds, pull_cmds  # noqa: F401  (registers commands)
+        from grader.cli import (  # noqa: F401  (registers commands)
+            course_cmds,
+            credential_cmds,
+            db_cmds,
+            grade_cmds,
+            mastery_cmds,
+            pull_cmds,
+        )
 
         returned = cli.main(args=argv, prog_name="grader", standalone_mode=False)
     except click.exceptions.Exit as exc:

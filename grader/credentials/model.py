@@ -225,7 +225,7 @@ def _achievement(badge: BadgeDefinition) -> dict[str, Any]:
             {
                 "id": result_description_id(badge, skill),
                 "type": ["ResultDescription"],
-                "name": f"{skill.code} {skill.name}",
+                "name": skill.name,
                 "resultType": "Percent",
                 "valueMin": "0",
                 "valueMax": "100",

@@ -75,7 +75,7 @@ def render_course_yaml(course: Course) -> str:
         f"  name: {text(course.issuer.name)}",
         f"  url: {text(course.issuer.url)}",
         f"  email: {text(course.issuer.email)}",
-        f"  auto_issue: {'true' if course.issuer.auto_issue else 'false'}   # false: only on `grader certify`",
+        f"  auto_issue: {'true' if course.issuer.auto_issue else 'false'}   # false: certify issues",
         f"roster: {course.roster_path}",
         "sources:",
         f"  allow_local: {'true' if course.sources.allow_local else 'false'}",

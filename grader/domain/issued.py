@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from grader.domain.errors import GraderError
+
 ACTIVE = "active"
 FLAGGED = "flagged for review"
 REVOKED = "revoked"
@@ -44,3 +46,11 @@ class IssuedCredential:
 
 STATUS_LIST_SIZE = 131_072
 """Entries in a W3C Bitstring Status List (16 KiB): the minimum that keeps holders anonymous."""
+
+
+class StatusIndexTaken(GraderError):
+    """Another credential took this status-list index first; sign again with another one."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"status list index {index} was taken by another credential")
+        self.index = index

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from grader.domain.course import Assignment, Badge, Course, Issuer, LatePolicy, Sources
@@ -37,8 +38,12 @@ class CourseFiles:
             raise GraderError(f"unknown assignment '{assignment_id}' (the course has: {known})")
         return self.rubrics[assignment_id]
 
+    @cached_property
+    def students_by_id(self) -> dict[str, Student]:
+        return {s.student_id: s for s in self.students}
+
     def student(self, student_id: str) -> Student:
-        found = next((s for s in self.students if s.student_id == student_id), None)
+        found = self.students_by_id.get(student_id)
         if found is None:
             raise GraderError(f"unknown student '{student_id}' (not in {self.course.roster_path})")
         return found

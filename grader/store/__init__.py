@@ -3,6 +3,6 @@
 It hands out domain values (grader.domain), never ORM rows, and creates no engine at import.
 """
 
-from grader.store.store import StatusIndexTaken, Store, open_store
+from grader.store.store import Store, open_store
 
-__all__ = ["StatusIndexTaken", "Store", "open_store"]
+__all__ = ["Store", "open_store"]

@@ -22,7 +22,7 @@ from grader.domain.events import (
     GradeEvent,
     SubmissionGrade,
 )
-from grader.domain.issued import IssuedCredential, Revocation
+from grader.domain.issued import IssuedCredential, Revocation, StatusIndexTaken
 from grader.domain.pulls import Extension, PullState
 from grader.domain.submission import Observation
 from grader.store import credentials, pulls, reading, records
@@ -360,11 +360,3 @@ class Store:
         with self._engine.connect() as connection:
             rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         return "\n".join(str(row) for row in rows)
-
-
-class StatusIndexTaken(GraderError):
-    """Another credential took this status-list index first; sign again with another one."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__(f"status list index {index} was taken by another credential")
-        self.index = index

@@ -164,6 +164,6 @@ criteria:
     with pytest.raises(ValidationFailed) as info:
         load_course(course_dir)
     assert [str(p) for p in info.value.problems] == [
-        "course.yaml:33 badges[0].requires.skills.juggling: badge 'python-foundations' names unknown skill "
+        "course.yaml:35 badges[0].requires.skills.juggling: badge 'python-foundations' names unknown skill "
         "'juggling' (the rubrics define: python-basics, testing)"
     ]

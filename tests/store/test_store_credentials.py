@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from grader.domain.issued import ACTIVE, FLAGGED, REVOKED, IssuedCredential, Revocation
-from grader.store import StatusIndexTaken, Store
+from grader.domain.issued import ACTIVE, FLAGGED, REVOKED, IssuedCredential, Revocation, StatusIndexTaken
+from grader.store import Store
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 

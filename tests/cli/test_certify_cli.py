@@ -1,0 +1,259 @@
+"""Credentials on the demo course, through the CLI: issued exactly to those who earn a badge,
+verified offline in every form, refused when tampered with, revoked or signed by another key."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_helpers import run
+from test_mastery_cli import A1_FULL, A3_FULL
+
+from grader.demo import build_demo_course
+from grader.store import open_store
+
+
+def build(
+    root: Path, students: int = 4, *, repos: bool = False, auto_issue: bool = True
+) -> tuple[Path, list[str]]:
+    for _ in build_demo_course(root, students=students, seed=7, repos=repos):
+        pass
+    if not auto_issue:
+        course_yaml = root / "course.yaml"
+        course_yaml.write_text(
+            course_yaml.read_text(encoding="utf-8").replace("auto_issue: true", "auto_issue: false")
+        )
+    with (root / "roster.csv").open(encoding="utf-8") as roster:
+        return root, [row["student_id"] for row in csv.DictReader(roster)]
+
+
+def grade(
+    capsys: pytest.CaptureFixture[str], course: Path, student: str, assignment: str, marks: list
+) -> str:
+    out = ""
+    for criterion, option, *value in marks:
+        code, printed, err = run(
+            capsys,
+            course,
+            "grade",
+            assignment,
+            "--student",
+            student,
+            "--criterion",
+            criterion,
+            option,
+            *value,
+        )
+        assert code == 0, err
+        out += printed
+    return out
+
+
+def certify(capsys: pytest.CaptureFixture[str], course: Path, *args: str) -> list[dict]:
+    code, out, err = run(capsys, course, "certify", "--json", *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def verify(capsys: pytest.CaptureFixture[str], course: Path, *files: Path | str) -> tuple[int, list[dict]]:
+    code, out, err = run(capsys, course, "verify", "--json", *map(str, files))
+    assert code in (0, 1), err
+    return code, [json.loads(line) for line in out.splitlines()]
+
+
+def failed(report: dict) -> dict[str, str]:
+    return {c["check"]: c["reason"] for c in report["checks"] if not c["passed"]}
+
+
+@pytest.fixture
+def manual(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A demo course that issues only on `grader certify`."""
+    return build(tmp_path / "demo", auto_issue=False)
+
+
+def test_certify_issues_exactly_to_the_students_who_meet_a_badge_once(manual, capsys) -> None:
+    course, (meets, partial, _untouched, _) = manual
+    grade(capsys, course, meets, "a1-calculator", A1_FULL)
+    grade(capsys, course, meets, "a3-dataanalysis", A3_FULL)
+    grade(capsys, course, partial, "a1-calculator", A1_FULL)
+    assert not (course / ".grader" / "credentials").exists(), "auto_issue is off: grading issued nothing"
+    dry = certify(capsys, course, "--dry-run")
+    assert [(r["student_id"], r["badge"], r["status"]) for r in dry] == [
+        (meets, "python-foundations", "would issue")
+    ]
+    assert not (course / ".grader" / "keys").exists(), "a dry run signs nothing"
+    issued = certify(capsys, course)
+    assert [(r["student_id"], r["badge"], r["status"]) for r in issued] == [
+        (meets, "python-foundations", "issued")
+    ]
+    folder = Path(issued[0]["path"])
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "badge.png",
+        "badge.svg",
+        "certificate.pdf",
+        "credential.json",
+        "share.txt",
+    ]
+    again = certify(capsys, course)
+    assert [(r["credential_id"], r["status"]) for r in again] == [(issued[0]["credential_id"], "active")]
+    credential = json.loads((folder / "credential.json").read_text(encoding="utf-8"))
+    subject = credential["credentialSubject"]
+    assert subject["achievement"]["name"] == "Python Foundations"
+    assert {r["value"] for r in subject["result"]} == {"85.71", "71.42"}
+    assert "linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in (folder / "share.txt").read_text()
+
+
+def test_every_form_verifies_and_tampering_revocation_and_other_keys_fail(manual, capsys, tmp_path) -> None:
+    course, (student, *_) = manual
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+    folder = Path(certify(capsys, course)[0]["path"])
+    code, reports = verify(
+        capsys, course, folder / "credential.json", folder / "badge.svg", folder / "badge.png"
+    )
+    assert code == 0 and [r["valid"] for r in reports] == [True, True, True]
+
+    tampered = json.loads((folder / "credential.json").read_text(encoding="utf-8"))
+    tampered["credentialSubject"]["result"][0]["value"] = "99.99"
+    (tmp_path / "tampered.json").write_text(json.dumps(tampered), encoding="utf-8")
+    code, (report,) = verify(capsys, course, tmp_path / "tampered.json")
+    assert code == 1 and set(failed(report)) == {"signature"}
+
+    other, (someone, *_) = build(tmp_path / "other", auto_issue=False)
+    grade(capsys, other, someone, "a1-calculator", A1_FULL)
+    grade(capsys, other, someone, "a3-dataanalysis", A3_FULL)
+    foreign = Path(certify(capsys, other)[0]["path"]) / "credential.json"
+    code, (report,) = verify(capsys, course, foreign)
+    assert code == 1 and "not issued by this issuer" in failed(report)["issuer"]
+
+    credential_id = reports[0]["credential_id"]
+    code, _, err = run(capsys, course, "revoke", credential_id, "--reason", "plagiarism confirmed")
+    assert code == 0, err
+    code, (report,) = verify(capsys, course, folder / "badge.png")
+    assert code == 1 and failed(report) == {
+        "status": f"revoked on {report_date(course)}: plagiarism confirmed"
+    }
+    code, _, err = run(capsys, course, "revoke", credential_id, "--reason", "again")
+    assert code == 1 and "a revocation cannot be undone" in err
+    code, out, err = run(capsys, course, "verify", str(tmp_path / "missing.json"))
+    assert code == 1 and "cannot read" in out
+
+
+def report_date(course: Path) -> str:
+    """The day the revocation was recorded, from the audit log the CLI wrote."""
+    with open_store(f"sqlite:///{course / '.grader' / 'grades.db'}") as store:
+        (entry,) = store.audit_entries("credential revoked")
+    return f"{entry.at:%Y-%m-%d}"
+
+
+def test_a_regrade_below_a_threshold_flags_the_credential_and_never_revokes_it(tmp_path, capsys) -> None:
+    course, (student, *_) = build(tmp_path / "demo")
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    printed = grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+    assert "badge python-foundations: credential issued" in printed, "auto_issue: the grade event issued it"
+    printed = grade(capsys, course, student, "a1-calculator", [("tests", "--points", "15")])
+    assert "badge python-foundations: credential flagged for review" in printed
+    (row,) = certify(capsys, course)
+    assert row["status"] == "flagged for review" and "testing: 68.5%, needs 70%" in row["detail"]
+    code, (_report,) = verify(capsys, course, Path(row["path"]) / "credential.json")
+    assert code == 0, "flagged is not revoked: it still verifies"
+    printed = grade(capsys, course, student, "a1-calculator", [("tests", "--points", "16")])
+    assert "badge python-foundations: credential review cleared" in printed
+
+
+def test_publish_writes_a_site_that_verifies_without_the_course(tmp_path, capsys) -> None:
+    course, (student, *_) = build(tmp_path / "demo", repos=True)
+    code, _, err = run(capsys, course, "pull")
+    assert code == 0, err
+    course_yaml = course / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text(encoding="utf-8").replace(
+            "  auto_issue: true", "  did: did:web:badges.example.edu\n  auto_issue: true"
+        )
+    )
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+    (row,) = certify(capsys, course)
+    credential = json.loads((Path(row["path"]) / "credential.json").read_text(encoding="utf-8"))
+    assert credential["issuer"]["id"] == "did:web:badges.example.edu"
+    commits = [e["description"] for e in credential["evidence"]]
+    assert len(commits) == 2 and all(c.startswith("Graded commit ") for c in commits), (
+        "graded commits as evidence"
+    )
+
+    site = tmp_path / "site"
+    code, _, err = run(capsys, course, "publish", str(site))
+    assert code == 0, err
+    did = json.loads((site / ".well-known" / "did.json").read_text())
+    assert did["id"] == "did:web:badges.example.edu" and len(did["assertionMethod"]) == 1
+    page = (site / "credentials" / row["credential_id"] / "index.html").read_text()
+    assert "Python Foundations" in page and "<script" not in page
+    copy = tmp_path / "received.png"
+    shutil.copyfile(Path(row["path"]) / "badge.png", copy)
+    code, out, err = run(capsys, tmp_path, "verify", str(copy), "--site", str(site))
+    assert code == 0, out + err
+
+    code, _, err = run(capsys, course, "key", "rotate")
+    assert code == 0, err
+    code, _, err = run(capsys, course, "publish", str(site))
+    assert code == 0, err
+    did = json.loads((site / ".well-known" / "did.json").read_text())
+    assert len(did["assertionMethod"]) == 2, "CERT-4: the DID document lists the old and the new key"
+    code, out, err = run(capsys, tmp_path, "verify", str(copy), "--site", str(site))
+    assert code == 0, "signed by the retired key, still valid: " + out
+
+    code, _, err = run(capsys, course, "revoke", row["credential_id"], "--reason", "issued by mistake")
+    assert code == 0, err
+    code, out, err = run(capsys, tmp_path, "verify", str(copy), "--site", str(site))
+    assert code == 0, "the hosted status list is what verifiers see until it is published again"
+    run(capsys, course, "publish", str(site))
+    code, out, err = run(capsys, tmp_path, "verify", str(copy), "--site", str(site))
+    assert code == 1 and "revoked" in out
+
+
+def test_a_key_others_can_read_stops_issuing_but_never_a_grade(tmp_path, capsys) -> None:
+    course, (student, *_) = build(tmp_path / "demo")
+    code, _, err = run(capsys, course, "key", "create")
+    assert code == 0, err
+    key = course / ".grader" / "keys" / "key-1.pem"
+    key.chmod(0o644)
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    code, _, err = run(
+        capsys,
+        course,
+        "grade",
+        "a3-dataanalysis",
+        "--student",
+        student,
+        "--criterion",
+        "cleaning",
+        "--level",
+        "Proficient",
+    )
+    assert code == 0, err
+    for criterion, option, *value in A3_FULL[1:]:
+        code, _out, err = run(
+            capsys,
+            course,
+            "grade",
+            "a3-dataanalysis",
+            "--student",
+            student,
+            "--criterion",
+            criterion,
+            option,
+            *value,
+        )
+        assert code == 0
+    assert "the grade is saved, but its badges could not be updated" in err and f"chmod 600 {key}" in err
+    assert not (course / ".grader" / "credentials").exists()
+    key.chmod(0o600)
+    (row,) = certify(capsys, course)
+    assert row["status"] == "issued"
+    secret = "".join(key.read_text().splitlines()[1:-1])
+    for path in (course / ".grader").rglob("*"):
+        if path.is_file() and path.parent.name != "keys":
+            assert secret.encode() not in path.read_bytes(), f"CERT-6: the private key leaked into {path}"
