@@ -90,6 +90,21 @@ WATCH_INTERVAL = 0.5
 """Seconds between two ``watch`` calls while a git call runs."""
 
 
+_binary_lock = threading.Lock()
+_binary: list[str] = []
+
+
+def git_binary() -> str:
+    """git's absolute path on the isolated PATH, looked up once per run (not once per process started)."""
+    with _binary_lock:
+        if not _binary:
+            found = shutil.which("git", path=git_env().get("PATH"))
+            if found is None:
+                raise GitMissing("cannot run git: it is not on PATH (is git installed?)")
+            _binary.append(found)
+        return _binary[0]
+
+
 def safe_config(*, allow_file: bool = False) -> tuple[str, ...]:
     """``SAFE_CONFIG``, plus the ``file`` protocol when the course allows local sources."""
     return SAFE_CONFIG + FILE_PROTOCOL if allow_file else SAFE_CONFIG
@@ -196,7 +211,7 @@ def run_git(
     stops it by returning a reason. Raises GitTimeout (after killing the process group),
     GitStopped, GitFailed when ``check`` and git exits non-zero, GitMissing when git cannot start.
     """
-    argv = ["git", *safe_config(allow_file=allow_file), *args]
+    argv = [git_binary(), *safe_config(allow_file=allow_file), *args]
     name = subcommand(args)
     process = start_git(argv, name, cwd=cwd, env=env, stdin=input is not None, stderr=subprocess.PIPE)
     deadline = time.monotonic() + timeout

@@ -7,7 +7,16 @@ import tempfile
 import threading
 from collections.abc import Generator, Mapping, Sequence
 
-from grader.git.env import GitTimeout, failure, kill_group, reap, safe_config, start_git, subcommand
+from grader.git.env import (
+    GitTimeout,
+    failure,
+    git_binary,
+    kill_group,
+    reap,
+    safe_config,
+    start_git,
+    subcommand,
+)
 
 
 def stream_git(
@@ -23,7 +32,7 @@ def stream_git(
     Closing the generator early (``contextlib.closing``) kills git; so does the timeout, which
     then raises GitTimeout. A non-zero exit raises GitFailed once the output is read.
     """
-    argv = ["git", *safe_config(), *args]
+    argv = [git_binary(), *safe_config(), *args]
     name = subcommand(args)
     with tempfile.TemporaryFile() as errors:
         process = start_git(argv, name, cwd=cwd, env=env, stdin=False, stderr=errors)

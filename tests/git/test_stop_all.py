@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+
+import pytest
 
 from grader.git.env import run_git, stop_all_git
 
@@ -37,3 +40,15 @@ def test_stop_all_git_kills_a_git_that_waits_on_a_silent_server() -> None:
     assert not worker.is_alive()
     assert time.monotonic() - started < 20
     assert outcome and outcome[0] is not None  # git failed: it was killed, it did not answer
+
+
+def test_git_missing_from_path_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    from grader.git import env
+
+    monkeypatch.setattr(env, "_binary", [])
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(env.GitMissing, match=r"not on PATH \(is git installed\?\)"):
+        run_git(["--version"], timeout=5)
+    monkeypatch.setenv("PATH", "/usr/local/bin:/usr/bin:/bin")
+    assert run_git(["--version"], timeout=5).stdout.startswith(b"git version")
+    assert os.path.isabs(env._binary[0]), "looked up once, then started by its absolute path"
