@@ -72,9 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             course_cmds,
             credential_cmds,
             db_cmds,
+            export_cmds,
             grade_cmds,
             mastery_cmds,
             pull_cmds,
+            roster_cmds,
         )
 
         returned = cli.main(args=argv, prog_name="grader", standalone_mode=False)
