@@ -98,7 +98,7 @@ def verify_command(options: Options, files: tuple[Path, ...], site: Path | None,
                 "the folder `grader publish` wrote for the issuer"
             )
         with open_course(root, database_url=options.database_url, actor=options.actor) as ctx:
-            outcomes = _verify_all(files, course_trust(ctx, now), now)
+            outcomes = _verify_all(files, course_trust(ctx), now)
     for outcome in outcomes:
         if as_json:
             click.echo(dumps(_verification_json(outcome), lines=True))

@@ -57,6 +57,9 @@ def parse_credential(text: str, where: str) -> dict[str, Any]:
         value = json.loads(stripped, object_pairs_hook=no_duplicates)
     except (json.JSONDecodeError, RecursionError) as error:
         raise BakeError(f"The credential in {where} is not valid JSON ({error}).") from None
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        message = f"The credential in {where} holds a value grader refuses to read ({error})."
+        raise BakeError(message) from None
     if not isinstance(value, dict):
         raise BakeError(f"The credential in {where} is JSON but not an object.")
     return value
@@ -103,6 +106,11 @@ def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
         first = False
         yield kind, data, png[offset:end]
         if kind == b"IEND":
+            if end != len(png):
+                raise BakeError(
+                    f"The PNG has {len(png) - end} bytes after its IEND chunk; a badge image ends there, "
+                    "so this one was altered."
+                )
             return
         offset = end
 

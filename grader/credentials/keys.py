@@ -125,8 +125,11 @@ def make_key_folder(folder: Path) -> None:
     """Create ``folder`` with mode 0700 whatever the umask; an existing one must not be open to others."""
     if not folder.exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
-        folder.mkdir(mode=KEY_FOLDER_MODE)
-        folder.chmod(KEY_FOLDER_MODE)
+        try:
+            folder.mkdir(mode=KEY_FOLDER_MODE)
+            folder.chmod(KEY_FOLDER_MODE)
+        except FileExistsError:
+            pass  # another process made it at the same moment; checked below like any existing one
     check_key_folder(folder)
 
 

@@ -111,6 +111,11 @@ def single_proof(secured: Mapping[str, Any]) -> Mapping[str, Any]:
     ours = [item for item in proofs if isinstance(item, Mapping) and item.get("cryptosuite") == CRYPTOSUITE]
     if not proofs:
         raise ProofError("proof: missing; the credential is not signed")
+    if len(proofs) > 1:
+        raise ProofError(
+            f"proof: {len(proofs)} proofs; grader verifies credentials with exactly one {CRYPTOSUITE} "
+            "proof, so the others could not be checked"
+        )
     if len(ours) != 1:
         found = ", ".join(
             sorted({str(item.get("cryptosuite")) for item in proofs if isinstance(item, Mapping)})

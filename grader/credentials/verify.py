@@ -79,10 +79,24 @@ def verify_credential(
     resolve: KeyResolver,
     status_list: Mapping[str, Any] | None = None,
     canonicalizer: Canonicalizer | None = None,
+    local_status: LocalStatus | None = None,
 ) -> VerificationReport:
-    """Structure, contexts, safe mode, proof, issuer key, signature, status and dates of ``credential``."""
+    """Structure, contexts, safe mode, proof, issuer key, signature, status and dates of ``credential``.
+
+    The status comes from ``status_list`` (a signed status list credential, checked like the
+    credential), or from ``local_status`` when the caller holds the issuer's own record of it.
+    """
     require_aware(now, field="now")
-    return _Verification(credential, now, resolve, canonicalizer or shipped_canonicalizer()).run(status_list)
+    verification = _Verification(credential, now, resolve, canonicalizer or shipped_canonicalizer())
+    return verification.run(status_list, local_status)
+
+
+@dataclass(frozen=True)
+class LocalStatus:
+    """The issuer's own revocation bits for the status list at ``list_url`` (no signature needed)."""
+
+    list_url: str
+    bits: StatusList
 
 
 class _Verification:
@@ -98,7 +112,7 @@ class _Verification:
         self.hashed = b""
         self.key: ResolvedKey | None = None
 
-    def run(self, status_list: Mapping[str, Any] | None) -> VerificationReport:
+    def run(self, status_list: Mapping[str, Any] | None, local: LocalStatus | None) -> VerificationReport:
         structure = _run(STRUCTURE, lambda: _structure(self.credential))
         contexts = _run(CONTEXTS, self.contexts)
         safe = _after(contexts, SAFE_MODE, self.safe_mode)
@@ -106,7 +120,12 @@ class _Verification:
         key = _after(proof, ISSUER_KEY, self.issuer_key)
         signature = _after(safe if not safe.passed else key, SIGNATURE, self.signature)
         status = _run(
-            STATUS, lambda: _status(self.credential, status_list, self.now, self.resolve, self.canon)
+            STATUS,
+            lambda: (
+                _local_status(self.credential, local)
+                if local is not None
+                else _status(self.credential, status_list, self.now, self.resolve, self.canon)
+            ),
         )
         dates = _run(DATES, lambda: _dates(self.credential, self.now))
         return VerificationReport((structure, contexts, safe, proof, key, signature, status, dates))
@@ -133,7 +152,7 @@ class _Verification:
         created = parse_timestamp(proof["created"], field="proof.created")
         if created > self.now:
             raise ProofError(f"proof.created: {proof['created']} is in the future")
-        return f"a {proof['cryptosuite']} proof for {proof['proofPurpose']}, made {proof['created']}"
+        return f"an {proof['cryptosuite']} proof for {proof['proofPurpose']}, made {proof['created']}"
 
     def issuer_key(self) -> str:
         method = single_proof(self.credential)["verificationMethod"]
@@ -236,13 +255,9 @@ def _status(
     resolve: KeyResolver,
     canon: Canonicalizer,
 ) -> str:
-    entry = credential.get("credentialStatus")
+    entry = _status_entry(credential)
     if entry is None:
         return "the credential has no status entry, so it cannot be revoked"
-    if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
-        raise GraderError("credentialStatus: expected a BitstringStatusListEntry")
-    if entry.get("statusPurpose") != REVOCATION:
-        raise GraderError(f"credentialStatus.statusPurpose: expected {REVOCATION!r}")
     index = entry_index(entry)
     url = entry.get("statusListCredential")
     if status_list is None:
@@ -259,6 +274,32 @@ def _status(
     if bits.is_revoked(index):
         raise GraderError(f"revoked: the issuer revoked this credential (entry {index} of {url})")
     return f"not revoked (entry {index} of {url})"
+
+
+def _status_entry(credential: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The credential's revocation status entry; None when it has none."""
+    entry = credential.get("credentialStatus")
+    if entry is None:
+        return None
+    if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
+        raise GraderError("credentialStatus: expected a BitstringStatusListEntry")
+    if entry.get("statusPurpose") != REVOCATION:
+        raise GraderError(f"credentialStatus.statusPurpose: expected {REVOCATION!r}")
+    return entry
+
+
+def _local_status(credential: Mapping[str, Any], local: LocalStatus) -> str:
+    entry = _status_entry(credential)
+    if entry is None:
+        return "the credential has no status entry, so it cannot be revoked"
+    index, url = entry_index(entry), entry.get("statusListCredential")
+    if url != local.list_url:
+        raise GraderError(
+            f"status unknown: the credential points to {str(url)[:160]}, not this issuer's {local.list_url}"
+        )
+    if local.bits.is_revoked(index):
+        raise GraderError(f"revoked: the issuer revoked this credential (entry {index} of {url})")
+    return f"not revoked (entry {index} of {url}, from the issuer's gradebook)"
 
 
 def _status_list_checks(

@@ -15,11 +15,11 @@ from typing import Any
 
 from grader.credentials.bake import BakeError, extract, parse_credential
 from grader.credentials.did import DidResolver
-from grader.credentials.verify import Check, VerificationReport, verify_credential
+from grader.credentials.verify import Check, LocalStatus, VerificationReport, verify_credential
 from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext
 from grader.gradebook.issuer import STATUS_LIST_PATH, issuer_identity
-from grader.gradebook.status_list import signed_status_list
+from grader.gradebook.status_list import current_status_list
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
@@ -31,8 +31,11 @@ class Trust:
     issuer_did: str
     resolver: DidResolver
     status_list: Mapping[str, Any] | None
+    """A signed status list credential (a published site's), or None with ``local_status``."""
     revocations: Mapping[str, str]
     """Credential id → 'revoked on DATE: REASON', when the gradebook knows (CERT-5)."""
+    local_status: LocalStatus | None = None
+    """The gradebook's own revocation bits (course mode: no signing key needed to verify)."""
 
 
 @dataclass(frozen=True)
@@ -46,15 +49,16 @@ class FileVerification:
         return bool(self.checks) and all(check.passed for check in self.checks)
 
 
-def course_trust(ctx: CourseContext, now: datetime) -> Trust:
-    """Trust the course's own issuer: its keys, and the status list built from its gradebook."""
+def course_trust(ctx: CourseContext) -> Trust:
+    """Trust the course's own issuer: its public keys, and the revocations in its gradebook."""
     identity = issuer_identity(ctx)
     revocations = {
         c.credential_id: f"revoked on {c.revocation.revoked_at:%Y-%m-%d}: {c.revocation.reason}"
         for c in ctx.store.credentials()
         if c.revocation is not None
     }
-    return Trust(identity.did, identity.resolver(), signed_status_list(ctx, identity, now), revocations)
+    local = LocalStatus(identity.status_list_url, current_status_list(ctx))
+    return Trust(identity.did, identity.resolver(), None, revocations, local)
 
 
 def site_trust(site: Path) -> Trust:
@@ -82,7 +86,13 @@ def verify_file(path: Path, trust: Trust, now: datetime) -> FileVerification:
         credential = read_credential_file(path)
     except GraderError as error:
         return FileVerification(path, (Check("file", False, str(error)),))
-    report = verify_credential(credential, now=now, resolve=trust.resolver, status_list=trust.status_list)
+    report = verify_credential(
+        credential,
+        now=now,
+        resolve=trust.resolver,
+        status_list=trust.status_list,
+        local_status=trust.local_status,
+    )
     credential_id = str(credential.get("id", "")).removeprefix("urn:uuid:")
     checks = (*_issuer_check(credential, trust), *_explained(report, trust, credential_id))
     return FileVerification(path, checks, credential_id)
@@ -98,6 +108,10 @@ def read_credential_file(path: Path) -> dict[str, Any]:
     if len(data) > MAX_FILE_BYTES:
         raise GraderError(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not a credential")
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise GraderError(f"{path} is empty; expected a credential (JSON) or a badge image (SVG, PNG)")
+    if stripped.startswith(b"["):
+        raise GraderError(f"{path} holds a JSON array; a credential is one JSON object")
     try:
         if stripped.startswith(b"{"):
             return parse_credential(stripped.decode("utf-8"), str(path))
