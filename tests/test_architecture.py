@@ -43,3 +43,24 @@ def test_commands_that_need_no_gradebook_do_not_load_the_database_libraries(cour
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "0 False"
+
+
+def test_every_command_is_registered_where_the_lazy_map_says() -> None:
+    import importlib
+
+    from grader.cli.main import COMMANDS, cli
+
+    for module in set(COMMANDS.values()):
+        importlib.import_module(module)
+    assert set(cli.commands) == set(COMMANDS), "a command missing from COMMANDS would not load lazily"
+
+
+def test_a_command_loads_only_what_it_needs(course_dir) -> None:  # type: ignore[no-untyped-def]
+    heavy = ("pyld", "fpdf", "PIL", "segno", "sqlalchemy")
+    code = (
+        "import sys\nfrom grader.cli.main import main\n"
+        f"code = main(['--course', {str(course_dir)!r}, 'check'])\n"
+        f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

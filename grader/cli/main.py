@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
@@ -9,6 +10,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,7 +36,51 @@ class Options:
         return here
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported when used, so each command loads only what it needs."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            importlib.import_module(self.lazy[cmd_name])  # its decorators register the command
+        return super().get_command(ctx, cmd_name)
+
+
+COMMANDS = {
+    "init": "grader.cli.course_cmds",
+    "check": "grader.cli.course_cmds",
+    "demo": "grader.cli.course_cmds",
+    "status": "grader.cli.course_cmds",
+    "pull": "grader.cli.pull_cmds",
+    "extend": "grader.cli.pull_cmds",
+    "grade": "grader.cli.grade_cmds",
+    "rubric": "grader.cli.grade_cmds",
+    "mastery": "grader.cli.mastery_cmds",
+    "certify": "grader.cli.credential_cmds",
+    "verify": "grader.cli.credential_cmds",
+    "revoke": "grader.cli.credential_cmds",
+    "publish": "grader.cli.credential_cmds",
+    "key": "grader.cli.credential_cmds",
+    "export": "grader.cli.export_cmds",
+    "roster": "grader.cli.roster_cmds",
+    "db": "grader.cli.db_cmds",
+    "backup": "grader.cli.db_cmds",
+}
+"""Each command and the module that defines it (imported only when the command runs)."""
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--course", type=click.Path(path_type=Path, file_okay=False), help="Course folder (default: here)."
 )
@@ -68,17 +114,6 @@ def _crash_log(exc: BaseException) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 1 when the work failed, 2 on usage errors."""
     try:
-        from grader.cli import (  # noqa: F401  (registers commands)
-            course_cmds,
-            credential_cmds,
-            db_cmds,
-            export_cmds,
-            grade_cmds,
-            mastery_cmds,
-            pull_cmds,
-            roster_cmds,
-        )
-
         returned = cli.main(args=argv, prog_name="grader", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)

@@ -52,6 +52,10 @@ class Assignment:
     repo: str
     deadline: datetime
     late: LatePolicy = field(default_factory=LatePolicy)
+    canvas_id: str = ""
+    """The assignment's id in Canvas, for grade exports; empty when not given."""
+    moodle_name: str = ""
+    """The assignment's grade item name in Moodle, when it differs from the title."""
 
 
 @dataclass(frozen=True)

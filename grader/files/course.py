@@ -209,6 +209,8 @@ def load_course(root: Path) -> CourseFiles:
                 repo=a.repo,
                 deadline=a.deadline,
                 late=LatePolicy(a.late.grace_minutes, a.late.penalty_per_day, a.late.max_days),
+                canvas_id=a.canvas_id,
+                moodle_name=a.moodle_name,
             )
             for a in spec.assignments
         ),

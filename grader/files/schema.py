@@ -128,6 +128,19 @@ def _https_url(value: Any) -> str:
     return text
 
 
+def _canvas_id(value: Any) -> str:
+    """A Canvas assignment id: the number at the end of the assignment's URL."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value.strip()):
+        return value.strip()
+    raise PydanticCustomError(
+        "canvas_id",
+        "expected the Canvas assignment id, the number ending its URL (.../assignments/123456), got {got}",
+        {"got": show(value)},
+    )
+
+
 Number = Annotated[Decimal, BeforeValidator(_number)]
 NonNegative = Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]
 Whole = Annotated[int, BeforeValidator(_integer), Field(ge=0)]
@@ -264,6 +277,8 @@ class AssignmentSpec(Strict):
     repo: Name
     deadline: Moment
     late: LateSpec = LateSpec()
+    canvas_id: Annotated[str, BeforeValidator(_canvas_id)] = ""
+    moodle_name: Text = ""
 
 
 class RequiresSpec(Strict):

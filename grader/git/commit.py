@@ -18,6 +18,8 @@ from grader.git.failures import clean
 
 _ZERO = "0" * 40
 _BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
+_PREFIX = re.compile(r"refs/(?:[A-Za-z0-9_][A-Za-z0-9_-]*/)+")
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class CommitRefused(GraderError):
@@ -35,15 +37,22 @@ def commit_file(
     author_email: str,
     when: datetime,
     timeout: float = 30.0,
+    ref_prefix: str = "refs/heads/",
+    start: str | None = None,
 ) -> str:
     """Add or replace ``path`` on ``branch`` in a new commit; returns its SHA.
 
-    ``repo_dir`` is a bare repository or a folder holding ``.git``. The branch is created when
-    missing; the update fails (CommitRefused) if someone moved the branch meanwhile.
+    ``repo_dir`` is a bare repository or a folder holding ``.git``. The branch is
+    ``ref_prefix + branch``; when missing it is created on ``start`` (keeping that commit's
+    files), or as a branch holding only ``path``. When ``path`` already has ``content`` nothing
+    is committed and the branch's tip is returned. The update fails (CommitRefused) if someone
+    moved the branch meanwhile.
     """
     git_dir = repo_dir / ".git" if (repo_dir / ".git").is_dir() else repo_dir
-    ref = _ref(branch)
+    ref = _ref(branch, ref_prefix)
     _check(path, author_name, author_email, message)
+    if start is not None and not _OBJECT_ID.fullmatch(start):
+        raise CommitRefused(f"not a commit id: {start!r}")
     offset = when.utcoffset()
     if offset is None:
         raise CommitRefused(f"commit date {when.isoformat()} has no timezone")
@@ -64,7 +73,10 @@ def commit_file(
         return done.stdout.decode("ascii").strip()
 
     try:
-        parent = _tip(git_dir, ref, timeout)
+        tip = _tip(git_dir, ref, timeout)
+        parent = tip or (_tip(git_dir, start, timeout) if start else None)
+        if start and parent is None:
+            raise CommitRefused(f"cannot start {branch} at {start[:12]}: the repository has no such commit")
         blob = git("hash-object", "-w", "--no-filters", "--stdin", stdin=content)
         with tempfile.TemporaryDirectory(prefix="grader-index-") as scratch:
             index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
@@ -72,9 +84,11 @@ def commit_file(
                 git("read-tree", parent, env=index)
             git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=index)
             tree = git("write-tree", env=index)
+        if tip and tree == git("rev-parse", f"{tip}^{{tree}}"):
+            return tip
         parents = ["-p", parent] if parent else []
         new = git("commit-tree", "--no-gpg-sign", tree, *parents, stdin=message.encode(), env=identity)
-        git("update-ref", "-m", "grader: feedback", ref, new, parent or _ZERO)
+        git("update-ref", "-m", "grader: feedback", ref, new, tip or _ZERO)
     except GitFailed as exc:
         raise CommitRefused(f"cannot commit {path!r} to {branch}: {clean(exc.stderr)}") from None
     return new
@@ -90,7 +104,9 @@ def _tip(git_dir: Path, ref: str, timeout: float) -> str | None:
     return tip if done.returncode == 0 and tip else None
 
 
-def _ref(branch: str) -> str:
+def _ref(branch: str, prefix: str) -> str:
+    if not _PREFIX.fullmatch(prefix):
+        raise CommitRefused(f"not a usable ref namespace: {prefix!r}")
     if (
         not _BRANCH.fullmatch(branch)
         or ".." in branch
@@ -99,7 +115,7 @@ def _ref(branch: str) -> str:
         or "/." in branch
     ):
         raise CommitRefused(f"not a usable branch name: {branch!r}")
-    return f"refs/heads/{branch}"
+    return f"{prefix}{branch}"
 
 
 def _check(path: str, author_name: str, author_email: str, message: str) -> None:

@@ -106,3 +106,41 @@ def test_a_broken_repository_gives_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "not-a-repo").mkdir()
     with pytest.raises(CommitRefused, match=r"cannot commit 'FEEDBACK\.md' to feedback"):
         feedback(tmp_path / "not-a-repo")
+
+
+def test_a_branch_can_start_at_a_commit_and_live_outside_refs_heads(tmp_path: Path) -> None:
+    repo = tmp_path / "r.git"
+    made = fabricate(repo, [Push((commit(1),))])
+    sha = feedback(repo, ref_prefix="refs/grader/", start=made.head)
+    assert git(repo, "rev-parse", "refs/grader/feedback").strip() == sha
+    assert git(repo, "rev-parse", f"{sha}^").strip() == made.head
+    assert git(repo, "ls-tree", "--name-only", sha).split() == ["FEEDBACK.md", "README.md", "main.py"]
+    assert "refs/heads/feedback" not in git(repo, "for-each-ref", "--format=%(refname)")
+
+
+def test_the_same_content_again_makes_no_new_commit(tmp_path: Path) -> None:
+    repo = tmp_path / "r.git"
+    fabricate(repo, [Push((commit(1),))])
+    first = feedback(repo)
+    assert feedback(repo, message="again") == first
+    assert git(repo, "rev-list", "--count", "feedback").strip() == "1"
+    assert git(repo, "rev-parse", f"{feedback(repo, b'changed')}^").strip() == first
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"ref_prefix": "heads/"}, "ref namespace"),
+        ({"ref_prefix": "refs/../"}, "ref namespace"),
+        ({"start": "HEAD"}, "not a commit id"),
+        ({"start": "0" * 40}, "no such commit"),
+    ],
+)
+def test_a_bad_namespace_or_start_is_refused(
+    tmp_path: Path, overrides: dict[str, object], expected: str
+) -> None:
+    repo = tmp_path / "r.git"
+    fabricate(repo, [Push((commit(1),))])
+    with pytest.raises(CommitRefused, match=expected):
+        feedback(repo, **overrides)
+    assert "feedback" not in git(repo, "for-each-ref")

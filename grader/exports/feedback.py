@@ -1,0 +1,234 @@
+"""Feedback for one student on one assignment, as a Markdown page.
+
+Every string that is not ours (names, ids, rubric text, comments, commit subjects) is shown
+literally: control characters made visible, Markdown and HTML syntax escaped, newlines kept
+inside the block they belong to. No timestamp is written, so an unchanged grade gives an
+unchanged file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.course import LatePolicy
+from grader.domain.rubric import Criterion, CriterionKind
+from grader.domain.scoring import late_days, penalty_fraction
+from grader.domain.text import printable
+
+_INLINE = re.compile(r"([\\`*_\[\]<>&~|$#])")
+_BLOCK_START = re.compile(r"([-+=]|\d{1,9}[.)])")
+
+
+def text(value: str) -> str:
+    """``value`` as literal inline Markdown on one line."""
+    flat = " ".join(printable(value.replace("\t", " "), keep_newlines=True).split("\n"))
+    return _INLINE.sub(r"\\\1", flat)
+
+
+def quote(value: str) -> list[str]:
+    """``value`` as a block quote of literal lines (a grader's comment keeps its line breaks)."""
+    lines = printable(value.replace("\r\n", "\n").replace("\r", "\n"), keep_newlines=True).split("\n")
+    escaped = []
+    for line in lines:
+        safe = _INLINE.sub(r"\\\1", line.strip())
+        start = _BLOCK_START.match(safe)
+        if start:
+            safe = f"{start.group(1)[:-1]}\\{start.group(1)[-1]}{safe[start.end() :]}"
+        escaped.append(safe)
+    while len(escaped) > 1 and not escaped[-1]:
+        escaped.pop()
+    # A backslash at the end of a line is a hard line break: the comment keeps its lines.
+    breaks = [bool(line and following) for line, following in zip(escaped, [*escaped[1:], ""], strict=True)]
+    return [f"> {line}{chr(92) if hard else ''}".rstrip() for line, hard in zip(escaped, breaks, strict=True)]
+
+
+def code(value: str) -> str:
+    """``value`` as a code span that no backtick inside can close early."""
+    flat = " ".join(printable(value, keep_newlines=True).split("\n"))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    return (
+        f"{fence} {flat} {fence}" if flat.startswith("`") or flat.endswith("`") else f"{fence}{flat}{fence}"
+    )
+
+
+def points(value: Decimal) -> str:
+    """A Decimal as written by hand: 30, 12.5, -2.5."""
+    shown = format(value.normalize(), "f")
+    return "0" if shown in ("-0", "0") else shown
+
+
+def signed(value: Decimal) -> str:
+    return f"+{points(value)}" if value > 0 else points(value)
+
+
+def percent(fraction: Decimal) -> str:
+    return f"{points(fraction * 100)}%"
+
+
+def duration(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins else ""]
+    return " ".join(p for p in parts if p) or "0 min"
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: Criterion
+    choice: CriterionChoice
+    points: Decimal | None
+    by_autograder: bool = False
+    """The current points were recorded by the autograder (not typed by a grader)."""
+
+
+@dataclass(frozen=True)
+class FeedbackSheet:
+    course_title: str
+    assignment_id: str
+    assignment_title: str
+    student_id: str
+    student_name: str
+    total: Decimal
+    max_score: Decimal
+    penalty: Decimal
+    late_minutes: int | None
+    late_policy: LatePolicy
+    graded_commit: str | None
+    commit_subject: str
+    flags: tuple[str, ...]
+    criteria: tuple[CriterionResult, ...]
+
+
+def late_status(sheet: FeedbackSheet) -> str:
+    """On time, within grace, or how late and what it cost."""
+    minutes, policy = sheet.late_minutes, sheet.late_policy
+    if minutes is None:
+        return "no submission was found" if sheet.graded_commit is None else "not known"
+    if minutes == 0:
+        return "on time"
+    late = duration(minutes)
+    days = late_days(minutes, policy)
+    if days == 0:
+        return f"{late} late, within the {policy.grace_minutes}-minute grace period: no penalty"
+    fraction = penalty_fraction(minutes, policy)
+    if policy.max_days is not None and days > policy.max_days:
+        cost = f"-{points(sheet.penalty)} points"
+        return f"{late} late, more than {policy.max_days} day(s): the total is 0 ({cost})"
+    rate = f"{days} started day(s) × {percent(policy.penalty_per_day)}"
+    return f"{late} late: {rate} = {percent(fraction)} off, -{points(sheet.penalty)} points"
+
+
+def _result(result: CriterionResult) -> str:
+    criterion, choice = result.criterion, result.choice
+    if criterion.kind is CriterionKind.LEVELS:
+        return text(choice.level) if choice.level is not None else "not scored"
+    if criterion.kind is CriterionKind.CHECKLIST:
+        if choice.items is None:
+            return "not scored"
+        return "; ".join(text(label) for label in choice.items) or "no item applies"
+    if criterion.kind is CriterionKind.AUTOGRADED:
+        return "autograded" if result.points is not None else "autograde pending"
+    return "points" if result.points is not None else "not scored"
+
+
+def _score(result: CriterionResult) -> str:
+    shown = points(result.points) if result.points is not None else "–"
+    return f"{shown} / {points(result.criterion.max_points)}"
+
+
+def _summary(sheet: FeedbackSheet) -> Iterator[str]:
+    yield "| Criterion | Result | Points |"
+    yield "| --- | --- | --- |"
+    for result in sheet.criteria:
+        yield f"| {text(result.criterion.title)} | {_result(result)} | {_score(result)} |"
+    subtotal = sheet.total + sheet.penalty
+    if sheet.penalty:
+        yield f"| Before the late penalty | | {points(subtotal)} / {points(sheet.max_score)} |"
+        yield f"| Late penalty | | -{points(sheet.penalty)} |"
+    yield f"| **Total** | | **{points(sheet.total)} / {points(sheet.max_score)}** |"
+
+
+def _choice_lines(result: CriterionResult) -> Iterator[str]:
+    criterion, choice = result.criterion, result.choice
+    if criterion.kind is CriterionKind.LEVELS:
+        level = criterion.level(choice.level) if choice.level is not None else None
+        if level is None:
+            yield "Not scored."
+            return
+        yield f"Level reached: **{text(level.label)}** ({points(level.points)} points)"
+        if level.description:
+            yield ""
+            yield text(level.description)
+    elif criterion.kind is CriterionKind.CHECKLIST:
+        if choice.items is None:
+            yield "Not scored."
+            return
+        start = criterion.points if criterion.deducts else Decimal(0)
+        kind = "deductions from" if criterion.deducts else "additions to"
+        yield f"Items ({kind} {points(start)}):"
+        yield ""
+        ticked = set(choice.items)
+        for item in criterion.items:
+            yield f"- [{'x' if item.label in ticked else ' '}] {text(item.label)} ({signed(item.points)})"
+    elif criterion.kind is CriterionKind.AUTOGRADED:
+        check = f" with {code(criterion.check.run)}" if criterion.check else ""
+        if result.points is None:
+            yield f"Autograded{check}: not run yet, so not counted in the total."
+        else:
+            by = "the autograder" if result.by_autograder else "a grader"
+            yield f"Autograded{check}: {_score(result)} (recorded by {by})"
+    elif choice.points is not None:
+        yield f"Points given: {points(choice.points)}"
+    else:
+        yield "Not scored."
+
+
+def _criterion(result: CriterionResult) -> Iterator[str]:
+    yield f"### {text(result.criterion.title)}: {_score(result)}"
+    yield ""
+    yield from _choice_lines(result)
+    choice = result.choice
+    if choice.adjustment:
+        yield ""
+        yield f"Adjustment: {signed(choice.adjustment)} points"
+        yield ""
+        yield from quote(choice.adjustment_comment)
+    if choice.comment.strip():
+        yield ""
+        yield "Comment:"
+        yield ""
+        yield from quote(choice.comment)
+    yield ""
+
+
+def render_feedback(sheet: FeedbackSheet) -> str:
+    """The whole Markdown page."""
+    lines = [
+        f"# Feedback: {text(sheet.assignment_title)}",
+        "",
+        f"- **Student:** {text(sheet.student_name)} ({text(sheet.student_id)})",
+        f"- **Assignment:** {text(sheet.assignment_title)} ({text(sheet.assignment_id)}), "
+        f"{text(sheet.course_title)}",
+        f"- **Total:** {points(sheet.total)} / {points(sheet.max_score)}",
+        f"- **Late:** {late_status(sheet)}",
+    ]
+    if sheet.graded_commit:
+        subject = f" {text(_quoted(sheet.commit_subject))}" if sheet.commit_subject else ""
+        lines.append(f"- **Graded commit:** {code(sheet.graded_commit)}{subject}")
+    else:
+        lines.append("- **Graded commit:** none")
+    if sheet.flags:
+        lines.append(f"- **Flags:** {'; '.join(text(flag) for flag in sheet.flags)}")
+    lines += ["", "## Results", "", *_summary(sheet), "", "## Criteria", ""]
+    for result in sheet.criteria:
+        lines += _criterion(result)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _quoted(subject: str) -> str:
+    """A commit subject in quotation marks, shortened."""
+    return f"“{subject[:117]}…”" if len(subject) > 120 else f"“{subject}”"

@@ -1,0 +1,239 @@
+"""Feedback pages: what a student reads, and hostile strings that must stay literal text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.course import LatePolicy
+from grader.domain.rubric import Check, ChecklistItem, Criterion, CriterionKind, Level, Rubric
+from grader.domain.scoring import score_submission
+from grader.exports.feedback import CriterionResult, FeedbackSheet, render_feedback
+
+D = Decimal
+RUBRIC = Rubric(
+    id="calculator",
+    title="Calculator",
+    skills={},
+    criteria=(
+        Criterion(
+            "correctness",
+            "Correct results",
+            CriterionKind.LEVELS,
+            levels=(
+                Level("Exemplary", D(40), "All operations correct"),
+                Level("Proficient", D(30), "One edge case mishandled"),
+                Level("Missing", D(0)),
+            ),
+        ),
+        Criterion(
+            "style",
+            "Code quality",
+            CriterionKind.CHECKLIST,
+            points=D(20),
+            items=(ChecklistItem("Unclear names", D(-5)), ChecklistItem("No docstrings", D(-5))),
+        ),
+        Criterion(
+            "tests",
+            "Test suite passes",
+            CriterionKind.AUTOGRADED,
+            points=D(20),
+            check=Check("python -m pytest -q"),
+        ),
+    ),
+)
+POLICY = LatePolicy(grace_minutes=15, penalty_per_day=D("0.1"), max_days=3)
+MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def sheet(
+    choices: Mapping[str, CriterionChoice],
+    *,
+    late_minutes: int | None = 0,
+    name: str = "Zoë Ångström",
+    subject: str = "Handle division by zero",
+    by_autograder: bool = False,
+    flags: tuple[str, ...] = (),
+    rubric: Rubric = RUBRIC,
+) -> FeedbackSheet:
+    score = score_submission(rubric, choices, late_minutes, POLICY)
+    return FeedbackSheet(
+        course_title="Introduction to Programming, Fall 2026",
+        assignment_id="a1-calculator",
+        assignment_title="Calculator",
+        student_id="00123",
+        student_name=name,
+        total=score.total,
+        max_score=score.max_score,
+        penalty=score.penalty,
+        late_minutes=late_minutes,
+        late_policy=POLICY,
+        graded_commit="a" * 40,
+        commit_subject=subject,
+        flags=flags,
+        criteria=tuple(
+            CriterionResult(c, choices.get(c.id, CriterionChoice()), score.criteria[c.id], by_autograder)
+            for c in rubric.criteria
+        ),
+    )
+
+
+GRADED = {
+    "correctness": CriterionChoice(level="Proficient", adjustment=D("-2.5"), adjustment_comment="off by one"),
+    "style": CriterionChoice(
+        items=("Unclear names",), comment="Good structure.\nName things for what they hold."
+    ),
+    "tests": CriterionChoice(points=D(16)),
+}
+
+
+def blocks(page: str) -> list[Token]:
+    return MD.parse(page)
+
+
+def inline_tokens(page: str) -> list[Token]:
+    return [child for token in blocks(page) for child in (token.children or [])]
+
+
+def headings(page: str) -> list[tuple[str, str]]:
+    tokens = blocks(page)
+    return [(t.tag, plain(tokens[i + 1])) for i, t in enumerate(tokens) if t.type == "heading_open"]
+
+
+def table_rows(page: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for token in blocks(page):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows and token.level >= 4:
+            rows[-1].append("".join(c.content for c in token.children or []))
+    return rows
+
+
+def plain(token: Token) -> str:
+    """The text a reader sees in an inline token (soft and hard breaks as newlines)."""
+    return "".join("\n" if c.type in ("softbreak", "hardbreak") else c.content for c in token.children or [])
+
+
+def test_a_graded_page_shows_every_part_a_student_needs() -> None:
+    page = render_feedback(sheet(GRADED, late_minutes=125))
+    assert headings(page) == [
+        ("h1", "Feedback: Calculator"),
+        ("h2", "Results"),
+        ("h2", "Criteria"),
+        ("h3", "Correct results: 27.5 / 40"),
+        ("h3", "Code quality: 15 / 20"),
+        ("h3", "Test suite passes: 16 / 20"),
+    ]
+    assert "- **Total:** 52.65 / 80" in page
+    assert "- **Late:** 2 h 5 min late: 1 started day(s) × 10% = 10% off, -5.85 points" in page
+    assert f"- **Graded commit:** `{'a' * 40}` “Handle division by zero”" in page
+    assert table_rows(page) == [
+        ["Criterion", "Result", "Points"],
+        ["Correct results", "Proficient", "27.5 / 40"],
+        ["Code quality", "Unclear names", "15 / 20"],
+        ["Test suite passes", "autograded", "16 / 20"],
+        ["Before the late penalty", "", "58.5 / 80"],
+        ["Late penalty", "", "-5.85"],
+        ["Total", "", "52.65 / 80"],
+    ]
+    assert "Level reached: **Proficient** (30 points)\n\nOne edge case mishandled" in page
+    assert "Adjustment: -2.5 points\n\n> off by one\n" in page
+    assert "- [x] Unclear names (-5)\n- [ ] No docstrings (-5)" in page
+    assert "Comment:\n\n> Good structure.\\\n> Name things for what they hold.\n" in page
+    assert "Autograded with `python -m pytest -q`: 16 / 20 (recorded by a grader)" in page
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (0, "on time"),
+        (9, "9 min late, within the 15-minute grace period: no penalty"),
+        (3 * 1440 + 1, "3 d 1 min late, more than 3 day(s): the total is 0 (-58.5 points)"),
+        (None, "not known"),
+    ],
+)
+def test_the_late_status_says_what_it_cost(minutes: int | None, expected: str) -> None:
+    assert f"- **Late:** {expected}\n" in render_feedback(sheet(GRADED, late_minutes=minutes))
+
+
+def test_autograde_results_say_who_recorded_them_or_that_they_are_pending() -> None:
+    ran = render_feedback(sheet(GRADED, by_autograder=True))
+    assert "Autograded with `python -m pytest -q`: 16 / 20 (recorded by the autograder)" in ran
+    pending = render_feedback(sheet({**GRADED, "tests": CriterionChoice()}, flags=("autograde pending",)))
+    assert "Autograded with `python -m pytest -q`: not run yet, so not counted in the total." in pending
+    assert ["Test suite passes", "autograde pending", "– / 20"] in table_rows(pending)
+    assert "- **Flags:** autograde pending\n" in pending
+
+
+def test_the_same_grade_gives_the_same_page() -> None:
+    assert render_feedback(sheet(GRADED)) == render_feedback(sheet(dict(GRADED)))
+
+
+HOSTILE_NAME = (
+    "Mallory\x1b]0;PWNED\x07\x1b[2J [click](javascript:alert(1)) <img src=x onerror=alert(1)> "
+    "| `x` *b* _i_ ~~s~~ $x$ &amp; \u202eevil\n---\n# Pwned"
+)
+HOSTILE_SUBJECT = "Fix </details> ![x](http://evil.example/x.png) [^1] `code` | cell"
+HOSTILE_COMMENT = (
+    "Nice\n# Heading\n```\ncode block?\n```\n| a | b |\n| - | - |\n1. item\n+ item\n"
+    "    indented\n<script>alert(1)</script>\n---\n===\n> nested"
+)
+
+
+def test_hostile_strings_stay_literal_text_in_their_place() -> None:
+    choices = {**GRADED, "style": CriterionChoice(items=(), comment=HOSTILE_COMMENT)}
+    page = render_feedback(sheet(choices, name=HOSTILE_NAME, subject=HOSTILE_SUBJECT))
+    tokens = blocks(page)
+    kinds = {t.type for t in tokens} | {c.type for c in inline_tokens(page)}
+    assert not kinds & {
+        "html_block",
+        "html_inline",
+        "link_open",
+        "image",
+        "fence",
+        "code_block",
+        "hr",
+        "s_open",
+    }
+    assert len([t for t in tokens if t.type == "table_open"]) == 1
+    assert len([t for t in tokens if t.type == "blockquote_open"]) == 2
+    assert [t.content for t in inline_tokens(page) if t.type == "code_inline"] == [
+        "a" * 40,
+        "python -m pytest -q",
+    ]
+    assert headings(page)[0] == ("h1", "Feedback: Calculator")
+    assert len(headings(page)) == 6
+    assert not any(ch in page for ch in "\x1b\x07\u202e")
+
+    student = next(t for t in tokens if t.type == "inline" and t.content.startswith("**Student:**"))
+    assert plain(student) == (
+        "Student: Mallory␛]0;PWNED␇␛[2J [click](javascript:alert(1)) <img src=x onerror=alert(1)> "
+        "| `x` *b* _i_ ~~s~~ $x$ &amp; <U+202E>evil --- # Pwned (00123)"
+    )
+    commit = next(t for t in tokens if t.type == "inline" and t.content.startswith("**Graded commit:**"))
+    assert plain(commit).endswith(f"{'a' * 40} “{HOSTILE_SUBJECT}”")
+    quoted = [
+        t for i, t in enumerate(tokens) if t.type == "inline" and tokens[i - 2].type == "blockquote_open"
+    ]
+    assert plain(quoted[-1]) == "\n".join(line.strip() for line in HOSTILE_COMMENT.split("\n"))
+
+
+def test_hostile_rubric_text_cannot_break_the_table_or_the_headings() -> None:
+    odd = replace(
+        RUBRIC,
+        criteria=(
+            replace(RUBRIC.criteria[0], title="Correct | results\n## sneaky", levels=(Level("A|B", D(40)),)),
+            *RUBRIC.criteria[1:],
+        ),
+    )
+    page = render_feedback(sheet({"correctness": CriterionChoice(level="A|B")}, rubric=odd))
+    assert table_rows(page)[1] == ["Correct | results ## sneaky", "A|B", "40 / 40"]
+    assert [h for _, h in headings(page)][3] == "Correct | results ## sneaky: 40 / 40"
+    assert len(headings(page)) == 6
