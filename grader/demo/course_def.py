@@ -28,7 +28,7 @@ def repo_path(assignment_id: str, github: str) -> str:
 
 
 def _assignment(
-    assignment_id: str, title: str, rubric: str, deadline: datetime, late: LatePolicy
+    assignment_id: str, title: str, rubric: str, deadline: datetime, late: LatePolicy, canvas_id: str
 ) -> Assignment:
     return Assignment(
         id=assignment_id,
@@ -37,6 +37,7 @@ def _assignment(
         repo=REPO_TEMPLATE.format(assignment=assignment_id),
         deadline=deadline,
         late=late,
+        canvas_id=canvas_id,
     )
 
 
@@ -47,6 +48,7 @@ ASSIGNMENTS = (
         "calculator.yaml",
         datetime(2026, 9, 28, 23, 59, tzinfo=EDT),
         LatePolicy(grace_minutes=15, penalty_per_day=Decimal("0.10"), max_days=3),
+        "482101",
     ),
     _assignment(
         "a2-webpage",
@@ -54,6 +56,7 @@ ASSIGNMENTS = (
         "webpage.yaml",
         datetime(2026, 10, 19, 23, 59, tzinfo=EDT),
         LatePolicy(grace_minutes=15, penalty_per_day=Decimal("0.20"), max_days=2),
+        "482102",
     ),
     _assignment(
         "a3-dataanalysis",
@@ -61,6 +64,7 @@ ASSIGNMENTS = (
         "dataanalysis.yaml",
         datetime(2026, 11, 16, 23, 59, tzinfo=EST),
         LatePolicy(grace_minutes=15, penalty_per_day=Decimal("0.05"), max_days=5),
+        "482103",
     ),
 )
 

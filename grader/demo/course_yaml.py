@@ -48,6 +48,11 @@ def _assignment(assignment: Assignment) -> list[str]:
         f"    repo: {json.dumps(assignment.repo)}",
         f"    deadline: {assignment.deadline.isoformat()}",
         f"    late: {_late(assignment.late)}",
+        *(
+            [f"    canvas_id: {assignment.canvas_id}   # the assignment's id in Canvas"]
+            if assignment.canvas_id
+            else []
+        ),
     ]
 
 
