@@ -45,8 +45,8 @@ def graded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for _ in build_demo_course(root, students=10, seed=3):
         pass
     yaml = (root / "course.yaml").read_text(encoding="utf-8")
-    yaml = yaml.replace("  - id: a1-calculator\n", "  - id: a1-calculator\n    canvas_id: 111\n")
-    yaml = yaml.replace("  - id: a2-webpage\n", "  - id: a2-webpage\n    canvas_id: 222\n")
+    yaml = yaml.replace("canvas_id: 482101", "canvas_id: 111").replace("canvas_id: 482102", "canvas_id: 222")
+    yaml = yaml.replace("    canvas_id: 482103   # the assignment's id in Canvas\n", "")
     (root / "course.yaml").write_text(yaml, encoding="utf-8")
     assert quiet("--course", str(root), "pull", "--jobs", "4")[0] == 0
     _, out = quiet("--course", str(root), "status", A1, "--json")
