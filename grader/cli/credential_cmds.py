@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from grader.cli.main import Options, cli
-from grader.cli.output import dumps, fail, progress_bar
+from grader.cli.output import certify_json, dumps, fail, progress_bar
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress as Step
 from grader.domain.text import printable
@@ -18,17 +18,6 @@ from grader.gradebook.issuer import issuer_identity, keys_folder, rotate_issuer_
 from grader.gradebook.publishing import publish
 from grader.gradebook.revoking import revoke
 from grader.gradebook.verifying import FileVerification, Trust, course_trust, site_trust, verify_file
-
-
-def certify_json(result: CertifyResult) -> dict[str, object]:
-    return {
-        "credential_id": result.credential_id,
-        "student_id": result.student_id,
-        "badge": result.badge_id,
-        "status": result.status,
-        "path": str(result.path) if result.path else None,
-        "detail": result.detail,
-    }
 
 
 @cli.command("certify")

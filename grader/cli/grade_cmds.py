@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import click
 
-from grader.cli.credential_cmds import certify_json
 from grader.cli.main import Options, cli
-from grader.cli.output import dumps, fail, fmt_points, number
+from grader.cli.output import certify_json, dumps, fail, fmt_points, number
 from grader.domain.errors import GraderError
 from grader.domain.numbers import number_problem
 from grader.domain.scoring import score_submission
 from grader.domain.text import printable
-from grader.gradebook.certify import CertifyResult, after_grading
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric
+
+if TYPE_CHECKING:
+    from grader.gradebook.certify import CertifyResult
 
 
 def _decimal(text: str | None, option: str) -> Decimal | None:
@@ -128,8 +130,11 @@ def grade(
         )
 
 
-def _badges_after(ctx: CourseContext, student_id: str) -> tuple[list[CertifyResult], str]:
-    """Credentials a grade event issues or flags; a problem with them never undoes the grade."""
+def _badges_after(ctx: CourseContext, student_id: str | None) -> tuple[list[CertifyResult], str]:
+    """Credentials a grade event (or a rubric change, for everyone) issues or flags; a problem
+    with them never undoes the grade."""
+    from grader.gradebook.certify import after_grading  # loads the signing and PDF libraries only now
+
     try:
         return after_grading(ctx, student_id), ""
     except GraderError as error:
@@ -211,7 +216,14 @@ def rubric_apply(options: Options, assignment: str, mappings: tuple[str, ...]) -
     """Accept the current rubric file, rewriting mapped choices as audited grade events."""
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         diff, rewritten = apply_rubric(ctx, assignment, list(mappings))
+        badges, badge_problem = _badges_after(ctx, None) if diff.changes else ([], "")
     click.echo(
         f"{assignment}: rubric {diff.current_hash[:12]} accepted; {rewritten} choice(s) rewritten, "
         f"{len(diff.changes)} total(s) changed"
     )
+    if badge_problem:
+        fail(f"warning: the rubric is accepted, but badges could not be updated: {badge_problem}")
+    for badge in badges:
+        who = f"{badge.badge_id} of {badge.student_id}"
+        line = f"badge {who}: credential {badge.status} {badge.credential_id}"
+        click.echo(printable(line))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader.domain.text import printable
+
+if TYPE_CHECKING:
+    from grader.gradebook.certify import CertifyResult
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -65,3 +68,14 @@ def progress_bar() -> Progress:
         console=stderr(),
         transient=True,
     )
+
+
+def certify_json(result: CertifyResult) -> dict[str, object]:
+    return {
+        "credential_id": result.credential_id,
+        "student_id": result.student_id,
+        "badge": result.badge_id,
+        "status": result.status,
+        "path": str(result.path) if result.path else None,
+        "detail": result.detail,
+    }

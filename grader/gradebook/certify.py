@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,20 +31,25 @@ from grader.credentials.model import (
 from grader.credentials.status import allocate_index
 from grader.domain.course import Badge
 from grader.domain.errors import GraderError
-from grader.domain.issued import ACTIVE, REVOKED, IssuedCredential, StatusIndexTaken
-from grader.domain.mastery import BadgeEvaluation, StudentMastery
+from grader.domain.events import SubmissionGrade
+from grader.domain.issued import ACTIVE, REVOKED, IssuedCredential
+from grader.domain.mastery import BadgeEvaluation, BadgeStatus, StudentMastery
 from grader.domain.progress import Progress
+from grader.domain.pulls import PullState
 from grader.git.sources import SourceRefused, fill_source
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.issuer import IssuerIdentity, issuer_identity
-from grader.gradebook.learner_files import credential_folder, write_learner_files
+from grader.gradebook.learner_files import credential_folder, needs_writing, write_learner_files
 from grader.gradebook.mastery import MasteryReport, credential_plan, mastery_report
 
 ISSUED = "issued"
 WOULD_ISSUE = "would issue"
 FLAGGED_NOW = "flagged for review"
 CLEARED = "review cleared"
+WOULD_FLAG = "would be flagged for review"
 ATTEMPTS = 5
+BATCH = 50
+"""Credentials signed, then recorded in one transaction (one sync to disk), then given their files."""
 
 
 @dataclass(frozen=True)
@@ -61,31 +66,49 @@ class CertifyResult:
 
 
 def certify(
-    ctx: CourseContext, *, student_id: str | None = None, dry_run: bool = False, now: datetime | None = None
+    ctx: CourseContext,
+    *,
+    student_id: str | None = None,
+    dry_run: bool = False,
+    issue: bool = True,
+    now: datetime | None = None,
 ) -> Iterator[Progress | CertifyResult]:
     """Issue every credential that is due, flag those whose badge is no longer met, report the rest.
 
     Idempotent: a (student, badge) credential is issued once; running again issues nothing new.
+    With ``issue`` false, only reviews change (a course that issues on `grader certify` only).
+    Learner files missing for a recorded credential (a crash, a font installed since) are rewritten.
     """
     moment = now or utc_now()
     report = mastery_report(ctx, student_id)
     issued = {(c.student_id, c.badge_id): c for c in ctx.store.credentials(student_id)}
     plan = credential_plan(report, issued)
+    if not issue:
+        plan = replace(plan, issue=())
     identity = None if dry_run or not plan.issue else issuer_identity(ctx, create=True)
     key = identity.ring.signing_key() if identity else None
-    taken = ctx.store.used_status_indexes() if identity else set()
     total = len(plan.issue)
     yield Progress(0, total, "issuing credentials")
-    for done, evaluation in enumerate(plan.issue, start=1):
-        if identity is None or key is None:
-            yield CertifyResult(evaluation.student_id, evaluation.badge_id, WOULD_ISSUE, None, None)
-        else:
-            yield _issue(ctx, identity, key, report, evaluation, taken, moment)
-        yield Progress(done, total, f"{evaluation.student_id} {evaluation.badge_id}")
+    if identity is None or key is None:
+        outcomes: Iterator[CertifyResult] = (
+            CertifyResult(e.student_id, e.badge_id, WOULD_ISSUE, None, None) for e in plan.issue
+        )
+    else:
+        issuer = _Issuer(ctx, identity, key, report, moment, student_id)
+        outcomes = (
+            result
+            for start in range(0, total, BATCH)
+            for result in issuer.issue(plan.issue[start : start + BATCH])
+        )
+    for done, result in enumerate(outcomes, start=1):
+        yield result
+        yield Progress(done, total, f"{result.student_id} {result.badge_id}")
+    repair = _Repair(ctx) if not dry_run else None
     for kept in plan.keep:
         credential = issued[(kept.student_id, kept.badge_id)]
-        if credential.status == REVOKED or not credential.review or dry_run:
-            yield _existing(ctx, credential)
+        earned_again = kept.status is BadgeStatus.EARNED  # undetermined (a pending rubric edit) keeps a flag
+        if credential.status == REVOKED or not credential.review or not earned_again or dry_run:
+            yield _existing(ctx, credential, repair=repair)
             continue
         ctx.store.review_credential(credential.credential_id, "", actor=ctx.actor, now=moment)
         yield CertifyResult(
@@ -94,8 +117,18 @@ def certify(
     for due in plan.review:
         credential = issued[(due.student_id, due.badge_id)]
         reason = "; ".join(due.reasons)
+        if dry_run and credential.status != REVOKED and credential.review != reason:
+            yield CertifyResult(
+                due.student_id,
+                due.badge_id,
+                WOULD_FLAG,
+                credential.credential_id,
+                _folder(ctx, credential),
+                reason,
+            )
+            continue
         if credential.status == REVOKED or credential.review == reason or dry_run:
-            yield _existing(ctx, credential, reason if credential.status != REVOKED else "")
+            yield _existing(ctx, credential, repair=repair)
             continue
         ctx.store.review_credential(credential.credential_id, reason, actor=ctx.actor, now=moment)
         yield CertifyResult(
@@ -108,25 +141,53 @@ def certify(
         )
 
 
-def after_grading(ctx: CourseContext, student_id: str) -> list[CertifyResult]:
-    """What a grade event changes for the student's badges, when the course issues automatically."""
-    if not ctx.files.course.issuer.auto_issue or not ctx.files.course.badges:
+def after_grading(ctx: CourseContext, student_id: str | None = None) -> list[CertifyResult]:
+    """What a grade event (or, for every student, a rubric change) changes for badges: reviews are
+    flagged or cleared always; credentials are issued when the course issues automatically."""
+    if not ctx.files.course.badges:
         return []
     changed = (ISSUED, FLAGGED_NOW, CLEARED)
-    return [
-        r for r in certify(ctx, student_id=student_id) if isinstance(r, CertifyResult) and r.status in changed
-    ]
+    issue = ctx.files.course.issuer.auto_issue
+    results = certify(ctx, student_id=student_id, issue=issue)
+    return [r for r in results if isinstance(r, CertifyResult) and r.status in changed]
 
 
-def _existing(ctx: CourseContext, credential: IssuedCredential, detail: str = "") -> CertifyResult:
+def _existing(
+    ctx: CourseContext, credential: IssuedCredential, *, repair: _Repair | None = None
+) -> CertifyResult:
+    if credential.revocation is not None:
+        detail = f"revoked on {credential.revocation.revoked_at:%Y-%m-%d}: {credential.revocation.reason}"
+    else:
+        detail = credential.review
+    folder, warning = repair.files(credential) if repair is not None else (_folder(ctx, credential), "")
     return CertifyResult(
         credential.student_id,
         credential.badge_id,
         credential.status,
         credential.credential_id,
-        _folder(ctx, credential),
-        detail or credential.review,
+        folder,
+        "; ".join(part for part in (detail, warning) if part),
     )
+
+
+class _Repair:
+    """Rewrites the learner's files of recorded credentials when they are missing or incomplete."""
+
+    def __init__(self, ctx: CourseContext) -> None:
+        self.ctx = ctx
+        self._identity: IssuerIdentity | None = None
+
+    def files(self, credential: IssuedCredential) -> tuple[Path | None, str]:
+        folder = credential_folder(self.ctx.root, credential.credential_id)
+        student = self.ctx.files.students_by_id.get(credential.student_id)
+        if not needs_writing(folder) or student is None:
+            return (folder if folder.is_dir() else None), ""
+        if self._identity is None:
+            self._identity = issuer_identity(self.ctx)
+        written = write_learner_files(
+            self.ctx.root, self._identity, self.ctx.files.course, credential, student
+        )
+        return written.folder, written.detail
 
 
 def _folder(ctx: CourseContext, credential: IssuedCredential) -> Path | None:
@@ -134,48 +195,101 @@ def _folder(ctx: CourseContext, credential: IssuedCredential) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _issue(
-    ctx: CourseContext,
-    identity: IssuerIdentity,
-    key: IssuerKey,
-    report: MasteryReport,
-    evaluation: BadgeEvaluation,
-    taken: set[int],
-    moment: datetime,
-) -> CertifyResult:
-    """Sign, record (once per student and badge) and write the learner's files."""
-    student_id, badge_id = evaluation.student_id, evaluation.badge_id
-    badge = next(b for b in ctx.files.course.badges if b.id == badge_id)
-    for _ in range(ATTEMPTS):
-        index = allocate_index(taken)
-        taken.add(index)
+class _Issuer:
+    """Signs, records and writes the learner's files of credentials, a batch at a time."""
+
+    def __init__(
+        self,
+        ctx: CourseContext,
+        identity: IssuerIdentity,
+        key: IssuerKey,
+        report: MasteryReport,
+        moment: datetime,
+        student_id: str | None,
+    ) -> None:
+        self.ctx, self.identity, self.key, self.report, self.moment = ctx, identity, key, report, moment
+        self.taken = ctx.store.used_status_indexes()
+        self.evidence = _EvidenceSource(ctx, student_id)
+
+    def issue(self, evaluations: Sequence[BadgeEvaluation]) -> Iterator[CertifyResult]:
+        """Each credential once per (student, badge): every one is recorded and has its files before
+        the first result is yielded, so a caller that stops early leaves none without files."""
+        results: list[CertifyResult] = []
+        pending = list(evaluations)
+        failure: GraderError | None = None
+        for _ in range(ATTEMPTS):
+            candidates: list[IssuedCredential] = []
+            try:
+                for evaluation in pending:
+                    candidates.append(self._sign(evaluation))
+            except GraderError as error:  # record those signed before it, then report it
+                failure, pending = error, pending[: len(candidates)]
+            retry = []
+            for evaluation, candidate, stands in zip(
+                pending, candidates, self.ctx.store.issue_credentials(candidates), strict=True
+            ):
+                if stands is None:  # its status-list index was taken meanwhile: sign it again
+                    retry.append(evaluation)
+                else:
+                    results.append(self._write(evaluation, candidate, stands))
+            pending = retry
+            if failure is not None or not pending:
+                break
+        yield from results
+        if failure is not None:
+            raise failure
+        if pending:
+            first = pending[0]
+            raise GraderError(
+                f"could not find a free status-list index for {first.student_id} {first.badge_id}; try again"
+            )
+
+    def _sign(self, evaluation: BadgeEvaluation) -> IssuedCredential:
+        ctx, identity = self.ctx, self.identity
+        badge = next(b for b in ctx.files.course.badges if b.id == evaluation.badge_id)
+        index = allocate_index(self.taken)
+        self.taken.add(index)
         credential_id = str(new_credential_id())
-        request = _request(ctx, identity, report, badge, student_id, credential_id, index, moment)
-        signed = proof.sign(
-            build_credential(request), key, verification_method=identity.verification_method, created=moment
+        evidence = self.evidence.items(badge, evaluation.student_id)
+        request = _request(
+            ctx,
+            identity,
+            self.report,
+            badge,
+            evaluation.student_id,
+            credential_id,
+            index,
+            self.moment,
+            evidence,
         )
-        candidate = IssuedCredential(
+        signed = proof.sign(
+            build_credential(request),
+            self.key,
+            verification_method=identity.verification_method,
+            created=self.moment,
+        )
+        return IssuedCredential(
             credential_id=credential_id,
-            student_id=student_id,
-            badge_id=badge_id,
+            student_id=evaluation.student_id,
+            badge_id=evaluation.badge_id,
             status_index=index,
-            issued_at=moment,
+            issued_at=self.moment,
             issued_by=ctx.actor,
             key_id=identity.verification_method,
             document=json.dumps(signed, ensure_ascii=False, indent=2) + "\n",
         )
-        try:
-            stored = ctx.store.issue_credential(candidate)
-        except StatusIndexTaken:
-            continue
+
+    def _write(
+        self, evaluation: BadgeEvaluation, candidate: IssuedCredential, stands: IssuedCredential
+    ) -> CertifyResult:
+        student_id, badge_id = evaluation.student_id, evaluation.badge_id
         written = write_learner_files(
-            ctx.root, identity, ctx.files.course, stored, ctx.files.student(student_id)
+            self.ctx.root, self.identity, self.ctx.files.course, stands, self.ctx.files.student(student_id)
         )
-        status = ISSUED if stored.credential_id == credential_id else stored.status
+        status = ISSUED if stands.credential_id == candidate.credential_id else stands.status
         return CertifyResult(
-            student_id, badge_id, status, stored.credential_id, written.folder, written.detail
+            student_id, badge_id, status, stands.credential_id, written.folder, written.detail
         )
-    raise GraderError(f"could not find a free status-list index for {student_id} {badge_id}; try again")
 
 
 def _request(
@@ -187,6 +301,7 @@ def _request(
     credential_id: str,
     index: int,
     moment: datetime,
+    evidence: tuple[EvidenceItem, ...],
 ) -> CredentialRequest:
     student = ctx.files.student(student_id)
     figures = report.mastery[student_id]
@@ -209,7 +324,7 @@ def _request(
         valid_from=moment,
         awarded=moment,
         results=_results(badge, figures),
-        evidence=_evidence(ctx, badge, student_id),
+        evidence=evidence,
         status=StatusPointer(identity.status_list_url, index),
     )
 
@@ -224,25 +339,49 @@ def _results(badge: Badge, figures: StudentMastery) -> tuple[LearnerResult, ...]
     return tuple(found)
 
 
-def _evidence(ctx: CourseContext, badge: Badge, student_id: str) -> tuple[EvidenceItem, ...]:
-    """The graded commit of every assignment the badge rests on (those pulled)."""
-    student = ctx.files.student(student_id)
-    items = []
-    for assignment_id in badge.assignments or tuple(a.id for a in ctx.files.course.assignments):
-        assignment = ctx.files.course.assignment(assignment_id)
-        state = ctx.store.pull_states(assignment_id, student_id).get(student_id)
-        if assignment is None or state is None or not state.graded_commit:
-            continue
-        grade = ctx.store.grade(assignment_id, student_id)
-        items.append(
-            EvidenceItem(
-                assignment=assignment.title,
-                commit_sha=state.graded_commit,
-                graded_at=grade.updated_at or state.pulled_at,
-                repo_url=_public_url(ctx, assignment.repo, student.github, student_id),
+class _EvidenceSource:
+    """Pull states and grades, read once per assignment (one query each) for a whole run."""
+
+    def __init__(self, ctx: CourseContext, student_id: str | None) -> None:
+        self.ctx = ctx
+        self.student_id = student_id
+        self._states: dict[str, dict[str, PullState]] = {}
+        self._grades: dict[str, dict[str, SubmissionGrade]] = {}
+
+    def items(self, badge: Badge, student_id: str) -> tuple[EvidenceItem, ...]:
+        """The graded commit of every assignment the badge rests on (those pulled)."""
+        ctx = self.ctx
+        student = ctx.files.student(student_id)
+        items = []
+        for assignment_id in badge.assignments or tuple(a.id for a in ctx.files.course.assignments):
+            assignment = ctx.files.course.assignment(assignment_id)
+            state = self._pull_states(assignment_id).get(student_id)
+            if assignment is None or state is None or not state.graded_commit:
+                continue
+            grade = self._saved_grades(assignment_id).get(student_id)
+            items.append(
+                EvidenceItem(
+                    assignment=assignment.title,
+                    commit_sha=state.graded_commit,
+                    graded_at=(grade.updated_at if grade else None) or state.pulled_at,
+                    repo_url=_public_url(ctx, assignment.repo, student.github, student_id),
+                )
             )
-        )
-    return tuple(items)
+        return tuple(items)
+
+    def _pull_states(self, assignment_id: str) -> dict[str, PullState]:
+        if assignment_id not in self._states:
+            self._states[assignment_id] = self.ctx.store.pull_states(assignment_id, self.student_id)
+        return self._states[assignment_id]
+
+    def _saved_grades(self, assignment_id: str) -> dict[str, SubmissionGrade]:
+        if assignment_id not in self._grades:
+            if self.student_id is None:
+                self._grades[assignment_id] = self.ctx.store.grades(assignment_id)
+            else:
+                grade = self.ctx.store.grade(assignment_id, self.student_id)
+                self._grades[assignment_id] = {self.student_id: grade}
+        return self._grades[assignment_id]
 
 
 def _public_url(ctx: CourseContext, template: str, github: str, student_id: str) -> str | None:

@@ -23,6 +23,8 @@ from grader.gradebook.issuer import IssuerIdentity
 
 CREDENTIALS_DIR = "credentials"
 FILES = ("credential.json", "certificate.pdf", "badge.svg", "badge.png", "share.txt")
+MISSING_FONTS = "missing-fonts.txt"
+"""Written when a name needed a font that is not installed; its presence asks for a rewrite."""
 
 
 def credential_folder(root: Path, credential_id: str) -> Path:
@@ -46,12 +48,17 @@ class LearnerFiles:
     """Warnings about the files, e.g. a font to install for a name's script; empty when none."""
 
 
+def needs_writing(folder: Path) -> bool:
+    """True when a file is missing, or the certificate was drawn without a font it needed."""
+    return (folder / MISSING_FONTS).exists() or not all((folder / name).is_file() for name in FILES)
+
+
 def write_learner_files(
     root: Path, identity: IssuerIdentity, course: Course, credential: IssuedCredential, student: Student
 ) -> LearnerFiles:
     """Write the learner's files for ``credential`` (all or nothing); kept as they are when complete."""
     folder = credential_folder(root, credential.credential_id)
-    if all((folder / name).is_file() for name in FILES):
+    if not needs_writing(folder):
         return LearnerFiles(folder, "")
     signed = json.loads(credential.document)
     badge = next(b for b in course.badges if b.id == credential.badge_id)
@@ -79,9 +86,13 @@ def write_learner_files(
         (staged / "badge.svg").write_bytes(bake_svg(art.svg, signed))
         (staged / "badge.png").write_bytes(bake_png(art.png, signed))
         (staged / "share.txt").write_text(share, encoding="utf-8")
+        warnings = "; ".join(dict.fromkeys((*art.warnings, *certificate.warnings)))
+        if warnings:
+            again = "The next `grader certify` draws the certificate again once the font is installed."
+            note = f"{warnings}\n{again}\n"
+            (staged / MISSING_FONTS).write_text(note, encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         staged.rename(folder)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    warnings = dict.fromkeys((*art.warnings, *certificate.warnings))
-    return LearnerFiles(folder, "; ".join(warnings))
+    return LearnerFiles(folder, warnings)

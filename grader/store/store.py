@@ -279,33 +279,34 @@ class Store:
         Raises StatusIndexTaken when another credential took its status-list index meanwhile
         (the caller signs again with a fresh index).
         """
+        (stands,) = self.issue_credentials([credential])
+        if stands is None:
+            raise StatusIndexTaken(credential.status_index)
+        return stands
+
+    def issue_credentials(self, candidates: Sequence[IssuedCredential]) -> list[IssuedCredential | None]:
+        """Record several signed credentials in one transaction, each once per (student, badge).
+
+        For each candidate, in order: the credential that stands (the candidate, or the one issued
+        before it for the same student and badge), or None when its status-list index is taken (the
+        caller signs it again with a fresh index). All are durable when this returns.
+        """
+        if not candidates:
+            return []
         try:
             with self._writing() as session:
-                existing = credentials.read_credentials(session, student_id=credential.student_id)
-                for issued in existing:
-                    if issued.badge_id == credential.badge_id:
-                        return issued
-                credentials.insert_credential(session, credential)
-                records.append_audit(
-                    session,
-                    "credential issued",
-                    {
-                        "credential_id": credential.credential_id,
-                        "student_id": credential.student_id,
-                        "badge": credential.badge_id,
-                        "status_index": credential.status_index,
-                        "key": credential.key_id,
-                    },
-                    actor=credential.issued_by,
-                    at=timestamp(credential.issued_at),
-                )
-                return credential
+                return credentials.record_credentials(session, candidates)
         except IntegrityError:
-            again = self.credentials(student_id=credential.student_id)
-            for issued in again:
-                if issued.badge_id == credential.badge_id:
-                    return issued
-            raise StatusIndexTaken(credential.status_index) from None
+            pass  # another writer got there between our reads and inserts: settle them one by one
+        settled: list[IssuedCredential | None] = []
+        for candidate in candidates:
+            try:
+                with self._writing() as session:
+                    settled += credentials.record_credentials(session, [candidate])
+            except IntegrityError:
+                again = self.credentials(student_id=candidate.student_id)
+                settled.append(next((c for c in again if c.badge_id == candidate.badge_id), None))
+        return settled
 
     def credentials(self, student_id: str | None = None) -> list[IssuedCredential]:
         """Every issued credential (or a student's), oldest first, with review and revocation."""

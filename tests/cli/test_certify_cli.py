@@ -6,13 +6,21 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from cli_helpers import run
 from test_mastery_cli import A1_FULL, A3_FULL
 
+from grader.credentials import proof
 from grader.demo import build_demo_course
+from grader.domain.choices import CriterionChoice
+from grader.domain.errors import GraderError
+from grader.domain.events import ChoiceChange, EventSource
+from grader.gradebook import certify as certify_module
+from grader.gradebook.context import open_course, utc_now
+from grader.gradebook.learner_files import FILES, credential_folder
 from grader.store import open_store
 
 
@@ -257,3 +265,159 @@ def test_a_key_others_can_read_stops_issuing_but_never_a_grade(tmp_path, capsys)
     for path in (course / ".grader").rglob("*"):
         if path.is_file() and path.parent.name != "keys":
             assert secret.encode() not in path.read_bytes(), f"CERT-6: the private key leaked into {path}"
+
+
+def grade_directly(course: Path, students: list[str], marks: dict[str, list]) -> None:
+    """Save the marks (as `grade` options) for each student through the store, as a bulk import would."""
+    with open_course(course, actor="Ada") as ctx:
+        for assignment, criteria in marks.items():
+            rubric = ctx.files.rubric(assignment)
+            changes = [
+                ChoiceChange(assignment, student, criterion, choice_of(option, value))
+                for student in students
+                for criterion, option, *value in criteria
+            ]
+            ctx.store.save_many(
+                changes, actor="Ada", rubric_hash=rubric.content_hash, source=EventSource.BATCH, now=utc_now()
+            )
+
+
+def choice_of(option: str, value: list[str]) -> CriterionChoice:
+    if option == "--level":
+        return CriterionChoice(level=value[0])
+    if option == "--points":
+        return CriterionChoice(points=Decimal(value[0]))
+    return CriterionChoice(items=tuple(value) if option == "--item" else ())
+
+
+def issued_folders(course: Path) -> dict[str, list[str]]:
+    """Every recorded credential, with the files in its folder."""
+    with open_course(course, actor="Ada") as ctx:
+        recorded = ctx.store.credentials()
+        return {
+            c.credential_id: sorted(p.name for p in credential_folder(course, c.credential_id).glob("*"))
+            for c in recorded
+        }
+
+
+@pytest.fixture
+def three_earned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
+    """Three students who earned python-foundations; certify works in batches of two."""
+    course, students = build(tmp_path / "demo", students=3, auto_issue=False)
+    grade_directly(course, students, {"a1-calculator": A1_FULL, "a3-dataanalysis": A3_FULL})
+    monkeypatch.setattr(certify_module, "BATCH", 2)
+    return course, students
+
+
+def test_a_caller_that_stops_early_leaves_no_recorded_credential_without_its_files(three_earned) -> None:
+    course, students = three_earned
+    with open_course(course, actor="Ada") as ctx:
+        steps = certify_module.certify(ctx)
+        first = next(r for r in steps if isinstance(r, certify_module.CertifyResult))
+        steps.close()
+    folders = issued_folders(course)
+    assert first.status == "issued" and first.credential_id in folders
+    assert len(folders) == 2, "the first batch of two was recorded; the second was never signed"
+    assert all(files == sorted(FILES) for files in folders.values())
+    with open_course(course, actor="Ada") as ctx:
+        rest = [r for r in certify_module.certify(ctx) if isinstance(r, certify_module.CertifyResult)]
+    assert sorted((r.student_id, r.status) for r in rest) == sorted(
+        [(s, "active") for s in students[:2]] + [(students[2], "issued")]
+    )
+    assert len(issued_folders(course)) == 3
+
+
+def test_a_credential_that_cannot_be_signed_stops_issuing_after_those_before_it(
+    three_earned, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course, students = three_earned
+    real_sign = proof.sign
+    calls = []
+
+    def sign(document: dict, *args: object, **kwargs: object) -> dict:
+        calls.append(document)
+        if len(calls) == 2:
+            raise GraderError("refused by safe mode")
+        return real_sign(document, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proof, "sign", sign)
+    seen = []
+    with open_course(course, actor="Ada") as ctx, pytest.raises(GraderError, match="refused by safe mode"):
+        seen.extend(r for r in certify_module.certify(ctx) if isinstance(r, certify_module.CertifyResult))
+    assert [(r.student_id, r.status) for r in seen] == [(students[0], "issued")]
+    assert list(issued_folders(course).values()) == [sorted(FILES)]
+
+
+def test_evidence_names_each_graded_commit_when_issuing_to_the_whole_roster(tmp_path, capsys) -> None:
+    course, (student, *_) = build(tmp_path / "demo", repos=True, auto_issue=False)
+    code, _, err = run(capsys, course, "pull")
+    assert code == 0, err
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+    (row,) = certify(capsys, course)
+    credential = json.loads((Path(row["path"]) / "credential.json").read_text(encoding="utf-8"))
+    with open_course(course, actor="Ada") as ctx:
+        expected = [
+            (
+                ctx.files.course.assignment(a).title,  # type: ignore[union-attr]
+                ctx.store.pull_states(a)[student].graded_commit,
+                f"{ctx.store.grade(a, student).updated_at:%Y-%m-%d}",
+            )
+            for a in ("a1-calculator", "a3-dataanalysis")
+        ]
+    found = [(e["name"], e["narrative"]) for e in credential["evidence"]]
+    assert [name for name, _ in found] == [title for title, _, _ in expected]
+    for (_, narrative), (_, commit, day) in zip(found, expected, strict=True):
+        assert f"Commit {commit}" in narrative and f"graded on {day}" in narrative
+
+
+def test_reviews_follow_every_grade_event_and_rubric_change_even_without_auto_issue(manual, capsys) -> None:
+    course, (student, *_) = manual
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+    assert [r["status"] for r in certify(capsys, course)] == ["issued"]
+    printed = grade(capsys, course, student, "a1-calculator", [("tests", "--points", "15")])
+    assert "credential flagged for review" in printed, "auto_issue only gates issuing, not reviews"
+    grade(capsys, course, student, "a1-calculator", [("tests", "--points", "16")])
+    rubric = course / "rubrics" / "calculator.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    assert "points: -3" in text
+    rubric.write_text(text.replace("points: -3", "points: -15", 1), encoding="utf-8")
+    code, out, err = run(capsys, course, "rubric", "apply", "a1-calculator")
+    assert code == 0, err
+    assert f"badge python-foundations of {student}: credential flagged for review" in out
+    (row,) = certify(capsys, course, "--dry-run")
+    assert row["status"] == "flagged for review"
+
+
+def test_a_pending_rubric_edit_never_clears_a_flag(manual, capsys) -> None:
+    course, (student, *_) = manual
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+    certify(capsys, course)
+    grade(capsys, course, student, "a1-calculator", [("correctness", "--level", "Developing")])
+    (flagged,) = certify(capsys, course)
+    assert flagged["status"] == "flagged for review"
+    rubric = course / "rubrics" / "calculator.yaml"
+    rubric.write_text(rubric.read_text(encoding="utf-8").replace("label: Developing", "label: Emerging"))
+    (row,) = certify(capsys, course)
+    assert row["status"] == "flagged for review", "undetermined is not earned: the flag stays"
+
+
+def test_certify_rewrites_missing_files_and_says_when_a_revoked_one_was_revoked(manual, capsys) -> None:
+    course, (student, *_) = manual
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
+    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+    (issued,) = certify(capsys, course)
+    folder = Path(issued["path"])
+    (folder / "certificate.pdf").unlink()
+    (row,) = certify(capsys, course)
+    assert (folder / "certificate.pdf").read_bytes().startswith(b"%PDF"), (
+        "a recorded credential gets its files back"
+    )
+    code, _, err = run(capsys, course, "revoke", issued["credential_id"], "--reason", "wrong student")
+    assert code == 0, err
+    (row,) = certify(capsys, course)
+    assert row["status"] == "revoked" and row["detail"].endswith(": wrong student")
+    dry = certify(capsys, course, "--dry-run")
+    assert [r["status"] for r in dry] == ["revoked"], "a revoked credential is never issued again"

@@ -22,6 +22,7 @@ from render_helpers import (
     pdf_text,
 )
 
+from grader.credentials import pdf_fonts
 from grader.credentials.certificate import QR_BOX, qr_matrix, render_certificate
 from grader.credentials.certificate_content import CertificateContent, SkillLine, certificate_content
 from grader.credentials.fonts import FontLibrary
@@ -193,3 +194,23 @@ def test_qr_code_is_the_verification_url(
         )
     assert drawn == matrix
     assert matrix != qr_matrix(VERIFY_URL + "x")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "فاطمة الزهراء",
+        "Αλέξανδρος Παπαδόπουλος",
+        "Zoë Ångström-Łukasiewicz",
+        pytest.param("王小明 Wang", marks=needs_cjk_font),
+        pytest.param("김민준", marks=needs_cjk_font),
+    ],
+)
+def test_fonts_prepared_once_per_thread_give_the_same_bytes_as_read_per_document(
+    ob3_credential: dict[str, Any], fonts: FontLibrary, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    content = content_for(ob3_credential, name)
+    prepared = render_certificate(content, fonts).pdf
+    monkeypatch.setattr(pdf_fonts, "UNEMBEDDED_TABLES", ())
+    monkeypatch.setattr(pdf_fonts, "PREPARED_TABLES", ())
+    assert render_certificate(content, fonts).pdf == prepared

@@ -70,3 +70,28 @@ def test_a_revocation_cannot_be_undone(store: Store) -> None:
     with pytest.raises(DBAPIError, match="append-only"), store._writing() as session:
         session.execute(text("UPDATE credential SET document = '{}'"))
     assert store.credential(issued.credential_id) == revoked
+
+
+def test_several_credentials_are_settled_in_one_call_in_order(store: Store) -> None:
+    before = store.issue_credential(credential(1))
+    same_pair = credential(2)
+    clash = replace(credential(3, student="s2"), status_index=1001)
+    fresh = credential(4, student="s3")
+    twice = credential(5, student="s3")
+    index_twice = replace(credential(6, student="s4"), status_index=1004)
+    settled = store.issue_credentials([same_pair, clash, fresh, twice, index_twice])
+    assert settled == [before, None, fresh, fresh, None]
+    assert {c.credential_id for c in store.credentials()} == {before.credential_id, fresh.credential_id}
+    assert store.used_status_indexes() == {1001, 1004}
+    assert len(store.audit_entries("credential issued")) == 2
+    assert store.issue_credentials([]) == []
+
+
+def test_a_batch_that_collides_on_insert_is_settled_one_by_one(store: Store) -> None:
+    first = store.issue_credential(credential(1))
+    reused_id = replace(credential(2, student="s2"), credential_id=first.credential_id)
+    good = credential(3, student="s3")
+    assert store.issue_credentials([reused_id, good]) == [None, good]
+    assert [c.credential_id for c in store.credentials()] == [first.credential_id, good.credential_id]
+    with pytest.raises(StatusIndexTaken):
+        store.issue_credential(replace(credential(4, student="s4"), credential_id=first.credential_id))
