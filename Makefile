@@ -30,6 +30,8 @@ demo: $(STAMP)
 	@echo "  . $(BIN)/activate && cd $(DEMO_DIR)"
 	@echo "  grader status"
 	@echo "  grader grade a1-calculator --student <ID> --criterion <CRITERION> --level <LABEL>"
+	@echo "  grader mastery <ID>; grader certify; grader verify .grader/credentials/*/badge.png"
+	@echo "  grader export grades --format canvas -o canvas.csv; grader export report"
 	@echo "(The grading TUI arrives with a later release; until then grading is by command.)"
 
 lint: $(STAMP)
