@@ -73,6 +73,11 @@ class ExportFormat(StrEnum):
     def is_lms(self) -> bool:
         return self in (ExportFormat.CANVAS, ExportFormat.MOODLE, ExportFormat.MOODLE_WORKSHEET)
 
+    @property
+    def shows_choices(self) -> bool:
+        """Its rows show what was chosen per criterion (not only points and totals)."""
+        return self in (ExportFormat.LONG, ExportFormat.MOODLE, ExportFormat.MOODLE_WORKSHEET)
+
 
 @dataclass(frozen=True)
 class FormatOptions:

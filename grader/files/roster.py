@@ -84,7 +84,7 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
     students: list[Student] = []
     ids: dict[str, int] = {}
     handles: dict[str, int] = {}
-    known = [c for c in (*REQUIRED, *OPTIONAL) if c in header]
+    positions = [(c, header.index(c)) for c in (*REQUIRED, *OPTIONAL) if c in header]
     while True:
         try:
             cells = next(reader)
@@ -94,14 +94,14 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
             problems.append(Problem(file, reader.line_num, "", f"is not valid CSV: {exc}"))
             break
         line = reader.line_num
-        if not any(c.strip() for c in cells):
+        if not any(map(str.strip, cells)):
             continue
         if len(cells) != len(header):
             problems.append(
                 Problem(file, line, "", f"expected {len(header)} fields like the header, got {len(cells)}")
             )
             continue
-        row = {c: cells[header.index(c)].strip() for c in known}
+        row = {c: cells[i].strip() for c, i in positions}
         problems.extend(_row_problems(row, line, file))
         sid, handle = row["student_id"], row["github"].lower()
         if sid in ids:
@@ -120,7 +120,7 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
                     )
                 )
             handles.setdefault(handle, line)
-        students.append(Student(**{c: row.get(c, "") for c in (*REQUIRED, *OPTIONAL)}))
+        students.append(Student(**row))  # an optional column the roster lacks is empty
     if problems:
         raise ValidationFailed(problems)
     return tuple(students)

@@ -183,7 +183,7 @@ def build_export(
         worksheet=_worksheet(request),
     )
     sheet: GradeSheet | None = None
-    for item in grade_sheet(ctx, chosen):
+    for item in grade_sheet(ctx, chosen, choices=request.fmt.shows_choices):
         if isinstance(item, Progress):
             yield item
         else:

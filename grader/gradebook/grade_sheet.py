@@ -7,13 +7,14 @@ choice, so each criterion is scored once per distinct choice rather than once pe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from itertools import repeat
-from operator import itemgetter
+from types import MappingProxyType
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Assignment, LatePolicy
+from grader.domain.events import SubmissionGrade
 from grader.domain.progress import Progress
 from grader.domain.pulls import PullState
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
@@ -31,6 +32,7 @@ from grader.gradebook.rubrics import effective_rubric
 from grader.gradebook.status import GRADED, IN_PROGRESS, MISSING, NOT_PULLED, PULLED
 
 ZERO = Decimal(0)
+NO_CHOICES: Mapping[str, CriterionChoice] = MappingProxyType({})
 
 
 def export_assignment(assignment: Assignment, rubric: Rubric) -> ExportAssignment:
@@ -55,25 +57,17 @@ def pull_status(pull: PullState | None) -> str:
     return NOT_PULLED
 
 
-def _picker(indexes: list[int]) -> Callable[[tuple[Decimal | None, ...]], tuple[Decimal | None, ...]]:
-    """A function taking the given positions of a tuple, as a tuple."""
-    if len(indexes) == 1:
-        only = indexes[0]
-        return lambda values: (values[only],)
-    return itemgetter(*indexes) if indexes else lambda values: ()
-
-
 class _Scorer:
     """Scores one assignment's submissions a criterion at a time, each distinct choice once."""
 
     def __init__(self, rubric: Rubric, policy: LatePolicy) -> None:
         self.criteria = rubric.criteria
-        self.manual = _picker([i for i, c in enumerate(rubric.criteria) if c.is_manual])
-        self.autograded = _picker(
-            [i for i, c in enumerate(rubric.criteria) if c.kind is CriterionKind.AUTOGRADED]
+        self.manual = frozenset(i for i, c in enumerate(rubric.criteria) if c.is_manual)
+        self.autograded = frozenset(
+            i for i, c in enumerate(rubric.criteria) if c.kind is CriterionKind.AUTOGRADED
         )
         self.policy = policy
-        self.fractions: dict[int | None, Decimal] = {}
+        self.totals: dict[tuple[str, int | None], tuple[Decimal, Decimal]] = {}
         self.stale = False
 
     def _score(self, criterion: Criterion, choice: CriterionChoice | None) -> Decimal | None:
@@ -97,28 +91,48 @@ class _Scorer:
         return list(zip(*columns, strict=True))
 
     def grade(
-        self, points: tuple[Decimal | None, ...], choices: dict[str, CriterionChoice], pull: PullState | None
+        self,
+        points: tuple[Decimal | None, ...],
+        choices: Mapping[str, CriterionChoice],
+        pull: PullState | None,
     ) -> AssignmentGrade:
         late = pull.late_minutes if pull is not None else None
-        complete = None not in self.manual(points)
-        scored = points.count(None) < len(points)
+        # Positions by identity: ``None in points`` would ask each Decimal to compare itself with None (slow).
+        unscored = [i for i, p in enumerate(points) if p is None]
+        complete = self.manual.isdisjoint(unscored)
+        scored = len(unscored) < len(points)
         status = GRADED if complete else IN_PROGRESS if scored else pull_status(pull)
         if not scored:
             return AssignmentGrade(status, None, late, ZERO, points, choices)
         subtotal = sum(filter(None, points), ZERO)  # None and zeros add nothing
-        fraction = self.fractions.get(late)
-        if fraction is None:
-            fraction = self.fractions[late] = penalty_fraction(late, self.policy)
-        penalty = subtotal * fraction
-        final = subtotal - penalty if complete and None not in self.autograded(points) else None
+        penalty, total = self._penalised(subtotal, late)
+        final = total if complete and self.autograded.isdisjoint(unscored) else None
         return AssignmentGrade(status, final, late, penalty, points, choices)
 
+    def _penalised(self, subtotal: Decimal, late: int | None) -> tuple[Decimal, Decimal]:
+        """The late penalty on ``subtotal`` and what is left, computed once per distinct pair.
 
-def grade_sheet(ctx: CourseContext, assignment_ids: list[str]) -> Iterator[Progress | GradeSheet]:
+        A class has a few hundred distinct subtotals: its grades share these Decimals rather
+        than holding two new ones each. Keyed by the text, which tells 5 from 5.0 apart.
+        """
+        key = (str(subtotal), late)
+        found = self.totals.get(key)
+        if found is None:
+            fraction = penalty_fraction(late, self.policy)
+            penalty = subtotal * fraction
+            found = self.totals[key] = (penalty, subtotal - penalty)
+        return found
+
+
+def grade_sheet(
+    ctx: CourseContext, assignment_ids: list[str], *, choices: bool = True
+) -> Iterator[Progress | GradeSheet]:
     """Every roster student's grades on ``assignment_ids``, yielding progress; the sheet comes last.
 
     A rubric edit that breaks choices in use is refused here too (RubricChangeRefused), as in
     ``grader status``: no total is exported from a rubric the gradebook has not accepted.
+    Without ``choices`` the grades carry none (for shapes that show only points and totals),
+    which spares a large class a dict per student and assignment.
     """
     students = ctx.files.students
     student_ids = [s.student_id for s in students]
@@ -134,16 +148,29 @@ def grade_sheet(ctx: CourseContext, assignment_ids: list[str]) -> Iterator[Progr
         pulls = ctx.store.pull_states(assignment_id)
         yield Progress(2 * step + 1, steps, f"scoring {assignment_id}")
         scorer = _Scorer(rubric, assignment.late)
-        choices = [g.choices if g is not None else {} for g in map(grades.get, student_ids)]
-        points = scorer.points(choices)
-        column = list(map(scorer.grade, points, choices, map(pulls.get, student_ids)))
-        others = grades.keys() - ctx.files.students_by_id.keys()
-        scorer.points([grades[student_id].choices for student_id in others])  # off the roster, still in use
+        columns.append(_column(ctx, scorer, student_ids, grades, pulls, choices))
         if scorer.stale:
             effective_rubric(ctx, assignment_id, grades)  # raises the refusal, naming what to map
         assignments.append(export_assignment(assignment, rubric))
-        columns.append(column)
         del grades, pulls  # before the next assignment's are read: a large class holds a lot
     yield Progress(steps, steps, "scored")
     rows = [StudentGrades(s, grades) for s, grades in zip(students, zip(*columns, strict=True), strict=True)]
     yield GradeSheet(tuple(assignments), rows)
+
+
+def _column(
+    ctx: CourseContext,
+    scorer: _Scorer,
+    student_ids: list[str],
+    grades: dict[str, SubmissionGrade],
+    pulls: dict[str, PullState],
+    keep_choices: bool,
+) -> list[AssignmentGrade]:
+    """The roster's grades on one assignment, in roster order (``scorer.stale``: a choice broke)."""
+    choices = [g.choices if g is not None else {} for g in map(grades.get, student_ids)]
+    points = scorer.points(choices)
+    shown = choices if keep_choices else repeat(NO_CHOICES)
+    column = list(map(scorer.grade, points, shown, map(pulls.get, student_ids)))
+    others = grades.keys() - ctx.files.students_by_id.keys()
+    scorer.points([grades[student_id].choices for student_id in others])  # off the roster, still in use
+    return column

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from grader.domain.choices import CriterionChoice
+
+_V = TypeVar("_V")
 
 
 def timestamp(moment: datetime) -> str:
@@ -19,6 +22,17 @@ def timestamp(moment: datetime) -> str:
 
 def parse_timestamp(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+def cached(cache: dict[str, _V], text: str, parse: Callable[[str], _V]) -> _V:
+    """``parse(text)``, made once per distinct text: a class's rows repeat the same few values.
+
+    Only for immutable values, which the callers then share.
+    """
+    value = cache.get(text)
+    if value is None:
+        value = cache[text] = parse(text)
+    return value
 
 
 def dump_json(value: object) -> str:

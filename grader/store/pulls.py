@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
+from itertools import chain
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -12,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from grader.domain.pulls import Extension, PullState
 from grader.domain.submission import Observation
-from grader.store.codec import parse_timestamp, timestamp
+from grader.store.codec import cached, parse_timestamp, timestamp
+from grader.store.reading import STREAM_ROWS
 from grader.store.tables import EXTENSION, OBSERVATION, PULL_STATE
 
 
@@ -81,25 +84,49 @@ def read_observations(
 
 
 def read_states(session: Session, assignment_id: str, student_id: str | None = None) -> dict[str, PullState]:
-    statement = select(PULL_STATE).where(PULL_STATE.c.assignment_id == assignment_id)
+    statement = select(*_STATE_COLUMNS).where(PULL_STATE.c.assignment_id == assignment_id)
     if student_id is not None:
         statement = statement.where(PULL_STATE.c.student_id == student_id)
-    rows = session.execute(statement)
-    return {
-        r.student_id: PullState(
-            assignment_id=r.assignment_id,
-            student_id=r.student_id,
-            result=r.result,
-            reason=r.reason,
-            graded_commit=r.graded_commit,
-            late_minutes=r.late_minutes,
-            flags=tuple(json.loads(r.flags)),
-            pulled_at=parse_timestamp(r.pulled_at),
-            checked_out=r.checked_out,
-            basis=r.basis,
+    rows = session.execute(statement.execution_options(yield_per=STREAM_ROWS)).partitions()
+    # Most of a class shares its flags, pull times and texts: each distinct one is made once.
+    flags: dict[str, tuple[str, ...]] = {}
+    times: dict[str, datetime] = {}
+    texts: dict[str, str] = {}
+    states: dict[str, PullState] = {}
+    for row in chain.from_iterable(rows):
+        assignment, student, result, reason, commit, late, flag_text, at, checked_out, basis = row
+        states[student] = PullState(
+            texts.setdefault(assignment, assignment),
+            student,
+            texts.setdefault(result, result),
+            texts.setdefault(reason, reason),
+            commit,
+            late,
+            cached(flags, flag_text, _load_flags),
+            cached(times, at, parse_timestamp),
+            commit if checked_out == commit else checked_out,
+            texts.setdefault(basis, basis),
         )
-        for r in rows
-    }
+    return states
+
+
+def _load_flags(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+_STATE_COLUMNS = (
+    PULL_STATE.c.assignment_id,
+    PULL_STATE.c.student_id,
+    PULL_STATE.c.result,
+    PULL_STATE.c.reason,
+    PULL_STATE.c.graded_commit,
+    PULL_STATE.c.late_minutes,
+    PULL_STATE.c.flags,
+    PULL_STATE.c.pulled_at,
+    PULL_STATE.c.checked_out,
+    PULL_STATE.c.basis,
+)
+"""In PullState field order."""
 
 
 def append_extension(session: Session, extension: Extension) -> None:

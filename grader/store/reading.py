@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from itertools import chain
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, select
 from sqlalchemy.orm import Session
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.events import EventOutcome, EventSource, GradeEvent, SubmissionGrade
-from grader.store.codec import choice_from_columns, choice_from_json, parse_timestamp
+from grader.store.codec import cached, choice_from_columns, choice_from_json, parse_timestamp
 from grader.store.tables import CHOICE, CHOICE_VALUES, GRADE_EVENT, SUBMISSION
 
-_V = TypeVar("_V")
+STREAM_ROWS = 10_000
+"""Rows fetched at a time by the queries that read a whole class."""
+
 
 _GRADE_COLUMNS = (
     SUBMISSION.c.assignment_id,
@@ -28,55 +31,50 @@ _GRADE_COLUMNS = (
 
 
 def read_grades(session: Session, where: ColumnElement[bool]) -> dict[str, SubmissionGrade]:
-    """The grades of the matching submissions, keyed by student id, in one joined query."""
+    """The grades of the matching submissions, keyed by student id, in one joined query.
+
+    The rows are streamed (a large class has millions), never all held at once.
+    """
     statement = (
         select(*_GRADE_COLUMNS)
         .select_from(SUBMISSION.outerjoin(CHOICE, CHOICE.c.submission_id == SUBMISSION.c.id))
         .where(where)
         .order_by(SUBMISSION.c.student_id, CHOICE.c.criterion_id)
+        .execution_options(yield_per=STREAM_ROWS)
     )
-    return _grades_from_rows(session.execute(statement).all())
+    return _grades_from_rows(chain.from_iterable(session.execute(statement).partitions()))
 
 
-def _grades_from_rows(rows: Iterable[Sequence[Any]]) -> dict[str, SubmissionGrade]:
+def _grades_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, SubmissionGrade]:
+    """Grades from rows ordered by student, one row per choice (or one with no choice)."""
     grades: dict[str, SubmissionGrade] = {}
-    # Choices and times repeat across a class; equal ones are parsed once and shared (frozen).
+    # Choices, times and texts repeat across a class: equal ones are made once and shared (choices
+    # are frozen), so a class holds one object per distinct value, not one per row.
     choices: dict[tuple[Any, ...], CriterionChoice] = {}
     times: dict[str, datetime] = {}
-    for (
-        assignment_id,
-        student_id,
-        version,
-        updated_by,
-        updated_at,
-        criterion_id,
-        *choice,
-    ) in rows:
-        grade = grades.get(student_id)
-        if grade is None:
-            grade = SubmissionGrade(
-                assignment_id=assignment_id,
-                student_id=student_id,
-                version=version,
-                choices={},
-                updated_by=updated_by,
-                updated_at=_cached(times, updated_at, parse_timestamp) if updated_at else None,
+    texts: dict[str, str] = {}
+    current: str | None = None
+    chosen: dict[str, CriterionChoice] = {}
+    for row in rows:
+        if row[1] != current:  # the rows of one student come together
+            assignment_id, current, version, updated_by, updated_at = row[:5]
+            chosen = {}
+            grades[current] = SubmissionGrade(
+                texts.setdefault(assignment_id, assignment_id),
+                current,
+                version,
+                chosen,
+                texts.setdefault(updated_by, updated_by),
+                cached(times, updated_at, parse_timestamp) if updated_at else None,
             )
-            grades[student_id] = grade
+        criterion_id = row[5]
         if criterion_id is not None:
-            columns = tuple(choice)
-            parsed = choices.get(columns)
-            if parsed is None:
-                parsed = choices[columns] = choice_from_columns(*columns)
-            grade.choices[criterion_id] = parsed
+            columns = row[6:]
+            choice = choices.get(columns)
+            if choice is None:
+                choice = choices[columns] = choice_from_columns(*columns)
+            chosen[texts.setdefault(criterion_id, criterion_id)] = choice
     return grades
-
-
-def _cached(cache: dict[str, _V], text: str, parse: Callable[[str], _V]) -> _V:
-    value = cache.get(text)
-    if value is None:
-        value = cache[text] = parse(text)
-    return value
 
 
 def empty_grade(assignment_id: str, student_id: str) -> SubmissionGrade:
@@ -114,13 +112,13 @@ def read_events(
 def _event(row: Row[Any], choices: dict[str, CriterionChoice], times: dict[str, datetime]) -> GradeEvent:
     return GradeEvent(
         id=row.id,
-        at=_cached(times, row.at, parse_timestamp),
+        at=cached(times, row.at, parse_timestamp),
         actor=row.actor,
         assignment_id=row.assignment_id,
         student_id=row.student_id,
         criterion_id=row.criterion_id,
-        old=_cached(choices, row.old, choice_from_json),
-        new=_cached(choices, row.new, choice_from_json),
+        old=cached(choices, row.old, choice_from_json),
+        new=cached(choices, row.new, choice_from_json),
         rubric_hash=row.rubric_hash,
         source=EventSource(row.source),
         outcome=EventOutcome(row.outcome),
