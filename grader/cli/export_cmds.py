@@ -1,13 +1,16 @@
-"""`grader export grades|feedback|report`: the group; each export lives in its own module."""
+"""`grader export grades|feedback|report`: the group; each export is its own module, loaded when used."""
 
 from __future__ import annotations
 
-from grader.cli.main import cli
+from grader.cli.main import LazyGroup, cli
+
+EXPORTS = {
+    "grades": "grader.cli.export_grades",
+    "feedback": "grader.cli.export_feedback",
+    "report": "grader.cli.export_report",
+}
 
 
-@cli.group("export")
+@cli.group("export", cls=LazyGroup, lazy=EXPORTS)
 def export_group() -> None:
     """Grade CSVs for Canvas and Moodle, feedback for students, a class report."""
-
-
-from grader.cli import export_feedback, export_grades, export_report  # noqa: E402, F401  (registers commands)
