@@ -269,19 +269,19 @@ class Breakdown:
 def breakdown(course: Path, sample: int) -> tuple[Breakdown, float, float, int]:
     """Run certify in this process until `sample` credentials are issued, timing its parts."""
     from grader.gradebook import certify as certify_module
-    from grader.gradebook import learner_files
+    from grader.gradebook import issuing, learner_files
     from grader.gradebook.context import open_course
 
     parts = Breakdown()
     issued = 0
     with open_course(course, actor="bench") as ctx, ExitStack() as stack:
-        stack.enter_context(parts.timing(certify_module.proof, "sign"))
+        stack.enter_context(parts.timing(issuing.proof, "sign"))
         for name in (*PARTS["PDF"], *PARTS["images"]):
             stack.enter_context(parts.timing(learner_files, name))
         for name in PARTS["database"]:
             if hasattr(ctx.store, name):
                 stack.enter_context(parts.timing(ctx.store, name))
-        stack.enter_context(parts.timing(certify_module, "write_learner_files"))
+        stack.enter_context(parts.timing(issuing, "write_learner_files"))
         parts.calls["write"] = parts.calls.pop("write_learner_files")
         started = time.perf_counter()
         steps = certify_module.certify(ctx)

@@ -64,3 +64,14 @@ def test_a_command_loads_only_what_it_needs(course_dir) -> None:  # type: ignore
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_grade_that_issues_nothing_loads_no_signing_or_pdf_library(course_dir) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys\nfrom grader.cli.main import main\n"
+        f"code = main(['--course', {str(course_dir)!r}, 'grade', 'a1-calculator', '--student', '00123', "
+        "'--criterion', 'correctness', '--level', 'Proficient'])\n"
+        "print(code, sorted(m for m in ('pyld', 'fpdf', 'PIL', 'segno') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr

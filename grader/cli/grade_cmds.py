@@ -133,7 +133,7 @@ def grade(
 def _badges_after(ctx: CourseContext, student_id: str | None) -> tuple[list[CertifyResult], str]:
     """Credentials a grade event (or a rubric change, for everyone) issues or flags; a problem
     with them never undoes the grade."""
-    from grader.gradebook.certify import after_grading  # loads the signing and PDF libraries only now
+    from grader.gradebook.certify import after_grading  # the issuing libraries load only when used
 
     try:
         return after_grading(ctx, student_id), ""

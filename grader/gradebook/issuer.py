@@ -8,17 +8,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.credentials.did import DidResolver, did_document, did_key, did_web_url
 from grader.credentials.keys import RING_FILE, KeyRing, create_key_ring, load_key_ring, rotate_key
-from grader.credentials.model import IssuerProfile
 from grader.credentials.multibase import decode_public_multikey
 from grader.domain.course import Issuer
 from grader.domain.errors import GraderError
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
 
+if TYPE_CHECKING:
+    from grader.credentials.model import IssuerProfile
+
 KEYS_DIR = "keys"
+CREDENTIALS_DIR = "credentials"
+FILES = ("credential.json", "certificate.pdf", "badge.svg", "badge.png", "share.txt")
+MISSING_FONTS = "missing-fonts.txt"
+"""Written when a name needed a font that is not installed; its presence asks for a rewrite."""
+
+
+def credential_folder(root: Path, credential_id: str) -> Path:
+    return root / STATE_DIR / CREDENTIALS_DIR / credential_id
+
+
 STATUS_LIST_PATH = "status/1"
 
 
@@ -54,6 +66,8 @@ class IssuerIdentity:
         return f"{self.site}/badges/{course_id}/{badge_id}"
 
     def profile(self) -> IssuerProfile:
+        from grader.credentials.model import IssuerProfile  # brings the JSON-LD library: only when issuing
+
         return IssuerProfile(
             id=self.did,
             name=self.issuer.name,
@@ -127,3 +141,8 @@ def rotate_issuer_key(ctx: CourseContext) -> IssuerIdentity:
         now=utc_now(),
     )
     return identity_of(ctx.files.course.issuer, ring)
+
+
+def needs_writing(folder: Path) -> bool:
+    """True when a file is missing, or the certificate was drawn without a font it needed."""
+    return (folder / MISSING_FONTS).exists() or not all((folder / name).is_file() for name in FILES)

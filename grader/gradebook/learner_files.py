@@ -18,17 +18,7 @@ from grader.credentials.linkedin import linkedin_url_for_credential
 from grader.domain.course import Course
 from grader.domain.issued import IssuedCredential
 from grader.domain.roster import Student
-from grader.gradebook.context import STATE_DIR
-from grader.gradebook.issuer import IssuerIdentity
-
-CREDENTIALS_DIR = "credentials"
-FILES = ("credential.json", "certificate.pdf", "badge.svg", "badge.png", "share.txt")
-MISSING_FONTS = "missing-fonts.txt"
-"""Written when a name needed a font that is not installed; its presence asks for a rewrite."""
-
-
-def credential_folder(root: Path, credential_id: str) -> Path:
-    return root / STATE_DIR / CREDENTIALS_DIR / credential_id
+from grader.gradebook.issuer import MISSING_FONTS, IssuerIdentity, credential_folder, needs_writing
 
 
 def font_cache() -> Path:
@@ -46,11 +36,6 @@ class LearnerFiles:
     folder: Path
     detail: str
     """Warnings about the files, e.g. a font to install for a name's script; empty when none."""
-
-
-def needs_writing(folder: Path) -> bool:
-    """True when a file is missing, or the certificate was drawn without a font it needed."""
-    return (folder / MISSING_FONTS).exists() or not all((folder / name).is_file() for name in FILES)
 
 
 def write_learner_files(

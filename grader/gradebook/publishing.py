@@ -19,8 +19,8 @@ from grader.domain.errors import GraderError
 from grader.domain.issued import IssuedCredential
 from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext, utc_now
-from grader.gradebook.issuer import STATUS_LIST_PATH, IssuerIdentity, issuer_identity
-from grader.gradebook.learner_files import credential_folder, write_learner_files
+from grader.gradebook.issuer import STATUS_LIST_PATH, IssuerIdentity, credential_folder, issuer_identity
+from grader.gradebook.learner_files import write_learner_files
 from grader.gradebook.pages import badge_page, credential_page
 from grader.gradebook.status_list import signed_status_list
 

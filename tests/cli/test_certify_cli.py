@@ -20,7 +20,7 @@ from grader.domain.errors import GraderError
 from grader.domain.events import ChoiceChange, EventSource
 from grader.gradebook import certify as certify_module
 from grader.gradebook.context import open_course, utc_now
-from grader.gradebook.learner_files import FILES, credential_folder
+from grader.gradebook.issuer import FILES, credential_folder
 from grader.store import open_store
 
 
