@@ -95,10 +95,11 @@ class _Measure:
                 break
             size = max(min_size, size - 2)
         kept = lines[:max_lines]
-        last = kept[-1]
-        while last and self.width(f"{last}…", size, bold) > max_width:
-            last = last[:-1].rstrip()
-        kept[-1] = f"{last}…"
+        for index, line in enumerate(kept):
+            if index == len(kept) - 1 or self.width(line, size, bold) > max_width:
+                while line and self.width(f"{line}…", size, bold) > max_width:
+                    line = line[:-1].rstrip()
+                kept[index] = f"{line}…"
         return kept, size
 
 
