@@ -38,10 +38,10 @@ def _sync_folder(folder: Path) -> None:
         os.close(handle)
 
 
-def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+def write_atomically(path: Path, chunks: Iterable[bytes], *, new_mode: int = PRIVATE) -> None:
     """Write ``chunks`` to ``path``: either the whole new file is there, or the old one is untouched.
 
-    An existing file keeps its permission bits; a new one is created 0600.
+    An existing file keeps its permission bits; a new one gets ``new_mode`` (0600 unless told).
     """
     problem = _target_problem(path)
     if problem:
@@ -49,7 +49,7 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = PRIVATE
+        mode = new_mode
     except OSError as exc:
         raise GraderError(f"cannot write {path}: {exc.strerror}") from None
     try:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +12,7 @@ from grader.credentials.multibase import decode_public_multikey
 from grader.domain.course import Issuer
 from grader.domain.errors import GraderError
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
+from grader.gradebook.locks import waiting_lock
 
 if TYPE_CHECKING:
     from grader.credentials.model import IssuerProfile
@@ -94,23 +91,11 @@ def issuer_identity(ctx: CourseContext, *, create: bool = False) -> IssuerIdenti
     """The course's issuer identity; with ``create``, the key ring is made on first use."""
     folder = keys_folder(ctx.root)
     if create and not (folder / RING_FILE).exists():
-        with _waiting_lock(ctx.root / STATE_DIR / "keys.lock"):
+        with waiting_lock(ctx.root / STATE_DIR / "keys.lock"):
             if not (folder / RING_FILE).exists():  # another process may have made it while we waited
                 ring = create_key_ring(folder, now=utc_now())
                 ctx.store.audit("issuer key created", {"key": ring.active_id}, actor=ctx.actor, now=utc_now())
     return identity_of(ctx.files.course.issuer, load_key_ring(folder))
-
-
-@contextmanager
-def _waiting_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``path`` for this machine, waited for (creating a key takes milliseconds)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
 
 
 def identity_of(issuer: Issuer, ring: KeyRing) -> IssuerIdentity:

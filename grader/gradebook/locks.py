@@ -1,4 +1,4 @@
-"""One pull (or extension) at a time per course folder on this machine."""
+"""Locks on this machine: one pull (or extension) at a time per course; one issuer key creation."""
 
 from __future__ import annotations
 
@@ -31,6 +31,18 @@ def course_lock(state_dir: Path, action: str) -> Iterator[None]:
             ) from None
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"pid {os.getpid()}".encode(), 0)
+        yield
+    finally:
+        os.close(handle)
+
+
+@contextmanager
+def waiting_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path``, waited for: for short work that must not run twice at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
         os.close(handle)

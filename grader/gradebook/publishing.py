@@ -8,7 +8,6 @@ value escaped; nothing in them loads anything from elsewhere.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
@@ -18,6 +17,7 @@ from typing import Any
 from grader.domain.errors import GraderError
 from grader.domain.issued import IssuedCredential
 from grader.domain.progress import Progress
+from grader.exports.atomic import write_atomically
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.issuer import STATUS_LIST_PATH, IssuerIdentity, credential_folder, issuer_identity
 from grader.gradebook.learner_files import write_learner_files
@@ -85,10 +85,12 @@ def _write_json(path: Path, value: object) -> Path:
     return _write_text(path, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+PUBLIC = 0o644
+"""The site is meant to be served: its new files are readable by everyone (the web server too)."""
+
+
 def _write_text(path: Path, text: str) -> Path:
     """Written whole: a reader of the site never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    staged.write_text(text, encoding="utf-8")
-    staged.replace(path)
+    write_atomically(path, [text.encode("utf-8")], new_mode=PUBLIC)
     return path
