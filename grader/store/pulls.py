@@ -83,10 +83,18 @@ def read_observations(
     return grouped
 
 
-def read_states(session: Session, assignment_id: str, student_id: str | None = None) -> dict[str, PullState]:
+def read_states(
+    session: Session,
+    assignment_id: str,
+    student_id: str | None = None,
+    *,
+    student_ids: Sequence[str] | None = None,
+) -> dict[str, PullState]:
     statement = select(*_STATE_COLUMNS).where(PULL_STATE.c.assignment_id == assignment_id)
     if student_id is not None:
         statement = statement.where(PULL_STATE.c.student_id == student_id)
+    if student_ids is not None:
+        statement = statement.where(PULL_STATE.c.student_id.in_(list(student_ids)))
     rows = session.execute(statement.execution_options(yield_per=STREAM_ROWS)).partitions()
     # Most of a class shares its flags, pull times and texts: each distinct one is made once.
     flags: dict[str, tuple[str, ...]] = {}

@@ -36,6 +36,8 @@ from grader.store.saving import Key, SaveRefused, Stamp, apply_changes
 from grader.store.tables import SUBMISSION
 
 BATCH_SIZE = 1000
+ID_CHUNK = 500
+"""Student ids per IN (...) list, well under every database's parameter limit."""
 
 
 def open_store(url: str, *, mounts_file: Path = PROC_MOUNTS, script_location: Path | None = None) -> Store:
@@ -122,6 +124,20 @@ class Store:
         """Every saved grade of an assignment, keyed by student id (one query)."""
         with self._reading() as session:
             return reading.read_grades(session, SUBMISSION.c.assignment_id == assignment_id)
+
+    def grades_of(self, assignment_id: str, student_ids: Sequence[str]) -> dict[str, SubmissionGrade]:
+        """The saved grades of some students of an assignment (those never saved are absent)."""
+        found: dict[str, SubmissionGrade] = {}
+        with self._reading() as session:
+            for start in range(0, len(student_ids), ID_CHUNK):
+                chunk = list(student_ids[start : start + ID_CHUNK])
+                found.update(
+                    reading.read_grades(
+                        session,
+                        (SUBMISSION.c.assignment_id == assignment_id) & SUBMISSION.c.student_id.in_(chunk),
+                    )
+                )
+        return found
 
     def save(
         self,
@@ -249,6 +265,15 @@ class Store:
         or of one student's."""
         with self._reading() as session:
             return pulls.read_states(session, assignment_id, student_id)
+
+    def pull_states_of(self, assignment_id: str, student_ids: Sequence[str]) -> dict[str, PullState]:
+        """The resolved pull states of some students of an assignment (never pulled: absent)."""
+        found: dict[str, PullState] = {}
+        with self._reading() as session:
+            for start in range(0, len(student_ids), ID_CHUNK):
+                chunk = student_ids[start : start + ID_CHUNK]
+                found.update(pulls.read_states(session, assignment_id, student_ids=chunk))
+        return found
 
     def grant_extension(self, extension: Extension) -> None:
         with self._writing() as session:
