@@ -79,7 +79,7 @@ def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
     return NOT_PULLED, flags
 
 
-def _row(
+def status_row(
     assignment: Assignment,
     rubric: Rubric,
     student: Student,
@@ -87,6 +87,7 @@ def _row(
     pull: PullState | None,
     refused: bool,
 ) -> SubmissionStatus:
+    """One submission's status from its grade and pull state (None: never saved / never pulled)."""
     choices = grade.choices if grade else {}
     status, flags = _pull_status(pull)
     late_minutes = pull.late_minutes if pull else None
@@ -152,5 +153,5 @@ def submission_statuses(
             rubric, is_refused = ctx.files.rubric(assignment_id), True
         for student in ctx.files.students:
             sid = student.student_id
-            out.append(_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), is_refused))
+            out.append(status_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), is_refused))
     return out
