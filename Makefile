@@ -32,7 +32,8 @@ demo: $(STAMP)
 	@echo "  grader grade a1-calculator --student <ID> --criterion <CRITERION> --level <LABEL>"
 	@echo "  grader mastery <ID>; grader certify; grader verify .grader/credentials/*/badge.png"
 	@echo "  grader export grades --format canvas -o canvas.csv; grader export report"
-	@echo "(The grading TUI arrives with a later release; until then grading is by command.)"
+	@echo "Opening the grading TUI now (? lists the keys of every screen, q quits)."
+	$(BIN)/grader --course "$(DEMO_DIR)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check grader tests benchmarks

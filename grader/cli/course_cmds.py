@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -54,9 +55,11 @@ def check(options: Options) -> None:
 )
 @click.option("--students", default=36, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--seed", default=7, show_default=True, type=int)
-@click.option("--no-tui", is_flag=True, help="Only build the course.")
-def demo(directory: Path, students: int, seed: int, no_tui: bool) -> None:
-    """Build a complete demo course (roster, rubrics, real git repositories) in DIRECTORY."""
+@click.option("--no-tui", is_flag=True, help="Only build the course (no pull, no TUI).")
+@click.pass_obj
+def demo(options: Options, directory: Path, students: int, seed: int, no_tui: bool) -> None:
+    """Build a complete demo course (roster, rubrics, real git repositories) in DIRECTORY, pull
+    every repository and open the grading TUI (--no-tui: only build)."""
     from grader.demo import build_demo_course
 
     with progress_bar() as bar:
@@ -68,6 +71,12 @@ def demo(directory: Path, students: int, seed: int, no_tui: bool) -> None:
         f"demo course ready in {directory}: {len(files.students)} students, "
         f"{len(files.course.assignments)} assignments, {len(files.course.badges)} badges"
     )
+    if not no_tui:
+        demo_options = Options(directory, options.database_url, options.actor)
+        _pull_demo(demo_options)
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            open_tui(demo_options)
+            return
     click.echo("next:")
     click.echo(f"  cd {directory}")
     click.echo("  grader check")
@@ -109,6 +118,8 @@ def status_json(row: SubmissionStatus) -> dict[str, object]:
         "graded_by": row.graded_by,
         "pull_result": row.pull_result,
         "version": row.version,
+        "excused": row.excused,
+        "flag_note": row.flag_note,
         "criteria": {c.criterion_id: criterion_json(c) for c in row.criteria},
     }
 
@@ -148,7 +159,7 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
             score,
             _late(r.late_minutes),
             (r.graded_commit or "–")[:10],
-            ", ".join(r.flags),
+            Text(printable(", ".join(r.flags))),  # flag notes and git reasons are literal text
         ]
         table.add_row(*([r.assignment_id] if assignment is None else []), *cells)
     stdout().print(table)
@@ -162,6 +173,37 @@ def _late(minutes: int | None) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     return " ".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n) + " late"
+
+
+def _pull_demo(options: Options) -> None:
+    """Pull every demo repository with a progress bar, so the TUI opens with checkouts."""
+    from grader.domain.progress import Progress as Step
+    from grader.gradebook.pull import pull
+
+    counts: Counter[str] = Counter()
+    root = options.course_root()
+    with (
+        open_course(root, database_url=options.database_url, actor=options.actor) as ctx,
+        progress_bar() as bar,
+    ):
+        task = bar.add_task("pulling", total=None)
+        for item in pull(ctx):
+            if isinstance(item, Step):
+                bar.update(task, completed=item.done, total=item.total, description="pulling")
+            else:
+                counts[item.result] += 1
+    click.echo("pulled: " + (", ".join(f"{n} {r}" for r, n in sorted(counts.items())) or "nothing"))
+
+
+def open_tui(options: Options) -> None:
+    """The grading TUI on the course; returns when the grader quits."""
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        from grader.tui.app import make_app  # Textual loads only when the TUI opens
+
+        app = make_app(ctx)
+        app.run()
+    if app.return_code:
+        raise click.exceptions.Exit(app.return_code)
 
 
 def overview(options: Options) -> None:

@@ -61,6 +61,9 @@ COMMANDS = {
     "extend": "grader.cli.pull_cmds",
     "grade": "grader.cli.grade_cmds",
     "rubric": "grader.cli.grade_cmds",
+    "undo": "grader.cli.review_cmds",
+    "excuse": "grader.cli.review_cmds",
+    "flag": "grader.cli.review_cmds",
     "mastery": "grader.cli.mastery_cmds",
     "certify": "grader.cli.credential_cmds",
     "verify": "grader.cli.credential_cmds",
@@ -92,9 +95,13 @@ def cli(ctx: click.Context, course: Path | None, database_url: str | None, actor
     """Grade student projects from git at the keyboard."""
     ctx.obj = Options(course, database_url, actor)
     if ctx.invoked_subcommand is None:
-        from grader.cli.course_cmds import overview
+        from grader.cli.course_cmds import open_tui, overview
 
-        overview(ctx.obj)
+        # The TUI needs a terminal; piped or redirected, bare `grader` prints the overview instead.
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            open_tui(ctx.obj)
+        else:
+            overview(ctx.obj)
 
 
 def _crash_log(exc: BaseException) -> Path | None:

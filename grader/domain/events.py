@@ -14,6 +14,8 @@ class EventSource(StrEnum):
     AUTOGRADER = "autograder"
     BATCH = "batch"
     RUBRIC_APPLY = "rubric-apply"
+    UNDO = "undo"
+    """Restores the choice an earlier event replaced; the audit log names the event it undid."""
 
 
 class EventOutcome(StrEnum):
@@ -49,6 +51,10 @@ class SubmissionGrade:
     choices: dict[str, CriterionChoice]
     updated_by: str
     updated_at: datetime | None
+    excused: bool = False
+    """Excused from this assignment: no score, counted nowhere."""
+    flag_note: str = ""
+    """A grader's flag asking for a second look; empty when not flagged."""
 
 
 @dataclass(frozen=True)

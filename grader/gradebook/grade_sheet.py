@@ -1,8 +1,9 @@
 """Every roster student's grade on the chosen assignments, scored for export.
 
 The same rules as ``status.submission_statuses`` (current rubric, late penalty, refused rubric
-edits), computed for a whole class at once: the store hands out one shared object per distinct
-choice, so each criterion is scored once per distinct choice rather than once per student.
+edits, excused submissions; a grader's flag is not exported), computed for a whole class at once:
+the store hands out one shared object per distinct choice, so each criterion is scored once per
+distinct choice rather than once per student.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from grader.exports.grade_rows import (
 )
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import effective_rubric
-from grader.gradebook.status import GRADED, IN_PROGRESS, MISSING, NOT_PULLED, PULLED
+from grader.gradebook.status import EXCUSED, GRADED, IN_PROGRESS, MISSING, NOT_PULLED, PULLED
 
 ZERO = Decimal(0)
 NO_CHOICES: Mapping[str, CriterionChoice] = MappingProxyType({})
@@ -158,6 +159,12 @@ def grade_sheet(
     yield GradeSheet(tuple(assignments), rows)
 
 
+def _excused(grade: AssignmentGrade) -> AssignmentGrade:
+    """An excused grade: no score and no points (the LMS writers put EX or leave it blank)."""
+    unscored = tuple(None for _ in grade.points)
+    return grade._replace(status=EXCUSED, score=None, penalty=ZERO, points=unscored, excused=True)
+
+
 def _column(
     ctx: CourseContext,
     scorer: _Scorer,
@@ -171,6 +178,11 @@ def _column(
     points = scorer.points(choices)
     shown = choices if keep_choices else repeat(NO_CHOICES)
     column = list(map(scorer.grade, points, shown, map(pulls.get, student_ids)))
+    excused = {student_id for student_id, grade in grades.items() if grade.excused}
+    if excused:
+        for index, student_id in enumerate(student_ids):
+            if student_id in excused:
+                column[index] = _excused(column[index])
     others = grades.keys() - ctx.files.students_by_id.keys()
     scorer.points([grades[student_id].choices for student_id in others])  # off the roster, still in use
     return column

@@ -8,10 +8,10 @@ from decimal import Decimal
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import ConflictError, GraderError
 from grader.domain.events import ChoiceChange, EventSource
-from grader.domain.rubric import Criterion, CriterionKind
+from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import score_criterion
 from grader.gradebook.context import CourseContext, utc_now
-from grader.gradebook.rubrics import effective_rubric, ensure_accepted
+from grader.gradebook.rubrics import ensure_accepted, rubric_in_force
 
 RETRIES = 3
 
@@ -64,6 +64,20 @@ def _check_request(criterion: Criterion, request: ChoiceRequest) -> None:
             )
 
 
+def checked_criterion(
+    rubric: Rubric, assignment_id: str, criterion_id: str, request: ChoiceRequest
+) -> Criterion:
+    """The rubric's criterion, once the request is checked against it (GraderError says why not)."""
+    criterion = rubric.criterion(criterion_id)
+    if criterion is None:
+        known = ", ".join(c.id for c in rubric.criteria)
+        raise GraderError(
+            f"assignment '{assignment_id}' has no criterion '{criterion_id}' (expected one of: {known})"
+        )
+    _check_request(criterion, request)
+    return criterion
+
+
 def record_choice(
     ctx: CourseContext,
     assignment_id: str,
@@ -73,22 +87,19 @@ def record_choice(
     *,
     expected_version: int | None = None,
     source: EventSource = EventSource.GRADER,
+    rubric: Rubric | None = None,
 ) -> GradeRecorded:
     """Merge the request into the current choice, validate it and save it as a grade event.
 
     The save names the version the merge was based on (``expected_version``, else the one just
     read), so a change made by someone else in between is refused, never overwritten.
+    ``rubric``: the one ``rubric_in_force`` returned, to spare checking it again on every save.
     """
     ctx.files.student(student_id)
-    rubric = effective_rubric(ctx, assignment_id, ctx.store.grades(assignment_id))
+    if rubric is None:
+        rubric = rubric_in_force(ctx, assignment_id)
     current_grade = ctx.store.grade(assignment_id, student_id)
-    criterion = rubric.criterion(criterion_id)
-    if criterion is None:
-        known = ", ".join(c.id for c in rubric.criteria)
-        raise GraderError(
-            f"assignment '{assignment_id}' has no criterion '{criterion_id}' (expected one of: {known})"
-        )
-    _check_request(criterion, request)
+    criterion = checked_criterion(rubric, assignment_id, criterion_id, request)
     old = current_grade.choices.get(criterion_id, CriterionChoice())
     adjustment = request.adjustment if request.adjustment is not None else old.adjustment
     comment = request.comment if request.comment is not None else old.comment

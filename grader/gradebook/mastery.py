@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from grader.domain.errors import RubricChangeRefused
 from grader.domain.events import SubmissionGrade
@@ -58,10 +58,11 @@ def _grades(ctx: CourseContext, assignment_id: str, student_id: str | None) -> M
 def mastery_report(ctx: CourseContext, student_id: str | None = None) -> MasteryReport:
     """Mastery and badge status of one student, or of every roster student.
 
-    One query per assignment either way. An assignment whose rubric edit is refused (see
-    ``effective_rubric``) is left out and named in ``refused``; with one student, only that
-    student's choices decide it, as ``grader grade`` does. Badge requirements that depend on a
-    left-out assignment are withheld rather than judged.
+    One query per assignment either way. An excused submission counts nowhere: its choices are
+    left out, and a badge needing that assignment graded does not wait for it. An assignment
+    whose rubric edit is refused (see ``effective_rubric``) is left out and named in ``refused``;
+    with one student, only that student's choices decide it, as ``grader grade`` does. Badge
+    requirements that depend on a left-out assignment are withheld rather than judged.
     """
     files = ctx.files
     students = (files.student(student_id),) if student_id is not None else files.students
@@ -69,6 +70,7 @@ def mastery_report(ctx: CourseContext, student_id: str | None = None) -> Mastery
     rubrics: dict[str, Rubric] = {}
     grades: dict[str, dict[str, Choices]] = {}
     refused: dict[str, str] = {}
+    excused: dict[str, set[str]] = {}
     for assignment in files.course.assignments:
         saved = _grades(ctx, assignment.id, student_id)
         try:
@@ -76,13 +78,21 @@ def mastery_report(ctx: CourseContext, student_id: str | None = None) -> Mastery
         except RubricChangeRefused as refusal:
             refused[assignment.id] = str(refusal)
             continue
-        grades[assignment.id] = {sid: g.choices for sid, g in saved.items() if sid in on_roster}
+        grades[assignment.id] = {
+            sid: g.choices for sid, g in saved.items() if sid in on_roster and not g.excused
+        }
+        for sid, g in saved.items():
+            if g.excused and sid in on_roster:
+                excused.setdefault(sid, set()).add(assignment.id)
     withheld = Withheld(
         frozenset(refused),
         frozenset(skill for a in refused for c in files.rubric(a).criteria for skill in c.skills),
     )
     computed = course_mastery(rubrics, grades)
     mastery = {s.student_id: computed.get(s.student_id) or StudentMastery() for s in students}
+    for sid, assignment_ids in excused.items():  # excused work counts nowhere, and blocks no badge
+        figures = mastery[sid]
+        mastery[sid] = replace(figures, graded_assignments=figures.graded_assignments | assignment_ids)
     badges = {
         sid: tuple(evaluate_badge(badge, sid, figures, withheld) for badge in files.course.badges)
         for sid, figures in mastery.items()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import GraderError, RubricChangeRefused
@@ -73,6 +76,56 @@ def effective_rubric(ctx: CourseContext, assignment_id: str, grades: Mapping[str
     if unmapped:
         raise RubricChangeRefused(refusal_message(assignment_id, unmapped))
     return current
+
+
+RECHECK_SECONDS = 60.0
+"""How long a full check of the choices in use is trusted, with the events since checked on top."""
+
+_checked: WeakKeyDictionary[object, dict[tuple[str, str], tuple[int, float]]] = WeakKeyDictionary()
+"""Per store: (assignment, rubric hash) → (newest grade event id checked, when checked in full)."""
+_checked_lock = threading.Lock()
+
+
+def rubric_in_force(ctx: CourseContext, assignment_id: str) -> Rubric:
+    """What ``effective_rubric`` says over every grade, without reading a class's grades.
+
+    The distinct choices in use are checked in one grouped query; after that only the grade
+    events saved since are (every change of a choice is one), so a save in a large class does
+    not pay for the whole class (on SQLite, where events commit in id order; on PostgreSQL every
+    call checks the choices in use in full). A full check is also redone every RECHECK_SECONDS.
+    Raises RubricChangeRefused naming what to map.
+    """
+    current = ctx.files.rubric(assignment_id)
+    key = (assignment_id, current.content_hash)
+    with _checked_lock:
+        seen = _checked.setdefault(ctx.store, {}).get(key)
+    if seen is not None and time.monotonic() - seen[1] < RECHECK_SECONDS:
+        since = ctx.store.choices_since(assignment_id, seen[0])
+        if since is not None and not any(_is_stale(current, cid, choice) for cid, choice in since[1]):
+            with _checked_lock:
+                _checked.setdefault(ctx.store, {})[key] = (since[0], seen[1])
+            return current
+    newest = ctx.store.last_event_id()  # read first: events saved during the check are checked again
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for criterion_id, choice, submissions in ctx.store.choices_in_use(assignment_id):
+        criterion = current.criterion(criterion_id)
+        if criterion is not None:
+            for kind, label in stale_parts(criterion, choice):
+                counts[(criterion_id, kind, label)] += submissions
+    with _checked_lock:
+        known = _checked.setdefault(ctx.store, {})
+        known.pop(key, None)
+        if not counts:
+            known[key] = (newest, time.monotonic())
+    if counts:
+        unmapped = [UnmappedChoice(c, k, lb, n) for (c, k, lb), n in sorted(counts.items())]
+        raise RubricChangeRefused(refusal_message(assignment_id, unmapped))
+    return current
+
+
+def _is_stale(rubric: Rubric, criterion_id: str, choice: CriterionChoice) -> bool:
+    criterion = rubric.criterion(criterion_id)
+    return criterion is not None and bool(stale_parts(criterion, choice))
 
 
 def ensure_accepted(ctx: CourseContext, assignment_id: str, rubric: Rubric) -> None:

@@ -25,6 +25,11 @@ IN_PROGRESS = "in progress"
 GRADED = "graded"
 RUBRIC_REFUSED = "rubric change needs mapping"
 AUTOGRADE_PENDING = "autograde pending"
+FLAGGED = "flagged"
+"""A grader flagged the submission with a note; it wins over every status but excused."""
+EXCUSED = "excused"
+"""The student is excused from the assignment: no score, counted nowhere."""
+FLAG_PREFIX = "flagged: "
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class SubmissionStatus:
     graded_by: str = ""
     version: int = 0
     pull_result: str | None = None
+    flag_note: str = ""
+    excused: bool = False
 
 
 def choice_summary(choice: CriterionChoice) -> str | list[str] | Decimal | None:
@@ -108,6 +115,12 @@ def status_row(
         pending = any(c.kind is CriterionKind.AUTOGRADED and scores[c.id] is None for c in rubric.criteria)
         if pending and score.any_scored:
             flags = (*flags, AUTOGRADE_PENDING)
+    flag_note = grade.flag_note if grade else ""
+    excused = grade.excused if grade else False
+    if flag_note:
+        status, flags = FLAGGED, (*flags, FLAG_PREFIX + flag_note)
+    if excused:
+        status, total, penalty = EXCUSED, None, Decimal(0)
     return SubmissionStatus(
         assignment_id=assignment.id,
         student_id=student.student_id,
@@ -125,6 +138,8 @@ def status_row(
         graded_by=grade.updated_by if grade else "",
         version=grade.version if grade else 0,
         pull_result=pull.result if pull else None,
+        flag_note=flag_note,
+        excused=excused,
     )
 
 

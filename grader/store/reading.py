@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import chain
@@ -25,9 +26,12 @@ _GRADE_COLUMNS = (
     SUBMISSION.c.version,
     SUBMISSION.c.updated_by,
     SUBMISSION.c.updated_at,
+    SUBMISSION.c.flags,
+    SUBMISSION.c.excused,
     CHOICE.c.criterion_id,
     *CHOICE_VALUES,
 )
+NO_FLAGS = "[]"
 
 
 def read_grades(session: Session, where: ColumnElement[bool]) -> dict[str, SubmissionGrade]:
@@ -57,7 +61,7 @@ def _grades_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, SubmissionGr
     chosen: dict[str, CriterionChoice] = {}
     for row in rows:
         if row[1] != current:  # the rows of one student come together
-            assignment_id, current, version, updated_by, updated_at = row[:5]
+            assignment_id, current, version, updated_by, updated_at, flags, excused = row[:7]
             chosen = {}
             grades[current] = SubmissionGrade(
                 texts.setdefault(assignment_id, assignment_id),
@@ -66,15 +70,25 @@ def _grades_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, SubmissionGr
                 chosen,
                 texts.setdefault(updated_by, updated_by),
                 cached(times, updated_at, parse_timestamp) if updated_at else None,
+                bool(excused),
+                flag_note(flags) if flags != NO_FLAGS else "",
             )
-        criterion_id = row[5]
+        criterion_id = row[7]
         if criterion_id is not None:
-            columns = row[6:]
+            columns = row[8:]
             choice = choices.get(columns)
             if choice is None:
                 choice = choices[columns] = choice_from_columns(*columns)
             chosen[texts.setdefault(criterion_id, criterion_id)] = choice
     return grades
+
+
+def flag_note(flags: str | None) -> str:
+    """The manual flag note kept in ``submission.flags`` (a JSON list holding at most one note)."""
+    if not flags:
+        return ""
+    notes: Any = json.loads(flags)
+    return str(notes[0]) if isinstance(notes, list) and notes else ""
 
 
 def empty_grade(assignment_id: str, student_id: str) -> SubmissionGrade:
@@ -106,10 +120,17 @@ def read_events(
     statement = select(GRADE_EVENT).where(and_(*conditions)).order_by(GRADE_EVENT.c.id)
     choices: dict[str, CriterionChoice] = {}
     times: dict[str, datetime] = {}
-    return [_event(row, choices, times) for row in session.execute(statement).all()]
+    return [event_from_row(row, choices, times) for row in session.execute(statement).all()]
 
 
-def _event(row: Row[Any], choices: dict[str, CriterionChoice], times: dict[str, datetime]) -> GradeEvent:
+def event_from_row(
+    row: Row[Any],
+    choices: dict[str, CriterionChoice] | None = None,
+    times: dict[str, datetime] | None = None,
+) -> GradeEvent:
+    """A ``grade_event`` row as a GradeEvent; ``choices`` and ``times`` share equal parsed values."""
+    choices = {} if choices is None else choices
+    times = {} if times is None else times
     return GradeEvent(
         id=row.id,
         at=cached(times, row.at, parse_timestamp),

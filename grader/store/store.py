@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from grader.domain.events import (
 from grader.domain.issued import IssuedCredential, Revocation, StatusIndexTaken
 from grader.domain.pulls import Extension, PullState
 from grader.domain.submission import Observation
-from grader.store import credentials, pulls, reading, records
+from grader.store import credentials, pulls, reading, records, review, undoing
 from grader.store.backup import copy_sqlite
 from grader.store.codec import timestamp
 from grader.store.conflicts import record_conflicts
@@ -156,9 +156,21 @@ class Store:
         if not changes:
             return {}
         stamp = Stamp(actor=actor, at=timestamp(now), rubric_hash=rubric_hash, source=source)
+        return self._apply(changes, stamp)
+
+    def _apply(
+        self,
+        changes: Sequence[ChoiceChange],
+        stamp: Stamp,
+        then: Callable[[Session, dict[Key, int]], None] | None = None,
+    ) -> dict[Key, int]:
+        """Apply changes (and ``then``) in one write transaction; a stale one is logged and raised."""
         try:
             with self._writing() as session:
-                return apply_changes(session, changes, stamp)
+                versions = apply_changes(session, changes, stamp)
+                if then is not None:
+                    then(session, versions)
+                return versions
         except SaveRefused as refused:
             with self._writing() as session:
                 error = record_conflicts(session, refused.conflicts, stamp, batch_size=len(changes))
@@ -187,6 +199,84 @@ class Store:
                 )
             )
         return versions
+
+    def save_undo(
+        self, change: ChoiceChange, undone: GradeEvent, *, actor: str, rubric_hash: str, now: datetime
+    ) -> int:
+        """Save the choice that undoes ``undone`` and mark it undone, together; return the version."""
+        stamp = Stamp(actor=actor, at=timestamp(now), rubric_hash=rubric_hash, source=EventSource.UNDO)
+        key = (change.assignment_id, change.student_id)
+
+        def mark(session: Session, versions: dict[Key, int]) -> None:
+            details: dict[str, object] = {
+                "event_id": undone.id,
+                "assignment": change.assignment_id,
+                "student_id": change.student_id,
+                "criterion": change.criterion_id,
+                "version": versions.get(key, 0),
+            }
+            records.append_audit(session, undoing.UNDONE, details, actor=actor, at=stamp.at)
+
+        return self._apply([change], stamp, mark).get(key, 0)
+
+    def last_undoable(
+        self,
+        actor: str,
+        *,
+        assignment_id: str | None = None,
+        student_id: str | None = None,
+        sources: Sequence[EventSource] = (EventSource.GRADER, EventSource.BATCH),
+    ) -> GradeEvent | None:
+        """The actor's latest applied grade event (of ``sources``) that is not undone yet."""
+        with self._reading() as session:
+            return undoing.last_undoable(
+                session, actor, assignment_id=assignment_id, student_id=student_id, sources=sources
+            )
+
+    # Review state: flags and excused submissions
+
+    def set_flag(self, assignment_id: str, student_id: str, note: str, *, actor: str, now: datetime) -> None:
+        """Flag a submission for a second look with ``note`` (empty: clear the flag); audited."""
+        at = timestamp(now)
+        with self._writing() as session:
+            review.set_review(session, assignment_id, student_id, flag_note=note)
+            details: dict[str, object] = {"assignment": assignment_id, "student_id": student_id, "note": note}
+            action = "submission flagged" if note else "submission flag cleared"
+            records.append_audit(session, action, details, actor=actor, at=at)
+
+    def set_excused(
+        self, assignment_id: str, student_id: str, excused: bool, reason: str, *, actor: str, now: datetime
+    ) -> None:
+        """Excuse a student from an assignment (or withdraw it), with the reason; audited."""
+        at = timestamp(now)
+        with self._writing() as session:
+            review.set_review(session, assignment_id, student_id, excused=excused)
+            details: dict[str, object] = {
+                "assignment": assignment_id,
+                "student_id": student_id,
+                "reason": reason,
+            }
+            action = "submission excused" if excused else "submission excuse withdrawn"
+            records.append_audit(session, action, details, actor=actor, at=at)
+
+    def choices_in_use(self, assignment_id: str) -> list[tuple[str, CriterionChoice, int]]:
+        """(criterion id, level / items / points, submissions) of each distinct choice in use."""
+        with self._reading() as session:
+            return review.choices_in_use(session, assignment_id)
+
+    def last_event_id(self) -> int:
+        """The newest grade event's id: unchanged means no choice changed anywhere."""
+        with self._reading() as session:
+            return review.last_event_id(session)
+
+    def choices_since(
+        self, assignment_id: str, after_event_id: int, *, limit: int = 5000
+    ) -> tuple[int, list[tuple[str, CriterionChoice]]] | None:
+        """The newest event id read and (criterion, new choice) of an assignment's applied events
+        since ``after_event_id``; None when that cannot be told cheaply and exactly: more than
+        ``limit`` events of the gradebook came since, or PostgreSQL (ids are not in commit order)."""
+        with self._reading() as session:
+            return review.choices_since(session, assignment_id, after_event_id, limit)
 
     # Events
 

@@ -1,0 +1,113 @@
+"""Reviewing grades from the command line: undo the last choice, excuse, flag."""
+
+from __future__ import annotations
+
+import click
+
+from grader.cli.grade_cmds import _badges_after
+from grader.cli.main import Options, cli
+from grader.cli.output import certify_json, dumps, fail, fmt_points
+from grader.domain.choices import CriterionChoice
+from grader.domain.text import printable
+from grader.gradebook.context import CourseContext, open_course
+from grader.gradebook.flagging import clear_flag, set_excused, set_flag
+from grader.gradebook.undo import undo_last
+
+
+def describe(choice: CriterionChoice) -> str:
+    """A choice in a few words: its level, items or points, or 'nothing'."""
+    if choice.level is not None:
+        return f"level '{choice.level}'"
+    if choice.items is not None:
+        return f"items {', '.join(repr(i) for i in choice.items)}" if choice.items else "no items"
+    if choice.points is not None:
+        return f"{fmt_points(choice.points)} points"
+    return "a comment only" if not choice.is_empty else "nothing"
+
+
+def _badges(ctx: CourseContext, student_id: str, what: str) -> None:
+    badges, problem = _badges_after(ctx, student_id)
+    if problem:
+        fail(f"warning: {what} is saved, but its badges could not be updated: {problem}")
+    for badge in badges:
+        line = f"badge {badge.badge_id}: credential {badge.status} {badge.credential_id or ''}"
+        click.echo(printable(line.rstrip()))
+
+
+@cli.command()
+@click.option("--assignment", "assignment_id", help="Only undo a choice in this assignment.")
+@click.option("--student", "student_id", help="Only undo a choice for this student.")
+@click.option("--json", "as_json", is_flag=True, help="Machine output.")
+@click.pass_obj
+def undo(options: Options, assignment_id: str | None, student_id: str | None, as_json: bool) -> None:
+    """Undo your latest grading choice (again: the one before), as a new audited grade event."""
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        if assignment_id is not None:
+            ctx.files.rubric(assignment_id)  # names the known assignments when it is not one
+        if student_id is not None:
+            ctx.files.student(student_id)
+        undone = undo_last(ctx, assignment_id=assignment_id, student_id=student_id)
+        if undone is None:
+            click.echo("null" if as_json else f"nothing of {ctx.actor}'s left to undo")
+            return
+        if as_json:
+            badges, problem = _badges_after(ctx, undone.student_id)
+            if problem:
+                fail(f"warning: the undo is saved, but its badges could not be updated: {problem}")
+            click.echo(
+                dumps(
+                    {
+                        "assignment": undone.assignment_id,
+                        "student_id": undone.student_id,
+                        "criterion": undone.criterion_id,
+                        "restored": undone.restored.to_dict(),
+                        "replaced": undone.replaced.to_dict(),
+                        "version": undone.version,
+                        "undone_event": undone.event_id,
+                        "credentials": [certify_json(b) for b in badges],
+                    }
+                )
+            )
+            return
+        click.echo(
+            printable(
+                f"undone: {undone.assignment_id} {undone.student_id} {undone.criterion_id}: "
+                f"{describe(undone.restored)} restored (was {describe(undone.replaced)}; "
+                f"version {undone.version})"
+            )
+        )
+        _badges(ctx, undone.student_id, "the undo")
+
+
+@cli.command()
+@click.argument("assignment")
+@click.option("--student", "student_id", required=True, help="Student id from the roster.")
+@click.option("--reason", default="", help="Why (kept in the audit log).")
+@click.option("--undo", "withdraw", is_flag=True, help="Withdraw the excuse.")
+@click.pass_obj
+def excuse(options: Options, assignment: str, student_id: str, reason: str, withdraw: bool) -> None:
+    """Excuse a student from an assignment: no score, counted nowhere, EX in a Canvas export."""
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        set_excused(ctx, assignment, student_id, not withdraw, reason)
+        click.echo(f"{assignment} {student_id}: {'no longer excused' if withdraw else 'excused'}")
+        _badges(ctx, student_id, "the change")
+
+
+@cli.command()
+@click.argument("assignment")
+@click.option("--student", "student_id", required=True, help="Student id from the roster.")
+@click.option("--note", help="What needs a second look.")
+@click.option("--clear", is_flag=True, help="Clear the flag.")
+@click.pass_obj
+def flag(options: Options, assignment: str, student_id: str, note: str | None, clear: bool) -> None:
+    """Flag a submission for a second look (or --clear it); `grader status` shows it as flagged."""
+    if (note is None) == (not clear):
+        raise click.UsageError("give either --note TEXT or --clear")
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        if clear:
+            clear_flag(ctx, assignment, student_id)
+            click.echo(f"{assignment} {student_id}: flag cleared")
+        else:
+            assert note is not None
+            set_flag(ctx, assignment, student_id, note)
+            click.echo(f"{assignment} {student_id}: flagged")

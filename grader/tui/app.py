@@ -1,0 +1,208 @@
+"""The grading app: opens on the course, moves between screens, and turns failures into messages."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
+from textual.worker import WorkerFailed
+
+from grader.domain.errors import GraderError
+from grader.domain.text import printable
+from grader.gradebook.context import CourseContext
+from grader.tui.commands import ScreenCommands
+from grader.tui.keymap import config_paths, grader_binding_ids, load_keymap, unknown_ids
+
+
+def crash_log(error: BaseException) -> Path:
+    """Write the traceback where a user can send it (never on screen); where it went."""
+    text = "".join(traceback.format_exception(error))
+    folder = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "grader"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
+        path.write_text(text, encoding="utf-8")
+        return path
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix="grader-crash-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        return Path(name)
+
+
+def internal_message(error: BaseException, log: Path) -> str:
+    return f"internal error: {type(error).__name__}: {error}\ndetails are in {log}; please report it"
+
+
+class GraderApp(App[None]):
+    """Keyboard-first grading of one course; screens navigate through the methods below."""
+
+    TITLE = "grader"
+    COMMANDS: ClassVar = App.COMMANDS | {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # priority: `?` works on modal screens too; a focused Input still takes `?` as text
+        Binding(
+            "question_mark",
+            "help",
+            "Keys",
+            id="app.help",
+            tooltip="Show the keys of this screen",
+            priority=True,
+        ),
+    ]
+
+    def __init__(self, ctx: CourseContext, *, keymap_path: Path | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.title = ctx.files.course.title
+        self.sub_title = f"{ctx.files.course.id} · {ctx.actor}"
+        self.keymap = load_keymap(config_paths(ctx.root, keymap_path))
+        self.internal_errors: list[BaseException] = []
+        """Every unexpected failure shown as "internal error" (tests look here)."""
+
+    def on_mount(self) -> None:
+        from grader.tui.screens.course import CourseScreen
+
+        if self.keymap.keymap:
+            self.set_keymap(self.keymap.keymap)
+        for problem in self.keymap.problems:
+            self.notify(str(problem), title="Key file", severity="error", timeout=15, markup=False)
+        if self.keymap.keymap:
+            self.check_keymap_ids()
+        self.push_screen(CourseScreen(self.ctx))
+
+    @work(thread=True, exit_on_error=False, group="keymap")
+    def check_keymap_ids(self) -> None:
+        """Name every remapped id that no screen has (importing every screen takes a moment)."""
+        for problem in unknown_ids(self.keymap, grader_binding_ids()):
+            self.call_from_thread(
+                self.notify, str(problem), title="Key file", severity="error", timeout=15, markup=False
+            )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, from every screen, as literal text with controls made visible.
+
+        Messages quote student names, file names and git's words; markup is never parsed
+        (``markup`` is accepted for Textual's signature and ignored) so TERM-1/TERM-2 hold for
+        every toast in one place.
+        """
+        super().notify(
+            printable(message, keep_newlines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    # --- the one place failures become messages -------------------------------------------------
+
+    def report_error(self, error: BaseException) -> None:
+        """A failure as a notification: a GraderError says what to do; anything else is logged."""
+        if isinstance(error, GraderError):
+            self.notify(str(error), title="Error", severity="error", timeout=10, markup=False)
+            return
+        log = crash_log(error)
+        self.internal_errors.append(error)
+        self.notify(internal_message(error, log), title="Error", severity="error", timeout=20, markup=False)
+        if self.is_headless and self._exception is None and isinstance(error, Exception):
+            self._exception = error  # a pilot test still fails on an internal error, after the fact
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual calls this for every unhandled exception. A worker's failure is a message and the
+        # app keeps running; a failure in the UI itself stops the app (its widget is gone), with a
+        # crash log and a one-line message instead of a traceback.
+        if isinstance(error, WorkerFailed):
+            self.report_error(error.error)
+            return
+        log = crash_log(error)
+        self.internal_errors.append(error)
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.append(Text(internal_message(error, log), style="bold red"))
+        self._close_messages_no_wait()
+
+    # --- help -------------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from grader.tui.screens.help import HelpScreen, help_rows
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_rows(self, self.screen), screen_title=self.screen_title()))
+
+    def screen_title(self) -> str:
+        name = type(self.screen).__name__.removesuffix("Screen").removesuffix("Modal")
+        return name or "Screen"
+
+    def action_open_students(self) -> None:
+        from grader.tui.screens.course_students import StudentsScreen
+
+        self.push_screen(StudentsScreen(self.ctx))
+
+    # --- Navigator: screens are imported when first used --------------------------------------------
+
+    def open_submissions(self, assignment_id: str) -> None:
+        from grader.tui.screens.submissions import SubmissionsScreen
+
+        self.push_screen(SubmissionsScreen(self.ctx, assignment_id))
+
+    def open_grading(
+        self,
+        assignment_id: str,
+        student_id: str,
+        *,
+        criterion_id: str | None = None,
+        by_criterion: bool = False,
+    ) -> None:
+        from grader.tui.screens.grading import GradingScreen
+
+        self.push_screen(
+            GradingScreen(
+                self.ctx, assignment_id, student_id, criterion_id=criterion_id, by_criterion=by_criterion
+            )
+        )
+
+    def open_student(self, student_id: str) -> None:
+        from grader.tui.screens.student import StudentScreen
+
+        self.push_screen(StudentScreen(self.ctx, student_id))
+
+    def open_export(self, assignment_id: str | None = None) -> None:
+        from grader.tui.screens.export import ExportModal
+
+        self.push_screen(ExportModal(self.ctx, assignment_id))
+
+    def start_pull(
+        self, assignment_ids: Sequence[str] | None = None, student_ids: Sequence[str] | None = None
+    ) -> None:
+        from grader.tui.screens.pull import PullScreen
+
+        if any(isinstance(screen, PullScreen) for screen in self.screen_stack):
+            self.notify("a pull is already running", severity="warning")
+            return
+        self.push_screen(PullScreen(self.ctx, assignment_ids, student_ids))
+
+
+def make_app(ctx: CourseContext, *, keymap_path: Path | None = None) -> GraderApp:
+    """The app as the CLI runs it and as tests drive it."""
+    return GraderApp(ctx, keymap_path=keymap_path)

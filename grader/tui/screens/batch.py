@@ -1,0 +1,247 @@
+"""Batch review: pick a criterion, then a choice, confirm, and apply it to every marked submission.
+
+Each step is a small modal awaited in turn (``push_screen_wait``); the last one runs
+gradebook.batch.batch_apply in a thread worker with a progress bar, one grade event per student.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, ProgressBar, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from grader.domain.errors import GraderError
+from grader.domain.progress import Progress
+from grader.domain.rubric import Criterion, CriterionKind, Rubric
+from grader.gradebook.batch import BatchApplied, batch_apply
+from grader.gradebook.context import CourseContext
+from grader.gradebook.grading import ChoiceRequest
+from grader.tui.safe import safe_plain, safe_text
+
+CANCEL = Binding("escape", "cancel", "Cancel", id="batch.cancel", tooltip="Close without applying anything")
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 72; height: auto; max-height: 80%; border: thick $accent; padding: 0 1;
+    background: $surface; }}
+{name} OptionList, {name} SelectionList {{ height: auto; max-height: 20; }}
+"""
+
+
+def points_label(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def choice_label(request: ChoiceRequest) -> str:
+    if request.level is not None:
+        return f"level '{request.level}'"
+    if request.items is not None:
+        return "items " + (", ".join(f"'{item}'" for item in request.items) or "(none)")
+    return f"{points_label(request.points or Decimal(0))} points"
+
+
+class CriterionModal(ModalScreen[Criterion | None]):
+    """Pick one manual criterion of a rubric."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="CriterionModal")
+    BINDINGS: ClassVar[list[BindingType]] = [CANCEL]
+
+    def __init__(self, rubric: Rubric, prompt: str) -> None:
+        super().__init__()
+        self.criteria = [c for c in rubric.criteria if c.is_manual]
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.prompt)
+            yield OptionList(
+                *(
+                    Option(safe_text(f"{c.title} ({c.kind.value}, {points_label(c.max_points)} pts)"), c.id)
+                    for c in self.criteria
+                )
+            )
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.criteria[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceModal(ModalScreen[ChoiceRequest | None]):
+    """Pick what to record for one criterion: a level, checklist items, or points."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ChoiceModal")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        CANCEL,
+        Binding(
+            "enter", "confirm_items", "Apply items", id="batch.confirm_items", tooltip="Use the ticked items"
+        ),
+    ]
+
+    def __init__(self, criterion: Criterion) -> None:
+        super().__init__()
+        self.criterion = criterion
+
+    def compose(self) -> ComposeResult:
+        c = self.criterion
+        with Vertical():
+            yield Label(safe_text(c.title, style="bold"))
+            if c.kind is CriterionKind.LEVELS:
+                yield Label("Choose a level (enter):")
+                yield OptionList(
+                    *(Option(safe_text(f"{lv.label} ({points_label(lv.points)})")) for lv in c.levels)
+                )
+            elif c.kind is CriterionKind.CHECKLIST:
+                yield Label("Tick items with space, then enter (none ticked: no item applies):")
+                yield SelectionList[str](
+                    *((safe_text(f"{it.label} ({points_label(it.points)})"), it.label) for it in c.items)
+                )
+            else:
+                yield Label(f"Points from 0 to {points_label(c.max_points)}, then enter:")
+                yield Input(placeholder="points", id="points")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm_items":
+            return self.criterion.kind is CriterionKind.CHECKLIST
+        return True
+
+    @on(OptionList.OptionSelected)
+    def level_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(ChoiceRequest(level=self.criterion.levels[event.option_index].label))
+
+    def action_confirm_items(self) -> None:
+        ticked = set(self.query_one(SelectionList).selected)
+        self.dismiss(
+            ChoiceRequest(items=tuple(it.label for it in self.criterion.items if it.label in ticked))
+        )
+
+    @on(Input.Submitted)
+    def points_entered(self, event: Input.Submitted) -> None:
+        try:
+            points = Decimal(event.value.strip())
+        except InvalidOperation:
+            points = Decimal("NaN")
+        if not points.is_finite() or not Decimal(0) <= points <= self.criterion.max_points:
+            self.notify(
+                f"expected a number from 0 to {points_label(self.criterion.max_points)}, "
+                f"got '{safe_plain(event.value, limit=40)}'",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.dismiss(ChoiceRequest(points=points))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch run did: saved versions, failures and warnings per student."""
+
+    applied: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def touched(self) -> list[str]:
+        return self.applied + [student_id for student_id, _ in self.failed]
+
+
+class BatchModal(ModalScreen[BatchOutcome | None]):
+    """Confirm, then apply one choice to many submissions with a progress bar (escape stops)."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="BatchModal")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "run", "Apply", id="batch.run", tooltip="Apply the choice to every marked submission"
+        ),
+        Binding(
+            "escape", "cancel", "Cancel", id="batch.stop", tooltip="Close, or stop after the current one"
+        ),
+    ]
+
+    def __init__(
+        self,
+        ctx: CourseContext,
+        assignment_id: str,
+        criterion: Criterion,
+        request: ChoiceRequest,
+        student_ids: Sequence[str],
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.assignment_id = assignment_id
+        self.criterion = criterion
+        self.request = request
+        self.student_ids = list(student_ids)
+        self.outcome = BatchOutcome()
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        count = len(self.student_ids)
+        question = Text(f"Record {choice_label(self.request)} on ")
+        question.append_text(safe_text(self.criterion.title, style="bold"))
+        question.append(f" for {count:,} marked submission{'s' if count != 1 else ''}?")
+        with Vertical():
+            yield Static(question)
+            yield Static(
+                "Each one is saved as its own grade event. enter applies, escape cancels.", id="hint"
+            )
+            yield ProgressBar(total=count, id="progress")
+
+    def action_run(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        self.query_one("#hint", Static).update("Applying… escape stops after the current submission.")
+        self.apply_all()
+
+    @work(thread=True, exclusive=True, group="batch")
+    def apply_all(self) -> None:
+        worker = get_current_worker()
+        steps = batch_apply(self.ctx, self.assignment_id, self.criterion.id, self.request, self.student_ids)
+        try:
+            for step in steps:
+                if worker.is_cancelled:
+                    self.outcome.cancelled = True
+                    break
+                if isinstance(step, Progress):
+                    self.app.call_from_thread(self.query_one(ProgressBar).update, progress=step.done)
+                elif isinstance(step, BatchApplied):
+                    self._count(step)
+        except GraderError as error:
+            self.outcome.failed += [
+                (sid, str(error)) for sid in self.student_ids if sid not in self.outcome.touched
+            ]
+        finally:
+            if isinstance(steps, Generator):
+                steps.close()  # stops the batch between two students
+        self.app.call_from_thread(self.dismiss, self.outcome)
+
+    def _count(self, step: BatchApplied) -> None:
+        if step.error is not None:
+            self.outcome.failed.append((step.student_id, step.error))
+            return
+        self.outcome.applied.append(step.student_id)
+        if step.warning:
+            self.outcome.warnings.append(step.warning)
+
+    def action_cancel(self) -> None:
+        if not self.running:
+            self.dismiss(None)
+            return
+        self.workers.cancel_group(self, "batch")

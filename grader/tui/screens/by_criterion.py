@@ -1,0 +1,85 @@
+"""What the grading screen loads for one submission, and what grading by criterion narrows it to.
+
+Loading reads one grade and one pull state (never the class); grading by criterion shows the
+files the criterion's ``files`` globs name, and ``relevant`` finds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from grader.domain.course import Assignment
+from grader.domain.errors import GraderError
+from grader.domain.events import SubmissionGrade
+from grader.domain.pulls import PullState
+from grader.domain.roster import Student
+from grader.domain.rubric import Criterion, Rubric
+from grader.git.worktree import Entry
+from grader.gradebook.checkout_files import matching
+from grader.gradebook.context import CourseContext
+from grader.gradebook.rubrics import rubric_in_force
+from grader.gradebook.status import status_row
+from grader.tui.safe import safe_text
+
+
+@dataclass(frozen=True)
+class Loaded:
+    assignment: Assignment
+    rubric: Rubric
+    student: Student
+    grade: SubmissionGrade
+    pull: PullState | None
+
+    @property
+    def commit(self) -> str | None:
+        """The commit whose files are in the checkout (the graded one unless its checkout failed)."""
+        if self.pull is None:
+            return None
+        return self.pull.checked_out or self.pull.graded_commit
+
+    @property
+    def late_minutes(self) -> int | None:
+        return self.pull.late_minutes if self.pull else None
+
+
+def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> Loaded:
+    """One submission's rubric in force, grade and pull state (GraderError when it cannot be graded)."""
+    assignment = ctx.files.course.assignment(assignment_id)
+    if assignment is None:
+        known = ", ".join(a.id for a in ctx.files.course.assignments)
+        raise GraderError(f"no assignment '{assignment_id}' (expected one of: {known})")
+    student = ctx.files.student(student_id)
+    rubric = rubric_in_force(ctx, assignment_id)
+    grade = ctx.store.grade(assignment_id, student_id)
+    pull = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
+    return Loaded(assignment, rubric, student, grade, pull)
+
+
+def relevant(entries: tuple[Entry, ...], criterion: Criterion) -> tuple[Entry, ...]:
+    """The files a criterion names (its ``files`` globs), in listing order."""
+    return matching(entries, criterion.files)
+
+
+def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> Text:
+    """The header: who (sanitised), which commit, status, lateness and any flag note."""
+    row = status_row(loaded.assignment, loaded.rubric, loaded.student, grade, loaded.pull, False)
+    line = safe_text(loaded.student.name, style="bold", limit=60)
+    line.append("  ")
+    line.append_text(safe_text(loaded.student.student_id, style="dim"))
+    line.append(f"  · {loaded.assignment.id}", style="dim")
+    commit = loaded.pull.graded_commit if loaded.pull else None
+    line.append(f"  · commit {commit[:10]}" if commit else "  · no graded commit", style="cyan")
+    line.append(f"  · {row.status}", style="bold green" if row.status == "graded" else "bold yellow")
+    if row.late_minutes:
+        line.append(f"  · late {row.late_minutes:,} min", style="red")
+    if row.penalty:
+        line.append(f" (−{row.penalty.quantize(row.penalty.__class__('0.01'))})", style="red")
+    if grade.flag_note:
+        line.append("  · ⚑ ", style="bold magenta")
+        line.append_text(safe_text(grade.flag_note, limit=80))
+    if ctx.actor and grade.updated_by and grade.updated_by != ctx.actor:
+        line.append("  · last graded by ", style="dim")
+        line.append_text(safe_text(grade.updated_by, style="dim", limit=40))
+    return line

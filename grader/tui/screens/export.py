@@ -1,0 +1,358 @@
+"""The export dialog: grades (five CSV shapes), feedback pages or the class report, in a worker.
+
+It runs the same gradebook generators as ``grader export``; a Moodle worksheet asks for its input
+file, an existing file is only replaced when confirmed, and escape cancels a running export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker, get_current_worker
+
+from grader.domain.errors import GraderError
+from grader.domain.progress import Progress
+from grader.exports.formats import ExportFormat
+from grader.gradebook.context import CourseContext, utc_now
+from grader.gradebook.export_grades import GradesExport, GradesRequest, build_export, write_export
+from grader.gradebook.feedback import DEFAULT_DIR, FeedbackWritten, export_feedback
+from grader.gradebook.report import write_report
+from grader.tui.safe import safe_block, safe_plain, safe_text
+
+FEEDBACK = "feedback"
+REPORT = "report"
+ALL = "*"
+KINDS = [(f"grades: {f.value}", f.value) for f in ExportFormat] + [
+    ("feedback pages (Markdown, one per graded submission)", FEEDBACK),
+    ("class report (HTML)", REPORT),
+]
+LMS_KINDS = {f.value for f in ExportFormat if f.is_lms}
+SHOWN = 10
+"""Skipped students listed by name; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    kind: str
+    """An ExportFormat value, FEEDBACK or REPORT."""
+    assignment_ids: tuple[str, ...]
+    output: Path
+    worksheet: Path | None = None
+    skip_unmatched: bool = False
+
+
+def default_output(course_id: str, kind: str, assignment_id: str) -> str:
+    """Where an export goes unless the user says otherwise (relative to the course folder)."""
+    if kind == FEEDBACK:
+        return str(DEFAULT_DIR)
+    stem = course_id if assignment_id == ALL else f"{course_id}-{assignment_id}"
+    return f"exports/{stem}-report.html" if kind == REPORT else f"exports/{stem}-{kind}.csv"
+
+
+def grades_summary(export: GradesExport, fmt: ExportFormat, path: Path) -> Text:
+    lines = [safe_text(f"wrote {export.students} student row(s) to {path} ({fmt.value})", style="bold")]
+    for student, reason in export.skipped[:SHOWN]:
+        lines.append(safe_text(f"left out {student.student_id} {student.name}: {reason}"))
+    if len(export.skipped) > SHOWN:
+        lines.append(Text(f"… and {len(export.skipped) - SHOWN} more left out"))
+    if export.blank:
+        note = f"{export.blank} grade(s) are not final (not fully graded, or an autograder pending)"
+        note += ": left out" if fmt is ExportFormat.MOODLE_WORKSHEET else " and are blank"
+        if fmt.is_lms and fmt is not ExportFormat.MOODLE_WORKSHEET:
+            note += "; importing a blank cell clears the grade the LMS holds"
+        lines.append(Text(note, style="yellow"))
+    return Text("\n").join(lines)
+
+
+def run_job(ctx: CourseContext, job: ExportJob) -> Iterator[Progress | Text]:
+    """The gradebook generator of the job, then a summary of what was written."""
+    if job.kind == REPORT:
+        written: Path | None = None
+        for made in write_report(ctx, job.output):
+            if isinstance(made, Progress):
+                yield made
+            else:
+                written = made
+        yield safe_text(f"report written to {written}; open it in a browser", style="bold")
+    elif job.kind == FEEDBACK:
+        counts = {"written": 0, "unchanged": 0, "skipped": 0}
+        for item in export_feedback(ctx, list(job.assignment_ids) or None, job.output):
+            if isinstance(item, Progress):
+                yield item
+            elif isinstance(item, FeedbackWritten):
+                counts["written" if item.changed else "unchanged"] += 1
+            else:
+                counts["skipped"] += 1
+        parts = ", ".join(f"{n} {what}" for what, n in counts.items())
+        text = safe_text(f"feedback pages in {job.output}: {parts}", style="bold")
+        if counts["skipped"]:
+            text.append("\nskipped: not fully graded yet (or a rubric change needs mapping)")
+        yield text
+    else:
+        fmt = ExportFormat(job.kind)
+        request = GradesRequest(
+            fmt=fmt,
+            assignment_ids=job.assignment_ids,
+            skip_unmatched=job.skip_unmatched,
+            worksheet=job.worksheet,
+            target=str(job.output),
+        )
+        export: GradesExport | None = None
+        for step in build_export(ctx, request, now=int(utc_now().timestamp())):
+            if isinstance(step, Progress):
+                yield step
+            else:
+                export = step
+        assert export is not None
+        yield Progress(1, 1, f"writing {job.output}")
+        write_export(export, job.output)
+        yield grades_summary(export, fmt, job.output)
+
+
+class OverwriteModal(ModalScreen[bool]):
+    """Asks before an export replaces an existing file."""
+
+    DEFAULT_CSS = """
+    OverwriteModal { align: center middle; }
+    OverwriteModal > Static {
+        width: 70; height: auto; border: thick $warning; padding: 1 2; background: $surface;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Overwrite", id="export.overwrite_yes", tooltip="Replace the file"),
+        Binding("n,escape", "answer(False)", "Keep", id="export.overwrite_no", tooltip="Keep the file"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        text = safe_text(f"{self.path} exists.", style="bold")
+        text.append("\nReplace it?  y: overwrite   n: keep it")
+        yield Static(text)
+
+    def action_answer(self, overwrite: bool) -> None:
+        self.dismiss(overwrite)
+
+
+class ExportModal(ModalScreen[Path | None]):
+    """Choose what to export, for which assignment and where; then run it with a progress bar."""
+
+    DEFAULT_CSS = """
+    ExportModal { align: center middle; }
+    ExportModal #dialog {
+        width: 90; height: auto; max-height: 95%; border: thick $accent; padding: 0 1; background: $surface;
+    }
+    ExportModal Label { margin-top: 1; }
+    ExportModal #title { text-style: bold; }
+    ExportModal #buttons { height: auto; margin-top: 1; }
+    ExportModal #result { height: auto; max-height: 16; margin-top: 1; }
+    ExportModal .hidden { display: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="export.close", tooltip="Cancel a running export, else close"),
+        Binding("enter", "run_export", "Export", id="export.run", tooltip="Run the export as set up"),
+    ]
+
+    class Progressed(Message):
+        def __init__(self, progress: Progress) -> None:
+            super().__init__()
+            self.progress = progress
+
+    class Finished(Message):
+        def __init__(self, summary: Text, output: Path) -> None:
+            super().__init__()
+            self.summary = summary
+            self.output = output
+
+    class Failed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    class Cancelled(Message):
+        """The export stopped at the user's request."""
+
+        def __init__(self, kind: str) -> None:
+            super().__init__()
+            self.kind = kind
+
+    def __init__(self, ctx: CourseContext, assignment_id: str | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.assignment_id = assignment_id or ALL
+        self.worker: Worker[None] | None = None
+        self.written: Path | None = None
+        self._default = ""
+
+    def compose(self) -> ComposeResult:
+        assignments = [("all assignments", ALL)] + [
+            (safe_plain(f"{a.id}  {a.title}"), a.id) for a in self.ctx.files.course.assignments
+        ]
+        with Vertical(id="dialog"):
+            yield Static("Export", id="title")
+            yield Label("What")
+            yield Select(KINDS, value=ExportFormat.WIDE.value, allow_blank=False, id="what")
+            yield Label("Assignment")
+            yield Select(assignments, value=self.assignment_id, allow_blank=False, id="assignment")
+            yield Label("Output (relative to the course folder)")
+            yield Input(id="output")
+            yield Label("Moodle grading worksheet to fill (downloaded from Moodle)", classes="worksheet")
+            yield Input(placeholder="path/to/worksheet.csv", id="worksheet", classes="worksheet")
+            yield Checkbox("Leave out students the LMS cannot match", id="skip-unmatched")
+            with Horizontal(id="buttons"):
+                yield Button("Export", variant="primary", id="run")
+            yield ProgressBar(total=None, show_eta=False, id="progress", classes="hidden")
+            yield Static(id="result")
+
+    def on_mount(self) -> None:
+        self._refresh_fields()
+        self.query_one("#what", Select).focus()
+
+    @property
+    def kind(self) -> str:
+        return str(self.query_one("#what", Select).value)
+
+    @property
+    def chosen_assignment(self) -> str:
+        return str(self.query_one("#assignment", Select).value)
+
+    @on(Select.Changed)
+    def _refresh_fields(self) -> None:
+        """Show the fields the chosen export uses; keep a path the user typed."""
+        kind = self.kind
+        for widget in self.query(".worksheet"):
+            widget.set_class(kind != ExportFormat.MOODLE_WORKSHEET.value, "hidden")
+        self.query_one("#skip-unmatched").set_class(kind not in LMS_KINDS, "hidden")
+        self.query_one("#assignment", Select).disabled = kind == REPORT
+        output = self.query_one("#output", Input)
+        if output.value in ("", self._default):
+            self._default = default_output(self.ctx.files.course.id, kind, self.chosen_assignment)
+            output.value = self._default
+
+    def _problem(self) -> tuple[str, str] | None:
+        """What is missing before the export can run, and the field to fix it in."""
+        if not self.query_one("#output", Input).value.strip():
+            return "give an output path", "#output"
+        if self.kind == ExportFormat.MOODLE_WORKSHEET.value:
+            if self.chosen_assignment == ALL:
+                return "a Moodle grading worksheet holds one assignment: choose it", "#assignment"
+            given = self.query_one("#worksheet", Input).value.strip()
+            if not given:
+                return (
+                    "a Moodle grading worksheet needs the worksheet downloaded from Moodle (Assignment > "
+                    "View all submissions > Grading action > Download grading worksheet): give its path",
+                    "#worksheet",
+                )
+            if not self._resolve(given).is_file():
+                return f"no worksheet file at {self._resolve(given)}", "#worksheet"
+        return None
+
+    def _resolve(self, text: str) -> Path:
+        path = Path(text.strip()).expanduser()
+        return path if path.is_absolute() else self.ctx.root / path
+
+    def _job(self) -> ExportJob:
+        worksheet = self.query_one("#worksheet", Input).value.strip()
+        chosen = self.chosen_assignment
+        return ExportJob(
+            kind=self.kind,
+            assignment_ids=() if chosen == ALL or self.kind == REPORT else (chosen,),
+            output=self._resolve(self.query_one("#output", Input).value),
+            worksheet=self._resolve(worksheet) if worksheet else None,
+            skip_unmatched=self.query_one("#skip-unmatched", Checkbox).value,
+        )
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#run")
+    def action_run_export(self) -> None:
+        if self.worker is not None and self.worker.is_running:
+            return
+        problem = self._problem()
+        if problem is not None:
+            message, field = problem
+            self._show_error(message)
+            self.query_one(field).focus()
+            return
+        job = self._job()
+        if job.kind != FEEDBACK and job.output.exists():
+            self.app.push_screen(OverwriteModal(job.output), lambda yes: self._start(job) if yes else None)
+            return
+        self._start(job)
+
+    def _start(self, job: ExportJob) -> None:
+        if job.kind != FEEDBACK:
+            try:
+                job.output.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self._show_error(f"cannot create {job.output.parent}: {error.strerror}")
+                return
+        bar = self.query_one("#progress", ProgressBar)
+        bar.remove_class("hidden")
+        bar.update(total=None, progress=0)
+        self.query_one("#result", Static).update(Text("exporting… (escape cancels)", style="dim"))
+        self.worker = self.export(job)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, job: ExportJob) -> None:
+        worker = get_current_worker()
+        try:
+            for step in run_job(self.ctx, job):
+                if worker.is_cancelled:
+                    self.post_message(self.Cancelled(job.kind))
+                    return
+                if isinstance(step, Progress):
+                    self.post_message(self.Progressed(step))
+                else:
+                    self.post_message(self.Finished(step, job.output))
+        except GraderError as error:
+            self.post_message(self.Failed(str(error)))
+        except OSError as error:
+            self.post_message(self.Failed(f"could not write {job.output}: {error.strerror or error}"))
+
+    @on(Progressed)
+    def _progressed(self, message: Progressed) -> None:
+        step = message.progress
+        self.query_one("#progress", ProgressBar).update(total=step.total or None, progress=step.done)
+        self.query_one("#result", Static).update(safe_text(step.message, style="dim"))
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        self.written = message.output
+        self.query_one("#progress", ProgressBar).add_class("hidden")
+        self.query_one("#result", Static).update(message.summary)
+        self.notify(safe_plain(f"exported to {message.output}"), markup=False)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#progress", ProgressBar).add_class("hidden")
+        self._show_error(message.error)
+
+    @on(Cancelled)
+    def _cancelled(self, message: Cancelled) -> None:
+        self.query_one("#progress", ProgressBar).add_class("hidden")
+        kept = "feedback pages written so far are kept" if message.kind == FEEDBACK else "nothing was written"
+        self.query_one("#result", Static).update(Text(f"export cancelled; {kept}", style="yellow"))
+
+    def _show_error(self, error: str) -> None:
+        self.query_one("#result", Static).update(safe_block(error, style="red"))
+        self.notify(safe_plain(error.split("\n", 1)[0]), severity="error", markup=False)
+
+    def action_close(self) -> None:
+        if self.worker is not None and self.worker.is_running:
+            self.worker.cancel()
+            self.query_one("#result", Static).update(Text("cancelling…", style="yellow"))
+            return
+        self.dismiss(self.written)

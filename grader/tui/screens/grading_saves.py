@@ -1,0 +1,219 @@
+"""The grading screen's saves, one at a time and in order, in a thread; results come back as messages.
+
+Every choice is queued the moment it is made and saved by one thread in the order made, so a
+second key never races the first. A save names the version the screen showed; when an earlier
+save of this same queue moved the version on, the later one follows it (a change by anyone else
+still conflicts). Moving to another submission goes through the queue too, so "next ungraded"
+sees every choice made before it.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.worker import get_current_worker
+
+from grader.domain.errors import ConflictError, GraderError
+from grader.domain.events import SubmissionGrade
+from grader.domain.rubric import Rubric
+from grader.gradebook.certify import CertifyResult
+from grader.gradebook.context import CourseContext
+from grader.gradebook.flagging import clear_flag, set_flag
+from grader.gradebook.grading import ChoiceRequest, GradeRecorded, record_choice
+from grader.gradebook.undo import Undone, undo_last
+
+PAGE = 500
+"""Students read per store query when looking for the next submission to grade."""
+
+
+@dataclass(frozen=True)
+class SaveChoice:
+    student_id: str
+    criterion_id: str
+    request: ChoiceRequest
+    expected_version: int
+
+
+@dataclass(frozen=True)
+class UndoLast:
+    pass
+
+
+@dataclass(frozen=True)
+class Flag:
+    student_id: str
+    note: str
+    """Empty: clear the flag."""
+
+
+@dataclass(frozen=True)
+class FindNext:
+    after_student_id: str
+    criterion_id: str | None = None
+    """None: the next ungraded submission; else the next without a choice for this criterion."""
+
+
+Op = SaveChoice | UndoLast | Flag | FindNext
+
+
+class ChoiceSaved(Message):
+    def __init__(self, student_id: str, criterion_id: str, recorded: GradeRecorded) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.criterion_id = criterion_id
+        self.recorded = recorded
+
+
+class SaveRefused(Message):
+    def __init__(self, student_id: str, message: str, *, conflict: bool) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.message = message
+        self.conflict = conflict
+
+
+class UndoFinished(Message):
+    def __init__(self, undone: Undone | None) -> None:
+        super().__init__()
+        self.undone = undone
+
+
+class FlagChanged(Message):
+    def __init__(self, student_id: str, note: str) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.note = note
+
+
+class NextFound(Message):
+    def __init__(self, student_id: str | None, criterion_id: str | None) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.criterion_id = criterion_id
+
+
+class BadgesChanged(Message):
+    def __init__(self, results: list[CertifyResult]) -> None:
+        super().__init__()
+        self.results = results
+
+
+def is_done(grade: SubmissionGrade | None, rubric: Rubric, criterion_id: str | None) -> bool:
+    """Graded (every manual criterion chosen), excused, or (by criterion) that criterion chosen."""
+    if grade is None:
+        return False
+    if grade.excused:
+        return True
+    wanted = [criterion_id] if criterion_id else [c.id for c in rubric.manual_criteria]
+    return all((choice := grade.choices.get(c)) is not None and choice.is_scored for c in wanted)
+
+
+def next_to_grade(
+    ctx: CourseContext, assignment_id: str, rubric: Rubric, after: str, criterion_id: str | None
+) -> str | None:
+    """The next student in roster order after ``after`` (wrapping) not done yet; reads a page at a time."""
+    roster = [s.student_id for s in ctx.files.students]
+    start = roster.index(after) + 1 if after in roster else 0
+    ordered = roster[start:] + roster[:start]
+    for first in range(0, len(ordered), PAGE):
+        page = ordered[first : first + PAGE]
+        grades = ctx.store.grades_of(assignment_id, page)
+        for student_id in page:
+            if student_id != after and not is_done(grades.get(student_id), rubric, criterion_id):
+                return student_id
+    return None
+
+
+@dataclass
+class SaveQueue:
+    """Owned by one screen: ``put`` from the UI, ``run`` in a thread worker."""
+
+    ctx: CourseContext
+    assignment_id: str
+    target: MessagePump
+    rubric: Rubric | None = None
+    ops: queue.Queue[Op] = field(default_factory=queue.Queue)
+    advanced: dict[str, dict[int, int]] = field(default_factory=dict)
+    """Per student: version -> the version this queue's own save made of it."""
+
+    def put(self, op: Op) -> None:
+        self.ops.put(op)
+
+    @property
+    def pending(self) -> int:
+        """Operations queued or running (the tests wait for zero)."""
+        return self.ops.unfinished_tasks
+
+    def run(self) -> None:
+        worker = get_current_worker()
+        while True:
+            try:
+                op = self.ops.get(timeout=0.1)
+            except queue.Empty:
+                if worker.is_cancelled:
+                    return
+                continue
+            try:
+                self._do(op)
+            except GraderError as error:
+                student_id = getattr(op, "student_id", "")
+                self.target.post_message(SaveRefused(student_id, str(error), conflict=False))
+            finally:
+                self.ops.task_done()
+
+    def _version(self, student_id: str, shown: int) -> int:
+        moves = self.advanced.get(student_id, {})
+        version = shown
+        while version in moves:
+            version = moves[version]
+        return version
+
+    def _do(self, op: Op) -> None:
+        if isinstance(op, SaveChoice):
+            self._save(op)
+        elif isinstance(op, UndoLast):
+            undone = undo_last(self.ctx, assignment_id=self.assignment_id)
+            if undone is not None:
+                self.advanced.setdefault(undone.student_id, {})[undone.version - 1] = undone.version
+            self.target.post_message(UndoFinished(undone))
+        elif isinstance(op, Flag):
+            if op.note.strip():
+                set_flag(self.ctx, self.assignment_id, op.student_id, op.note)
+            else:
+                clear_flag(self.ctx, self.assignment_id, op.student_id)
+            self.target.post_message(FlagChanged(op.student_id, op.note.strip()))
+        elif self.rubric is not None:
+            found = next_to_grade(
+                self.ctx, self.assignment_id, self.rubric, op.after_student_id, op.criterion_id
+            )
+            self.target.post_message(NextFound(found, op.criterion_id))
+
+    def _save(self, op: SaveChoice) -> None:
+        based_on = self._version(op.student_id, op.expected_version)
+        try:
+            recorded = record_choice(
+                self.ctx,
+                self.assignment_id,
+                op.student_id,
+                op.criterion_id,
+                op.request,
+                expected_version=based_on,
+                rubric=self.rubric,
+            )
+        except ConflictError as conflict:
+            message = (
+                f"{op.student_id} was changed by {conflict.changed_by} at {conflict.changed_at}: "
+                "your last choice was not saved; the submission is reloaded"
+            )
+            self.target.post_message(SaveRefused(op.student_id, message, conflict=True))
+            return
+        self.advanced.setdefault(op.student_id, {})[based_on] = recorded.version
+        self.target.post_message(ChoiceSaved(op.student_id, op.criterion_id, recorded))
+
+
+def names(results: Sequence[CertifyResult]) -> str:
+    return ", ".join(f"{r.badge_id} for {r.student_id}: {r.status}" for r in results)

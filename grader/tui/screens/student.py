@@ -1,0 +1,210 @@
+"""One student: grades across assignments, mastery per skill with its formula, badges, credentials."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from grader.domain.errors import GraderError, RubricChangeRefused
+from grader.domain.issued import IssuedCredential
+from grader.domain.roster import Student
+from grader.gradebook.context import CourseContext
+from grader.gradebook.issuer import credential_folder
+from grader.gradebook.mastery import MasteryReport, mastery_report
+from grader.gradebook.rubrics import effective_rubric
+from grader.gradebook.status import SubmissionStatus, status_row
+from grader.tui.navigation import navigator
+from grader.tui.safe import safe_plain, safe_text
+from grader.tui.widgets.mastery_bars import BadgeList, CredentialList, MasteryBars, points_text
+
+COLUMNS = ("assignment", "status", "score", "late", "graded commit", "graded by", "flags")
+
+FLAGS_WIDTH = 40
+
+
+@dataclass(frozen=True)
+class StudentView:
+    """Everything the screen shows, read in one worker."""
+
+    student: Student
+    statuses: tuple[SubmissionStatus, ...]
+    report: MasteryReport
+    credentials: tuple[IssuedCredential, ...]
+    folders: dict[str, Path | None]
+    """Learner files by credential id (None when not written)."""
+    badge_titles: dict[str, str]
+
+
+def load_student(ctx: CourseContext, student_id: str) -> StudentView:
+    """Read one student's grades, mastery and credentials: a few queries per assignment."""
+    student = ctx.files.student(student_id)
+    statuses: list[SubmissionStatus] = []
+    for assignment in ctx.files.course.assignments:
+        grade = ctx.store.grade(assignment.id, student_id)
+        pull = ctx.store.pull_states_of(assignment.id, [student_id]).get(student_id)
+        try:
+            rubric, refused = effective_rubric(ctx, assignment.id, {student_id: grade}), False
+        except RubricChangeRefused:
+            rubric, refused = ctx.files.rubric(assignment.id), True
+        saved = grade if grade.version else None
+        statuses.append(status_row(assignment, rubric, student, saved, pull, refused))
+    credentials = tuple(ctx.store.credentials(student_id))
+    folders: dict[str, Path | None] = {}
+    for credential in credentials:
+        folder = credential_folder(ctx.root, credential.credential_id)
+        folders[credential.credential_id] = folder if folder.is_dir() else None
+    return StudentView(
+        student=student,
+        statuses=tuple(statuses),
+        report=mastery_report(ctx, student_id),
+        credentials=credentials,
+        folders=folders,
+        badge_titles={badge.id: badge.title for badge in ctx.files.course.badges},
+    )
+
+
+def late_text(minutes: int | None) -> str:
+    if minutes is None:
+        return "–"
+    if minutes <= 0:
+        return "on time"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n]
+    return " ".join(parts) + " late"
+
+
+def score_text(status: SubmissionStatus) -> str:
+    score = "–" if status.score is None else points_text(status.score)
+    return f"{score} / {points_text(status.max_score)}"
+
+
+def heading(student: Student) -> Text:
+    text = safe_text(student.name, style="bold")
+    details = [student.student_id, f"@{student.github}", student.email, student.section]
+    text.append_text(safe_text("  " + "  ·  ".join(d for d in details if d.strip("@")), style="dim"))
+    return text
+
+
+class StudentScreen(Screen[None]):
+    """Grades, mastery bars (earned / possible = %), badges and credentials of one student."""
+
+    DEFAULT_CSS = """
+    StudentScreen #student-heading { padding: 0 1; height: auto; }
+    StudentScreen .section { padding: 1 1 0 1; text-style: bold; color: $accent; height: auto; }
+    StudentScreen #grades { height: auto; max-height: 12; margin: 0 1; }
+    StudentScreen MasteryBars, StudentScreen BadgeList, StudentScreen CredentialList { padding: 0 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="student.back", tooltip="Back to the previous screen"),
+        Binding(
+            "enter",
+            "open_grading",
+            "Grade",
+            id="student.open_grading",
+            tooltip="Open the selected assignment of this student in the grading screen",
+        ),
+    ]
+
+    class Loaded(Message):
+        """The student's grades, mastery and credentials were read."""
+
+        def __init__(self, view: StudentView) -> None:
+            super().__init__()
+            self.view = view
+
+    class LoadFailed(Message):
+        """Reading the student failed; ``error`` says why."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, ctx: CourseContext, student_id: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.student_id = student_id
+        self.view: StudentView | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(safe_text(f"loading student {self.student_id}…"), id="student-heading")
+            yield Static("Grades", classes="section")
+            table: DataTable[Text] = DataTable(id="grades", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static("Mastery (earned / possible over graded criteria)", classes="section")
+            yield MasteryBars(id="mastery")
+            yield Static("Badges", classes="section")
+            yield BadgeList(id="badges")
+            yield Static("Credentials", classes="section")
+            yield CredentialList(id="credentials")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#grades", DataTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column)
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="student-load")
+    def load(self) -> None:
+        try:
+            view = load_student(self.ctx, self.student_id)
+        except GraderError as error:
+            self.post_message(self.LoadFailed(str(error)))
+            return
+        self.post_message(self.Loaded(view))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        view = self.view = message.view
+        self.query_one("#student-heading", Static).update(heading(view.student))
+        table: DataTable[Text] = self.query_one("#grades", DataTable)
+        table.clear()
+        for status in view.statuses:
+            table.add_row(
+                safe_text(status.assignment_id, style="bold"),
+                safe_text(status.status),
+                Text(score_text(status)),
+                Text(late_text(status.late_minutes)),
+                safe_text((status.graded_commit or "–")[:10]),
+                safe_text(status.graded_by or "–"),
+                safe_text("; ".join(status.flags), limit=FLAGS_WIDTH),
+                key=status.assignment_id,
+            )
+        report = view.report
+        self.query_one(MasteryBars).show(report.skills, report.mastery[view.student.student_id].skills)
+        self.query_one(BadgeList).show(report.badges[view.student.student_id], view.badge_titles)
+        self.query_one(CredentialList).show(view.credentials, view.badge_titles, view.folders)
+
+    @on(LoadFailed)
+    def failed(self, message: LoadFailed) -> None:
+        self.query_one("#student-heading", Static).update(safe_text(message.error, style="red"))
+        self.notify(safe_plain(message.error), severity="error", markup=False)
+
+    @on(DataTable.RowSelected, "#grades")
+    def row_chosen(self) -> None:
+        self.action_open_grading()
+
+    def action_open_grading(self) -> None:
+        table: DataTable[Text] = self.query_one("#grades", DataTable)
+        if self.view is None or table.row_count == 0:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        if row_key.value is not None:
+            navigator(self.app).open_grading(row_key.value, self.student_id)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,198 @@
+"""The rubric beside the code: criteria with numbered levels or items, choices, the running total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rich.text import Text
+from textual.widget import Widget
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.course import LatePolicy
+from grader.domain.rubric import Criterion, CriterionKind, Rubric
+from grader.domain.scoring import late_days, score_criterion, score_submission
+from grader.tui.safe import safe_text
+
+AUTOGRADE_PENDING = "autograde: not run (pending)"
+
+
+def number(value: Decimal) -> str:
+    """Points without trailing zeros: 35, 2.5, -3."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+@dataclass
+class RubricState:
+    """What the panel shows and where the focus is; pure, so the moves are testable alone."""
+
+    rubric: Rubric
+    choices: dict[str, CriterionChoice] = field(default_factory=dict)
+    late_minutes: int | None = None
+    policy: LatePolicy = field(default_factory=LatePolicy)
+    only: str | None = None
+    """Grade by criterion: the one criterion shown."""
+    focus: int = 0
+    toggled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Checklist items toggled but not yet confirmed, per criterion."""
+
+    @property
+    def shown(self) -> tuple[Criterion, ...]:
+        if self.only is not None:
+            return tuple(c for c in self.rubric.criteria if c.id == self.only)
+        return self.rubric.criteria
+
+    @property
+    def manual(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.shown if c.is_manual)
+
+    @property
+    def focused(self) -> Criterion | None:
+        manual = self.manual
+        return manual[self.focus % len(manual)] if manual else None
+
+    def choice(self, criterion_id: str) -> CriterionChoice:
+        return self.choices.get(criterion_id, CriterionChoice())
+
+    def move(self, step: int) -> None:
+        if self.manual:
+            self.focus = (self.focus + step) % len(self.manual)
+
+    def focus_on(self, criterion_id: str) -> None:
+        for index, criterion in enumerate(self.manual):
+            if criterion.id == criterion_id:
+                self.focus = index
+
+    def advance(self) -> None:
+        """Focus the next manual criterion without a choice (after this one, wrapping); else stay."""
+        manual = self.manual
+        for step in range(1, len(manual) + 1):
+            index = (self.focus + step) % len(manual)
+            if not self.choice(manual[index].id).is_scored:
+                self.focus = index
+                return
+
+    def first_unscored(self) -> None:
+        for index, criterion in enumerate(self.manual):
+            if not self.choice(criterion.id).is_scored:
+                self.focus = index
+                return
+        self.focus = 0
+
+    def pending_items(self, criterion: Criterion) -> tuple[str, ...]:
+        """The items a confirm would save: the toggles, else what is saved."""
+        if criterion.id in self.toggled:
+            return self.toggled[criterion.id]
+        return self.choice(criterion.id).items or ()
+
+    def toggle(self, criterion: Criterion, index: int) -> bool:
+        """Toggle item ``index`` (0-based) of a checklist; False when there is no such item."""
+        if not 0 <= index < len(criterion.items):
+            return False
+        label = criterion.items[index].label
+        current = self.pending_items(criterion)
+        chosen = [x for x in current if x != label] if label in current else [*current, label]
+        self.toggled[criterion.id] = tuple(it.label for it in criterion.items if it.label in chosen)
+        return True
+
+    def render(self) -> Text:
+        out = Text(end="")
+        for criterion in self.shown:
+            self._criterion(out, criterion)
+        self._total(out)
+        return out
+
+    def _criterion(self, out: Text, criterion: Criterion) -> None:
+        choice = self.choice(criterion.id)
+        is_focused = criterion is self.focused
+        points = score_criterion(criterion, choice) if criterion.is_manual else None
+        got = "–" if points is None else number(points)
+        marker = "▶ " if is_focused else "  "
+        head_style = "bold reverse" if is_focused else "bold"
+        out.append(marker, style="bold")
+        out.append(criterion.title, style=head_style)
+        out.append(f"  {got} / {number(criterion.max_points)}\n", style="dim" if points is None else "bold")
+        if criterion.kind is CriterionKind.AUTOGRADED:
+            out.append(f"    {AUTOGRADE_PENDING}\n", style="italic yellow")
+        elif criterion.kind is CriterionKind.LEVELS:
+            for n, level in enumerate(criterion.levels[:9], start=1):
+                chosen = choice.level == level.label
+                style = "bold green reverse" if chosen else ""
+                out.append(f"   {n} {level.label} ({number(level.points)})", style=style)
+                if is_focused and level.description:
+                    out.append(f" — {level.description}", style="dim")
+                out.append("\n")
+        elif criterion.kind is CriterionKind.CHECKLIST:
+            pending = self.toggled.get(criterion.id)
+            saved = choice.items or ()
+            for n, item in enumerate(criterion.items[:9], start=1):
+                ticked = item.label in (pending if pending is not None else saved)
+                box = "[x]" if ticked else "[ ]"
+                style = "bold green" if item.label in saved and pending is None else ""
+                if pending is not None and ticked != (item.label in saved):
+                    style = "bold yellow"
+                out.append(f"   {n} {box} {item.label} ({number(item.points)})", style=style)
+                if is_focused and item.description:
+                    out.append(f" — {item.description}", style="dim")
+                out.append("\n")
+            hint = "enter confirms the ticks" if pending is not None else "0: no item applies"
+            if is_focused:
+                out.append(f"     {hint}\n", style="italic dim")
+            if choice.items == ():
+                out.append("     no item applies\n", style="green")
+        else:
+            shown = "–" if choice.points is None else number(choice.points)
+            out.append(f"   points: {shown} (enter to type)\n")
+        if choice.adjustment:
+            out.append(f"   adjusted {number(choice.adjustment):s}: ", style="magenta")
+            out.append_text(safe_text(choice.adjustment_comment))
+            out.append("\n")
+        if choice.comment:
+            out.append("   comment: ", style="cyan")
+            out.append_text(safe_text(choice.comment, limit=300))
+            out.append("\n")
+
+    def _total(self, out: Text) -> None:
+        if self.only is not None:
+            return
+        score = score_submission(self.rubric, self.choices, self.late_minutes, self.policy)
+        out.append("\nTotal ", style="bold")
+        out.append(f"{number(score.total)} / {number(score.max_score)}", style="bold")
+        if score.penalty:
+            out.append(f"  (late penalty −{number(score.penalty.quantize(Decimal('0.01')))})", style="red")
+        out.append("\n")
+        if self.late_minutes:
+            days = late_days(self.late_minutes, self.policy)
+            grace = " (within grace)" if days == 0 else f", {days} day(s) counted"
+            out.append(f"late: {self.late_minutes:,} min{grace}\n", style="red" if days else "yellow")
+        else:
+            out.append("on time\n", style="green")
+
+
+class RubricPanel(Widget, can_focus=True):
+    """Renders a RubricState; the screen owns the state and calls ``refresh_state`` after changes."""
+
+    DEFAULT_CSS = """
+    RubricPanel { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state: RubricState | None = None
+
+    def show(self, state: RubricState | None) -> None:
+        self.state = state
+        self.refresh(layout=True)
+
+    def focus_line(self) -> int:
+        """The line of the focused criterion's title (to scroll it into view)."""
+        if self.state is None or self.state.focused is None:
+            return 0
+        plain = self.state.render().plain.split("\n")
+        return next((n for n, line in enumerate(plain) if line.startswith("▶ ")), 0)
+
+    def render(self) -> Text:
+        if self.state is None:
+            return Text("loading…", style="dim")
+        return self.state.render()

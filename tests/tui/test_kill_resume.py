@@ -1,0 +1,96 @@
+"""Killed mid-grading: every choice made before the kill is in the gradebook when the course reopens."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from grader.gradebook.context import open_course
+from grader.gradebook.status import submission_statuses
+
+A1 = "a1-calculator"
+
+CHILD = r"""
+import asyncio, json, sys
+from pathlib import Path
+from textual.app import App
+from grader.gradebook.context import open_course
+from grader.tui.screens.grading import GradingScreen
+
+class Harness(App[None]):
+    def __init__(self, screen):
+        super().__init__()
+        self.grading = screen
+    def on_mount(self):
+        self.push_screen(self.grading)
+
+async def settled(pilot, screen, student_id):
+    for _ in range(1000):
+        await pilot.pause(0.02)
+        if screen.loaded and screen.loaded.student.student_id == student_id and screen.saves.pending == 0:
+            return
+    raise SystemExit("never settled")
+
+async def main(root):
+    with open_course(Path(root), actor="ta-kill") as ctx:
+        roster = [s.student_id for s in ctx.files.students]
+        screen = GradingScreen(ctx, "a1-calculator", roster[0])
+        async with Harness(screen).run_test(size=(160, 45)) as pilot:
+            await settled(pilot, screen, roster[0])
+            await pilot.press("1", "2", "0", "3", "0", "n")
+            await settled(pilot, screen, roster[1])
+            await pilot.press("4", "3")
+            await settled(pilot, screen, roster[1])
+            print(json.dumps({"acknowledged": [roster[0], roster[1]]}), flush=True)
+            await pilot.press("j")
+            while True:
+                await asyncio.sleep(1)
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def test_a_killed_app_loses_no_choice(demo_root: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(demo_root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "GRADER_USER": "ta-kill"},
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line, f"the child ended early: {child.stderr.read() if child.stderr else ''}"
+        acknowledged = json.loads(line)["acknowledged"]
+        time.sleep(0.2)
+        assert child.poll() is None, "still running, mid-grading"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    first, second = acknowledged
+    with open_course(demo_root, actor="someone-else") as ctx:
+        done = ctx.store.grade(A1, first).choices
+        assert {cid: (c.level, c.items) for cid, c in done.items()} == {
+            "correctness": ("Exemplary", None),
+            "cli": ("Proficient", None),
+            "code-quality": (None, ()),
+            "readme": ("Minimal", None),
+            "git-practice": (None, ()),
+        }
+        partial = ctx.store.grade(A1, second).choices
+        assert {cid: c.level for cid, c in partial.items()} == {
+            "correctness": "Beginning",
+            "cli": "Developing",
+        }
+        statuses = {s.student_id: s for s in submission_statuses(ctx, [A1])}
+        assert statuses[first].status == "graded" and statuses[first].graded_by == "ta-kill"
+        assert statuses[second].status == "in progress"
+        assert ctx.store.integrity_check() == "ok"

@@ -1,0 +1,135 @@
+"""The Student screen: grades across assignments, mastery bars with the formula, badges, credentials."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from hostile import Harness, screen_lines
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from grader.domain.issued import IssuedCredential, Revocation
+from grader.gradebook.context import CourseContext
+from grader.gradebook.grading import ChoiceRequest, record_choice
+from grader.tui.screens.student import StudentScreen
+
+STUDENT = "00178825"  # Emma Okafor, first on the demo roster
+SIZE = (120, 60)
+
+
+def grade_some(ctx: CourseContext) -> None:
+    """correctness Exemplary (35/35) and cli Proficient (11/15) of the calculator."""
+    record_choice(ctx, "a1-calculator", STUDENT, "correctness", ChoiceRequest(level="Exemplary"))
+    record_choice(ctx, "a1-calculator", STUDENT, "cli", ChoiceRequest(level="Proficient"))
+
+
+async def loaded(pilot: Pilot[Any]) -> StudentScreen:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, StudentScreen)
+    return screen
+
+
+def text(pilot: Pilot[Any]) -> str:
+    return "\n".join(screen_lines(pilot.app))
+
+
+async def test_shows_grades_mastery_formula_and_badges(ctx: CourseContext) -> None:
+    grade_some(ctx)
+    app = Harness(lambda: StudentScreen(ctx, STUDENT))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        table = screen.query_one("#grades", DataTable)
+        assert [str(key.value) for key in table.rows] == ["a1-calculator", "a2-webpage", "a3-dataanalysis"]
+        first = [cell.plain for cell in table.get_row_at(0)]
+        assert first[1].startswith("in progress")
+        assert first[2] == "46 / 100"
+        assert first[5] == "ta-test"
+        shown = text(pilot)
+        assert "Emma Okafor" in shown
+        # python-basics: correctness 35/35 + cli 11/15 = 46/50; documentation: cli 11/15 = 73.3%
+        assert "92% = 46 / 50 points" in shown
+        assert "a1-calculator correctness: 35 / 35" in shown
+        assert "a1-calculator cli: 11 / 15" in shown
+        assert "73.3% = 11 / 15 points" in shown
+        assert "testing" in shown and "nothing graded yet" in shown
+        assert "Python Foundations (python-foundations): not yet" in shown
+        assert "missing: testing: nothing graded yet (needs 70%)" in shown
+        assert "no credential issued yet" in shown
+
+
+async def test_enter_opens_grading_of_the_selected_assignment_and_escape_goes_back(
+    ctx: CourseContext,
+) -> None:
+    app = Harness(lambda: StudentScreen(ctx, STUDENT))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await pilot.press("down", "down", "enter")
+        assert [(what, args) for what, args, _ in app.opened] == [
+            ("grading", ("a1-calculator", STUDENT)),
+            ("grading", ("a3-dataanalysis", STUDENT)),
+        ]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StudentScreen)
+
+
+async def test_shows_credentials_with_status_and_reason(ctx: CourseContext) -> None:
+    def credential(badge_id: str) -> IssuedCredential:
+        return ctx.store.issue_credential(
+            IssuedCredential(
+                credential_id=str(uuid.uuid4()),
+                student_id=STUDENT,
+                badge_id=badge_id,
+                status_index=len(ctx.store.credentials()) + 7,
+                issued_at=datetime(2026, 12, 1, tzinfo=UTC),
+                issued_by="prof",
+                key_id="did:web:example.edu#key-1",
+                document="{}",
+            )
+        )
+
+    flagged = credential("python-foundations")
+    revoked = credential("web-fundamentals")
+    when = datetime(2026, 12, 2, tzinfo=UTC)
+    ctx.store.review_credential(flagged.credential_id, "testing: 60%, needs 70%", actor="prof", now=when)
+    ctx.store.revoke_credential(revoked.credential_id, Revocation(when, "issued by mistake", "prof"))
+    app = Harness(lambda: StudentScreen(ctx, STUDENT))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = text(pilot)
+        assert (
+            "Python Foundations (python-foundations)  issued 2026-12-01  flagged for review: testing: 60%, needs 70%"
+            in shown
+        )
+        assert (
+            "Web Fundamentals (web-fundamentals)  issued 2026-12-01  revoked on 2026-12-02: issued by mistake"
+            in shown
+        )
+        assert f"id {flagged.credential_id}" in shown
+        assert "no learner files yet" in shown
+
+
+async def test_unknown_student_is_a_clear_error(ctx: CourseContext) -> None:
+    app = Harness(lambda: StudentScreen(ctx, "nobody"))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert "unknown student 'nobody'" in text(pilot)
+        assert any(n.severity == "error" and "nobody" in n.message for n in app._notifications)
+        await pilot.press("enter")
+        assert app.opened == []
+
+
+def test_snapshot(ctx: CourseContext, snap_compare: Any) -> None:
+    grade_some(ctx)
+
+    async def settle(pilot: Pilot[Any]) -> None:
+        await loaded(pilot)
+
+    app = Harness(lambda: StudentScreen(ctx, STUDENT))
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
