@@ -89,16 +89,49 @@ COMMANDS = {
 )
 @click.option("--db", "database_url", metavar="URL", help="Database URL (default: sqlite in .grader/).")
 @click.option("--as", "actor", metavar="NAME", help="Grader name for the audit log.")
+# Hidden (for benchmarks and scripts; see benchmarks/tui_open.py), without a subcommand:
+#   grader --course C --open ASSIGNMENT [--exit-after-first-rows] [--headless]
+# opens the TUI straight onto ASSIGNMENT's Submissions screen (the Course screen under it),
+# optionally exits once its first rows read from the store are shown, optionally with no terminal.
+@click.option(
+    "--open", "open_assignment", metavar="ASSIGNMENT", hidden=True, help="Open the TUI on ASSIGNMENT."
+)
+@click.option(
+    "--exit-after-first-rows",
+    is_flag=True,
+    hidden=True,
+    help="With --open: exit once the first rows are shown.",
+)
+@click.option("--headless", is_flag=True, hidden=True, help="With --open: run the TUI without a terminal.")
 @click.version_option(__version__, prog_name="grader")
 @click.pass_context
-def cli(ctx: click.Context, course: Path | None, database_url: str | None, actor: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    course: Path | None,
+    database_url: str | None,
+    actor: str | None,
+    open_assignment: str | None,
+    exit_after_first_rows: bool,
+    headless: bool,
+) -> None:
     """Grade student projects from git at the keyboard."""
     ctx.obj = Options(course, database_url, actor)
+    if (exit_after_first_rows or headless) and open_assignment is None:
+        raise click.UsageError("--exit-after-first-rows and --headless need --open ASSIGNMENT")
+    if open_assignment is not None and ctx.invoked_subcommand is not None:
+        raise click.UsageError(f"--open opens the TUI; it cannot be combined with '{ctx.invoked_subcommand}'")
     if ctx.invoked_subcommand is None:
         from grader.cli.course_cmds import open_tui, overview
 
+        if open_assignment is not None:
+            open_tui(
+                ctx.obj,
+                open_assignment=open_assignment,
+                exit_after_first_rows=exit_after_first_rows,
+                headless=headless,
+            )
         # The TUI needs a terminal; piped or redirected, bare `grader` prints the overview instead.
-        if sys.stdin.isatty() and sys.stdout.isatty():
+        elif sys.stdin.isatty() and sys.stdout.isatty():
             open_tui(ctx.obj)
         else:
             overview(ctx.obj)

@@ -13,6 +13,8 @@ from grader.files.reading import decode_utf8, read_capped, too_big
 
 REQUIRED = ("student_id", "name", "email", "github")
 OPTIONAL = ("section", *LMS_COLUMNS)
+FIELDS = (*REQUIRED, *OPTIONAL)
+"""Student's fields, in the order of its constructor."""
 MAX_BYTES = 20_000_000
 GITHUB_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -54,6 +56,18 @@ def _row_problems(row: dict[str, str], line: int, file: str) -> list[Problem]:
     return problems
 
 
+def _plainly_valid(values: list[str]) -> bool:
+    """The common case, decided without building messages: _row_problems would find nothing."""
+    sid, name, email, handle = values[:4]
+    return bool(
+        STUDENT_ID.fullmatch(sid)
+        and name
+        and "\x00" not in name
+        and (not email or EMAIL.fullmatch(email))
+        and (not handle or GITHUB_HANDLE.fullmatch(handle))
+    )
+
+
 def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
     """Parse roster bytes; raises ValidationFailed with every problem found."""
     if len(raw) > MAX_BYTES:
@@ -84,7 +98,8 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
     students: list[Student] = []
     ids: dict[str, int] = {}
     handles: dict[str, int] = {}
-    positions = [(c, header.index(c)) for c in (*REQUIRED, *OPTIONAL) if c in header]
+    width = len(header)
+    index = [header.index(c) if c in header else width for c in FIELDS]  # width: the "" appended
     while True:
         try:
             cells = next(reader)
@@ -94,21 +109,25 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
             problems.append(Problem(file, reader.line_num, "", f"is not valid CSV: {exc}"))
             break
         line = reader.line_num
-        if not any(map(str.strip, cells)):
+        if len(cells) != width:
+            if any(map(str.strip, cells)):
+                problems.append(
+                    Problem(file, line, "", f"expected {width} fields like the header, got {len(cells)}")
+                )
             continue
-        if len(cells) != len(header):
-            problems.append(
-                Problem(file, line, "", f"expected {len(header)} fields like the header, got {len(cells)}")
-            )
-            continue
-        row = {c: cells[i].strip() for c, i in positions}
-        problems.extend(_row_problems(row, line, file))
-        sid, handle = row["student_id"], row["github"].lower()
+        cells.append("")  # an optional column the roster lacks is empty
+        values = [cells[i].strip() for i in index]
+        sid, _, _, github = values[:4]
+        if not _plainly_valid(values):
+            if not any(values) and not any(map(str.strip, cells)):
+                continue
+            problems.extend(_row_problems(dict(zip(FIELDS, values, strict=True)), line, file))
         if sid in ids:
             problems.append(
                 Problem(file, line, "student_id", f'"{sid}" is used twice (lines {ids[sid]} and {line})')
             )
         ids.setdefault(sid, line)
+        handle = github.lower()
         if handle:
             if handle in handles:
                 problems.append(
@@ -116,11 +135,11 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
                         file,
                         line,
                         "github",
-                        f'"{row["github"]}" is used twice (lines {handles[handle]} and {line})',
+                        f'"{github}" is used twice (lines {handles[handle]} and {line})',
                     )
                 )
             handles.setdefault(handle, line)
-        students.append(Student(**row))  # an optional column the roster lacks is empty
+        students.append(Student(*values))
     if problems:
         raise ValidationFailed(problems)
     return tuple(students)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from weakref import WeakKeyDictionary
 
@@ -78,11 +79,25 @@ def effective_rubric(ctx: CourseContext, assignment_id: str, grades: Mapping[str
     return current
 
 
-RECHECK_SECONDS = 60.0
-"""How long a full check of the choices in use is trusted, with the events since checked on top."""
+RECHECK_AFTER = timedelta(days=1)
+"""How long a full check of the choices in use is trusted, extended by the events saved since."""
+PERSIST_EVERY = 1_000
+"""Events checked on top of the recorded verification before it is moved forward in the store."""
 
-_checked: WeakKeyDictionary[object, dict[tuple[str, str], tuple[int, float]]] = WeakKeyDictionary()
-"""Per store: (assignment, rubric hash) → (newest grade event id checked, when checked in full)."""
+
+@dataclass(frozen=True)
+class _Checked:
+    """With every applied event up to ``event_id`` saved, no choice in use was stale."""
+
+    event_id: int
+    checked_at: datetime
+    """When the choices in use were last checked in full."""
+    recorded_id: int
+    """The event id up to which the verification was last recorded in the store (or tried)."""
+
+
+_checked: WeakKeyDictionary[object, dict[tuple[str, str], _Checked]] = WeakKeyDictionary()
+"""Per store: (assignment, rubric hash) → what was checked, so repeated calls read no more."""
 _checked_lock = threading.Lock()
 
 
@@ -90,21 +105,27 @@ def rubric_in_force(ctx: CourseContext, assignment_id: str) -> Rubric:
     """What ``effective_rubric`` says over every grade, without reading a class's grades.
 
     The distinct choices in use are checked in one grouped query; after that only the grade
-    events saved since are (every change of a choice is one), so a save in a large class does
-    not pay for the whole class (on SQLite, where events commit in id order; on PostgreSQL every
-    call checks the choices in use in full). A full check is also redone every RECHECK_SECONDS.
-    Raises RubricChangeRefused naming what to map.
+    events saved since are (every change of a choice is one). Where events commit in id order
+    (SQLite) the verification is recorded in the gradebook, so a new process, too, checks only
+    the events since; on PostgreSQL every call checks the choices in use in full. A full check
+    is redone once it is RECHECK_AFTER old. Raises RubricChangeRefused naming what to map.
     """
     current = ctx.files.rubric(assignment_id)
     key = (assignment_id, current.content_hash)
     with _checked_lock:
         seen = _checked.setdefault(ctx.store, {}).get(key)
-    if seen is not None and time.monotonic() - seen[1] < RECHECK_SECONDS:
-        since = ctx.store.choices_since(assignment_id, seen[0])
+    if seen is None:
+        seen = _recorded(ctx, assignment_id, current.content_hash)
+    if seen is not None and utc_now() - seen.checked_at < RECHECK_AFTER:
+        since = ctx.store.choices_since(assignment_id, seen.event_id)
         if since is not None and not any(_is_stale(current, cid, choice) for cid, choice in since[1]):
+            recorded = seen.recorded_id
+            if since[0] - recorded >= PERSIST_EVERY:
+                recorded = _record(ctx, assignment_id, current.content_hash, since[0], seen.checked_at)
             with _checked_lock:
-                _checked.setdefault(ctx.store, {})[key] = (since[0], seen[1])
+                _checked.setdefault(ctx.store, {})[key] = _Checked(since[0], seen.checked_at, recorded)
             return current
+    checked_at = utc_now()
     newest = ctx.store.last_event_id()  # read first: events saved during the check are checked again
     counts: Counter[tuple[str, str, str]] = Counter()
     for criterion_id, choice, submissions in ctx.store.choices_in_use(assignment_id):
@@ -112,15 +133,39 @@ def rubric_in_force(ctx: CourseContext, assignment_id: str) -> Rubric:
         if criterion is not None:
             for kind, label in stale_parts(criterion, choice):
                 counts[(criterion_id, kind, label)] += submissions
-    with _checked_lock:
-        known = _checked.setdefault(ctx.store, {})
-        known.pop(key, None)
-        if not counts:
-            known[key] = (newest, time.monotonic())
     if counts:
+        with _checked_lock:
+            _checked.setdefault(ctx.store, {}).pop(key, None)
         unmapped = [UnmappedChoice(c, k, lb, n) for (c, k, lb), n in sorted(counts.items())]
         raise RubricChangeRefused(refusal_message(assignment_id, unmapped))
+    recorded = _record(ctx, assignment_id, current.content_hash, newest, checked_at)
+    with _checked_lock:
+        _checked.setdefault(ctx.store, {})[key] = _Checked(newest, checked_at, recorded)
     return current
+
+
+def _recorded(ctx: CourseContext, assignment_id: str, rubric_hash: str) -> _Checked | None:
+    """The verification another process recorded for this rubric, where it can be extended."""
+    if not ctx.store.events_in_commit_order:
+        return None
+    found = ctx.store.rubric_check(assignment_id)
+    if found is None or found[0] != rubric_hash:
+        return None
+    return _Checked(found[1], found[2], found[1])
+
+
+def _record(
+    ctx: CourseContext, assignment_id: str, rubric_hash: str, event_id: int, checked_at: datetime
+) -> int:
+    """Record the verification for later processes; the event id to record again after.
+
+    Best effort: a gradebook this user may only read, or one busy past the timeout, is still
+    checked correctly, just in full again by the next process (and not retried on every call).
+    """
+    if ctx.store.events_in_commit_order:
+        with suppress(GraderError):
+            ctx.store.record_rubric_check(assignment_id, rubric_hash, event_id, checked_at=checked_at)
+    return event_id
 
 
 def _is_stale(rubric: Rubric, criterion_id: str, choice: CriterionChoice) -> bool:

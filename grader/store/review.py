@@ -9,7 +9,7 @@ from grader.domain.choices import CriterionChoice
 from grader.domain.events import EventOutcome
 from grader.store.codec import choice_from_columns, choice_from_json, dump_json
 from grader.store.saving import create_submissions
-from grader.store.tables import CHOICE, GRADE_EVENT, SUBMISSION
+from grader.store.tables import CHOICE, GRADE_EVENT, RUBRIC_CHECK, SUBMISSION
 
 
 def set_review(
@@ -52,6 +52,35 @@ def choices_in_use(session: Session, assignment_id: str) -> list[tuple[str, Crit
     ]
 
 
+def events_in_commit_order(dialect: str) -> bool:
+    """True where every event committed after a mark has a higher id than it (SQLite only):
+    then the events since a mark can be read by id, and a verification extended with them."""
+    return dialect == "sqlite"
+
+
+def rubric_check(session: Session, assignment_id: str) -> tuple[str, int, str] | None:
+    """(rubric hash, newest event id covered, UTC time of the full check) of the last
+    verification of an assignment's choices in use, or None."""
+    row = session.execute(
+        select(RUBRIC_CHECK.c.rubric_hash, RUBRIC_CHECK.c.event_id, RUBRIC_CHECK.c.checked_at).where(
+            RUBRIC_CHECK.c.assignment_id == assignment_id
+        )
+    ).first()
+    return None if row is None else (row.rubric_hash, row.event_id, row.checked_at)
+
+
+def record_rubric_check(
+    session: Session, assignment_id: str, rubric_hash: str, event_id: int, checked_at: str
+) -> None:
+    """Replace the assignment's verification (one row each; the newest writer wins)."""
+    session.execute(RUBRIC_CHECK.delete().where(RUBRIC_CHECK.c.assignment_id == assignment_id))
+    session.execute(
+        RUBRIC_CHECK.insert().values(
+            assignment_id=assignment_id, rubric_hash=rubric_hash, event_id=event_id, checked_at=checked_at
+        )
+    )
+
+
 def last_event_id(session: Session) -> int:
     """The newest grade event's id (0 when there is none): every change of a choice adds one."""
     return session.execute(select(func.max(GRADE_EVENT.c.id))).scalar() or 0
@@ -69,7 +98,7 @@ def choices_since(
     every event committed after a mark has a higher id; PostgreSQL numbers an event when it is
     inserted, so a slower writer's lower id can become visible after a mark taken past it.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    if not events_in_commit_order(session.get_bind().dialect.name):
         return None
     statement = (
         select(GRADE_EVENT.c.id, GRADE_EVENT.c.assignment_id, GRADE_EVENT.c.criterion_id, GRADE_EVENT.c.new)

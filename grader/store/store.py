@@ -27,7 +27,7 @@ from grader.domain.pulls import Extension, PullState
 from grader.domain.submission import Observation
 from grader.store import credentials, pulls, reading, records, review, undoing
 from grader.store.backup import copy_sqlite
-from grader.store.codec import timestamp
+from grader.store.codec import parse_timestamp, timestamp
 from grader.store.conflicts import record_conflicts
 from grader.store.engine import make_engine, writer
 from grader.store.migrate import current_revision, prepare
@@ -277,6 +277,32 @@ class Store:
         ``limit`` events of the gradebook came since, or PostgreSQL (ids are not in commit order)."""
         with self._reading() as session:
             return review.choices_since(session, assignment_id, after_event_id, limit)
+
+    @property
+    def events_in_commit_order(self) -> bool:
+        """True when events committed after a mark always have higher ids (SQLite), so that
+        ``choices_since`` can answer and a rubric verification can be extended across processes."""
+        return review.events_in_commit_order(self.dialect)
+
+    def rubric_check(self, assignment_id: str) -> tuple[str, int, datetime] | None:
+        """(rubric hash, newest grade event id covered, when checked in full) of the last
+        verification that no choice in use of the assignment is stale, or None."""
+        with self._reading() as session:
+            found = review.rubric_check(session, assignment_id)
+        return None if found is None else (found[0], found[1], parse_timestamp(found[2]))
+
+    def record_rubric_check(
+        self, assignment_id: str, rubric_hash: str, event_id: int, *, checked_at: datetime
+    ) -> None:
+        """Record that, with every applied event up to ``event_id`` saved, no choice in use was
+        stale under ``rubric_hash`` (checked in full at ``checked_at``); replaces the last one."""
+        try:
+            with self._writing() as session:
+                review.record_rubric_check(
+                    session, assignment_id, rubric_hash, event_id, timestamp(checked_at)
+                )
+        except IntegrityError:
+            pass  # a concurrent verification was recorded instead; it is as true as this one
 
     # Events
 

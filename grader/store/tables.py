@@ -131,6 +131,22 @@ class RubricSnapshotRow(GradebookTable, table=True):
     is_current: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
 
 
+class RubricCheckRow(GradebookTable, table=True):
+    """The last verification that every choice in use of an assignment fits a rubric.
+
+    Says: with every applied grade event up to ``event_id`` saved, no choice in use was stale
+    under the rubric with ``rubric_hash`` (checked in full at ``checked_at``). Replaced, not
+    appended: a cache that a new process extends with the events saved since.
+    """
+
+    __tablename__ = "rubric_check"
+
+    assignment_id: str = Field(primary_key=True, sa_type=Text)
+    rubric_hash: str = Field(sa_type=Text)
+    event_id: int = Field(sa_type=Integer)
+    checked_at: str = Field(sa_type=Text)
+
+
 class ObservationRow(GradebookTable, table=True):
     """What one pull saw of one repository. Append-only: the proof of which commit was there."""
 
@@ -185,6 +201,7 @@ CHOICE = METADATA.tables["criterion_choice"]
 GRADE_EVENT = METADATA.tables["grade_event"]
 AUDIT_EVENT = METADATA.tables["audit_event"]
 RUBRIC_SNAPSHOT = METADATA.tables["rubric_snapshot"]
+RUBRIC_CHECK = METADATA.tables["rubric_check"]
 
 # The columns that make up one CriterionChoice, in codec.choice_from_columns order.
 CHOICE_VALUES = (

@@ -61,9 +61,20 @@ class GraderApp(App[None]):
         ),
     ]
 
-    def __init__(self, ctx: CourseContext, *, keymap_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        ctx: CourseContext,
+        *,
+        keymap_path: Path | None = None,
+        open_assignment: str | None = None,
+        exit_after_first_rows: bool = False,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
+        self.open_assignment = open_assignment
+        """Open straight onto this assignment's Submissions screen (the Course screen under it)."""
+        self.exit_after_first_rows = exit_after_first_rows
+        """Exit once a Submissions screen has shown its first rows read from the store (benchmarks)."""
         self.title = ctx.files.course.title
         self.sub_title = f"{ctx.files.course.id} · {ctx.actor}"
         self.keymap = load_keymap(config_paths(ctx.root, keymap_path))
@@ -80,6 +91,17 @@ class GraderApp(App[None]):
         if self.keymap.keymap:
             self.check_keymap_ids()
         self.push_screen(CourseScreen(self.ctx))
+        if self.open_assignment is not None:
+            if self.ctx.files.course.assignment(self.open_assignment) is None:
+                self.notify(f"no assignment '{self.open_assignment}' in this course", severity="error")
+            else:
+                # The Course screen sees it is not current and leaves its counting for later.
+                self.open_submissions(self.open_assignment)
+
+    def on_submission_table_rows_shown(self) -> None:
+        # Posted by the Submissions screen's table once every visible row was read; bubbles here.
+        if self.exit_after_first_rows:
+            self.exit()
 
     @work(thread=True, exit_on_error=False, group="keymap")
     def check_keymap_ids(self) -> None:
@@ -203,6 +225,17 @@ class GraderApp(App[None]):
         self.push_screen(PullScreen(self.ctx, assignment_ids, student_ids))
 
 
-def make_app(ctx: CourseContext, *, keymap_path: Path | None = None) -> GraderApp:
+def make_app(
+    ctx: CourseContext,
+    *,
+    keymap_path: Path | None = None,
+    open_assignment: str | None = None,
+    exit_after_first_rows: bool = False,
+) -> GraderApp:
     """The app as the CLI runs it and as tests drive it."""
-    return GraderApp(ctx, keymap_path=keymap_path)
+    return GraderApp(
+        ctx,
+        keymap_path=keymap_path,
+        open_assignment=open_assignment,
+        exit_after_first_rows=exit_after_first_rows,
+    )

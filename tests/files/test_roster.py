@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from grader.domain.errors import ValidationFailed
-from grader.files.roster import parse_roster
+from grader.domain.roster import Student
+from grader.files.roster import FIELDS, parse_roster
 
 HEADER = "student_id,name,email,github,section,canvas_id\n"
 
@@ -57,3 +60,29 @@ def test_missing_columns_and_bad_encoding() -> None:
         "roster.csv:2 is not valid UTF-8 (byte 0xEB at column 5); export the roster as 'CSV UTF-8'"
     ]
     assert problems(b"") == ["roster.csv:1 is empty; expected a header row: student_id,name,email,github"]
+
+
+def test_columns_in_any_order_blank_rows_and_absent_optional_columns() -> None:
+    raw = (
+        b"github , email,extra,student_id,name\n"
+        b" ann ,a@x.edu,x, 00123 , Ann Lee \n"
+        b",,,,\n"
+        b"   \n"
+        b"bob,,y,00124,Bob\n"
+    )
+    assert parse_roster(raw) == (
+        Student("00123", "Ann Lee", "a@x.edu", "ann"),
+        Student("00124", "Bob", "", "bob"),
+    )
+
+
+def test_a_nul_in_a_name_and_a_second_problem_on_the_same_row_are_both_reported() -> None:
+    raw = (HEADER + "1,An\x00n,a@x.edu,ann,A,\n2,Bo,bo@x,bo,A,\n").encode()
+    assert problems(raw) == [
+        "roster.csv:2 name: contains a NUL character",
+        'roster.csv:3 email: expected an address like ana@example.edu, got "bo@x"',
+    ]
+
+
+def test_the_fields_read_are_the_students_own_in_order() -> None:
+    assert tuple(field.name for field in fields(Student)) == FIELDS

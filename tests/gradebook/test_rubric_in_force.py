@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import RubricChangeRefused
 from grader.domain.events import ChoiceChange, EventSource
 from grader.files.course import load_course
-from grader.gradebook.context import CourseContext, utc_now
+from grader.gradebook.context import CourseContext, open_course, utc_now
 from grader.gradebook.grading import ChoiceRequest, record_choice
-from grader.gradebook.rubrics import effective_rubric, rubric_in_force
+from grader.gradebook.rubrics import RECHECK_AFTER, effective_rubric, rubric_in_force
+from grader.store import Store
 
 A1 = "a1-calculator"
+
+
+@pytest.fixture
+def grouped_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The assignments whose choices in use were read in full (the grouped query), in order."""
+    calls: list[str] = []
+    real = Store.choices_in_use
+
+    def counting(store: Store, assignment_id: str) -> object:
+        calls.append(assignment_id)
+        return real(store, assignment_id)
+
+    monkeypatch.setattr(Store, "choices_in_use", counting)
+    return calls
+
+
+@contextmanager
+def _fresh(root: Path) -> Iterator[CourseContext]:
+    """The course as a new process opens it: its own Store, nothing remembered in memory."""
+    with open_course(root, actor="Cy") as ctx:
+        yield ctx
 
 
 def _grade(ctx: CourseContext, student_id: str, level: str) -> None:
@@ -80,3 +107,65 @@ def test_record_choice_takes_the_rubric_in_force(ada: CourseContext) -> None:
     assert (recorded.version, str(recorded.criterion_points)) == (1, "40")
     (event,) = ada.store.events(A1, "00123")
     assert event.rubric_hash == rubric.content_hash
+
+
+def test_a_new_process_checks_only_the_events_saved_since_the_recorded_check(
+    ada: CourseContext, grouped_queries: list[str]
+) -> None:
+    _grade(ada, "00123", "Proficient")
+    rubric = rubric_in_force(ada, A1)
+    assert grouped_queries == [A1]
+    _grade(ada, "00124", "Exemplary")  # saved after the check: read as an event by the next process
+
+    with _fresh(ada.root) as cy:
+        assert rubric_in_force(cy, A1) == rubric
+        assert rubric_in_force(cy, A1) == rubric
+
+    assert grouped_queries == [A1]
+
+
+def test_a_stale_choice_saved_after_the_recorded_check_is_refused_by_a_new_process(
+    ada: CourseContext, grouped_queries: list[str]
+) -> None:
+    _grade(ada, "00123", "Proficient")
+    rubric_in_force(ada, A1)
+    ada.store.save(
+        [ChoiceChange(A1, "00124", "correctness", CriterionChoice(level="Outstanding"))],
+        actor="Bob",
+        rubric_hash="older",
+        source=EventSource.GRADER,
+        now=utc_now(),
+    )
+
+    with _fresh(ada.root) as cy:
+        assert "level 'Outstanding' (used by 1 submission(s))" in _refusal(lambda: rubric_in_force(cy, A1))
+        assert "level 'Outstanding'" in _refusal(lambda: rubric_in_force(cy, A1))
+
+
+def test_a_changed_rubric_file_is_checked_in_full_by_a_new_process(
+    ada: CourseContext, grouped_queries: list[str]
+) -> None:
+    _grade(ada, "00123", "Proficient")
+    rubric_in_force(ada, A1)
+    _edit_rubric(ada, "{label: Proficient, points: 30}", "{label: Good, points: 30}")
+
+    with _fresh(ada.root) as cy:
+        assert "level 'Proficient'" in _refusal(lambda: rubric_in_force(cy, A1))
+
+    assert grouped_queries == [A1, A1]
+
+
+def test_a_recorded_check_older_than_the_recheck_age_is_redone_in_full(
+    ada: CourseContext, grouped_queries: list[str]
+) -> None:
+    _grade(ada, "00123", "Proficient")
+    rubric = rubric_in_force(ada, A1)
+    old = utc_now() - RECHECK_AFTER - timedelta(minutes=1)
+    ada.store.record_rubric_check(A1, rubric.content_hash, ada.store.last_event_id(), checked_at=old)
+
+    with _fresh(ada.root) as cy:
+        assert rubric_in_force(cy, A1) == rubric
+        recorded = cy.store.rubric_check(A1)
+
+    assert grouped_queries == [A1, A1]
+    assert recorded is not None and recorded[2] > old

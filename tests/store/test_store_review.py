@@ -185,3 +185,16 @@ def test_choices_since_never_vouches_for_events_a_slower_writer_commits_later(po
 
         assert store.grade("hw1", "s2").choices["c1"] == POOR
         assert since is None
+
+
+def test_a_rubric_check_is_replaced_by_the_next_one_per_assignment(store: Store) -> None:
+    assert store.rubric_check("hw1") is None
+    store.record_rubric_check("hw1", "hash-a", 3, checked_at=NOW)
+    store.record_rubric_check("hw2", "hash-b", 4, checked_at=NOW)
+    later = NOW + timedelta(hours=1)
+
+    store.record_rubric_check("hw1", "hash-c", 7, checked_at=later)
+
+    assert store.rubric_check("hw1") == ("hash-c", 7, later)
+    assert store.rubric_check("hw2") == ("hash-b", 4, NOW)
+    assert store.events_in_commit_order is (store.dialect == "sqlite")

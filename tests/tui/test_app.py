@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,7 +16,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
-from grader.cli.main import cli
+from grader.cli.main import cli, main
 from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.status import PULLED, submission_statuses
@@ -173,3 +174,78 @@ def test_demo_no_tui_only_builds(tmp_path: Path) -> None:
     assert "pulled: " not in result.output
     with open_course(root, actor="t") as ctx:
         assert all(r.pull_result is None for r in submission_statuses(ctx))
+
+
+async def test_opening_on_an_assignment_leaves_the_course_counting_for_later(ctx: CourseContext) -> None:
+    from grader.tui.screens.submissions import SubmissionsScreen
+    from grader.tui.widgets.submission_table import SubmissionTable
+
+    app = make_app(ctx, open_assignment="a2-webpage")
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        assert isinstance(app.screen, SubmissionsScreen) and app.screen.assignment_id == "a2-webpage"
+        assert app.screen.table.listing.cached(0) is not None, "its rows were read"
+        course = app.screen_stack[-2]
+        assert isinstance(course, CourseScreen)
+        assert course.summaries == {} and course.badges is None, "no counting competed with the rows"
+        assert not [w for w in app.workers if w.node is course]
+        await pilot.press("escape")
+        await settled(pilot)
+        assert app.screen is course
+        assert set(course.summaries) == {a.id for a in ctx.files.course.assignments}
+        assert course.badges is not None
+        assert app.is_running, "exit_after_first_rows is off by default"
+        app.post_message(SubmissionTable.RowsShown(app.screen.query_one("#assignment-list")))  # type: ignore[arg-type]
+        await pilot.pause()
+        assert app.is_running
+
+
+class ReadingStore:
+    """The real store, recording which students' grades were read."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.read: list[str] = []
+
+    def grades_of(self, assignment_id: str, student_ids: Sequence[str]) -> object:
+        self.read.extend(f"{assignment_id}/{s}" for s in student_ids)
+        return self.store.grades_of(assignment_id, student_ids)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+async def test_exit_after_first_rows_exits_once_the_rows_are_shown(ctx: CourseContext) -> None:
+    store = ReadingStore(ctx.store)
+    reading = CourseContext(ctx.files, store, ctx.actor)  # type: ignore[arg-type]
+    app = make_app(reading, open_assignment="a1-calculator", exit_after_first_rows=True)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if not app.is_running:
+                break
+            await pilot.pause(0.02)
+    assert not app.is_running and not app.return_code
+    first = ctx.files.students[0].student_id
+    assert f"a1-calculator/{first}" in store.read, "it exited after the first rows were read"
+    assert all(r.startswith("a1-calculator/") for r in store.read), "the course did not count"
+
+
+async def test_an_unknown_assignment_to_open_is_an_error_on_the_course(ctx: CourseContext) -> None:
+    app = make_app(ctx, open_assignment="a9-nothing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        assert isinstance(app.screen, CourseScreen)
+        assert messages(app) == ["no assignment 'a9-nothing' in this course"]
+
+
+def test_cli_opens_an_assignment_headless_and_exits_after_its_first_rows(
+    pulled_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--course", str(pulled_demo), "--as", "bench", "--open", "a1-calculator"]
+    assert main([*args, "--exit-after-first-rows", "--headless"]) == 0
+    assert "--open" not in CliRunner().invoke(cli, ["--help"]).output, "hidden from --help"
+    capsys.readouterr()
+    assert main(["--course", str(pulled_demo), "--open", "a9", "--headless"]) == 1
+    assert "no assignment 'a9' in this course (it has: a1-calculator, a2-webpage" in capsys.readouterr().err
+    assert main(["--course", str(pulled_demo), "--exit-after-first-rows"]) == 2
+    assert "need --open ASSIGNMENT" in capsys.readouterr().err

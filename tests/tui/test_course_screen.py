@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +22,10 @@ from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.status import GRADED, submission_statuses
 from grader.tui.app import make_app
-from grader.tui.screens.course import CourseScreen
+from grader.tui.screens.course import COUNTS, CourseScreen
 from grader.tui.screens.course_badges import BadgesScreen
 from grader.tui.screens.course_students import StudentsScreen
+from grader.tui.screens.help import HelpScreen
 from grader.tui.widgets.histogram import histogram_lines, score_bins
 
 SIZE = (120, 40)
@@ -80,9 +84,10 @@ async def test_counts_match_the_gradebook(ctx: CourseContext) -> None:
             assert summary.graded == sum(1 for r in mine if r.status == GRADED)
         a1 = screen.summaries[A1]
         assert a1.graded == 2
-        assert sorted(a1.fractions) == sorted(
-            float(r.score / r.max_score) for r in rows if r.assignment_id == A1 and r.status == GRADED
+        assert a1.bins == tuple(
+            score_bins(r.score / r.max_score for r in rows if r.assignment_id == A1 and r.status == GRADED)
         )
+        assert sum(a1.bins) == 2
         shown = text(pilot)
         assert f"pulled {a1.pulled} · graded 2 · total 36" in shown
         assert "0%" in shown and "100%" in shown  # the histogram's axis: a1 has graded scores
@@ -196,10 +201,77 @@ def test_histogram_bins_and_draws() -> None:
     assert histogram_lines([0, 0], height=1) == ["     "]
 
 
+async def counted(pilot: Pilot[Any]) -> None:
+    """Until the course screen shows every assignment's counts and the badges."""
+    for _ in range(200):
+        await settled(pilot)
+        screen = pilot.app.screen
+        if (
+            isinstance(screen, CourseScreen)
+            and screen.badges is not None
+            and len(screen.summaries) == len(screen.ctx.files.course.assignments)
+        ):
+            return
+    raise AssertionError("the course screen never finished counting")
+
+
 def test_snapshot_of_the_course(ctx: CourseContext, snap_compare: Any) -> None:
     graded_two(ctx)
 
     async def loaded(pilot: Pilot[Any]) -> None:
-        await settled(pilot)
+        await counted(pilot)
 
     assert snap_compare(make_app(ctx), terminal_size=SIZE, run_before=loaded)
+
+
+class SlowStore:
+    """The real store, a little slow per chunk read, counting the reads (and from which thread)."""
+
+    def __init__(self, store: Any, delay: float) -> None:
+        self.store = store
+        self.delay = delay
+        self.reads = 0
+
+    def grades_of(self, assignment_id: str, student_ids: Sequence[str]) -> object:
+        assert threading.current_thread() is not threading.main_thread(), "counting in the UI thread"
+        self.reads += 1
+        time.sleep(self.delay)
+        return self.store.grades_of(assignment_id, student_ids)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+async def test_counting_shows_progress_answers_keys_and_quits_at_once(ctx: CourseContext) -> None:
+    slow = SlowStore(ctx.store, delay=0.05)
+    slow_ctx = CourseContext(ctx.files, slow, ctx.actor)  # type: ignore[arg-type]
+    app = Harness(lambda: CourseScreen(slow_ctx, chunk=2))  # 18 chunks per assignment, ~1 s each
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "counting 4 / 36" in (shown := text(pilot)):
+                break
+        assert "counting " in shown and " / 36" in shown, shown
+        screen = app.screen
+        assert isinstance(screen, CourseScreen) and A1 not in screen.summaries
+        await pilot.press("down")  # the list still answers while counting runs
+        assert screen.selected_assignment() == "a2-webpage"
+        assert "counting" in text(pilot), "still counting when the key was answered"
+        workers = [w for w in app.workers if w.group == COUNTS]
+        assert workers and not workers[0].is_finished
+        await app.push_screen(HelpScreen([]))  # help changes nothing: counting goes on underneath
+        await pilot.pause()
+        assert app.screen is not screen
+        await app.pop_screen()
+        await pilot.pause()
+        assert app.screen is screen
+        assert [w for w in app.workers if w.group == COUNTS] == workers and not workers[0].is_cancelled
+        started = time.perf_counter()
+        await pilot.press("q")
+    assert time.perf_counter() - started < 1.0
+    assert workers[0].is_cancelled
+    time.sleep(0.2)  # at most the chunk under way finishes (~0.05 s a read), then nothing more
+    reads = slow.reads
+    time.sleep(0.3)
+    assert slow.reads == reads, "the counting thread stopped between chunks"
+    assert reads < 3 * 18 * 2, "it did not count to the end"

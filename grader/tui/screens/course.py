@@ -9,21 +9,46 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.worker import get_current_worker
 
+from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
-from grader.gradebook.mastery import mastery_report
+from grader.gradebook.counts import count_assignments, count_badges
 from grader.tui.navigation import navigator
 from grader.tui.screens.course_data import (
     AssignmentSummary,
     BadgeSummary,
-    assignment_summaries,
+    assignment_summary,
     badge_summaries,
 )
-from grader.tui.widgets.histogram import histogram, progress_line
+from grader.tui.screens.help import HelpScreen
+from grader.tui.widgets.histogram import histogram_lines, progress_line
+
+COUNTS = "course-counts"
+BADGES = "course-badges"
+"""The two counting workers' groups: cancelled when the course is left, restarted on return."""
+CHUNK = 1_000
+"""Students counted between two looks at cancellation: about 0.1 s, so `q` quits at once (the
+store reads ids 500 at a time anyway, so a smaller chunk costs nothing)."""
+
+
+def counting_line(done: int, total: int) -> Text:
+    return Text(f"counting {done:,} / {total:,}", style="dim italic")
+
+
+def bins_histogram(bins: tuple[int, ...], *, height: int = 3) -> Text:
+    """The score histogram of one assignment from its bin counts, with its axis (0 % to 100 %)."""
+    text = Text(no_wrap=True)
+    for line in histogram_lines(bins, height=height):
+        text.append(line + "\n", style="cyan")
+    axis_width = len(bins) * 3 - 1
+    text.append("0%".ljust(axis_width - 4) + "100%", style="dim")
+    return text
 
 
 class AssignmentList(ListView, inherit_bindings=False):
@@ -47,8 +72,16 @@ class AssignmentItem(ListItem):
     def compose(self) -> ComposeResult:
         yield Static(Group(self.heading, Text("counting…", style="dim italic")), classes="body")
 
+    def counting(self, done: int, total: int) -> None:
+        """Counting is under way: the last counts (if any) stay, with how far the recount got."""
+        parts = self._parts(self.summary) if self.summary is not None else [self.heading]
+        self.query_one(".body", Static).update(Group(*parts, counting_line(done, total)))
+
     def show(self, summary: AssignmentSummary) -> None:
         self.summary = summary
+        self.query_one(".body", Static).update(Group(*self._parts(summary)))
+
+    def _parts(self, summary: AssignmentSummary) -> list[Text]:
         counts = Text.assemble(
             "pulled ",
             (f"{summary.pulled:,}", "bold"),
@@ -60,11 +93,11 @@ class AssignmentItem(ListItem):
         parts: list[Text] = [self.heading, counts, progress_line(summary.graded, summary.total)]
         if summary.refused:
             parts.append(Text(f"rubric change needs mapping: {summary.refused}", style="red"))
-        elif summary.fractions:
-            parts.append(histogram(summary.fractions))
+        elif any(summary.bins):
+            parts.append(bins_histogram(summary.bins))
         else:
             parts.append(Text("no graded submissions yet", style="dim"))
-        self.query_one(".body", Static).update(Group(*parts))
+        return parts
 
 
 class CourseScreen(Screen[None]):
@@ -92,21 +125,34 @@ class CourseScreen(Screen[None]):
         Binding("q", "quit", "Quit", id="course.quit", tooltip="Leave grader (everything is already saved)"),
     ]
 
-    class CountsLoaded(Message):
-        def __init__(self, summaries: list[AssignmentSummary]) -> None:
-            super().__init__()
-            self.summaries = summaries
+    class ChunkCounted(Message):
+        """Counting of one assignment (``key``: its id) or of the badges ("badges") moved on."""
 
-    class BadgesLoaded(Message):
+        def __init__(self, key: str, done: int, total: int) -> None:
+            super().__init__()
+            self.key = key
+            self.done = done
+            self.total = total
+
+    class AssignmentCounted(Message):
+        def __init__(self, summary: AssignmentSummary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class BadgesCounted(Message):
         def __init__(self, badges: list[BadgeSummary]) -> None:
             super().__init__()
             self.badges = badges
 
-    def __init__(self, ctx: CourseContext) -> None:
+    def __init__(self, ctx: CourseContext, *, chunk: int = CHUNK) -> None:
         super().__init__()
         self.ctx = ctx
+        self.chunk = chunk
+        """Students counted between two looks at cancellation (and two progress messages)."""
         self.summaries: dict[str, AssignmentSummary] = {}
         self.badges: list[BadgeSummary] | None = None
+        self.stale = True
+        """Counts are to be (re)counted when this screen next shows."""
 
     def compose(self) -> ComposeResult:
         course = self.ctx.files.course
@@ -134,27 +180,65 @@ class CourseScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Counts change while other screens grade or pull: recount whenever the course shows again.
-        self.load_counts()
-        self.load_badges()
+        # Not when another screen was pushed straight over this one (the app opened on an
+        # assignment): counting a large class would compete with that screen's first rows.
+        if self.is_current and self.stale:
+            self.stale = False
+            self.load_counts()
+            self.load_badges()
 
-    @work(thread=True, exclusive=True, group="course-counts")
+    def on_screen_suspend(self) -> None:
+        # Another screen's reads should not wait behind counting: stop it (between two chunks),
+        # and count afresh on return (that screen may grade or pull). Help and the command
+        # palette change nothing: counting goes on underneath them.
+        if not isinstance(self.app.screen, (HelpScreen, CommandPalette)):
+            self.workers.cancel_group(self, COUNTS)
+            self.workers.cancel_group(self, BADGES)
+            self.stale = True
+
+    @work(thread=True, exclusive=True, group=COUNTS)
     def load_counts(self) -> None:
-        self.post_message(self.CountsLoaded(assignment_summaries(self.ctx)))
+        """Each assignment's counts, a chunk of students at a time; stops between chunks when cancelled."""
+        worker = get_current_worker()
+        for found in count_assignments(self.ctx, chunk=self.chunk):
+            if worker.is_cancelled:
+                return
+            if isinstance(found, Progress):
+                self.post_message(self.ChunkCounted(found.message, found.done, found.total))
+            else:
+                self.post_message(self.AssignmentCounted(assignment_summary(self.ctx.files.course, found)))
 
-    @work(thread=True, exclusive=True, group="course-badges")
+    @work(thread=True, exclusive=True, group=BADGES)
     def load_badges(self) -> None:
-        report = mastery_report(self.ctx)
-        self.post_message(self.BadgesLoaded(badge_summaries(self.ctx, report)))
+        worker = get_current_worker()
+        for found in count_badges(self.ctx, chunk=self.chunk):
+            if worker.is_cancelled:
+                return
+            if isinstance(found, Progress):
+                self.post_message(self.ChunkCounted("badges", found.done, found.total))
+            else:
+                self.post_message(self.BadgesCounted(badge_summaries(self.ctx.files.course, found)))
 
-    @on(CountsLoaded)
-    def show_counts(self, message: CountsLoaded) -> None:
-        self.summaries = {s.assignment_id: s for s in message.summaries}
+    @on(ChunkCounted)
+    def show_progress(self, message: ChunkCounted) -> None:
+        if message.key == "badges":
+            if self.badges is None:  # a recount leaves the last figures up until it is done
+                self.query_one("#badge-list", Static).update(counting_line(message.done, message.total))
+            return
         for item in self.query(AssignmentItem):
-            if (summary := self.summaries.get(item.assignment_id)) is not None:
+            if item.assignment_id == message.key:
+                item.counting(message.done, message.total)
+
+    @on(AssignmentCounted)
+    def show_counts(self, message: AssignmentCounted) -> None:
+        summary = message.summary
+        self.summaries[summary.assignment_id] = summary
+        for item in self.query(AssignmentItem):
+            if item.assignment_id == summary.assignment_id:
                 item.show(summary)
 
-    @on(BadgesLoaded)
-    def show_badges(self, message: BadgesLoaded) -> None:
+    @on(BadgesCounted)
+    def show_badges(self, message: BadgesCounted) -> None:
         self.badges = message.badges
         text = Text()
         if not message.badges:

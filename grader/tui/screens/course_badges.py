@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,37 +15,57 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
-from grader.domain.mastery import BadgeStatus
+from grader.domain.mastery import BadgeEvaluation, BadgeStatus
+from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
-from grader.gradebook.mastery import MasteryReport, mastery_report
+from grader.gradebook.counts import badge_evaluations
 from grader.tui.safe import safe_text
 
 LISTED = 100
 """Students listed per badge and status (a course may have 100,000): the counts are always whole."""
 
 
-def badges_text(ctx: CourseContext, report: MasteryReport, limit: int = LISTED) -> Text:
-    names = {s.student_id: s.name for s in report.students}
+@dataclass
+class BadgeListing:
+    """Counts per (badge, status) over the whole roster; the first ``limit`` students of each."""
+
+    limit: int = LISTED
+    counts: Counter[tuple[str, BadgeStatus]] = field(default_factory=Counter)
+    listed: dict[tuple[str, BadgeStatus], list[BadgeEvaluation]] = field(default_factory=dict)
+
+    def add(self, evaluations: Iterable[BadgeEvaluation]) -> None:
+        for evaluation in evaluations:
+            key = (evaluation.badge_id, evaluation.status)
+            self.counts[key] += 1
+            shown = self.listed.setdefault(key, [])
+            if len(shown) < self.limit:
+                shown.append(evaluation)
+
+
+def badges_text(ctx: CourseContext, listing: BadgeListing) -> Text:
+    wanted = {e.student_id for shown in listing.listed.values() for e in shown}
+    names = {s.student_id: s.name for s in ctx.files.students if s.student_id in wanted}
     text = Text()
     if not ctx.files.course.badges:
         text.append("this course has no badges", style="dim")
     for index, badge in enumerate(ctx.files.course.badges):
-        evaluations = [
-            e for s in report.students for e in report.badges[s.student_id] if e.badge_id == badge.id
-        ]
-        earned = [e for e in evaluations if e.status is BadgeStatus.EARNED]
-        waiting = [e for e in evaluations if e.status is BadgeStatus.UNDETERMINED]
-        missing = [e for e in evaluations if e.status is BadgeStatus.NOT_YET]
+        earned = listing.counts[(badge.id, BadgeStatus.EARNED)]
+        waiting = listing.counts[(badge.id, BadgeStatus.UNDETERMINED)]
+        missing = listing.counts[(badge.id, BadgeStatus.NOT_YET)]
         text.append(f"{badge.title}\n", style="bold")
         text.append(f"{badge.criteria}\n", style="dim")
-        text.append(f"{len(earned):,} earned · {len(missing):,} not yet")
-        text.append(f" · {len(waiting):,} wait on a rubric change\n" if waiting else "\n")
-        for label, group, style in (("earned", earned, "green"), ("not yet", missing, "")):
-            if not group:
+        text.append(f"{earned:,} earned · {missing:,} not yet")
+        text.append(f" · {waiting:,} wait on a rubric change\n" if waiting else "\n")
+        for label, status, count, style in (
+            ("earned", BadgeStatus.EARNED, earned, "green"),
+            ("not yet", BadgeStatus.NOT_YET, missing, ""),
+        ):
+            if not count:
                 continue
             text.append(f"  {label}:\n", style="bold " + style)
-            for evaluation in group[:limit]:
+            for evaluation in listing.listed.get((badge.id, status), []):
                 text.append("    ")
                 text.append_text(safe_text(evaluation.student_id, style="bold"))
                 text.append(" ")
@@ -50,8 +73,8 @@ def badges_text(ctx: CourseContext, report: MasteryReport, limit: int = LISTED) 
                 if evaluation.status is BadgeStatus.NOT_YET:
                     text.append(" — " + "; ".join(evaluation.shortfalls()), style="yellow")
                 text.append("\n")
-            if len(group) > limit:
-                text.append(f"    … and {len(group) - limit:,} more\n", style="dim")
+            if count > listing.limit:
+                text.append(f"    … and {count - listing.limit:,} more\n", style="dim")
         if index < len(ctx.files.course.badges) - 1:
             text.append("\n")
     return text
@@ -84,7 +107,18 @@ class BadgesScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="badges")
     def load(self) -> None:
-        self.post_message(self.ReportLoaded(badges_text(self.ctx, mastery_report(self.ctx))))
+        """Every student's evaluations a chunk at a time (stops between chunks when cancelled)."""
+        worker = get_current_worker()
+        listing = BadgeListing()
+        for found in badge_evaluations(self.ctx):
+            if worker.is_cancelled:
+                return
+            if isinstance(found, Progress):
+                line = Text(f"evaluating badges {found.done:,} / {found.total:,}", style="dim italic")
+                self.post_message(self.ReportLoaded(line))
+            else:
+                listing.add(found)
+        self.post_message(self.ReportLoaded(badges_text(self.ctx, listing)))
 
     @on(ReportLoaded)
     def show(self, message: ReportLoaded) -> None:

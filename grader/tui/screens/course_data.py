@@ -1,15 +1,12 @@
-"""What the course screen shows, computed from the gradebook (in a worker: slow at 100,000 students)."""
+"""What the course screen shows, from the gradebook's chunked counts (see grader.gradebook.counts)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from grader.domain.mastery import BadgeStatus
-from grader.gradebook.context import CourseContext
-from grader.gradebook.mastery import MasteryReport
-from grader.gradebook.status import GRADED, SubmissionStatus, submission_statuses
+from grader.domain.course import Course
+from grader.gradebook.counts import AssignmentCounts, BadgeCounts
 
 
 @dataclass(frozen=True)
@@ -20,8 +17,10 @@ class AssignmentSummary:
     pulled: int
     graded: int
     total: int
-    fractions: tuple[float, ...]
-    """Score / maximum of every graded submission (for the histogram)."""
+    bins: tuple[int, ...]
+    """Graded submissions by score / maximum, in tenths (for the histogram)."""
+    statuses: dict[str, int]
+    """Submissions per status."""
     refused: str = ""
     """Why the rubric edit is refused, when it is (scores are then unknown)."""
 
@@ -36,48 +35,26 @@ class BadgeSummary:
     """Every roster student is eligible for every badge."""
 
 
-def summarise(rows: list[SubmissionStatus]) -> tuple[int, int, tuple[float, ...]]:
-    """(pulled, graded, score fractions of the graded) of one assignment's rows."""
-    pulled = sum(1 for r in rows if r.graded_commit is not None)
-    graded_rows = [r for r in rows if r.status == GRADED]
-    fractions = tuple(
-        float(r.score / r.max_score) for r in graded_rows if r.score is not None and r.max_score > 0
+def assignment_summary(course: Course, counts: AssignmentCounts) -> AssignmentSummary:
+    assignment = course.assignment(counts.assignment_id)
+    assert assignment is not None  # counted from the course's own assignments
+    return AssignmentSummary(
+        assignment.id,
+        assignment.title,
+        assignment.deadline,
+        counts.pulled,
+        counts.graded,
+        counts.total,
+        counts.bins,
+        counts.statuses,
+        counts.refused,
     )
-    return pulled, len(graded_rows), fractions
 
 
-def assignment_summaries(ctx: CourseContext) -> list[AssignmentSummary]:
-    """Counts and scores of every assignment, one assignment's rows in memory at a time."""
-    out = []
-    for assignment in ctx.files.course.assignments:
-        refused: dict[str, str] = {}
-        rows = submission_statuses(ctx, [assignment.id], refused=refused)
-        pulled, graded, fractions = summarise(rows)
-        out.append(
-            AssignmentSummary(
-                assignment.id,
-                assignment.title,
-                assignment.deadline,
-                pulled,
-                graded,
-                len(rows),
-                fractions,
-                refused.get(assignment.id, ""),
-            )
-        )
-    return out
-
-
-def badge_summaries(ctx: CourseContext, report: MasteryReport) -> list[BadgeSummary]:
-    earned: dict[str, int] = defaultdict(int)
-    undetermined: dict[str, int] = defaultdict(int)
-    for evaluation in report.evaluations():
-        if evaluation.status is BadgeStatus.EARNED:
-            earned[evaluation.badge_id] += 1
-        elif evaluation.status is BadgeStatus.UNDETERMINED:
-            undetermined[evaluation.badge_id] += 1
-    eligible = len(report.students)
+def badge_summaries(course: Course, counts: list[BadgeCounts]) -> list[BadgeSummary]:
+    by_id = {c.badge_id: c for c in counts}
     return [
-        BadgeSummary(b.id, b.title, earned[b.id], undetermined[b.id], eligible)
-        for b in ctx.files.course.badges
+        BadgeSummary(b.id, b.title, by_id[b.id].earned, by_id[b.id].undetermined, by_id[b.id].eligible)
+        for b in course.badges
+        if b.id in by_id
     ]
