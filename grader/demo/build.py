@@ -15,7 +15,10 @@ from grader.demo.rubric_files import copy_rubrics
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 
-GITIGNORE = "# grader's local state: gradebook, checkouts, keys, credentials\n.grader/\n"
+GITIGNORE = (
+    "# grader's local state: gradebook, checkouts, keys, credentials\n.grader/\n"
+    "# grade files written by the TUI's export dialog: students' grades, not course material\nexports/\n"
+)
 MAX_STUDENTS = 1_000_000
 
 

@@ -90,7 +90,7 @@ def write_skeleton(root: Path) -> list[Path]:
         root / "course.yaml": COURSE_YAML,
         root / "roster.csv": ROSTER_CSV,
         root / "rubrics" / "calculator.yaml": RUBRIC_YAML,
-        root / ".gitignore": ".grader/\n",
+        root / ".gitignore": ".grader/\nexports/\n",
     }
     existing = [p for p in targets if p.exists()]
     if existing:

@@ -18,7 +18,9 @@ from grader.files.course import load_course
 def test_course_folder_has_every_part(demo_course: Path) -> None:
     for name in ("course.yaml", "roster.csv", ".gitignore", ".grader/demo-manifest.json"):
         assert (demo_course / name).is_file(), name
-    assert ".grader/" in (demo_course / ".gitignore").read_text().splitlines()
+    ignored = (demo_course / ".gitignore").read_text().splitlines()
+    assert ".grader/" in ignored
+    assert "exports/" in ignored  # grade files the export dialog writes never land in git
     assert sorted(p.name for p in (demo_course / "remotes").iterdir()) == [
         "a1-calculator",
         "a2-webpage",

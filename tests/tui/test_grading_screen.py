@@ -64,10 +64,17 @@ async def test_checklists_toggle_then_confirm_and_zero_means_none(ctx: CourseCon
         await settle(pilot, screen, student)
         await pilot.press("j", "j")
         assert focused(screen) == "code-quality", "j skips the autograded criterion"
-        await pilot.press("1", "4", "1", "2")
+        await pilot.press("1", "4", "1")
         await settle(pilot, screen, student)
-        assert "code-quality" not in choices(ctx, student), "toggles wait for enter"
-        await pilot.press("enter")
+        assert choices(ctx, student)["code-quality"].items == ("Dead code",), "each tick is saved at once"
+        assert focused(screen) == "code-quality", "ticking keeps the focus on the checklist"
+        events = [e for e in ctx.store.events(A1, student) if e.criterion_id == "code-quality"]
+        assert [e.new.items for e in events] == [
+            ("Unclear names",),
+            ("Unclear names", "Dead code"),
+            ("Dead code",),
+        ]
+        await pilot.press("2", "enter")
         await settle(pilot, screen, student)
         assert choices(ctx, student)["code-quality"].items == ("Missing docstrings", "Dead code")
         assert focused(screen) == "readme"

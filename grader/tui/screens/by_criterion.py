@@ -22,6 +22,7 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import status_row
 from grader.tui.safe import safe_text
+from grader.tui.widgets.rubric_panel import number
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,10 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
     line = safe_text(loaded.student.name, style="bold", limit=60)
     line.append("  ")
     line.append_text(safe_text(loaded.student.student_id, style="dim"))
-    line.append(f"  · {loaded.assignment.id}", style="dim")
-    commit = loaded.pull.graded_commit if loaded.pull else None
-    line.append(f"  · commit {commit[:10]}" if commit else "  · no graded commit", style="cyan")
+    # Most useful first: at 80 columns the end of the line is cut off, and the rubric's total
+    # may be scrolled out of sight.
+    score = "–" if row.score is None else number(row.score)
+    line.append(f"  · {score} / {number(row.max_score)}", style="bold")
     line.append(f"  · {row.status}", style="bold green" if row.status == "graded" else "bold yellow")
     if row.late_minutes:
         line.append(f"  · late {row.late_minutes:,} min", style="red")
@@ -79,6 +81,9 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
     if grade.flag_note:
         line.append("  · ⚑ ", style="bold magenta")
         line.append_text(safe_text(grade.flag_note, limit=80))
+    commit = loaded.pull.graded_commit if loaded.pull else None
+    line.append(f"  · commit {commit[:10]}" if commit else "  · no graded commit", style="cyan")
+    line.append(f"  · {loaded.assignment.id}", style="dim")
     if ctx.actor and grade.updated_by and grade.updated_by != ctx.actor:
         line.append("  · last graded by ", style="dim")
         line.append_text(safe_text(grade.updated_by, style="dim", limit=40))

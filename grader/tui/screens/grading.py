@@ -27,6 +27,7 @@ from grader.git.worktree import Entry
 from grader.gradebook.checkout_files import STARTER, FileView, Listing, list_files, read_diff, read_file
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.safe import safe_plain
 from grader.tui.screens.by_criterion import Loaded, load_submission, relevant, status_line
 from grader.tui.screens.grading_saves import (
     BadgesChanged,
@@ -55,7 +56,7 @@ def _choose_bindings() -> list[BindingType]:
         Binding(
             str(n),
             f"choose({n})",
-            f"Choose {n}",
+            "Choose" if n == 1 else f"Choose {n}",
             show=n == 1,
             key_display="1-9" if n == 1 else None,
             id=f"grading.choose-{n}",
@@ -69,10 +70,11 @@ class GradingScreen(Screen[None]):
     CSS_PATH = "grading.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         *_choose_bindings(),
-        Binding("0", "none_apply", "None applies", id="grading.none-applies",
+        # `0` and `enter` are hinted beside the checklist itself; the footer keeps room for `?`.
+        Binding("0", "none_apply", "None applies", show=False, id="grading.none-applies",
                 tooltip="On a checklist: no item applies (saves and moves on)"),
-        Binding("enter", "confirm", "Confirm", id="grading.confirm",
-                tooltip="On a checklist: save the ticked items and move on; on points: type them"),
+        Binding("enter", "confirm", "Confirm", show=False, id="grading.confirm",
+                tooltip="On a checklist: confirm the ticks (each saved already), move on; points: type them"),
         Binding("j,down", "move(1)", "Next criterion", show=False, id="grading.next-criterion",
                 tooltip="Focus the next criterion"),
         Binding("k,up", "move(-1)", "Previous criterion", show=False, id="grading.previous-criterion",
@@ -266,6 +268,10 @@ class GradingScreen(Screen[None]):
         self.state.choices[criterion_id] = new
         self.state.toggled.pop(criterion_id, None)
         self._save(request, criterion_id)
+        self._move_on()
+
+    def _move_on(self) -> None:
+        assert self.state is not None
         if self.by_criterion:
             self.saves.put(FindNext(self.student_id, self.criterion_id))
         else:
@@ -294,6 +300,10 @@ class GradingScreen(Screen[None]):
                 self.notify(
                     f"{criterion.title} has {len(criterion.items)} items", severity="error", markup=False
                 )
+            else:  # a tick is a choice: saved at once; enter then confirms the set and moves on
+                items = state.toggled.pop(criterion.id)
+                state.choices[criterion.id] = replace(old, items=items)
+                self._save(ChoiceRequest(items=items), criterion.id)
             self._refresh_panel()
         else:
             self.notify("type the points: press enter", severity="warning")
@@ -313,9 +323,12 @@ class GradingScreen(Screen[None]):
         if state is None or criterion is None:
             return
         if criterion.kind is CriterionKind.CHECKLIST:
-            items = state.pending_items(criterion)
             old = state.choice(criterion.id)
-            self._chosen(criterion.id, replace(old, items=items), ChoiceRequest(items=items))
+            if old.items is not None:  # the ticks are saved already: confirming moves on
+                self._move_on()
+                self._refresh_panel()
+                return
+            self._chosen(criterion.id, replace(old, items=()), ChoiceRequest(items=()))
         elif criterion.kind is CriterionKind.POINTS:
             current = state.choice(criterion.id).points
             modal = NoteModal(f"Points for {criterion.title} (0–{criterion.max_points})",
@@ -381,18 +394,31 @@ class GradingScreen(Screen[None]):
 
     # --- moving between submissions -----------------------------------------------------------------
 
+    def _save_ticks(self) -> None:
+        """Ticked checklist items not yet confirmed are saved when the submission is left."""
+        state = self.state
+        if state is None or self.loaded is None:
+            return
+        for criterion_id, items in list(state.toggled.items()):
+            del state.toggled[criterion_id]
+            state.choices[criterion_id] = replace(state.choice(criterion_id), items=items)
+            self._save(ChoiceRequest(items=items), criterion_id)
+
     def action_next_ungraded(self) -> None:
+        self._save_ticks()
         self.saves.put(FindNext(self.student_id, self.criterion_id if self.by_criterion else None))
 
     def action_step(self, step: int) -> None:
         roster = [s.student_id for s in self.ctx.files.students]
         if self.student_id in roster:
+            self._save_ticks()
             self.load(roster[(roster.index(self.student_id) + step) % len(roster)])
 
     def action_cycle_panes(self) -> None:
         self.focus_next()
 
     def action_back(self) -> None:
+        self._save_ticks()
         self.app.pop_screen()
 
     def action_diff(self) -> None:
@@ -421,7 +447,7 @@ class GradingScreen(Screen[None]):
 
     @on(SaveRefused)
     def save_refused(self, event: SaveRefused) -> None:
-        self.notify(event.message, severity="error", markup=False)
+        self.notify(safe_plain(event.message), severity="error", markup=False)
         if event.student_id == self.student_id:
             self.load(self.student_id)
 

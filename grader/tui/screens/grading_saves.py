@@ -17,8 +17,9 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
+from grader.domain.choices import CriterionChoice
 from grader.domain.errors import ConflictError, GraderError
-from grader.domain.events import SubmissionGrade
+from grader.domain.events import EventOutcome, SubmissionGrade
 from grader.domain.rubric import Rubric
 from grader.gradebook.certify import CertifyResult
 from grader.gradebook.context import CourseContext
@@ -205,14 +206,43 @@ class SaveQueue:
                 rubric=self.rubric,
             )
         except ConflictError as conflict:
+            changed = changes_since(self.ctx, self.assignment_id, op.student_id, based_on, self.rubric)
             message = (
-                f"{op.student_id} was changed by {conflict.changed_by} at {conflict.changed_at}: "
+                f"{op.student_id} was changed by {conflict.changed_by} at "
+                f"{conflict.changed_at[:19].replace('T', ' ')} ({changed}): "
                 "your last choice was not saved; the submission is reloaded"
             )
             self.target.post_message(SaveRefused(op.student_id, message, conflict=True))
             return
         self.advanced.setdefault(op.student_id, {})[based_on] = recorded.version
         self.target.post_message(ChoiceSaved(op.student_id, op.criterion_id, recorded))
+
+
+def changes_since(
+    ctx: CourseContext, assignment_id: str, student_id: str, version: int, rubric: Rubric | None
+) -> str:
+    """What others changed after ``version``: "Correct results → Proficient; README → Partial"."""
+    titles = {c.id: c.title for c in rubric.criteria} if rubric is not None else {}
+    events = [
+        e
+        for e in ctx.store.events(assignment_id, student_id)
+        if e.outcome is EventOutcome.APPLIED and e.version > version
+    ]
+    latest = {e.criterion_id: e.new for e in events}
+    parts = [f"{titles.get(cid, cid)} → {describe_choice(choice)}" for cid, choice in latest.items()]
+    return "; ".join(parts[:4]) + ("; …" if len(parts) > 4 else "") if parts else "flag or excuse"
+
+
+def describe_choice(choice: CriterionChoice) -> str:
+    if choice.level is not None:
+        return choice.level
+    if choice.items is not None:
+        return ", ".join(choice.items) or "no item applies"
+    if choice.points is not None:
+        return f"{choice.points} points"
+    if choice.adjustment:
+        return f"adjusted {choice.adjustment}"
+    return "comment" if choice.comment else "cleared"
 
 
 def names(results: Sequence[CertifyResult]) -> str:

@@ -60,6 +60,7 @@ class SubmissionsScreen(Screen[None]):
             "asterisk",
             "mark_all",
             "Mark all",
+            show=False,  # in `?` and the palette: the footer keeps room for `escape` and `?`
             id="submissions.mark_all",
             tooltip="Mark every shown row; when every shown row is marked already, clear all marks",
         ),
@@ -88,6 +89,7 @@ class SubmissionsScreen(Screen[None]):
             "F",
             "next_flagged",
             "Next flagged",
+            show=False,  # in `?` and the palette: the footer keeps room for `escape` and `?`
             id="submissions.next_flagged",
             tooltip="Move to the next flagged submission",
         ),
