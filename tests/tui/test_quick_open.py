@@ -4,6 +4,7 @@ opened from it then swapped onto the fully opened course."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -94,10 +95,12 @@ def test_any_changed_byte_declines_and_an_invalid_edit_fails_as_before(
 
 
 def test_postgresql_and_a_missing_rubric_check_decline(demo_root: Path) -> None:
-    with open_course(demo_root, actor="ta-test"):
-        pass  # snapshot written, but no rubric check recorded yet
+    checked(demo_root)
+    with sqlite3.connect(demo_root / ".grader" / "grades.db") as db:
+        db.execute("DELETE FROM rubric_check")  # no verified rubric in force: decline
     assert quick(demo_root) is None
     checked(demo_root)
+    opened(demo_root)
     url = "postgresql+psycopg://grader@127.0.0.1:54330/grader_test"
     assert quick_open(demo_root, database_url=url, actor="x", assignment_id=A1) is None
     assert quick_open(demo_root, database_url=None, actor="x", assignment_id="a9-none") is None
