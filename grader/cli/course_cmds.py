@@ -14,7 +14,7 @@ from rich.text import Text
 
 from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fail, fmt_points, number, progress_bar, stdout
-from grader.domain.errors import GraderError
+from grader.cli.tui_cmd import open_tui
 from grader.domain.text import printable
 from grader.files.course import load_course
 from grader.files.skeleton import write_skeleton
@@ -194,33 +194,6 @@ def _pull_demo(options: Options) -> None:
             else:
                 counts[item.result] += 1
     click.echo("pulled: " + (", ".join(f"{n} {r}" for r, n in sorted(counts.items())) or "nothing"))
-
-
-def open_tui(
-    options: Options,
-    *,
-    open_assignment: str | None = None,
-    exit_after_first_rows: bool = False,
-    headless: bool = False,
-) -> None:
-    """The grading TUI on the course; returns when the grader quits.
-
-    ``open_assignment``: open straight onto that assignment's Submissions screen;
-    ``exit_after_first_rows``: quit once its first rows are shown (benchmarks); ``headless``: no
-    terminal (rendering happens, the output is discarded).
-    """
-    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        if open_assignment is not None and ctx.files.course.assignment(open_assignment) is None:
-            known = ", ".join(a.id for a in ctx.files.course.assignments)
-            raise GraderError(
-                f"--open: no assignment '{printable(open_assignment)}' in this course (it has: {known})"
-            )
-        from grader.tui.app import make_app  # Textual loads only when the TUI opens
-
-        app = make_app(ctx, open_assignment=open_assignment, exit_after_first_rows=exit_after_first_rows)
-        app.run(headless=headless)
-    if app.return_code:
-        raise click.exceptions.Exit(app.return_code)
 
 
 def overview(options: Options) -> None:

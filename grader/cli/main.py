@@ -121,9 +121,9 @@ def cli(
     if open_assignment is not None and ctx.invoked_subcommand is not None:
         raise click.UsageError(f"--open opens the TUI; it cannot be combined with '{ctx.invoked_subcommand}'")
     if ctx.invoked_subcommand is None:
-        from grader.cli.course_cmds import open_tui, overview
-
         if open_assignment is not None:
+            from grader.cli.tui_cmd import open_tui  # light: the quick open needs no schema library
+
             open_tui(
                 ctx.obj,
                 open_assignment=open_assignment,
@@ -132,8 +132,12 @@ def cli(
             )
         # The TUI needs a terminal; piped or redirected, bare `grader` prints the overview instead.
         elif sys.stdin.isatty() and sys.stdout.isatty():
+            from grader.cli.tui_cmd import open_tui
+
             open_tui(ctx.obj)
         else:
+            from grader.cli.course_cmds import overview
+
             overview(ctx.obj)
 
 

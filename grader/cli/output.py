@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader.domain.text import printable
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from grader.gradebook.certify import CertifyResult
 
 
@@ -60,6 +61,8 @@ def fmt_points(value: Decimal | None) -> str:
 
 def progress_bar() -> Progress:
     """The progress bar of every long command: on stderr, gone when done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

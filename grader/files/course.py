@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 
 from grader.domain.course import Assignment, Badge, Course, Issuer, LatePolicy, Sources
 from grader.domain.errors import GraderError, Problem, ValidationFailed
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+from grader.files.loaded import CourseFiles as CourseFiles
+from grader.files.reading import recording_digests
 from grader.files.roster import load_roster
 from grader.files.rubric import load_rubric
 from grader.files.schema import CourseSpec
@@ -20,33 +21,6 @@ from grader.files.validate import validate
 
 COURSE_FILE = "course.yaml"
 PLACEHOLDERS = frozenset({"github", "student_id", "course"})
-
-
-@dataclass(frozen=True)
-class CourseFiles:
-    """Everything a course folder says, validated."""
-
-    root: Path
-    course: Course
-    rubrics: dict[str, Rubric]
-    """By assignment id."""
-    students: tuple[Student, ...]
-
-    def rubric(self, assignment_id: str) -> Rubric:
-        if assignment_id not in self.rubrics:
-            known = ", ".join(self.rubrics) or "none"
-            raise GraderError(f"unknown assignment '{assignment_id}' (the course has: {known})")
-        return self.rubrics[assignment_id]
-
-    @cached_property
-    def students_by_id(self) -> dict[str, Student]:
-        return {s.student_id: s for s in self.students}
-
-    def student(self, student_id: str) -> Student:
-        found = self.students_by_id.get(student_id)
-        if found is None:
-            raise GraderError(f"unknown student '{student_id}' (not in {self.course.roster_path})")
-        return found
 
 
 def _placeholder_problems(doc: YamlDocument, index: int, template: str) -> list[Problem]:
@@ -123,6 +97,12 @@ def load_course(root: Path) -> CourseFiles:
     root = root.resolve()
     if not (root / COURSE_FILE).is_file():
         raise GraderError(f"{root} has no {COURSE_FILE}: run 'grader init {root}' or pass --course DIR")
+    with recording_digests() as digests:
+        files = _load_course(root)
+    return replace(files, digests=dict(digests))
+
+
+def _load_course(root: Path) -> CourseFiles:
     doc = load_yaml(root / COURSE_FILE, COURSE_FILE)
     problems: list[Problem] = []
     spec = validate(CourseSpec, doc, problems)

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from grader.domain.errors import Problem, ValidationFailed
 
 BOM = b"\xef\xbb\xbf"
+
+_digests: ContextVar[dict[str, str] | None] = ContextVar("grader_file_digests", default=None)
+
+
+@contextmanager
+def recording_digests() -> Iterator[dict[str, str]]:
+    """Collect the SHA-256 of the exact bytes of every file read_capped reads meanwhile, by display
+    name: what a validation saw, so a snapshot of its result can be trusted for those bytes only."""
+    digests: dict[str, str] = {}
+    token = _digests.set(digests)
+    try:
+        yield digests
+    finally:
+        _digests.reset(token)
+
+
+def sha256_hex(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def too_big(file: str, size: int, limit: int) -> ValidationFailed:
@@ -28,6 +50,9 @@ def read_capped(path: Path, display: str, limit: int) -> bytes:
             raw = handle.read(limit + 1)
         if len(raw) > limit:
             raise too_big(display, len(raw), limit)
+        digests = _digests.get()
+        if digests is not None:
+            digests[display] = sha256_hex(raw)
         return raw
     except FileNotFoundError:
         raise ValidationFailed([Problem(display, 0, "", "does not exist")]) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.domain.errors import GraderError
-from grader.files.course import CourseFiles, load_course
+from grader.files.loaded import CourseFiles
 from grader.git.identity import git_user_name
 
 if TYPE_CHECKING:
@@ -69,7 +69,13 @@ def _state_folder(files: CourseFiles, url: str) -> None:
 def open_course(
     root: Path, *, database_url: str | None = None, actor: str | None = None
 ) -> Iterator[CourseContext]:
-    """Validate the course folder and open its gradebook (migrating an older one after a backup)."""
+    """Validate the course folder and open its gradebook (migrating an older one after a backup).
+
+    On SQLite the validated files are also recorded in the gradebook (when their bytes changed),
+    so the TUI can open the next time without reading them again (grader.gradebook.quick).
+    """
+    from grader.files.course import load_course  # the schema libraries load only when validating
+
     files = load_course(root)
     url = database_url or os.environ.get("GRADER_DATABASE_URL") or default_database_url(files.root)
     _state_folder(files, url)
@@ -77,6 +83,9 @@ def open_course(
 
     store = open_store(url)
     try:
+        from grader.gradebook.quick import record_snapshot
+
+        record_snapshot(files, store)
         yield CourseContext(files, store, resolve_actor(actor))
     finally:
         store.close()

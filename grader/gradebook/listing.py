@@ -16,6 +16,7 @@ from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
 from grader.gradebook.context import CourseContext
+from grader.gradebook.quick import QuickContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import EXCUSED, FLAGGED, GRADED, SubmissionStatus, status_row
 
@@ -84,7 +85,7 @@ def is_ungraded(row: SubmissionStatus) -> bool:
 class SubmissionList:
     """The submissions of one assignment in roster order, each row read when it is asked for."""
 
-    def __init__(self, ctx: CourseContext, assignment_id: str) -> None:
+    def __init__(self, ctx: CourseContext | QuickContext, assignment_id: str) -> None:
         assignment = ctx.files.course.assignment(assignment_id)
         if assignment is None:
             ctx.files.rubric(assignment_id)  # raises the "unknown assignment" error
@@ -104,10 +105,17 @@ class SubmissionList:
     def assignment_id(self) -> str:
         return self.assignment.id
 
+    def use_context(self, ctx: CourseContext) -> None:
+        """Read through the fully opened course from now on (same files: the rows stay valid)."""
+        self.ctx = ctx
+
     def rubric(self) -> tuple[Rubric, bool]:
         """The rubric rows are scored with, and whether a rubric edit is refused (no scores then)."""
         found = self._rubric
+        if found is None and isinstance(self.ctx, QuickContext):
+            found = self._rubric = (self.ctx.rubric_in_force(self.assignment.id), False)
         if found is None:
+            assert isinstance(self.ctx, CourseContext)
             try:
                 found = (rubric_in_force(self.ctx, self.assignment.id), False)
             except RubricChangeRefused:
@@ -144,8 +152,9 @@ class SubmissionList:
         rubric, refused = self.rubric()
         students = [self.students[i] for i in indexes]
         ids = [s.student_id for s in students]
-        grades = self.ctx.store.grades_of(self.assignment.id, ids)
-        pulls = self.ctx.store.pull_states_of(self.assignment.id, ids)
+        reader = self.ctx.view if isinstance(self.ctx, QuickContext) else self.ctx.store
+        grades = reader.grades_of(self.assignment.id, ids)
+        pulls = reader.pull_states_of(self.assignment.id, ids)
         return {
             index: status_row(
                 self.assignment,

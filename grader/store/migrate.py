@@ -14,15 +14,13 @@ from sqlalchemy.exc import DBAPIError
 from grader.domain.errors import GraderError
 from grader.store.backup import copy_sqlite
 from grader.store.engine import make_engine, sqlite_file, writer
+from grader.store.revision import HEAD
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0004"
-"""The newest revision in MIGRATIONS, so opening an up-to-date gradebook needs no Alembic import
-(a test checks that it matches the scripts)."""
 
 _MIGRATION_LOCK = 0x67726164  # any constant: serialises concurrent creators on PostgreSQL
 

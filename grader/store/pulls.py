@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from itertools import chain
 
 from sqlalchemy import insert, select
@@ -14,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from grader.domain.pulls import Extension, PullState
 from grader.domain.submission import Observation
-from grader.store.codec import cached, parse_timestamp, timestamp
+from grader.store.codec import parse_timestamp, timestamp
+from grader.store.decode import states_from_rows
 from grader.store.reading import STREAM_ROWS
 from grader.store.tables import EXTENSION, OBSERVATION, PULL_STATE
 
@@ -96,30 +96,7 @@ def read_states(
     if student_ids is not None:
         statement = statement.where(PULL_STATE.c.student_id.in_(list(student_ids)))
     rows = session.execute(statement.execution_options(yield_per=STREAM_ROWS)).partitions()
-    # Most of a class shares its flags, pull times and texts: each distinct one is made once.
-    flags: dict[str, tuple[str, ...]] = {}
-    times: dict[str, datetime] = {}
-    texts: dict[str, str] = {}
-    states: dict[str, PullState] = {}
-    for row in chain.from_iterable(rows):
-        assignment, student, result, reason, commit, late, flag_text, at, checked_out, basis = row
-        states[student] = PullState(
-            texts.setdefault(assignment, assignment),
-            student,
-            texts.setdefault(result, result),
-            texts.setdefault(reason, reason),
-            commit,
-            late,
-            cached(flags, flag_text, _load_flags),
-            cached(times, at, parse_timestamp),
-            commit if checked_out == commit else checked_out,
-            texts.setdefault(basis, basis),
-        )
-    return states
-
-
-def _load_flags(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text))
+    return states_from_rows(chain.from_iterable(rows))
 
 
 _STATE_COLUMNS = (

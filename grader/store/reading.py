@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import chain
@@ -13,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.events import EventOutcome, EventSource, GradeEvent, SubmissionGrade
-from grader.store.codec import cached, choice_from_columns, choice_from_json, parse_timestamp
+from grader.store.codec import cached, choice_from_json, parse_timestamp
+from grader.store.decode import grades_from_rows
 from grader.store.tables import CHOICE, CHOICE_VALUES, GRADE_EVENT, SUBMISSION
 
 STREAM_ROWS = 10_000
@@ -31,7 +31,6 @@ _GRADE_COLUMNS = (
     CHOICE.c.criterion_id,
     *CHOICE_VALUES,
 )
-NO_FLAGS = "[]"
 
 
 def read_grades(session: Session, where: ColumnElement[bool]) -> dict[str, SubmissionGrade]:
@@ -46,49 +45,7 @@ def read_grades(session: Session, where: ColumnElement[bool]) -> dict[str, Submi
         .order_by(SUBMISSION.c.student_id, CHOICE.c.criterion_id)
         .execution_options(yield_per=STREAM_ROWS)
     )
-    return _grades_from_rows(chain.from_iterable(session.execute(statement).partitions()))
-
-
-def _grades_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, SubmissionGrade]:
-    """Grades from rows ordered by student, one row per choice (or one with no choice)."""
-    grades: dict[str, SubmissionGrade] = {}
-    # Choices, times and texts repeat across a class: equal ones are made once and shared (choices
-    # are frozen), so a class holds one object per distinct value, not one per row.
-    choices: dict[tuple[Any, ...], CriterionChoice] = {}
-    times: dict[str, datetime] = {}
-    texts: dict[str, str] = {}
-    current: str | None = None
-    chosen: dict[str, CriterionChoice] = {}
-    for row in rows:
-        if row[1] != current:  # the rows of one student come together
-            assignment_id, current, version, updated_by, updated_at, flags, excused = row[:7]
-            chosen = {}
-            grades[current] = SubmissionGrade(
-                texts.setdefault(assignment_id, assignment_id),
-                current,
-                version,
-                chosen,
-                texts.setdefault(updated_by, updated_by),
-                cached(times, updated_at, parse_timestamp) if updated_at else None,
-                bool(excused),
-                flag_note(flags) if flags != NO_FLAGS else "",
-            )
-        criterion_id = row[7]
-        if criterion_id is not None:
-            columns = row[8:]
-            choice = choices.get(columns)
-            if choice is None:
-                choice = choices[columns] = choice_from_columns(*columns)
-            chosen[texts.setdefault(criterion_id, criterion_id)] = choice
-    return grades
-
-
-def flag_note(flags: str | None) -> str:
-    """The manual flag note kept in ``submission.flags`` (a JSON list holding at most one note)."""
-    if not flags:
-        return ""
-    notes: Any = json.loads(flags)
-    return str(notes[0]) if isinstance(notes, list) and notes else ""
+    return grades_from_rows(chain.from_iterable(session.execute(statement).partitions()))
 
 
 def empty_grade(assignment_id: str, student_id: str) -> SubmissionGrade:

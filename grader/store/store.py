@@ -24,8 +24,9 @@ from grader.domain.events import (
 )
 from grader.domain.issued import IssuedCredential, Revocation, StatusIndexTaken
 from grader.domain.pulls import Extension, PullState
+from grader.domain.roster import Student
 from grader.domain.submission import Observation
-from grader.store import credentials, pulls, reading, records, review, undoing
+from grader.store import credentials, pulls, reading, records, review, snapshots, undoing
 from grader.store.backup import copy_sqlite
 from grader.store.codec import parse_timestamp, timestamp
 from grader.store.conflicts import record_conflicts
@@ -303,6 +304,37 @@ class Store:
                 )
         except IntegrityError:
             pass  # a concurrent verification was recorded instead; it is as true as this one
+
+    # The course snapshot (the TUI opens from it while the course files are unchanged)
+
+    def record_course_snapshot(
+        self,
+        *,
+        files: dict[str, str],
+        roster_file: str,
+        course: dict[str, object],
+        rubrics: dict[str, object],
+        students: Sequence[Student],
+        now: datetime,
+    ) -> bool:
+        """Record the fully validated course files (``files``: name -> SHA-256 of the bytes
+        validated) unless the snapshot holds them already; True when it was written. SQLite
+        only (the quick open reads the file directly): False on PostgreSQL."""
+        if self.dialect != "sqlite":
+            return False
+        with self._reading() as session:
+            if snapshots.snapshot_files(session) == files:
+                return False
+        with self._writing() as session:
+            return snapshots.write_snapshot(
+                session,
+                files=files,
+                roster_file=roster_file,
+                course=course,
+                rubrics=rubrics,
+                students=students,
+                written_at=timestamp(now),
+            )
 
     # Events
 

@@ -147,6 +147,44 @@ class RubricCheckRow(GradebookTable, table=True):
     checked_at: str = Field(sa_type=Text)
 
 
+class CourseSnapshotRow(GradebookTable, table=True):
+    """The course files last validated in full: each file's SHA-256, the course and rubrics as JSON.
+
+    One row (id 1), replaced when a file's bytes change. The TUI opens from it (grader.store.quick)
+    only while every file still has exactly these bytes; ``roster_generation`` names the
+    ``roster_entry`` rows of the roster those bytes hold.
+    """
+
+    __tablename__ = "course_snapshot"
+    __table_args__ = (CheckConstraint("id = 1", name="single"),)
+
+    id: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    files: str = Field(sa_type=Text)
+    course: str = Field(sa_type=Text)
+    rubrics: str = Field(sa_type=Text)
+    roster_generation: int = Field(sa_type=Integer)
+    roster_size: int = Field(sa_type=Integer)
+    written_at: str = Field(sa_type=Text)
+
+
+class RosterEntryRow(GradebookTable, table=True):
+    """One student of the snapshot's roster, at its position in the roster file."""
+
+    __tablename__ = "roster_entry"
+
+    generation: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    position: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    student_id: str = Field(sa_type=Text)
+    name: str = Field(sa_type=Text)
+    email: str = Field(sa_type=Text)
+    github: str = Field(sa_type=Text)
+    section: str = Field(sa_type=Text)
+    canvas_id: str = Field(sa_type=Text)
+    sis_user_id: str = Field(sa_type=Text)
+    sis_login_id: str = Field(sa_type=Text)
+    moodle_idnumber: str = Field(sa_type=Text)
+
+
 class ObservationRow(GradebookTable, table=True):
     """What one pull saw of one repository. Append-only: the proof of which commit was there."""
 
@@ -202,6 +240,8 @@ GRADE_EVENT = METADATA.tables["grade_event"]
 AUDIT_EVENT = METADATA.tables["audit_event"]
 RUBRIC_SNAPSHOT = METADATA.tables["rubric_snapshot"]
 RUBRIC_CHECK = METADATA.tables["rubric_check"]
+COURSE_SNAPSHOT = METADATA.tables["course_snapshot"]
+ROSTER_ENTRY = METADATA.tables["roster_entry"]
 
 # The columns that make up one CriterionChoice, in codec.choice_from_columns order.
 CHOICE_VALUES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +20,7 @@ from textual.worker import WorkerFailed
 from grader.domain.errors import GraderError
 from grader.domain.text import printable
 from grader.gradebook.context import CourseContext
+from grader.gradebook.quick import STILL_OPENING, QuickContext
 from grader.tui.commands import ScreenCommands
 from grader.tui.keymap import config_paths, grader_binding_ids, load_keymap, unknown_ids
 
@@ -63,14 +64,25 @@ class GraderApp(App[None]):
 
     def __init__(
         self,
-        ctx: CourseContext,
+        ctx: CourseContext | QuickContext,
         *,
         keymap_path: Path | None = None,
         open_assignment: str | None = None,
         exit_after_first_rows: bool = False,
+        open_full: Callable[[], CourseContext] | None = None,
     ) -> None:
+        """``ctx`` is the open course; or a quick, read-only one (then ``open_assignment`` is
+        required), with ``open_full`` opening it fully: run in a worker after the first paint,
+        and until it returns every screen but that Submissions screen waits."""
         super().__init__()
-        self.ctx = ctx
+        self._full: CourseContext | None = ctx if isinstance(ctx, CourseContext) else None
+        self.quick = ctx if isinstance(ctx, QuickContext) else None
+        self.open_full = open_full
+        self.open_error: BaseException | None = None
+        """Why the full open after a quick one failed (the app exits; the CLI reports it)."""
+        self._course_wanted = False
+        if self.quick is not None and (open_full is None or open_assignment is None):
+            raise ValueError("a quick context needs open_full and open_assignment")
         self.open_assignment = open_assignment
         """Open straight onto this assignment's Submissions screen (the Course screen under it)."""
         self.exit_after_first_rows = exit_after_first_rows
@@ -81,15 +93,35 @@ class GraderApp(App[None]):
         self.internal_errors: list[BaseException] = []
         """Every unexpected failure shown as "internal error" (tests look here)."""
 
-    def on_mount(self) -> None:
-        from grader.tui.screens.course import CourseScreen
+    @property
+    def ctx(self) -> CourseContext:
+        """The fully open course (check :attr:`is_open` first after a quick open)."""
+        if self._full is None:
+            raise GraderError(STILL_OPENING)
+        return self._full
 
+    @property
+    def is_open(self) -> bool:
+        return self._full is not None
+
+    def ready(self) -> bool:
+        """True when the course is fully open; else says it is still opening."""
+        if self._full is None:
+            self.notify(STILL_OPENING, severity="warning")
+        return self._full is not None
+
+    def on_mount(self) -> None:
         if self.keymap.keymap:
             self.set_keymap(self.keymap.keymap)
         for problem in self.keymap.problems:
             self.notify(str(problem), title="Key file", severity="error", timeout=15, markup=False)
         if self.keymap.keymap:
             self.check_keymap_ids()
+        if self.quick is not None:
+            self.start_quick(self.quick)
+            return
+        from grader.tui.screens.course import CourseScreen
+
         self.push_screen(CourseScreen(self.ctx))
         if self.open_assignment is not None:
             if self.ctx.files.course.assignment(self.open_assignment) is None:
@@ -102,6 +134,65 @@ class GraderApp(App[None]):
         # Posted by the Submissions screen's table once every visible row was read; bubbles here.
         if self.exit_after_first_rows:
             self.exit()
+        elif self.quick is not None:
+            self.open_fully()  # right after the first rows (the benchmark exits before this)
+
+    # --- a quick open: the Submissions screen first, the full course right after ------------------
+
+    def start_quick(self, quick: QuickContext) -> None:
+        from grader.tui.screens.submissions import SubmissionsScreen
+
+        assert self.open_assignment is not None
+        self.push_screen(SubmissionsScreen(quick, self.open_assignment), self.submissions_left)
+        self.set_timer(1.0, self.open_fully)  # in case no row is ever shown (an empty roster)
+
+    def open_fully(self) -> None:
+        if self.open_full is not None:
+            opener, self.open_full = self.open_full, None
+            self.run_full_open(opener)
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def run_full_open(self, opener: Callable[[], CourseContext]) -> None:
+        """Validate every course file and open the gradebook, as the CLI does, off the UI thread."""
+        try:
+            ctx = opener()
+        except Exception as error:
+            self.call_from_thread(self.full_open_failed, error)
+            return
+        self.call_from_thread(self.fully_open, ctx)
+
+    def full_open_failed(self, error: BaseException) -> None:
+        self.open_error = error
+        self.exit(return_code=1)
+
+    def fully_open(self, ctx: CourseContext) -> None:
+        """Swap every screen onto the fully open course."""
+        from grader.tui.screens.submissions import SubmissionsScreen
+
+        quick, self._full = self.quick, ctx
+        assert quick is not None
+        same_files = dict(ctx.files.digests) == dict(quick.files.digests)
+        for screen in list(self.screen_stack):
+            if isinstance(screen, SubmissionsScreen):
+                if same_files:
+                    screen.use_context(ctx)
+                else:  # edited between the two opens: the rows of the snapshot are not these
+                    self.notify("the course files changed while opening: the list was reloaded")
+                    screen.dismiss()
+                    self.open_submissions(screen.assignment_id)
+        if self._course_wanted:
+            self.submissions_left(None)
+
+    def submissions_left(self, _result: None) -> None:
+        """The first Submissions screen was left: the Course screen (opened now) is under it."""
+        from grader.tui.screens.course import CourseScreen
+
+        if self._full is None:
+            self._course_wanted = True  # shown as soon as the course is fully open
+            return
+        self._course_wanted = False
+        if len(self.screen_stack) <= 1:
+            self.push_screen(CourseScreen(self._full))
 
     @work(thread=True, exit_on_error=False, group="keymap")
     def check_keymap_ids(self) -> None:
@@ -179,6 +270,8 @@ class GraderApp(App[None]):
     def action_open_students(self) -> None:
         from grader.tui.screens.course_students import StudentsScreen
 
+        if not self.ready():
+            return
         self.push_screen(StudentsScreen(self.ctx))
 
     # --- Navigator: screens are imported when first used --------------------------------------------
@@ -186,6 +279,8 @@ class GraderApp(App[None]):
     def open_submissions(self, assignment_id: str) -> None:
         from grader.tui.screens.submissions import SubmissionsScreen
 
+        if not self.ready():
+            return
         self.push_screen(SubmissionsScreen(self.ctx, assignment_id))
 
     def open_grading(
@@ -198,6 +293,8 @@ class GraderApp(App[None]):
     ) -> None:
         from grader.tui.screens.grading import GradingScreen
 
+        if not self.ready():
+            return
         self.push_screen(
             GradingScreen(
                 self.ctx, assignment_id, student_id, criterion_id=criterion_id, by_criterion=by_criterion
@@ -207,11 +304,15 @@ class GraderApp(App[None]):
     def open_student(self, student_id: str) -> None:
         from grader.tui.screens.student import StudentScreen
 
+        if not self.ready():
+            return
         self.push_screen(StudentScreen(self.ctx, student_id))
 
     def open_export(self, assignment_id: str | None = None) -> None:
         from grader.tui.screens.export import ExportModal
 
+        if not self.ready():
+            return
         self.push_screen(ExportModal(self.ctx, assignment_id))
 
     def start_pull(
@@ -219,6 +320,8 @@ class GraderApp(App[None]):
     ) -> None:
         from grader.tui.screens.pull import PullScreen
 
+        if not self.ready():
+            return
         if any(isinstance(screen, PullScreen) for screen in self.screen_stack):
             self.notify("a pull is already running", severity="warning")
             return
@@ -226,11 +329,12 @@ class GraderApp(App[None]):
 
 
 def make_app(
-    ctx: CourseContext,
+    ctx: CourseContext | QuickContext,
     *,
     keymap_path: Path | None = None,
     open_assignment: str | None = None,
     exit_after_first_rows: bool = False,
+    open_full: Callable[[], CourseContext] | None = None,
 ) -> GraderApp:
     """The app as the CLI runs it and as tests drive it."""
     return GraderApp(
@@ -238,4 +342,5 @@ def make_app(
         keymap_path=keymap_path,
         open_assignment=open_assignment,
         exit_after_first_rows=exit_after_first_rows,
+        open_full=open_full,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -22,9 +23,7 @@ SHOWN = 200
 """At most this many matches are listed (a course may have 100,000 students): type to narrow."""
 
 
-def matching(
-    students: tuple[Student, ...] | list[Student], query: str, limit: int = SHOWN
-) -> tuple[list[Student], int]:
+def matching(students: Sequence[Student], query: str, limit: int = SHOWN) -> tuple[list[Student], int]:
     """The first ``limit`` students whose id, name, handle or email holds ``query``; and how many match."""
     needle = query.strip().casefold()
     found: list[Student] = []

@@ -21,6 +21,7 @@ from grader.domain.progress import Progress
 from grader.domain.rubric import Criterion, Rubric
 from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionFilter, SubmissionList, is_flagged, is_ungraded
+from grader.gradebook.quick import STILL_OPENING, QuickContext
 from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
@@ -102,7 +103,9 @@ class SubmissionsScreen(Screen[None]):
         wanted: SubmissionFilter
         indexes: list[int]
 
-    def __init__(self, ctx: CourseContext, assignment_id: str) -> None:
+    def __init__(self, ctx: CourseContext | QuickContext, assignment_id: str) -> None:
+        """``ctx`` may be a quick (read-only) open: rows show at once; writing waits for
+        :meth:`use_context` with the fully opened course."""
         super().__init__()
         self.ctx = ctx
         self.listing = SubmissionList(ctx, assignment_id)
@@ -112,6 +115,11 @@ class SubmissionsScreen(Screen[None]):
     @property
     def assignment_id(self) -> str:
         return self.listing.assignment_id
+
+    def use_context(self, ctx: CourseContext) -> None:
+        """The course is fully open now (the same files): read and write through it."""
+        self.ctx = ctx
+        self.listing.use_context(ctx)
 
     def compose(self) -> ComposeResult:
         yield Static(id="submissions-title")
@@ -270,6 +278,9 @@ class SubmissionsScreen(Screen[None]):
 
     @work(exclusive=True, group="batch-flow")
     async def action_batch(self) -> None:
+        if isinstance(self.ctx, QuickContext):
+            self.notify(STILL_OPENING, severity="warning")
+            return
         student_ids = self.marked_in_order()
         if not student_ids:
             self.notify("mark submissions with space (or * for every shown one) first", severity="error")
@@ -283,8 +294,10 @@ class SubmissionsScreen(Screen[None]):
         request = await self.app.push_screen_wait(ChoiceModal(criterion))
         if request is None:
             return
+        ctx = self.ctx
+        assert isinstance(ctx, CourseContext)  # never goes back to a quick context
         outcome = await self.app.push_screen_wait(
-            BatchModal(self.ctx, self.assignment_id, criterion, request, student_ids)
+            BatchModal(ctx, self.assignment_id, criterion, request, student_ids)
         )
         if outcome is not None:
             self.batch_done(outcome)

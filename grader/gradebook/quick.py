@@ -1,0 +1,158 @@
+"""Instant open: the course as its last full validation left it, while its files are unchanged.
+
+The normal open (``open_course``) validates every course file and, on SQLite, records the result
+in the gradebook with the SHA-256 of each file's exact bytes (:func:`record_snapshot`).
+:func:`quick_open` hashes the files again and, only when every hash is equal, hands back that
+result with the roster read lazily from the gradebook: it can never disagree with a full
+validation of the same bytes. It also needs the gradebook at this code's schema revision and the
+rubric of the assignment to show verified in force (recorded check + the events since). In every
+other case it declines (None) and the caller opens the course the normal way.
+
+The quick view only reads. Whatever writes waits for the normal open, which the TUI runs right
+after its first paint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grader.domain.choices import CriterionChoice
+from grader.domain.course_json import course_from_dict, course_to_dict
+from grader.domain.errors import GraderError
+from grader.domain.remap import stale_parts
+from grader.domain.rubric import Rubric
+from grader.files.loaded import CourseFiles
+from grader.gradebook.context import STATE_DIR, default_database_url, resolve_actor, utc_now
+from grader.gradebook.rubrics import RECHECK_AFTER
+from grader.store.quick import QuickReader, sqlite_path
+
+if TYPE_CHECKING:
+    from grader.store import Store
+
+COURSE_FILE = "course.yaml"
+STILL_OPENING = "still opening the course… try again in a moment"
+
+
+@dataclass
+class QuickContext:
+    """A course opened from its snapshot: read-only, until the normal open replaces it."""
+
+    files: CourseFiles
+    view: QuickReader
+    actor: str
+    in_force: dict[str, Rubric] = field(default_factory=dict)
+    """The rubric in force of each assignment verified at open (no refused edit)."""
+
+    @property
+    def root(self) -> Path:
+        return self.files.root
+
+    def rubric_in_force(self, assignment_id: str) -> Rubric:
+        found = self.in_force.get(assignment_id)
+        if found is None:
+            raise GraderError(STILL_OPENING)
+        return found
+
+    def close(self) -> None:
+        self.view.close()
+
+
+def snapshot_files(files: CourseFiles) -> dict[str, str] | None:
+    """The hashes of the files a full validation read (course.yaml, roster, rubrics), or None
+    when one is missing (a course loaded some other way)."""
+    names = {COURSE_FILE, files.course.roster_path, *(a.rubric_path for a in files.course.assignments)}
+    if not names <= set(files.digests):
+        return None
+    return {name: files.digests[name] for name in sorted(names)}
+
+
+def record_snapshot(files: CourseFiles, store: Store) -> None:
+    """Record the validated files in an SQLite gradebook unless it holds these bytes already.
+
+    Best effort: a gradebook this user may only read, or one busy past the timeout, only means
+    that the next TUI open takes the normal path.
+    """
+    hashes = snapshot_files(files)
+    if hashes is None or store.dialect != "sqlite":
+        return
+    with suppress(GraderError):
+        store.record_course_snapshot(
+            files=hashes,
+            roster_file=files.course.roster_path,
+            course=course_to_dict(files.course),
+            rubrics={aid: rubric.to_dict() for aid, rubric in files.rubrics.items()},
+            students=files.students,
+            now=utc_now(),
+        )
+
+
+def quick_open(
+    root: Path, *, database_url: str | None, actor: str | None, assignment_id: str
+) -> QuickContext | None:
+    """The course from its snapshot, ready to list ``assignment_id``; None to open normally."""
+    root = root.resolve()
+    url = database_url or os.environ.get("GRADER_DATABASE_URL") or default_database_url(root)
+    path = sqlite_path(url)
+    if path is None or not path.is_file() or not (root / COURSE_FILE).is_file():
+        return None
+    if url == default_database_url(root) and not (root / STATE_DIR).is_dir():
+        return None
+    try:
+        view = QuickReader(path)
+    except Exception:
+        return None
+    try:
+        found = _from_snapshot(root, view, assignment_id)
+    except Exception:
+        found = None
+    if found is None:
+        view.close()
+        return None
+    return QuickContext(found[0], view, resolve_actor(actor), {assignment_id: found[1]})
+
+
+def _from_snapshot(root: Path, view: QuickReader, assignment_id: str) -> tuple[CourseFiles, Rubric] | None:
+    snapshot = view.snapshot()
+    if snapshot is None or COURSE_FILE not in snapshot.files:
+        return None
+    for name, digest in snapshot.files.items():
+        if _sha256(root / name) != digest:
+            return None
+    course = course_from_dict(snapshot.course)
+    rubrics = {aid: Rubric.from_dict(data) for aid, data in snapshot.rubrics.items()}
+    if course.assignment(assignment_id) is None or assignment_id not in rubrics:
+        return None
+    rubric = rubrics[assignment_id]
+    if not _verified_in_force(view, assignment_id, rubric):
+        return None
+    files = CourseFiles(root, course, rubrics, view.roster(snapshot), digests=dict(snapshot.files))
+    return files, rubric
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _verified_in_force(view: QuickReader, assignment_id: str, rubric: Rubric) -> bool:
+    """What grader.gradebook.rubrics.rubric_in_force concludes from a recorded check alone: the
+    check is of this rubric, recent, and no applied event since chose a choice it lacks."""
+    check = view.rubric_check(assignment_id)
+    if check is None or check[0] != rubric.content_hash:
+        return False
+    if utc_now() - check[2] >= RECHECK_AFTER:
+        return False
+    since = view.choices_since(assignment_id, check[1])
+    return since is not None and not any(_stale(rubric, cid, choice) for cid, choice in since[1])
+
+
+def _stale(rubric: Rubric, criterion_id: str, choice: CriterionChoice) -> bool:
+    criterion = rubric.criterion(criterion_id)
+    return criterion is not None and bool(stale_parts(criterion, choice))

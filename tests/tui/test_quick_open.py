@@ -1,0 +1,180 @@
+"""Instant open: the course snapshot in the gradebook, the read-only quick view, and the TUI
+opened from it then swapped onto the fully opened course."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import ExitStack
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from grader.cli.main import main
+from grader.domain.course_json import STUDENT_FIELDS, course_from_dict, course_to_dict
+from grader.gradebook.context import CourseContext, open_course
+from grader.gradebook.flagging import set_excused, set_flag
+from grader.gradebook.grading import ChoiceRequest, record_choice
+from grader.gradebook.quick import QuickContext, quick_open
+from grader.gradebook.rubrics import rubric_in_force
+from grader.gradebook.status import submission_statuses
+from grader.store.quick import _ROSTER
+from grader.tui.app import make_app
+from grader.tui.screens.submissions import SubmissionsScreen
+
+A1 = "a1-calculator"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def checked(root: Path) -> None:
+    """Open normally (writes the snapshot) and verify the rubric in force (records the check)."""
+    with open_course(root, actor="ta-test") as ctx:
+        rubric_in_force(ctx, A1)
+
+
+def quick(root: Path) -> QuickContext | None:
+    return quick_open(root, database_url=None, actor="ta-test", assignment_id=A1)
+
+
+def opened(root: Path) -> None:
+    found = quick(root)
+    assert found is not None
+    found.close()
+
+
+def test_the_snapshot_is_written_once_and_gives_back_the_validated_course(ctx: CourseContext) -> None:
+    rubric_in_force(ctx, A1)
+    found = quick(ctx.root)
+    assert found is not None
+    try:
+        assert found.files.course == ctx.files.course
+        assert found.files.rubrics == ctx.files.rubrics
+        assert list(found.files.students) == list(ctx.files.students)
+        assert len(found.files.students) == len(ctx.files.students)
+        assert found.files.students[-1] == ctx.files.students[-1]
+        assert dict(found.files.digests) == dict(ctx.files.digests)
+    finally:
+        found.close()
+    again = ctx.store.record_course_snapshot(
+        files=dict(ctx.files.digests),
+        roster_file=ctx.files.course.roster_path,
+        course=course_to_dict(ctx.files.course),
+        rubrics={a: r.to_dict() for a, r in ctx.files.rubrics.items()},
+        students=ctx.files.students,
+        now=__import__("datetime").datetime.now(__import__("datetime").UTC),
+    )
+    assert again is False  # same bytes: nothing rewritten
+
+
+def test_the_course_json_round_trips_and_the_roster_query_names_every_field(ctx: CourseContext) -> None:
+    assert course_from_dict(course_to_dict(ctx.files.course)) == ctx.files.course
+    assert _ROSTER.split("FROM")[0].replace("SELECT", "").replace("\n", "").replace(" ", "").split(
+        ","
+    ) == list(STUDENT_FIELDS)
+
+
+@pytest.mark.parametrize("name", ["course.yaml", "roster.csv", "rubric"])
+def test_any_changed_byte_declines_and_an_invalid_edit_fails_as_before(
+    demo_root: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checked(demo_root)
+    opened(demo_root)
+    path = next((demo_root / "rubrics").glob("*.yaml")) if name == "rubric" else demo_root / name
+    path.write_bytes(path.read_bytes() + b"\n")  # same meaning, other bytes
+    assert quick(demo_root) is None
+    checked(demo_root)  # the normal open records the new bytes
+    opened(demo_root)
+    path.write_bytes(path.read_bytes() + b"\x00garbage: [\n")
+    assert quick(demo_root) is None
+    code = main(["--course", str(demo_root), "--open", A1, "--exit-after-first-rows", "--headless"])
+    assert code == 1
+    assert "problem" in capsys.readouterr().err
+
+
+def test_postgresql_and_a_missing_rubric_check_decline(demo_root: Path) -> None:
+    checked(demo_root)
+    with sqlite3.connect(demo_root / ".grader" / "grades.db") as db:
+        db.execute("DELETE FROM rubric_check")  # no verified rubric in force: decline
+    assert quick(demo_root) is None
+    checked(demo_root)
+    opened(demo_root)
+    url = "postgresql+psycopg://grader@127.0.0.1:54330/grader_test"
+    assert quick_open(demo_root, database_url=url, actor="x", assignment_id=A1) is None
+    assert quick_open(demo_root, database_url=None, actor="x", assignment_id="a9-none") is None
+
+
+def test_light_reads_equal_the_store_reads(ctx: CourseContext) -> None:
+    ids = [s.student_id for s in ctx.files.students]
+    record_choice(ctx, A1, ids[0], "correctness", ChoiceRequest(level="Exemplary", comment="fine"))
+    record_choice(ctx, A1, ids[0], "code-quality", ChoiceRequest(items=("Dead code", "Bare except")))
+    record_choice(ctx, A1, ids[1], "tests", ChoiceRequest(points=Decimal("12.5")))
+    record_choice(
+        ctx,
+        A1,
+        ids[2],
+        "readme",
+        ChoiceRequest(level="Partial", adjustment=Decimal("-1"), comment="late fix"),
+    )
+    record_choice(ctx, A1, ids[3], "code-quality", ChoiceRequest(items=()))
+    set_flag(ctx, A1, ids[4], "look again <b>")
+    set_excused(ctx, A1, ids[5], True, "medical")
+    rubric_in_force(ctx, A1)
+    found = quick(ctx.root)
+    assert found is not None
+    try:
+        assert found.view.grades_of(A1, ids) == ctx.store.grades_of(A1, ids)
+        assert found.view.pull_states_of(A1, ids) == ctx.store.pull_states_of(A1, ids)
+        assert ctx.store.pull_states_of(A1, ids)  # the demo is pulled: states to compare
+        assert found.view.rubric_check(A1) == ctx.store.rubric_check(A1)
+        assert found.view.choices_since(A1, 0) == ctx.store.choices_since(A1, 0)
+    finally:
+        found.close()
+
+
+async def test_the_app_opened_quickly_grades_after_the_full_open(demo_root: Path) -> None:
+    checked(demo_root)
+    q = quick(demo_root)
+    assert q is not None
+    with ExitStack() as stack:
+        stack.callback(q.close)
+        app = make_app(
+            q,
+            open_assignment=A1,
+            open_full=lambda: stack.enter_context(open_course(demo_root, actor="ta-test")),
+        )
+        async with app.run_test(size=(150, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SubmissionsScreen)
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.is_open:
+                    break
+            assert app.is_open and screen.ctx is app.ctx
+            first = q.files.students[0].student_id
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            assert type(app.screen).__name__ == "GradingScreen"
+            await pilot.press("1")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.ctx.store.grade(A1, first).choices:
+                    break
+            assert app.ctx.store.grade(A1, first).choices
+            rows = submission_statuses(app.ctx, [A1])
+            assert next(r for r in rows if r.student_id == first).graded_by == "ta-test"
+
+
+def test_the_quick_open_loads_no_database_schema_or_yaml_library(demo_root: Path) -> None:
+    checked(demo_root)
+    argv = [sys.executable, "-X", "importtime", "-m", "grader", "--course", str(demo_root)]
+    argv += ["--as", "t", "--open", A1, "--exit-after-first-rows", "--headless"]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env={**os.environ}, check=True)
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "textual.app" in imported and "grader.store.quick" in imported
+    heavy = {
+        m for m in imported if m.split(".")[0] in {"sqlalchemy", "sqlmodel", "pydantic", "yaml", "alembic"}
+    }
+    assert heavy == set()
