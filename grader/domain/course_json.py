@@ -11,8 +11,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from grader import __version__
 from grader.domain.course import Assignment, Badge, Course, Issuer, LatePolicy, Sources
 from grader.domain.roster import Student
+
+FORMAT = f"grader {__version__}, course snapshot 1"
+"""Which code wrote a course dict. A snapshot holds what *that* code's validation made of the
+files; another version may read the same bytes differently (a new rule, a new field), so its
+snapshot is not trusted: ``course_from_dict`` refuses it and the writer replaces it. Bump the
+trailing number when the validation or this encoding changes without a version change."""
 
 STUDENT_FIELDS = (
     "student_id",
@@ -30,6 +37,7 @@ STUDENT_FIELDS = (
 
 def course_to_dict(course: Course) -> dict[str, object]:
     return {
+        "format": FORMAT,
         "id": course.id,
         "title": course.title,
         "term": course.term,
@@ -63,7 +71,15 @@ def course_to_dict(course: Course) -> dict[str, object]:
     }
 
 
+def is_current(data: dict[str, Any]) -> bool:
+    """True when this code wrote the course dict (see FORMAT)."""
+    return data.get("format") == FORMAT
+
+
 def course_from_dict(data: dict[str, Any]) -> Course:
+    """The course of ``course_to_dict``; ValueError for one another version of grader wrote."""
+    if not is_current(data):
+        raise ValueError(f"a course snapshot of another grader ({data.get('format')!r}), not {FORMAT!r}")
     return Course(
         id=data["id"],
         title=data["title"],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,6 +14,10 @@ from grader.domain.course import Course
 from grader.domain.errors import GraderError
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+
+MAX_COURSE_FILE_BYTES = 20_000_000
+"""The largest cap of any course file (the roster's; YAML files have a smaller one): a bigger file
+was never validated, so it cannot have a snapshot's hash."""
 
 
 @dataclass(frozen=True)
@@ -42,3 +49,27 @@ class CourseFiles:
         if found is None:
             raise GraderError(f"unknown student '{student_id}' (not in {self.course.roster_path})")
         return found
+
+
+def file_digest(path: Path, limit: int = MAX_COURSE_FILE_BYTES) -> str | None:
+    """SHA-256 of a regular file's bytes, as a validation records them (files.reading); None when
+    it is missing, unreadable, bigger than ``limit`` or not a regular file.
+
+    Never blocks or reads without end: a pipe is opened without waiting for a writer and a device
+    (``/dev/zero``) is refused before reading, as validation refuses both.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            raw = handle.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return hashlib.sha256(raw).hexdigest() if len(raw) <= limit else None

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from grader.domain.errors import GraderError
 from grader.files.loaded import CourseFiles
-from grader.git.identity import git_user_name
 
 if TYPE_CHECKING:
     from grader.store import Store
@@ -25,11 +24,27 @@ def default_database_url(root: Path) -> str:
     return f"sqlite:///{root / STATE_DIR / 'grades.db'}"
 
 
-def resolve_actor(explicit: str | None) -> str:
-    """--as, else GRADER_USER, else git's user.name, else the login name."""
-    for candidate in (explicit, os.environ.get("GRADER_USER"), git_user_name()):
+def given_actor(explicit: str | None) -> str | None:
+    """--as, else GRADER_USER: the acting grader when named without asking git; else None."""
+    for candidate in (explicit, os.environ.get("GRADER_USER")):
         if candidate and candidate.strip():
             return candidate.strip()
+    return None
+
+
+def resolve_actor(explicit: str | None) -> str:
+    """--as, else GRADER_USER, else git's user.name, else the login name.
+
+    git runs (a subprocess) only when neither of the first two names the grader.
+    """
+    given = given_actor(explicit)
+    if given is not None:
+        return given
+    from grader.git.identity import git_user_name
+
+    name = git_user_name()
+    if name and name.strip():
+        return name.strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -9,12 +9,15 @@ rubric of the assignment to show verified in force (recorded check + the events 
 other case it declines (None) and the caller opens the course the normal way.
 
 The quick view only reads. Whatever writes waits for the normal open, which the TUI runs right
-after its first paint.
+after its first paint; so does finding the acting grader's name when neither --as nor
+GRADER_USER gives it (a `git config` subprocess).
+
+``assignment_id`` None (bare ``grader``, the Course screen first) needs no rubric verified: the
+Course screen lists the assignments and counts nothing until the normal open.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -26,8 +29,8 @@ from grader.domain.course_json import course_from_dict, course_to_dict
 from grader.domain.errors import GraderError
 from grader.domain.remap import stale_parts
 from grader.domain.rubric import Rubric
-from grader.files.loaded import CourseFiles
-from grader.gradebook.context import STATE_DIR, default_database_url, resolve_actor, utc_now
+from grader.files.loaded import CourseFiles, file_digest
+from grader.gradebook.context import STATE_DIR, default_database_url, given_actor, utc_now
 from grader.gradebook.rubrics import RECHECK_AFTER
 from grader.store.quick import QuickReader, sqlite_path
 
@@ -44,7 +47,8 @@ class QuickContext:
 
     files: CourseFiles
     view: QuickReader
-    actor: str
+    actor: str | None
+    """The grader named by --as or GRADER_USER; None until the normal open asks git."""
     in_force: dict[str, Rubric] = field(default_factory=dict)
     """The rubric in force of each assignment verified at open (no refused edit)."""
 
@@ -92,9 +96,10 @@ def record_snapshot(files: CourseFiles, store: Store) -> None:
 
 
 def quick_open(
-    root: Path, *, database_url: str | None, actor: str | None, assignment_id: str
+    root: Path, *, database_url: str | None, actor: str | None, assignment_id: str | None
 ) -> QuickContext | None:
-    """The course from its snapshot, ready to list ``assignment_id``; None to open normally."""
+    """The course from its snapshot, ready to list ``assignment_id`` (None: the assignments
+    only); None to open normally."""
     root = root.resolve()
     url = database_url or os.environ.get("GRADER_DATABASE_URL") or default_database_url(root)
     path = sqlite_path(url)
@@ -113,32 +118,31 @@ def quick_open(
     if found is None:
         view.close()
         return None
-    return QuickContext(found[0], view, resolve_actor(actor), {assignment_id: found[1]})
+    files, rubric = found
+    in_force = {} if assignment_id is None or rubric is None else {assignment_id: rubric}
+    return QuickContext(files, view, given_actor(actor), in_force)
 
 
-def _from_snapshot(root: Path, view: QuickReader, assignment_id: str) -> tuple[CourseFiles, Rubric] | None:
+def _from_snapshot(
+    root: Path, view: QuickReader, assignment_id: str | None
+) -> tuple[CourseFiles, Rubric | None] | None:
     snapshot = view.snapshot()
     if snapshot is None or COURSE_FILE not in snapshot.files:
         return None
     for name, digest in snapshot.files.items():
-        if _sha256(root / name) != digest:
+        if file_digest(root / name) != digest:
             return None
     course = course_from_dict(snapshot.course)
     rubrics = {aid: Rubric.from_dict(data) for aid, data in snapshot.rubrics.items()}
-    if course.assignment(assignment_id) is None or assignment_id not in rubrics:
-        return None
-    rubric = rubrics[assignment_id]
-    if not _verified_in_force(view, assignment_id, rubric):
-        return None
+    rubric = None
+    if assignment_id is not None:
+        if course.assignment(assignment_id) is None or assignment_id not in rubrics:
+            return None
+        rubric = rubrics[assignment_id]
+        if not _verified_in_force(view, assignment_id, rubric):
+            return None
     files = CourseFiles(root, course, rubrics, view.roster(snapshot), digests=dict(snapshot.files))
     return files, rubric
-
-
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def _verified_in_force(view: QuickReader, assignment_id: str, rubric: Rubric) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, overload
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import GraderError
@@ -53,11 +53,16 @@ FROM roster_entry WHERE generation = ? AND position >= ? AND position < ? ORDER 
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///PATH`` URL; None for anything else (PostgreSQL, options)."""
+    """The file of a plain ``sqlite:///PATH`` URL; None for anything else (PostgreSQL, options).
+
+    Percent-escapes are decoded as SQLAlchemy decodes them (``%20`` is a space), so this is the
+    very file the normal open uses, never a look-alike beside it.
+    """
     prefix = "sqlite:///"
     if not url.startswith(prefix) or "?" in url or url == prefix:
         return None
-    return Path(url.removeprefix(prefix))
+    database = unquote(url.removeprefix(prefix))
+    return Path(database) if database and database != ":memory:" else None
 
 
 @dataclass(frozen=True)

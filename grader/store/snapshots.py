@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from grader.domain.course_json import STUDENT_FIELDS, student_values
+from grader.domain.course_json import STUDENT_FIELDS, is_current, student_values
 from grader.domain.roster import Student
 from grader.store.codec import dump_json, load_json_dict
 from grader.store.tables import COURSE_SNAPSHOT, ROSTER_ENTRY
@@ -17,9 +17,27 @@ ROSTER_BATCH = 5_000
 
 
 def snapshot_files(session: Session) -> dict[str, object] | None:
-    """The file hashes the snapshot was made from, or None when there is no snapshot."""
-    found = session.execute(select(COURSE_SNAPSHOT.c.files)).scalar()
-    return None if found is None else load_json_dict(found)
+    """The file hashes the snapshot was made from, or None when there is no snapshot (or only
+    one another version of grader wrote, which is to be replaced)."""
+    row = session.execute(select(COURSE_SNAPSHOT.c.files, COURSE_SNAPSHOT.c.course)).first()
+    if row is None or not is_current(load_json_dict(row.course)):
+        return None
+    return load_json_dict(row.files)
+
+
+def consistent(course: dict[str, object], rubrics: dict[str, object]) -> bool:
+    """True unless two assignments naming one rubric file hold different rubrics.
+
+    Such a file was read once per assignment and changed between the reads: its one recorded
+    hash is of the last bytes read, so the snapshot would pair it with an older rubric too.
+    """
+    by_file: dict[object, object] = {}
+    assignments = course.get("assignments")
+    for assignment in assignments if isinstance(assignments, list) else []:
+        rubric = rubrics.get(assignment["id"])
+        if by_file.setdefault(assignment["rubric_path"], rubric) != rubric:
+            return False
+    return True
 
 
 def write_snapshot(
@@ -35,14 +53,27 @@ def write_snapshot(
     """Replace the snapshot unless it holds these very files; True when something was written.
 
     The roster rows are rewritten (as a new generation, the old one deleted) only when the
-    roster file's hash changed, so a changed rubric costs one row, not a class.
+    roster file's hash changed, so a changed rubric costs one row, not a class. A validation
+    that read one rubric file twice with different bytes (``consistent``) is not recorded, and
+    the snapshot is dropped: no hash names what was validated, so the next open reads the files.
     """
     row = session.execute(select(COURSE_SNAPSHOT)).first()
-    if row is not None and load_json_dict(row.files) == files:
+    if not consistent(course, rubrics):
+        session.execute(delete(COURSE_SNAPSHOT))
+        return row is not None
+    if row is not None and load_json_dict(row.files) == files and is_current(load_json_dict(row.course)):
         return False
     generation, size = (row.roster_generation, row.roster_size) if row is not None else (0, 0)
-    old_roster = load_json_dict(row.files).get(roster_file) if row is not None else None
-    if old_roster is None or old_roster != files[roster_file] or size != len(students):
+    # Never reuse a generation number, even with the snapshot row gone: a reader that took the
+    # old number reads no rows (and says the roster changed), never a newer roster's rows.
+    generation = max(generation, session.execute(select(func.max(ROSTER_ENTRY.c.generation))).scalar() or 0)
+    same_roster = (
+        row is not None
+        and is_current(load_json_dict(row.course))  # rows another version wrote are rewritten too
+        and load_json_dict(row.files).get(roster_file) == files[roster_file]
+        and size == len(students)
+    )
+    if not same_roster:
         generation += 1
         session.execute(delete(ROSTER_ENTRY))
         names = ("generation", "position", *STUDENT_FIELDS)

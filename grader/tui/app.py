@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-import traceback
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,6 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.worker import WorkerFailed
 
@@ -21,35 +18,22 @@ from grader.domain.errors import GraderError
 from grader.domain.text import printable
 from grader.gradebook.context import CourseContext
 from grader.gradebook.quick import STILL_OPENING, QuickContext
-from grader.tui.commands import ScreenCommands
+from grader.tui.crash import crash_log, internal_message
 from grader.tui.keymap import config_paths, grader_binding_ids, load_keymap, unknown_ids
 
 
-def crash_log(error: BaseException) -> Path:
-    """Write the traceback where a user can send it (never on screen); where it went."""
-    text = "".join(traceback.format_exception(error))
-    folder = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "grader"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
-        path.write_text(text, encoding="utf-8")
-        return path
-    except OSError:
-        handle, name = tempfile.mkstemp(prefix="grader-crash-", suffix=".log")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        return Path(name)
+def screen_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (not on the first frame)."""
+    from grader.tui.commands import ScreenCommands
 
-
-def internal_message(error: BaseException, log: Path) -> str:
-    return f"internal error: {type(error).__name__}: {error}\ndetails are in {log}; please report it"
+    return ScreenCommands
 
 
 class GraderApp(App[None]):
     """Keyboard-first grading of one course; screens navigate through the methods below."""
 
     TITLE = "grader"
-    COMMANDS: ClassVar = App.COMMANDS | {ScreenCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: `?` works on modal screens too; a focused Input still takes `?` as text
         Binding(
@@ -70,28 +54,37 @@ class GraderApp(App[None]):
         open_assignment: str | None = None,
         exit_after_first_rows: bool = False,
         open_full: Callable[[], CourseContext] | None = None,
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
-        """``ctx`` is the open course; or a quick, read-only one (then ``open_assignment`` is
-        required), with ``open_full`` opening it fully: run in a worker after the first paint,
-        and until it returns every screen but that Submissions screen waits."""
+        """``ctx`` is the open course; or a quick, read-only one with ``open_full`` opening it
+        fully: run in a worker after the first paint, and until it returns every screen but the
+        first (that assignment's Submissions screen, or the Course screen listing the
+        assignments without counts) waits. ``on_first_frame`` runs once that first screen was
+        painted with its rows."""
         super().__init__()
         self._full: CourseContext | None = ctx if isinstance(ctx, CourseContext) else None
         self.quick = ctx if isinstance(ctx, QuickContext) else None
         self.open_full = open_full
+        self.on_first_frame = on_first_frame
         self.open_error: BaseException | None = None
         """Why the full open after a quick one failed (the app exits; the CLI reports it)."""
         self._course_wanted = False
-        if self.quick is not None and (open_full is None or open_assignment is None):
-            raise ValueError("a quick context needs open_full and open_assignment")
+        if self.quick is not None and open_full is None:
+            raise ValueError("a quick context needs open_full")
         self.open_assignment = open_assignment
         """Open straight onto this assignment's Submissions screen (the Course screen under it)."""
         self.exit_after_first_rows = exit_after_first_rows
         """Exit once a Submissions screen has shown its first rows read from the store (benchmarks)."""
         self.title = ctx.files.course.title
-        self.sub_title = f"{ctx.files.course.id} · {ctx.actor}"
+        self.show_actor(ctx)
         self.keymap = load_keymap(config_paths(ctx.root, keymap_path))
         self.internal_errors: list[BaseException] = []
         """Every unexpected failure shown as "internal error" (tests look here)."""
+
+    def show_actor(self, ctx: CourseContext | QuickContext) -> None:
+        """Course id and grader in the header; a quick open may learn the grader only when fully open."""
+        course_id = ctx.files.course.id
+        self.sub_title = f"{course_id} · {ctx.actor}" if ctx.actor else course_id
 
     @property
     def ctx(self) -> CourseContext:
@@ -132,6 +125,7 @@ class GraderApp(App[None]):
 
     def on_submission_table_rows_shown(self) -> None:
         # Posted by the Submissions screen's table once every visible row was read; bubbles here.
+        self.first_frame_shown()
         if self.exit_after_first_rows:
             self.exit()
         elif self.quick is not None:
@@ -140,13 +134,24 @@ class GraderApp(App[None]):
     # --- a quick open: the Submissions screen first, the full course right after ------------------
 
     def start_quick(self, quick: QuickContext) -> None:
+        if self.open_assignment is None:  # bare `grader`: the assignments, counted once fully open
+            from grader.tui.screens.course import CourseScreen
+
+            self.push_screen(CourseScreen(quick))
+            self.call_after_refresh(self.open_fully)
+            return
         from grader.tui.screens.submissions import SubmissionsScreen
 
-        assert self.open_assignment is not None
         self.push_screen(SubmissionsScreen(quick, self.open_assignment), self.submissions_left)
         self.set_timer(1.0, self.open_fully)  # in case no row is ever shown (an empty roster)
 
+    def first_frame_shown(self) -> None:
+        if self.on_first_frame is not None:
+            done, self.on_first_frame = self.on_first_frame, None
+            done()
+
     def open_fully(self) -> None:
+        self.first_frame_shown()
         if self.open_full is not None:
             opener, self.open_full = self.open_full, None
             self.run_full_open(opener)
@@ -167,13 +172,17 @@ class GraderApp(App[None]):
 
     def fully_open(self, ctx: CourseContext) -> None:
         """Swap every screen onto the fully open course."""
+        from grader.tui.screens.course import CourseScreen
         from grader.tui.screens.submissions import SubmissionsScreen
 
         quick, self._full = self.quick, ctx
         assert quick is not None
+        self.show_actor(ctx)
         same_files = dict(ctx.files.digests) == dict(quick.files.digests)
         for screen in list(self.screen_stack):
-            if isinstance(screen, SubmissionsScreen):
+            if isinstance(screen, CourseScreen):
+                screen.use_context(ctx)  # lists the assignments again if they changed
+            elif isinstance(screen, SubmissionsScreen):
                 if same_files:
                     screen.use_context(ctx)
                 else:  # edited between the two opens: the rows of the snapshot are not these
@@ -335,6 +344,7 @@ def make_app(
     open_assignment: str | None = None,
     exit_after_first_rows: bool = False,
     open_full: Callable[[], CourseContext] | None = None,
+    on_first_frame: Callable[[], None] | None = None,
 ) -> GraderApp:
     """The app as the CLI runs it and as tests drive it."""
     return GraderApp(
@@ -343,4 +353,5 @@ def make_app(
         open_assignment=open_assignment,
         exit_after_first_rows=exit_after_first_rows,
         open_full=open_full,
+        on_first_frame=on_first_frame,
     )

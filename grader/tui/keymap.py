@@ -16,7 +16,6 @@ import importlib
 import os
 import pkgutil
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +100,8 @@ def _keys_of(value: object) -> list[str] | None:
 
 def read_keymap_file(path: Path, into: LoadedKeymap) -> None:
     """Add one file's bindings to ``into``; every problem is recorded, none raised."""
+    import tomllib  # only when a keys file exists: most opens have none
+
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

@@ -16,6 +16,7 @@ from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.tui.app import make_app
 from grader.tui.screens.grading import GradingScreen
 from grader.tui.screens.submissions import SubmissionsScreen
+from grader.tui.widgets.key_bar import KeyBar
 
 
 async def test_at_80_by_24_code_and_rubric_both_fit_and_the_score_is_in_the_header(
@@ -89,6 +90,21 @@ async def _until(pilot: Pilot[Any], done: Callable[[], bool]) -> None:
 
 
 def _visible_keys(app: App[Any]) -> set[str]:
-    """Keys whose footer entry is wholly on screen."""
+    """Keys whose footer entry is wholly on screen (a stock Footer, or the one-line KeyBar)."""
     width = app.size.width
-    return {k.key for k in app.screen.query(FooterKey) if k.region.width and k.region.right <= width}
+    shown = {k.key for k in app.screen.query(FooterKey) if k.region.width and k.region.right <= width}
+    for bar in app.screen.query(KeyBar):
+        bar.render()  # lays out the spans for the bar's current width
+        shown |= {entry.key for _start, end, entry in bar._spans if end <= bar.size.width}
+    return shown
+
+
+async def test_at_80_columns_the_help_key_stays_when_other_keys_are_cut(ctx: CourseContext) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, SubmissionsScreen))
+        shown = _visible_keys(app)
+        assert "question_mark" in shown, "? is how a user finds every key that did not fit"
+        assert "escape" not in shown, "at 80 columns some keys are cut (else this test proves nothing)"

@@ -7,22 +7,26 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+import grader.git.identity
 from grader.cli.main import main
 from grader.domain.course_json import STUDENT_FIELDS, course_from_dict, course_to_dict
-from grader.gradebook.context import CourseContext, open_course
+from grader.gradebook.context import CourseContext, open_course, resolve_actor
 from grader.gradebook.flagging import set_excused, set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.quick import QuickContext, quick_open
 from grader.gradebook.rubrics import rubric_in_force
-from grader.gradebook.status import submission_statuses
+from grader.gradebook.status import GRADED, submission_statuses
 from grader.store.quick import _ROSTER
 from grader.tui.app import make_app
+from grader.tui.screens.course import AssignmentItem, CourseScreen
+from grader.tui.screens.help import HelpScreen
 from grader.tui.screens.submissions import SubmissionsScreen
 
 A1 = "a1-calculator"
@@ -178,3 +182,102 @@ def test_the_quick_open_loads_no_database_schema_or_yaml_library(demo_root: Path
         m for m in imported if m.split(".")[0] in {"sqlalchemy", "sqlmodel", "pydantic", "yaml", "alembic"}
     }
     assert heavy == set()
+    # Deferred past the first frame: the palette's provider, other screens, the keys-file parser
+    # (there is no keys file), git (--as names the grader). (Textual's widget modules load through
+    # its lazy __getattr__, which -X importtime does not list: see the Submissions screen tests.)
+    deferred = {
+        "grader.tui.commands",
+        "grader.tui.screens.batch",
+        "grader.tui.screens.filter",
+        "grader.tui.screens.course",
+        "tomllib",
+        "grader.git.identity",
+    }
+    assert deferred & imported == set()
+
+
+async def test_bare_grader_lists_the_assignments_at_once_and_counts_after_the_full_open(
+    demo_root: Path,
+) -> None:
+    checked(demo_root)
+    q = quick_open(demo_root, database_url=None, actor="ta-test", assignment_id=None)
+    assert q is not None and q.in_force == {}
+    release = threading.Event()
+
+    def open_full() -> CourseContext:
+        release.wait(30)  # the test looks at the screen before the course is fully open
+        return stack.enter_context(open_course(demo_root, actor="ta-test"))
+
+    with ExitStack() as stack:
+        stack.callback(q.close)
+        app = make_app(q, open_full=open_full)
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.pause(0.2)
+            screen = app.screen
+            assert isinstance(screen, CourseScreen) and not app.is_open
+            listed = [item.assignment_id for item in screen.query(AssignmentItem)]
+            assert listed == [a.id for a in q.files.course.assignments]
+            await pilot.press("enter", "s")  # both need the full open: a warning, no new screen
+            await pilot.pause(0.1)
+            assert app.screen is screen and screen.summaries == {} and screen.stale
+            await pilot.press("question_mark")  # help and the palette work at once
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape", "ctrl+p")
+            await pilot.pause(0.2)
+            assert type(app.screen).__name__ == "CommandPalette"
+            await pilot.press("escape")
+            release.set()
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if len(screen.summaries) == len(listed):
+                    break
+            assert app.is_open and screen.ctx is app.ctx
+            graded = sum(r.status == GRADED for r in submission_statuses(app.ctx, [A1]))
+            assert screen.summaries[A1].graded == graded
+            assert screen.summaries[A1].total == len(app.ctx.files.students)
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, SubmissionsScreen)
+
+
+def test_the_grader_is_named_by_git_only_when_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    monkeypatch.setattr(grader.git.identity, "git_user_name", lambda: asked.append(1) or "Git Name")
+    monkeypatch.delenv("GRADER_USER", raising=False)
+    assert resolve_actor("  given ") == "given" and asked == []
+    monkeypatch.setenv("GRADER_USER", "from-env")
+    assert resolve_actor(None) == "from-env" and asked == []
+    monkeypatch.delenv("GRADER_USER")
+    assert resolve_actor(None) == "Git Name" and asked == [1]
+
+
+async def test_the_quick_open_leaves_git_to_the_full_open_whose_grader_signs_the_grades(
+    demo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked(demo_root)
+    asked: list[int] = []
+    monkeypatch.setattr(grader.git.identity, "git_user_name", lambda: asked.append(1) or "Git Grader")
+    monkeypatch.delenv("GRADER_USER", raising=False)
+    q = quick_open(demo_root, database_url=None, actor=None, assignment_id=A1)
+    assert q is not None and q.actor is None and asked == []
+    with ExitStack() as stack:
+        stack.callback(q.close)
+        app = make_app(q, open_assignment=A1, open_full=lambda: stack.enter_context(open_course(demo_root)))
+        async with app.run_test(size=(150, 40)) as pilot:
+            assert app.sub_title == q.files.course.id  # no name yet, and no git asked for one
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.is_open:
+                    break
+            assert app.ctx.actor == "Git Grader" and asked == [1]
+            assert app.sub_title.endswith("· Git Grader")
+            first = q.files.students[0].student_id
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            await pilot.press("1")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.ctx.store.grade(A1, first).choices:
+                    break
+            events = app.ctx.store.events(A1, first)
+            assert events and {e.actor for e in events} == {"Git Grader"}

@@ -13,6 +13,7 @@ from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.status import GRADED, submission_statuses
 from grader.tui.screens.filter import FilterModal
 from grader.tui.screens.submissions import SubmissionsScreen
+from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_table import SubmissionTable
 
 ASSIGNMENT = "a1-calculator"
@@ -232,3 +233,36 @@ def test_snapshot_marked_graded_and_flagged_rows(ctx: CourseContext, snap_compar
         await settle(pilot.app, pilot)
 
     assert snap_compare(NavApp(ctx), terminal_size=(140, 24), run_before=marked)
+
+
+async def test_the_key_bar_shows_remapped_keys_and_a_click_presses_one(ctx: CourseContext) -> None:
+    app = NavApp(ctx)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(app, pilot)
+        screen = screen_of(app)
+        assert not screen.query("#filter-progress")  # mounted by the first filter, not the first frame
+        bar = screen.query_one(KeyBar)
+        shown, palette = bar.entries()
+        assert [e.description for e in shown] == [
+            "Grade",
+            "Next ungraded",
+            "Search",
+            "Mark",
+            "Pull",
+            "Batch",
+            "By criterion",
+            "Export",
+            "Back",
+        ]
+        assert palette is not None and palette.display == "^p"
+        app.set_keymap({"submissions.search": "S"})
+        await pilot.pause()
+        line = bar.render().plain
+        assert " S Search " in line and " / Search " not in line
+        await pilot.click(KeyBar, offset=(line.index(" S Search ") + 1, 0))
+        assert isinstance(app.screen, FilterModal)
+        await pilot.press(*"zzz-nobody", "enter")
+        await settle(app, pilot)
+        assert screen.table.row_count == 0
+        progress = screen.query_one("#filter-progress")
+        assert progress.display is False  # shown while the filter ran, hidden once it was done

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,12 +12,14 @@ from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.widgets import Footer, Header, ListView, Static
 from textual.worker import get_current_worker
 
+from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
 from grader.gradebook.counts import count_assignments, count_badges
+from grader.gradebook.quick import STILL_OPENING, QuickContext
 from grader.tui.navigation import navigator
 from grader.tui.screens.course_data import (
     AssignmentSummary,
@@ -26,8 +27,8 @@ from grader.tui.screens.course_data import (
     assignment_summary,
     badge_summaries,
 )
+from grader.tui.screens.course_items import AssignmentItem, AssignmentList, counting_line
 from grader.tui.screens.help import HelpScreen
-from grader.tui.widgets.histogram import histogram_lines, progress_line
 
 COUNTS = "course-counts"
 BADGES = "course-badges"
@@ -35,69 +36,6 @@ BADGES = "course-badges"
 CHUNK = 1_000
 """Students counted between two looks at cancellation: about 0.1 s, so `q` quits at once (the
 store reads ids 500 at a time anyway, so a smaller chunk costs nothing)."""
-
-
-def counting_line(done: int, total: int) -> Text:
-    return Text(f"counting {done:,} / {total:,}", style="dim italic")
-
-
-def bins_histogram(bins: tuple[int, ...], *, height: int = 3) -> Text:
-    """The score histogram of one assignment from its bin counts, with its axis (0 % to 100 %)."""
-    text = Text(no_wrap=True)
-    for line in histogram_lines(bins, height=height):
-        text.append(line + "\n", style="cyan")
-    axis_width = len(bins) * 3 - 1
-    text.append("0%".ljust(axis_width - 4) + "100%", style="dim")
-    return text
-
-
-class AssignmentList(ListView, inherit_bindings=False):
-    """The assignments; `enter` belongs to the screen (so it can be remapped by id)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Previous", show=False),
-        Binding("down,j", "cursor_down", "Next", show=False),
-    ]
-
-
-class AssignmentItem(ListItem):
-    """One assignment: title and due date, then its counts and charts once they are counted."""
-
-    def __init__(self, assignment_id: str, title: str, due: str) -> None:
-        super().__init__(id=f"assignment-{assignment_id}")
-        self.assignment_id = assignment_id
-        self.heading = Text.assemble((assignment_id, "bold"), "  ", title, "  ", (f"due {due}", "dim"))
-        self.summary: AssignmentSummary | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(Group(self.heading, Text("counting…", style="dim italic")), classes="body")
-
-    def counting(self, done: int, total: int) -> None:
-        """Counting is under way: the last counts (if any) stay, with how far the recount got."""
-        parts = self._parts(self.summary) if self.summary is not None else [self.heading]
-        self.query_one(".body", Static).update(Group(*parts, counting_line(done, total)))
-
-    def show(self, summary: AssignmentSummary) -> None:
-        self.summary = summary
-        self.query_one(".body", Static).update(Group(*self._parts(summary)))
-
-    def _parts(self, summary: AssignmentSummary) -> list[Text]:
-        counts = Text.assemble(
-            "pulled ",
-            (f"{summary.pulled:,}", "bold"),
-            " · graded ",
-            (f"{summary.graded:,}", "bold"),
-            " · total ",
-            (f"{summary.total:,}", "bold"),
-        )
-        parts: list[Text] = [self.heading, counts, progress_line(summary.graded, summary.total)]
-        if summary.refused:
-            parts.append(Text(f"rubric change needs mapping: {summary.refused}", style="red"))
-        elif any(summary.bins):
-            parts.append(bins_histogram(summary.bins))
-        else:
-            parts.append(Text("no graded submissions yet", style="dim"))
-        return parts
 
 
 class CourseScreen(Screen[None]):
@@ -144,9 +82,12 @@ class CourseScreen(Screen[None]):
             super().__init__()
             self.badges = badges
 
-    def __init__(self, ctx: CourseContext, *, chunk: int = CHUNK) -> None:
+    def __init__(self, ctx: CourseContext | QuickContext, *, chunk: int = CHUNK) -> None:
+        """``ctx`` may be a quick (read-only) open: the assignments show at once; counting and
+        everything else waits for :meth:`use_context` with the fully opened course."""
         super().__init__()
-        self.ctx = ctx
+        self.quick = ctx if isinstance(ctx, QuickContext) else None
+        self._ctx = ctx if isinstance(ctx, CourseContext) else None
         self.chunk = chunk
         """Students counted between two looks at cancellation (and two progress messages)."""
         self.summaries: dict[str, AssignmentSummary] = {}
@@ -154,13 +95,21 @@ class CourseScreen(Screen[None]):
         self.stale = True
         """Counts are to be (re)counted when this screen next shows."""
 
+    @property
+    def ctx(self) -> CourseContext:
+        """The fully open course (a quick open: after :meth:`use_context`)."""
+        if self._ctx is None:
+            raise GraderError(STILL_OPENING)
+        return self._ctx
+
     def compose(self) -> ComposeResult:
-        course = self.ctx.files.course
+        files = self.quick.files if self.quick is not None else self.ctx.files
+        course = files.course
         yield Header()
         with Horizontal(id="columns"):
             with Vertical(id="assignments"):
                 yield Static(
-                    Text(f"{course.title} · {course.term} · {len(self.ctx.files.students):,} students"),
+                    Text(f"{course.title} · {course.term} · {len(files.students):,} students"),
                     classes="section",
                 )
                 yield AssignmentList(
@@ -178,11 +127,24 @@ class CourseScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(AssignmentList).focus()
 
+    def use_context(self, ctx: CourseContext) -> None:
+        """The course is fully open now: count through it (the list again if the files changed)."""
+        quick, self.quick, self._ctx = self.quick, None, ctx
+        if quick is not None and quick.files.course != ctx.files.course:
+            self.refresh(recompose=True)
+        self.on_screen_resume()
+
+    def open_yet(self) -> bool:
+        if self.quick is not None:
+            self.notify(STILL_OPENING, severity="warning")
+        return self.quick is None
+
     def on_screen_resume(self) -> None:
         # Counts change while other screens grade or pull: recount whenever the course shows again.
         # Not when another screen was pushed straight over this one (the app opened on an
         # assignment): counting a large class would compete with that screen's first rows.
-        if self.is_current and self.stale:
+        # Nor before a quick open is complete (use_context starts it).
+        if self.is_current and self.stale and self.quick is None:
             self.stale = False
             self.load_counts()
             self.load_badges()
@@ -268,12 +230,14 @@ class CourseScreen(Screen[None]):
     def action_badges(self) -> None:
         from grader.tui.screens.course_badges import BadgesScreen
 
-        self.app.push_screen(BadgesScreen(self.ctx))
+        if self.open_yet():
+            self.app.push_screen(BadgesScreen(self.ctx))
 
     def action_students(self) -> None:
         from grader.tui.screens.course_students import StudentsScreen
 
-        self.app.push_screen(StudentsScreen(self.ctx))
+        if self.open_yet():
+            self.app.push_screen(StudentsScreen(self.ctx))
 
     def action_pull(self) -> None:
         navigator(self.app).start_pull()

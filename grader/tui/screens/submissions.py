@@ -6,14 +6,14 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from grader.domain.errors import GraderError
@@ -25,9 +25,13 @@ from grader.gradebook.quick import STILL_OPENING, QuickContext
 from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
-from grader.tui.screens.batch import BatchModal, BatchOutcome, ChoiceModal, CriterionModal
-from grader.tui.screens.filter import FilterModal
+from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_table import SubmissionTable
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
+    from grader.tui.screens.batch import BatchOutcome
 
 
 class SubmissionsScreen(Screen[None]):
@@ -122,10 +126,11 @@ class SubmissionsScreen(Screen[None]):
         self.listing.use_context(ctx)
 
     def compose(self) -> ComposeResult:
+        # Only what the first frame shows: the filter's progress bar is mounted by the first
+        # filter, and the keys are one KeyBar, not a Footer (a widget per key): ~70 ms less.
         yield Static(id="submissions-title")
         yield self.table
-        yield ProgressBar(id="filter-progress", show_eta=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -224,9 +229,11 @@ class SubmissionsScreen(Screen[None]):
     # Search and filters
 
     def action_search(self) -> None:
+        from grader.tui.screens.filter import FilterModal
+
         self.app.push_screen(FilterModal(self.wanted), self.filter_chosen)
 
-    def filter_chosen(self, wanted: SubmissionFilter | None) -> None:
+    async def filter_chosen(self, wanted: SubmissionFilter | None) -> None:
         if wanted is None:
             return
         if wanted.is_empty:
@@ -234,12 +241,23 @@ class SubmissionsScreen(Screen[None]):
             self.table.set_view(None)
             self.show_counts()
             return
-        self.query_one(ProgressBar).display = True
-        self.apply_filter(wanted)
+        bar = await self.filter_progress()
+        bar.display = True
+        self.apply_filter(wanted, bar)
+
+    async def filter_progress(self) -> ProgressBar:
+        """The filter's progress bar under the table, mounted when the first filter runs."""
+        from textual.widgets import ProgressBar
+
+        for bar in self.query("#filter-progress").results(ProgressBar):
+            return bar
+        bar = ProgressBar(id="filter-progress", show_eta=False)
+        await self.mount(bar, after=self.table)
+        return bar
 
     @work(thread=True, exclusive=True, group="filter")
-    def apply_filter(self, wanted: SubmissionFilter) -> None:
-        worker, bar = get_current_worker(), self.query_one(ProgressBar)
+    def apply_filter(self, wanted: SubmissionFilter, bar: ProgressBar) -> None:
+        worker = get_current_worker()
         try:
             for step in self.listing.matching(wanted):
                 if worker.is_cancelled:
@@ -253,7 +271,8 @@ class SubmissionsScreen(Screen[None]):
 
     @on(Filtered)
     def filtered(self, message: Filtered) -> None:
-        self.query_one(ProgressBar).display = False
+        for bar in self.query("#filter-progress"):
+            bar.display = False
         self.wanted = message.wanted
         self.table.set_view(message.indexes)
         self.show_counts()
@@ -278,6 +297,8 @@ class SubmissionsScreen(Screen[None]):
 
     @work(exclusive=True, group="batch-flow")
     async def action_batch(self) -> None:
+        from grader.tui.screens.batch import BatchModal, ChoiceModal, CriterionModal
+
         if isinstance(self.ctx, QuickContext):
             self.notify(STILL_OPENING, severity="warning")
             return
@@ -317,6 +338,8 @@ class SubmissionsScreen(Screen[None]):
 
     @work(exclusive=True, group="criterion-flow")
     async def action_by_criterion(self) -> None:
+        from grader.tui.screens.batch import CriterionModal
+
         rubric = await self.read_rubric()
         if rubric is None:
             return

@@ -135,6 +135,8 @@ class SubmissionTable(ScrollView, can_focus=True):
         """Roster indexes shown (a filter), or None for the whole roster."""
         self.marked: set[str] = set()
         self._reading = False
+        self._shown = False
+        """RowsShown was posted once: reads from now on take a page ahead."""
 
     # What is shown
 
@@ -277,10 +279,10 @@ class SubmissionTable(ScrollView, can_focus=True):
         if all(self.listing.cached(self.roster_index(r)) is not None for r in visible):
             return
         self._reading = True
-        if self.view is None:
-            self._read_page(visible.start, visible.stop + PAGE_SIZE)
-        else:
-            self._read_indexes([self.view[r] for r in visible])
+        if self.view is None and self._shown:
+            self._read_page(visible.start, visible.stop + PAGE_SIZE)  # a page ahead, for scrolling
+        else:  # a filtered view, or the first screenful (shown sooner without the page after it)
+            self._read_indexes([self.roster_index(r) for r in visible])
 
     @work(thread=True, group="rows")
     def _read_page(self, start: int, stop: int) -> None:
@@ -312,6 +314,7 @@ class SubmissionTable(ScrollView, can_focus=True):
         self.refresh()
         visible = self._visible_rows()
         if all(self.listing.cached(self.roster_index(r)) is not None for r in visible):
+            self._shown = True
             self.call_after_refresh(self.post_message, self.RowsShown(self))
         else:
             self._read_visible()  # the viewport moved while reading

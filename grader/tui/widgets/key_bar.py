@@ -1,0 +1,168 @@
+"""The screen's keys on the bottom line, like Textual's Footer, drawn by one widget.
+
+Footer mounts a widget per key and mounts them all again whenever the screen's bindings change,
+each styled by the stylesheet: about 50 ms on the first frame of the Submissions screen (11
+keys), a third of what opening it costs beyond an empty app. This draws the same line from
+``Screen.active_bindings`` in a single render: the shown keys of the focused widget, its
+screen and the app (remapped keys included), the command palette key on the right; a click on
+a key presses it, hovering shows its tooltip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    key: str
+    """The key as Textual names it (pressed on a click)."""
+    display: str
+    description: str
+    tooltip: str
+    enabled: bool
+    pinned: bool = False
+    """Kept on the line when the keys do not all fit (the help key: how to find the rest)."""
+
+
+PINNED = frozenset({"app.help"})
+
+
+class KeyBar(Widget, can_focus=False):
+    """One line: `key Description` for every shown binding, then `^p palette` on the right."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "key-bar--key",
+        "key-bar--description",
+        "key-bar--disabled",
+        "key-bar--separator",
+    }
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyBar > .key-bar--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    KeyBar > .key-bar--disabled { text-style: dim; }
+    KeyBar > .key-bar--separator { color: $foreground 20%; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._spans: list[tuple[int, int, KeyEntry]] = []
+        """Cells each drawn key covers, for clicks and tooltips."""
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: Screen[object]) -> None:
+        self.refresh()
+
+    def entries(self) -> tuple[list[KeyEntry], KeyEntry | None]:
+        """The keys shown (one per action, in binding order) and the command palette key."""
+        app = self.app
+        active = self.screen.active_bindings
+        shown: list[KeyEntry] = []
+        actions: set[str] = set()
+        for _node, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            shown.append(
+                KeyEntry(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    tooltip,
+                    enabled,
+                    pinned=binding.id in PINNED,
+                )
+            )
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = KeyEntry(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.tooltip or binding.description,
+                enabled,
+            )
+        return shown, palette
+
+    def render(self) -> Text:
+        width = self.size.width
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        disabled = self.get_component_rich_style("key-bar--disabled")
+        shown, palette = self.entries()
+        line = Text(no_wrap=True, end="")
+        spans: list[tuple[int, int, KeyEntry]] = []
+        tail = Text(no_wrap=True, end="")
+        if palette is not None:
+            tail.append("▏", self.get_component_rich_style("key-bar--separator"))
+            tail.append(palette.display, key_style)
+            tail.append(f" {palette.description} ", description_style)
+        parts = []
+        for entry in shown:
+            # The key's own padded, styled cell separates the entries: no trailing space is needed.
+            part = Text.assemble((f" {entry.display} ", key_style), (entry.description, description_style))
+            if not entry.enabled:
+                part.stylize(disabled)
+            parts.append((entry, part))
+        # The palette key and the pinned keys (help) always stay; the other keys past the room are cut.
+        room = width - tail.cell_len - sum(part.cell_len for entry, part in parts if entry.pinned)
+        used, cut = 0, False
+        for entry, part in parts:
+            start = line.cell_len
+            if not entry.pinned:
+                cut = cut or used + part.cell_len > room
+                if cut:
+                    continue
+                used += part.cell_len
+            line.append_text(part)
+            spans.append((start, line.cell_len, entry))
+        if palette is not None:
+            line.append(" " * max(width - tail.cell_len - line.cell_len, 0))
+            spans.append((line.cell_len, line.cell_len + tail.cell_len, palette))
+            line.append_text(tail)
+        self._spans = spans
+        return line
+
+    def entry_at(self, x: int) -> KeyEntry | None:
+        return next((entry for start, end, entry in self._spans if start <= x < end), None)
+
+    def on_click(self, event: events.Click) -> None:
+        entry = self.entry_at(event.x)
+        if entry is None:
+            return
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        entry = self.entry_at(event.x)
+        self.tooltip = (entry.tooltip or entry.description) if entry is not None else None
