@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-import tempfile
-import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,20 +137,6 @@ def cli(
             overview(ctx.obj)
 
 
-def _crash_log(exc: BaseException) -> Path | None:
-    folder = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "grader"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
-        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-        return path
-    except OSError:
-        handle, name = tempfile.mkstemp(prefix="grader-crash-", suffix=".log")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write("".join(traceback.format_exception(exc)))
-        return Path(name)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 1 when the work failed, 2 on usage errors."""
     try:
@@ -184,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the last line of defence: no traceback reaches a user
-        log = _crash_log(exc)
+        from grader.tui.crash import crash_log  # the TUI's too; it loads no Textual
+
+        log = crash_log(exc)
         fail(
             f"internal error: {type(exc).__name__}: {exc}\n"
             f"nothing after this point was saved; details are in {log} — please report it"

@@ -217,6 +217,21 @@ class SubmissionList:
         found = self.next_matching(-1 if after is None else after, is_ungraded)
         return None if found is None else self.students[found].student_id
 
+    def next_to_grade(self, after_student_id: str, criterion_id: str | None = None) -> str | None:
+        """The next student after this one (roster order, wrapping, never this one) still to
+        grade: the whole submission, or with ``criterion_id`` just that criterion (never excused)."""
+
+        def needs(row: SubmissionStatus) -> bool:
+            if criterion_id is None:
+                return is_ungraded(row)
+            return not row.excused and not any(
+                c.criterion_id == criterion_id and c.choice.is_scored for c in row.criteria
+            )
+
+        after = self.position_of(after_student_id)
+        found = self.next_matching(-1 if after is None else after, needs)
+        return None if found is None or found == after else self.students[found].student_id
+
     def matching(self, wanted: SubmissionFilter) -> Iterator[Progress | list[int]]:
         """Progress, then the roster indexes of the rows the filter keeps (the whole class)."""
         total = len(self.students)

@@ -89,6 +89,19 @@ def test_next_ungraded_skips_graded_and_wraps(ctx: CourseContext) -> None:
     assert listing.next_ungraded(ids[150]) == expected[expected.index(ids[150]) + 1]
 
 
+def test_next_to_grade_by_submission_or_criterion_never_returns_the_same_student(ctx: CourseContext) -> None:
+    ids = [s.student_id for s in ctx.files.students]
+    record_choice(ctx, A, ids[1], "correctness", ChoiceRequest(level="Proficient"))
+    grade_fully(ctx, ids[2])
+    listing = SubmissionList(ctx, A)
+    assert listing.next_to_grade(ids[0]) == ids[1]  # partly graded still needs grading
+    assert listing.next_to_grade(ids[0], "correctness") == ids[3]  # 1 and 2 have that criterion
+    assert listing.next_to_grade(ids[-1]) == ids[0]  # wrapping
+    for student_id in ids[1:]:
+        grade_fully(ctx, student_id)
+    assert SubmissionList(ctx, A).next_to_grade(ids[0]) is None, "only itself is left: never itself"
+
+
 def test_filters_over_the_whole_class(ctx: CourseContext) -> None:
     ids = [s.student_id for s in ctx.files.students]
     grade_fully(ctx, ids[4])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
-import socket
 import ssl
 import stat
 import subprocess
@@ -21,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from processes import wait_until_gone
+from processes import silent_tcp_server, wait_until_gone
 
 from grader.git.checkout import CheckoutFailed, CheckoutRefused, checkout
 from grader.git.commit import commit_file
@@ -385,28 +384,8 @@ def _crafted_tree_repo(repo: Path, name: str) -> Path:
 @pytest.fixture
 def hung_server() -> Iterator[int]:
     """A TCP server on 127.0.0.1 that accepts connections and never says a word."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    for connection in held:
-        connection.close()
-    server.close()
+    with silent_tcp_server() as port:
+        yield port
 
 
 @pytest.mark.slow

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +10,7 @@ from typing import Any
 
 import pytest
 from hostile import screen_lines
+from processes import silent_tcp_server
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar, RichLog
 
@@ -86,27 +85,9 @@ async def test_pull_shows_progress_and_results_and_records_them(tmp_path: Path) 
 
 @pytest.fixture
 def silent_server() -> Iterator[int]:
-    """A TCP server on 127.0.0.1 that accepts every connection and never says a word."""
-    server = socket.create_server(("127.0.0.1", 0), backlog=64)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(5)
-    for connection in held:
-        connection.close()
-    server.close()
+    """A TCP server on 127.0.0.1 that accepts connections and never says a word."""
+    with silent_tcp_server() as port:
+        yield port
 
 
 def point_a3_at(root: Path, port: int, *, timeout_seconds: int = 300) -> None:

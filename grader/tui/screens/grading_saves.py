@@ -19,16 +19,14 @@ from textual.worker import get_current_worker
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import ConflictError, GraderError
-from grader.domain.events import EventOutcome, SubmissionGrade
+from grader.domain.events import EventOutcome
 from grader.domain.rubric import Rubric
 from grader.gradebook.certify import CertifyResult
 from grader.gradebook.context import CourseContext
 from grader.gradebook.flagging import clear_flag, set_flag
 from grader.gradebook.grading import ChoiceRequest, GradeRecorded, record_choice
+from grader.gradebook.listing import SubmissionList
 from grader.gradebook.undo import Undone, undo_last
-
-PAGE = 500
-"""Students read per store query when looking for the next submission to grade."""
 
 
 @dataclass(frozen=True)
@@ -103,32 +101,6 @@ class BadgesChanged(Message):
         self.results = results
 
 
-def is_done(grade: SubmissionGrade | None, rubric: Rubric, criterion_id: str | None) -> bool:
-    """Graded (every manual criterion chosen), excused, or (by criterion) that criterion chosen."""
-    if grade is None:
-        return False
-    if grade.excused:
-        return True
-    wanted = [criterion_id] if criterion_id else [c.id for c in rubric.manual_criteria]
-    return all((choice := grade.choices.get(c)) is not None and choice.is_scored for c in wanted)
-
-
-def next_to_grade(
-    ctx: CourseContext, assignment_id: str, rubric: Rubric, after: str, criterion_id: str | None
-) -> str | None:
-    """The next student in roster order after ``after`` (wrapping) not done yet; reads a page at a time."""
-    roster = [s.student_id for s in ctx.files.students]
-    start = roster.index(after) + 1 if after in roster else 0
-    ordered = roster[start:] + roster[:start]
-    for first in range(0, len(ordered), PAGE):
-        page = ordered[first : first + PAGE]
-        grades = ctx.store.grades_of(assignment_id, page)
-        for student_id in page:
-            if student_id != after and not is_done(grades.get(student_id), rubric, criterion_id):
-                return student_id
-    return None
-
-
 @dataclass
 class SaveQueue:
     """Owned by one screen: ``put`` from the UI, ``run`` in a thread worker."""
@@ -188,9 +160,9 @@ class SaveQueue:
                 clear_flag(self.ctx, self.assignment_id, op.student_id)
             self.target.post_message(FlagChanged(op.student_id, op.note.strip()))
         elif self.rubric is not None:
-            found = next_to_grade(
-                self.ctx, self.assignment_id, self.rubric, op.after_student_id, op.criterion_id
-            )
+            # A fresh list: rows are read now, after every save queued before this op.
+            listing = SubmissionList(self.ctx, self.assignment_id)
+            found = listing.next_to_grade(op.after_student_id, op.criterion_id)
             self.target.post_message(NextFound(found, op.criterion_id))
 
     def _save(self, op: SaveChoice) -> None:
