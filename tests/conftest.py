@@ -1,10 +1,12 @@
-"""Shared fixtures: a small, valid course folder written into tmp_path."""
+"""Shared fixtures (a small, valid course folder written into tmp_path) and the required-tools
+mechanism: a test skipped for a missing system tool fails in CI (see required_tools.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import required_tools
 
 from grader.files.skeleton import write_skeleton
 
@@ -16,6 +18,10 @@ student_id,name,email,github,section
 00126,محمد علي,mohammed@example.edu,m-ali,B
 00127,张伟,zhang@example.edu,zhangwei,B
 """
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    required_tools.install(config)
 
 
 @pytest.fixture

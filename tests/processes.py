@@ -4,6 +4,7 @@ server that never answers, to make a git hang."""
 from __future__ import annotations
 
 import os
+import select
 import socket
 import threading
 import time
@@ -28,10 +29,30 @@ def processes_with(text: str) -> list[int]:
     return found
 
 
+def _wait_for_an_exit(pids: list[int], seconds: float) -> None:
+    """Block until one of ``pids`` ends or ``seconds`` pass: a pidfd becomes readable when its
+    process exits, so this waits on the exit itself, not on a sleep."""
+    handles: list[int] = []
+    try:
+        for pid in pids:
+            try:
+                handles.append(os.pidfd_open(pid))
+            except ProcessLookupError:
+                return  # already gone
+        poller = select.poll()
+        for handle in handles:
+            poller.register(handle, select.POLLIN)
+        poller.poll(max(seconds, 0) * 1000)
+    finally:
+        for handle in handles:
+            os.close(handle)
+
+
 def wait_until_gone(text: str, seconds: float = 3) -> list[int]:
+    """Wait until no live process has ``text`` on its command line; those still there after ``seconds``."""
     deadline = time.monotonic() + seconds
-    while processes_with(text) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while (alive := processes_with(text)) and time.monotonic() < deadline:
+        _wait_for_an_exit(alive, deadline - time.monotonic())
     return processes_with(text)
 
 

@@ -122,6 +122,8 @@ def status_json(row: SubmissionStatus) -> dict[str, object]:
         "excused": row.excused,
         "flag_note": row.flag_note,
         "criteria": {c.criterion_id: criterion_json(c) for c in row.criteria},
+        "flagged": row.flagged,
+        "final": row.final,
     }
 
 
@@ -130,7 +132,11 @@ def status_json(row: SubmissionStatus) -> dict[str, object]:
 @click.option("--json", "as_json", is_flag=True, help="Machine output: an array of submissions.")
 @click.pass_obj
 def status(options: Options, assignment: str | None, as_json: bool) -> None:
-    """Where every submission stands: status, score, lateness, graded commit, flags."""
+    """Where every submission stands: status, score, lateness, graded commit, flags.
+
+    A grade is final once every criterion is scored: a graded submission flagged "autograde
+    pending" is not final yet (--json: "final").
+    """
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         if assignment is not None:
             ctx.files.rubric(assignment)
@@ -206,8 +212,10 @@ def overview(options: Options) -> None:
         fail(f"warning: {message}")
     click.echo(f"{course.title} ({course.id}, {course.term}): {len(ctx.files.students)} students")
     for assignment in course.assignments:
-        counts = Counter(r.status for r in rows if r.assignment_id == assignment.id)
+        mine = [r for r in rows if r.assignment_id == assignment.id]
+        counts = Counter(r.status for r in mine)
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        summary += f"; {sum(r.final for r in mine)} final"
         click.echo(f"  {assignment.id:<24} due {assignment.deadline:%Y-%m-%d %H:%M %z}  {summary}")
     click.echo("grade with: grader grade ASSIGNMENT --student ID --criterion ID --level LABEL")
     click.echo("see every submission with: grader status (or --json)")

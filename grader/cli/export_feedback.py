@@ -42,6 +42,8 @@ def written_line(item: FeedbackWritten, root: Path) -> str:
         text += f"; {item.commit_status}"
         text += f" {item.commit[:10]}" if item.commit else ""
         text += f": {item.commit_reason}" if item.commit_reason else ""
+    if not item.final:
+        text += f"; not final: {item.not_final}"
     return printable(text)
 
 
@@ -78,10 +80,12 @@ def feedback_command(
     """One Markdown page per graded submission: levels, items, points, comments, late status.
 
     \b
-    Pages go to DIR/ASSIGNMENT/STUDENT.md (default DIR: .grader/feedback), readable by
-    you only. Only submissions whose every manual criterion is scored get a page; the
-    others are listed and counted, and a page an earlier export wrote for them is left
-    as it was (never deleted). A page holds no timestamp: the same grade gives the
+    Pages go to DIR/ASSIGNMENT/STUDENT.md (default DIR: .grader/feedback), with the
+    permissions your umask gives a new file. Only submissions whose every manual
+    criterion is scored get a page; the others are listed and counted, and a page an
+    earlier export wrote for them is left as it was (never deleted). A graded
+    submission whose grade is not final (an autograded criterion not scored yet) gets a
+    page that says so at the top and shows no total. A page holds no timestamp: the same grade gives the
     same file, and the same file is not rewritten.
 
     \b
@@ -105,13 +109,14 @@ def feedback_command(
                 bar.update(task, completed=item.done, total=item.total, description=printable(item.message))
             elif isinstance(item, FeedbackWritten):
                 counts["written" if item.changed else "unchanged"] += 1
+                counts["not final"] += not item.final
                 if item.commit_status:
                     counts[item.commit_status] += 1
                 bar.console.print(written_line(item, root), markup=False, highlight=False)
             else:
                 skipped[item.status] += 1
                 bar.console.print(skipped_line(item, root), markup=False, highlight=False)
-    order = ("written", "unchanged", COMMITTED, ALREADY_COMMITTED, NO_REPOSITORY, COMMIT_FAILED)
+    order = ("written", "unchanged", "not final", COMMITTED, ALREADY_COMMITTED, NO_REPOSITORY, COMMIT_FAILED)
     parts = [f"{counts[k]} {k}" for k in order if counts[k]]
     if skipped:
         kinds = ", ".join(f"{n} {status}" for status, n in sorted(skipped.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -11,9 +12,11 @@ import click
 from grader.cli.export_cmds import export_group
 from grader.cli.main import Options
 from grader.cli.output import fail, progress_bar
+from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.domain.text import printable
 from grader.exports.against import Comparison
+from grader.exports.export_notes import LMS_NAMES, nothing_to_write
 from grader.exports.formats import ExportFormat
 from grader.gradebook.context import open_course, utc_now
 from grader.gradebook.export_grades import (
@@ -32,11 +35,14 @@ FOR_FORMAT = {
     "last_downloaded": (ExportFormat.MOODLE,),
     "moodle_grade_max": (ExportFormat.MOODLE,),
     "worksheet": (ExportFormat.MOODLE_WORKSHEET,),
+    "clear_missing": (ExportFormat.CANVAS, ExportFormat.MOODLE),
 }
-LMS_NAMES = {
-    ExportFormat.CANVAS: "Canvas",
-    ExportFormat.MOODLE: "Moodle",
-    ExportFormat.MOODLE_WORKSHEET: "Moodle",
+WHY_NOT = {
+    "clear_missing": {
+        ExportFormat.MOODLE_WORKSHEET: "Moodle skips a blank grade in a worksheet, so it cannot clear one",
+        ExportFormat.WIDE: "long and wide files keep every grade, blank where it is not final",
+        ExportFormat.LONG: "long and wide files keep every grade, blank where it is not final",
+    },
 }
 
 
@@ -64,24 +70,26 @@ def _check_format_options(fmt: ExportFormat, given: dict[str, bool]) -> None:
     for name, formats in FOR_FORMAT.items():
         if given[name] and fmt not in formats:
             option = "--" + name.replace("_", "-")
-            raise click.UsageError(f"{option} applies to --format {formats[0].value}, not {fmt.value}")
+            applies = " or ".join(f.value for f in formats)
+            why = WHY_NOT.get(name, {}).get(fmt)
+            raise click.UsageError(
+                f"{option} applies to --format {applies}, not {fmt.value}" + (f": {why}" if why else "")
+            )
 
 
-def _summary(export: GradesExport, fmt: ExportFormat, where: str) -> None:
-    fail(f"wrote {export.students} student row(s) to {where} ({fmt.value})")
+def _summary(export: GradesExport, where: str) -> None:
+    """What was written, left out, blanked or clears; exit 1 when there was nothing to write."""
+    notes = export.notes()
+    for line in notes.details:
+        fail(line)
+    if export.written:
+        fail(f"wrote {export.students} student row(s) to {where} ({export.fmt.value})")
     for student, reason in export.skipped:
         fail(f"left out {student.student_id} {student.name}: {reason}")
-    if not export.blank:
-        return
-    if fmt is ExportFormat.MOODLE_WORKSHEET:
-        fail(f"{export.blank} grade(s) are not final (not fully graded, or an autograder pending): left out")
-    elif fmt.is_lms:
-        fail(
-            f"{export.blank} grade(s) are not final (not fully graded, or an autograder pending) and are "
-            f"blank: importing a blank cell clears the grade {LMS_NAMES[fmt]} holds (preview with --against)"
-        )
-    else:
-        fail(f"{export.blank} grade(s) are not final and are blank")
+    for line in notes.summary:
+        fail(line)
+    if not export.written:
+        raise GraderError(nothing_to_write(export.fmt, export.considered))
 
 
 def _arrow(old: str, new: str) -> str:
@@ -151,6 +159,12 @@ def _report(comparison: Comparison, fmt: ExportFormat, previous: Path) -> None:
     metavar="FILE",
     help="moodle-worksheet: the grading worksheet downloaded from Moodle (its participant numbers).",
 )
+@click.option(
+    "--clear-missing",
+    is_flag=True,
+    help="canvas, moodle: write grades that are not final as blanks, which CLEAR the grades the LMS "
+    "holds (by default they are left out, and listed).",
+)
 @click.pass_obj
 def export_grades_command(
     options: Options,
@@ -166,8 +180,13 @@ def export_grades_command(
     last_downloaded: str | None,
     moodle_grade_max: str,
     worksheet: Path | None,
+    clear_missing: bool,
 ) -> None:
-    """Export grades as CSV, checked against the importer's rules before anything is written."""
+    """Export grades as CSV, checked against the importer's rules before anything is written.
+
+    An LMS file never clears a grade by accident: what is not final is left out and listed,
+    unless --clear-missing is given.
+    """
     fmt = ExportFormat(fmt_name)
     given = {
         "criteria": criteria,
@@ -176,6 +195,7 @@ def export_grades_command(
         "last_downloaded": last_downloaded is not None,
         "moodle_grade_max": moodle_grade_max != "100",
         "worksheet": worksheet is not None,
+        "clear_missing": clear_missing,
     }
     _check_format_options(fmt, given)
     if against is not None and output is not None:
@@ -193,33 +213,64 @@ def export_grades_command(
         worksheet=worksheet,
         canvas_titles_only=canvas_titles,
         moodle_grade_max=_grade_max(moodle_grade_max),
+        clear_missing=clear_missing,
         target="<stdout>" if to_stdout or output is None else output,
     )
-    result: GradesExport | Comparison | None = None
-    with (
-        bulk_allocation(),
-        open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx,
-        progress_bar() as bar,
-    ):
-        task = bar.add_task("exporting", total=None)
-        steps = (
-            compare_export(ctx, request, against, now=now) if against else build_export(ctx, request, now=now)
-        )
-        for item in steps:
-            if isinstance(item, Progress):
-                bar.update(task, completed=item.done, total=item.total, description=printable(item.message))
-            else:
-                result = item
-        if isinstance(result, GradesExport) and not to_stdout:
-            assert output is not None
-            write_export(result, Path(output))
-    if isinstance(result, Comparison):
-        assert against is not None
-        _report(result, fmt, against)
-        fail("dry run: nothing was written")
-    elif isinstance(result, GradesExport):
-        if to_stdout:
+    _run(options, request, against, output, now=now)
+
+
+def _dry_run(export: GradesExport, comparison: Comparison | None, fmt: ExportFormat, against: Path) -> None:
+    notes = export.notes()
+    if comparison is not None:
+        _report(comparison, fmt, against)
+    for line in [*notes.details, *notes.summary]:
+        fail(line)
+    if comparison is None:
+        raise GraderError(nothing_to_write(fmt, export.considered))
+    fail("dry run: nothing was written")
+
+
+def _run(
+    options: Options, request: GradesRequest, against: Path | None, output: str | None, *, now: int
+) -> None:
+    """Build the export (or the dry run) with a progress bar; write it; say what was left out."""
+    fmt, to_stdout = request.fmt, output in (None, "-")
+    export: GradesExport | None = None
+    comparison: Comparison | None = None
+    try:
+        with (
+            bulk_allocation(),
+            open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx,
+            progress_bar() as bar,
+        ):
+            task = bar.add_task("exporting", total=None)
+            steps: Iterator[Progress | GradesExport | Comparison] = (
+                compare_export(ctx, request, against, now=now)
+                if against
+                else build_export(ctx, request, now=now)
+            )
+            for item in steps:
+                if isinstance(item, Progress):
+                    bar.update(
+                        task, completed=item.done, total=item.total, description=printable(item.message)
+                    )
+                elif isinstance(item, GradesExport):
+                    export = item
+                else:
+                    comparison = item
+            if export is not None and export.written and against is None and not to_stdout:
+                assert output is not None
+                write_export(export, Path(output))
+        assert export is not None
+        if against is not None:
+            _dry_run(export, comparison, fmt, against)
+            return
+        if export.written and to_stdout:
             sys.stdout.flush()
-            sys.stdout.buffer.write(result.data)
+            for chunk in export.chunks():
+                sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
-        _summary(result, fmt, "stdout" if to_stdout else str(output))
+        _summary(export, "stdout" if to_stdout else str(output))
+    finally:
+        if export is not None:
+            export.close()

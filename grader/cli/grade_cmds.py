@@ -217,6 +217,7 @@ def rubric_apply(options: Options, assignment: str, mappings: tuple[str, ...]) -
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         diff, rewritten = apply_rubric(ctx, assignment, list(mappings))
         badges, badge_problem = _badges_after(ctx, None) if diff.changes else ([], "")
+        _recount(ctx, assignment)
     click.echo(
         f"{assignment}: rubric {diff.current_hash[:12]} accepted; {rewritten} choice(s) rewritten, "
         f"{len(diff.changes)} total(s) changed"
@@ -227,3 +228,11 @@ def rubric_apply(options: Options, assignment: str, mappings: tuple[str, ...]) -
         who = f"{badge.badge_id} of {badge.student_id}"
         line = f"badge {who}: credential {badge.status} {badge.credential_id}"
         click.echo(printable(line))
+
+
+def _recount(ctx: CourseContext, assignment_id: str) -> None:
+    """Recompute the assignment's summaries for the rubric just accepted (else the next count would)."""
+    from grader.cli.db_cmds import show_progress
+    from grader.gradebook.summary import refresh_stale, summary_spec
+
+    show_progress(refresh_stale(ctx, summary_spec(ctx, assignment_id)), "recomputing summaries")

@@ -15,12 +15,15 @@
       "skills": [{"skill": "testing", "threshold": 70, "percent": 80, "met": true,
                   "withheld": false}],          # threshold and percent in %; percent null if no figure
       "assignments": [{"assignment": "a1-calculator", "graded": true, "met": true,
-                       "withheld": false}],
-      "missing": ["a3-dataanalysis: not fully graded yet"]}]
+                       "withheld": false, "final": true, "unscored": []}],
+      "missing": ["a3-dataanalysis: not final yet (tests not scored)"]}]
 
-A skill with nothing graded has no row (never 0%). Assignments whose rubric edit still needs
-`grader rubric apply --map` are left out with a warning on stderr; a badge that depends on one is
-"undetermined" when everything that can be judged is met.
+Only final grades count (every criterion scored, the autograded ones included); "graded" and
+"final" both say the assignment's grade is final (or excused), "unscored" lists the criteria a
+grade with scores still waits for. A skill with no final grade has no row (never 0%).
+Assignments whose rubric edit still needs `grader rubric apply --map` are left out with a
+warning on stderr; a badge that depends on one is "undetermined" when everything that can be
+judged is met.
 """
 
 from __future__ import annotations
@@ -75,7 +78,14 @@ def _badge_json(evaluation: BadgeEvaluation, title: str) -> dict[str, object]:
             for r in evaluation.skills
         ],
         "assignments": [
-            {"assignment": r.assignment_id, "graded": r.graded, "met": r.met, "withheld": r.withheld}
+            {
+                "assignment": r.assignment_id,
+                "graded": r.graded,
+                "met": r.met,
+                "withheld": r.withheld,
+                "final": r.graded,
+                "unscored": list(r.unscored),
+            }
             for r in evaluation.assignments
         ],
         "missing": list(evaluation.shortfalls()),
@@ -104,7 +114,7 @@ def _skill_lines(report: MasteryReport, student_id: str, detailed: bool) -> list
     for skill in shown:
         figure = figures.get(skill)
         if figure is None:
-            lines.append(f"  {skill:<{width}}  –  nothing graded yet")
+            lines.append(f"  {skill:<{width}}  –  no final grade yet")
             continue
         lines.append(
             f"  {skill:<{width}}  {percent_text(figure.percent)} = "
@@ -116,7 +126,9 @@ def _skill_lines(report: MasteryReport, student_id: str, detailed: bool) -> list
                 for e in figure.criteria
             ]
     if not shown:
-        lines.append("  nothing graded yet")
+        lines.append("  no final grade yet")
+    for assignment_id, unscored in report.mastery[student_id].unscored.items():
+        lines.append(f"  {assignment_id}: not final yet ({', '.join(unscored)} not scored), left out")
     return lines
 
 
@@ -150,7 +162,7 @@ def _badge_lines(report: MasteryReport, student_id: str, titles: dict[str, str])
 )
 @click.pass_obj
 def mastery(options: Options, student_id: str | None, as_json: bool, badge_rows: bool) -> None:
-    """Mastery per skill (earned / possible over graded criteria) and badge status.
+    """Mastery per skill (earned / possible over the criteria of final grades) and badge status.
 
     With a STUDENT, also the criteria behind each figure.
     """

@@ -10,6 +10,7 @@ from grader.cli.main import Options, cli
 from grader.cli.output import fail
 from grader.domain.roster_merge import Conflict, Match
 from grader.domain.text import printable
+from grader.files.roster_import import NOT_LINKED
 from grader.gradebook.roster_import import RosterImport, import_roster
 
 
@@ -18,11 +19,17 @@ def roster_group() -> None:
     """The class list: import identities from an LMS."""
 
 
+def _remark(result: RosterImport, line: int) -> str:
+    remark = result.remarks.get(line, "")
+    return f"; {remark}" if remark else ""
+
+
 def _match_line(result: RosterImport, match: Match) -> str:
     name = result.roster[match.student_id].name
     fills = ", ".join(f"{column}={value}" for column, value in match.fills.items())
     what = f"fill {fills}" if fills else "nothing to fill"
-    return f"{match.student_id} {name}: {result.source}:{match.line} by {match.rule}; {what}"
+    where = f"{result.source}:{match.line}"
+    return f"{match.student_id} {name}: {where} by {match.rule}; {what}{_remark(result, match.line)}"
 
 
 def _conflict_line(result: RosterImport, conflict: Conflict) -> str:
@@ -46,6 +53,7 @@ def report_lines(result: RosterImport, *, add: bool) -> list[str]:
     lines += [
         f"no match: {result.source}:{u.line} {u.name or '(no name)'}: {u.reason}"
         + (hint if u.reason.endswith("matches no student") else "")
+        + _remark(result, u.line)
         for u in plan.unmatched
     ]
     lines += [f"not in {result.source}: {s.student_id} {s.name}" for s in plan.absent]
@@ -60,6 +68,9 @@ def _summary(result: RosterImport) -> str:
         parts.append(f"column(s) added: {', '.join(plan.new_columns)}")
     if plan.conflicts:
         parts.append(f"{len(plan.conflicts)} conflict(s) left as they are")
+    not_linked = sum(remark == NOT_LINKED for remark in result.remarks.values())
+    if not_linked:
+        parts.append(f"{not_linked} row(s) {NOT_LINKED}")
     return ", ".join(parts)
 
 
@@ -74,7 +85,12 @@ def import_command(options: Options, file: Path, add: bool, dry_run: bool) -> No
     \b
     The kind of FILE is recognised by its header:
       Canvas:           Student,ID,SIS User ID,SIS Login ID,Section,...
+                        (or LastName,FirstName,ID,...)
       GitHub Classroom: identifier,github_username,github_id,name
+    Canvas's Points Possible, Manual Posting/Muted and read-only rows and its
+    Test Student are skipped and listed; rows cut short after their last value,
+    a BOM and CRLF line endings are fine. Classroom rows whose student has not
+    linked a GitHub account yet match by identifier and are marked as such.
     Each row is matched to one student by the first rule that names exactly one:
     canvas_id, sis_user_id, student_id = SIS User ID, sis_login_id, email,
     email = SIS Login ID, github, the Classroom identifier against student_id /
@@ -103,7 +119,11 @@ def import_command(options: Options, file: Path, add: bool, dry_run: bool) -> No
         click.echo(f"wrote {result.roster_file}: {_summary(result)}")
     if result.without_github:
         shown = ", ".join(result.without_github[:10]) + (" …" if len(result.without_github) > 10 else "")
+        unlinked = {m.student_id for m in result.plan.matches if result.remarks.get(m.line) == NOT_LINKED}
+        waiting = sum(s in unlinked for s in result.without_github)
         fail(
             f"warning: {len(result.without_github)} student(s) have no GitHub handle, which the repository "
-            f"URLs need: {shown}; import a GitHub Classroom roster or fill the github column"
+            f"URLs need: {shown}"
+            + (f" ({waiting} of them {NOT_LINKED} in {result.source})" if waiting else "")
+            + "; import a GitHub Classroom roster (again, once they have linked) or fill the github column"
         )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from fontTools.varLib import instancer
 
 from grader.domain.errors import GraderError
+from grader.durable import Access, WriteFailed, staged_file
 
 SYSTEM_FONT_DIRS: tuple[Path, ...] = (Path("/usr/share/fonts"),)
 """Where Debian's font packages put their files (fonts-dejavu, fonts-noto-cjk, fonts-noto-core)."""
@@ -72,17 +71,21 @@ def _cache_path(cache_dir: Path, source: Path, recipe: str, suffix: str) -> Path
 
 
 def _write_atomically(font: TTFont, target: Path) -> None:
+    """Save ``font`` whole under ``target``: a cache file is never seen half-written."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(handle, "wb") as out:
-            font.save(out)
-        Path(temporary).replace(target)
+        with staged_file(target, Access.SHARED) as staged:
+            font.save(staged.stream)
     except OSError as error:
-        raise GraderError(
-            f"Cannot write the font cache file {target}: {error.strerror}; "
-            "make the folder writable or pass another cache folder."
-        ) from error
+        reason = error.strerror or str(error)
+    except WriteFailed as error:
+        reason = error.reason
+    else:
+        return
+    raise GraderError(
+        f"Cannot write the font cache file {target}: {reason}; "
+        "make the folder writable or pass another cache folder."
+    )
 
 
 def _subset_options(keep_layout: bool) -> subset.Options:

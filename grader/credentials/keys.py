@@ -19,8 +19,8 @@ from grader.credentials.did import verification_method_id
 from grader.credentials.multibase import ED25519_KEY_BYTES, decode_public_multikey, encode_public_multikey
 from grader.credentials.timestamps import format_timestamp, parse_timestamp
 from grader.domain.errors import GraderError
+from grader.durable import Access, TargetExists, staged_file, write_private_text
 
-KEY_FILE_MODE = 0o600
 KEY_FOLDER_MODE = 0o700
 RING_FILE = "ring.json"
 _LARGEST_KEY_FILE = 4096
@@ -99,26 +99,14 @@ def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> boo
 
 def write_key_file(path: Path, key: IssuerKey, *, force: bool = False) -> None:
     """Write ``key`` to ``path``: mode 0600 in a 0700 folder, whatever the umask; replaces only if forced."""
-    folder = path.parent
-    make_key_folder(folder)
-    if path.exists() and not force:
+    make_key_folder(path.parent)
+    if os.path.lexists(path) and not force:
         raise IssuerKeyError(_EXISTS.format(path=path))
-    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, KEY_FILE_MODE)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            os.fchmod(handle.fileno(), KEY_FILE_MODE)
-            handle.write(key.private_pem())  # never bound to a name a traceback could show
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            temporary.replace(path)
-        else:
-            os.link(temporary, path)
-    except FileExistsError:
+        with staged_file(path, Access.PRIVATE, exclusive=not force) as staged:
+            staged.stream.write(key.private_pem())  # never bound to a name a traceback could show
+    except TargetExists:
         raise IssuerKeyError(_EXISTS.format(path=path)) from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def make_key_folder(folder: Path) -> None:
@@ -305,12 +293,4 @@ def _write_ring(ring: KeyRing) -> None:
             for key in ring.keys
         ],
     }
-    path = ring.folder / RING_FILE
-    temporary = ring.folder / f".{RING_FILE}.{os.getpid()}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, KEY_FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        os.fchmod(handle.fileno(), KEY_FILE_MODE)
-        handle.write(json.dumps(data, indent=2) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
+    write_private_text(ring.folder / RING_FILE, json.dumps(data, indent=2) + "\n")

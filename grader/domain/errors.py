@@ -31,6 +31,11 @@ class ValidationFailed(GraderError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class GradebookUnavailable(GraderError):
+    """The gradebook could not be read or written (locked, full, read-only, gone): the request
+    itself was fine, and the same request may succeed once the database is usable again."""
+
+
 class RubricChangeRefused(GraderError):
     """A rubric edit removed or renamed a choice that submissions still use."""
 

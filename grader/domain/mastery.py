@@ -1,11 +1,14 @@
 """Mastery of each skill from graded criteria, badges decided from it, and credentials to issue.
 
-Mastery of a skill = points earned / points possible over every graded criterion tagged with
-that skill, across the course's assignments, weighted by points (a 40-point criterion counts
-four times a 10-point one). A criterion tagged with two skills counts in full for each.
+Mastery of a skill = points earned / points possible over every criterion tagged with that
+skill in the final submissions, across the course's assignments, weighted by points (a 40-point
+criterion counts four times a 10-point one). A criterion tagged with two skills counts in full
+for each.
 
-- A criterion counts once it is scored (a level, checklist items or points are chosen); an
-  autograded criterion that has not run yet does not count, as nothing rather than as zero.
+- A submission counts once its grade is final (``grader.domain.scoring.is_final``: every
+  criterion scored, an autograded one by a run or a grader's points); until then it counts
+  nothing at all, so a figure never rests on a grade that may still change. Excused
+  submissions count nowhere (the gradebook leaves them out).
 - Earned is the criterion's score exactly as grading computes it (``score_criterion``): the
   chosen level or the checklist's start plus its items, plus the grader's adjustment, clamped
   to [0, maximum]. Possible is the criterion's maximum, so an additions (bonus) checklist with
@@ -21,7 +24,7 @@ Everything is exact: sums of Decimals, thresholds compared as fractions.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -29,8 +32,8 @@ from fractions import Fraction
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Badge
-from grader.domain.rubric import Criterion, Rubric
-from grader.domain.scoring import score_criterion
+from grader.domain.rubric import Rubric
+from grader.domain.scoring import is_final, score_criterion
 
 ZERO = Decimal(0)
 
@@ -82,16 +85,58 @@ class SkillMastery:
 
 @dataclass(frozen=True, slots=True)
 class StudentMastery:
-    """A student's figures, by skill (only skills with one), and the assignments fully graded."""
+    """A student's figures, by skill (only skills with one), and the assignments whose grade is final."""
 
     skills: dict[str, SkillMastery] = field(default_factory=dict)
     graded_assignments: frozenset[str] = frozenset()
+    """Assignments with a final grade (or excused, added by the gradebook)."""
+    unscored: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Assignments with scores that are not final yet: the ids of the criteria still unscored."""
 
 
-def _evidence(assignment_id: str, criterion: Criterion, choice: CriterionChoice) -> CriterionEvidence:
-    earned = score_criterion(criterion, choice)
-    assert earned is not None  # only scored choices get here
-    return CriterionEvidence(assignment_id, criterion.id, earned, criterion.max_points)
+Memo = dict[tuple[str, CriterionChoice], CriterionEvidence | None]
+"""Evidence by (criterion id, choice) within one assignment: many students share each choice."""
+
+
+def submission_evidence(
+    assignment_id: str, rubric: Rubric, choices: Choices, memo: Memo | None = None
+) -> tuple[list[CriterionEvidence | None], bool]:
+    """One submission's evidence per criterion (rubric order; None: not scored) and whether the
+    grade is final (``is_final``): only a final submission's evidence counts toward mastery."""
+    found: list[CriterionEvidence | None] = []
+    cache: Memo = {} if memo is None else memo
+    for criterion in rubric.criteria:
+        choice = choices.get(criterion.id)
+        if choice is None:
+            found.append(None)
+            continue
+        key = (criterion.id, choice)
+        item = cache.get(key)
+        if item is None and key not in cache:
+            earned = score_criterion(criterion, choice)
+            item = cache[key] = (
+                None
+                if earned is None
+                else CriterionEvidence(assignment_id, criterion.id, earned, criterion.max_points)
+            )
+        found.append(item)
+    return found, is_final(found)
+
+
+def submission_skills(rubric: Rubric, choices: Choices) -> dict[str, tuple[Decimal, Decimal]] | None:
+    """(earned, possible) per skill that one submission adds to mastery, or None when its grade
+    is not final (it adds nothing yet). Skills whose criteria are worth 0 points are kept here
+    (with possible 0): a student's figure is the sum over submissions, then judged."""
+    evidence, final = submission_evidence("", rubric, choices)
+    if not final:
+        return None
+    sums: dict[str, tuple[Decimal, Decimal]] = {}
+    for criterion, item in zip(rubric.criteria, evidence, strict=True):
+        assert item is not None  # a final grade has every criterion scored
+        for skill in criterion.skills:
+            earned, possible = sums.get(skill, (ZERO, ZERO))
+            sums[skill] = (earned + item.earned, possible + item.possible)
+    return sums
 
 
 def _figure(skill: str, evidence: list[CriterionEvidence]) -> SkillMastery | None:
@@ -109,37 +154,37 @@ def course_mastery(
 ) -> dict[str, StudentMastery]:
     """Every student's mastery in one pass: ``grades`` maps assignment → student → choices.
 
-    ``rubrics`` (by assignment id, in course order) must hold every choice given (see
-    ``grader.gradebook.rubrics.effective_rubric``); a stale one raises ``IncompatibleChoice``.
-    Students without any grade are absent from the result. Criteria are listed in course order.
+    Only final submissions count (see the module docstring); one with scores that is not final
+    yet is named in ``StudentMastery.unscored``. ``rubrics`` (by assignment id, in course order)
+    must hold every choice given (see ``grader.gradebook.rubrics.effective_rubric``); a stale one
+    raises ``IncompatibleChoice``. Students without any grade are absent from the result.
+    Criteria are listed in course order.
     """
     evidence: dict[str, dict[str, list[CriterionEvidence]]] = {}
     graded: dict[str, set[str]] = {}
+    unscored: dict[str, dict[str, tuple[str, ...]]] = {}
     for assignment_id, rubric in rubrics.items():
-        # Many students share each choice: score it once, and share the evidence object too.
-        memo: dict[tuple[str, CriterionChoice], CriterionEvidence] = {}
+        memo: Memo = {}  # score each distinct choice once, and share the evidence object too
         for student_id, choices in grades.get(assignment_id, {}).items():
             by_skill = evidence.setdefault(student_id, {})
-            complete = True
-            for criterion in rubric.criteria:
-                choice = choices.get(criterion.id)
-                if choice is None or not choice.is_scored:
-                    complete = complete and not criterion.is_manual
-                    continue
-                key = (criterion.id, choice)
-                found = memo.get(key)
-                if found is None:
-                    found = memo[key] = _evidence(assignment_id, criterion, choice)
+            found, final = submission_evidence(assignment_id, rubric, choices, memo)
+            if not final:
+                if any(item is not None for item in found):
+                    missing = (c.id for c, item in zip(rubric.criteria, found, strict=True) if item is None)
+                    unscored.setdefault(student_id, {})[assignment_id] = tuple(missing)
+                continue
+            graded.setdefault(student_id, set()).add(assignment_id)
+            for criterion, item in zip(rubric.criteria, found, strict=True):
+                assert item is not None  # a final grade has every criterion scored
                 for skill in criterion.skills:
-                    by_skill.setdefault(skill, []).append(found)
-            if complete:
-                graded.setdefault(student_id, set()).add(assignment_id)
+                    by_skill.setdefault(skill, []).append(item)
     out: dict[str, StudentMastery] = {}
     for student_id, by_skill in evidence.items():
         figures = {skill: _figure(skill, items) for skill, items in by_skill.items()}
         out[student_id] = StudentMastery(
             {skill: figure for skill, figure in figures.items() if figure is not None},
             frozenset(graded.get(student_id, ())),
+            unscored.get(student_id, {}),
         )
     return out
 
@@ -181,7 +226,7 @@ class SkillRequirement:
         if self.withheld:
             return f"{self.skill}: waits for a refused rubric change to be mapped (needs {needed})"
         if self.mastery is None:
-            return f"{self.skill}: nothing graded yet (needs {needed})"
+            return f"{self.skill}: no final grade yet (needs {needed})"
         if not self.met:
             return f"{self.skill}: {percent_text(self.mastery.percent)}, needs {needed}"
         return None
@@ -191,7 +236,10 @@ class SkillRequirement:
 class AssignmentRequirement:
     assignment_id: str
     graded: bool
+    """The grade is final (or excused)."""
     withheld: bool = False
+    unscored: tuple[str, ...] = ()
+    """The criteria still unscored of a grade that has scores but is not final."""
 
     @property
     def met(self) -> bool:
@@ -200,7 +248,11 @@ class AssignmentRequirement:
     def shortfall(self) -> str | None:
         if self.withheld:
             return f"{self.assignment_id}: waits for a refused rubric change to be mapped"
-        return None if self.graded else f"{self.assignment_id}: not fully graded yet"
+        if self.graded:
+            return None
+        if self.unscored:
+            return f"{self.assignment_id}: not final yet ({', '.join(self.unscored)} not scored)"
+        return f"{self.assignment_id}: not graded yet"
 
 
 @dataclass(frozen=True)
@@ -246,55 +298,9 @@ def evaluate_badge(
             for skill, threshold in badge.skill_thresholds.items()
         ),
         tuple(
-            AssignmentRequirement(a, a in mastery.graded_assignments, a in held.assignments)
+            AssignmentRequirement(
+                a, a in mastery.graded_assignments, a in held.assignments, mastery.unscored.get(a, ())
+            )
             for a in badge.assignments
         ),
     )
-
-
-@dataclass(frozen=True)
-class ReviewDue:
-    """An issued credential whose holder no longer meets its badge: for a person to review."""
-
-    student_id: str
-    badge_id: str
-    reasons: tuple[str, ...]
-    evaluation: BadgeEvaluation | None
-    """None when the badge or the student is no longer in the course."""
-
-
-@dataclass(frozen=True)
-class CredentialPlan:
-    issue: tuple[BadgeEvaluation, ...]
-    """Earned and not issued yet."""
-    keep: tuple[BadgeEvaluation, ...]
-    """Issued and still earned (or undetermined for now)."""
-    review: tuple[ReviewDue, ...]
-    """Issued but no longer earned: flag for review, never revoke automatically."""
-
-
-def plan_credentials(
-    issued: Iterable[tuple[str, str]], evaluations: Iterable[BadgeEvaluation]
-) -> CredentialPlan:
-    """Compare issued (student id, badge id) pairs with the current evaluations."""
-    already = set(issued)
-    issue: list[BadgeEvaluation] = []
-    keep: list[BadgeEvaluation] = []
-    review: list[ReviewDue] = []
-    seen: set[tuple[str, str]] = set()
-    for evaluation in evaluations:
-        key = (evaluation.student_id, evaluation.badge_id)
-        seen.add(key)
-        status = evaluation.status
-        if key not in already:
-            if status is BadgeStatus.EARNED:
-                issue.append(evaluation)
-        elif status is BadgeStatus.NOT_YET:
-            review.append(ReviewDue(*key, evaluation.shortfalls(), evaluation))
-        else:
-            keep.append(evaluation)
-    for student_id, badge_id in sorted(already - seen):
-        review.append(
-            ReviewDue(student_id, badge_id, ("the badge or the student is no longer in the course",), None)
-        )
-    return CredentialPlan(tuple(issue), tuple(keep), tuple(review))

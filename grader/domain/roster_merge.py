@@ -35,6 +35,8 @@ class Incoming:
     """A free-form identifier (GitHub Classroom's), matched against every id column."""
     proposed_id: str = ""
     """The student_id this person gets when added; empty when the file has no usable one."""
+    remark: str = ""
+    """What a report should add about this row, e.g. that it is not linked to a GitHub account yet."""
 
     @property
     def label(self) -> str:

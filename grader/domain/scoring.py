@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -76,6 +76,17 @@ def penalty_fraction(late_minutes: int | None, policy: LatePolicy) -> Decimal:
     return clamp(policy.penalty_per_day * days, ZERO, Decimal(1))
 
 
+def is_final(scores: Iterable[object], *, excused: bool = False) -> bool:
+    """The one definition of a final grade: the submission is excused, or every criterion of the
+    rubric is scored (manual ones, and autograded ones by a run or a grader's points).
+
+    ``scores`` holds one entry per criterion of the rubric in force: its score (or what stands
+    for it), None when not scored. Status, counts, exports, feedback, the report, mastery and
+    badges count a grade only once it is final.
+    """
+    return excused or all(score is not None for score in scores)
+
+
 @dataclass(frozen=True)
 class SubmissionScore:
     criteria: dict[str, Decimal | None]
@@ -85,6 +96,9 @@ class SubmissionScore:
     max_score: Decimal
     complete: bool
     """Every manual criterion is scored."""
+    final: bool = False
+    """Every criterion is scored, autograded ones included (by a run or a grader's points):
+    ``is_final`` of ``criteria``, the one meaning of a final grade."""
 
     @property
     def any_scored(self) -> bool:
@@ -103,6 +117,7 @@ def score_submission(
     fraction = penalty_fraction(late_minutes, policy or LatePolicy())
     penalty = subtotal * fraction
     complete = all(scores[c.id] is not None for c in rubric.manual_criteria)
+    final = is_final(scores.values())
     return SubmissionScore(
         criteria=scores,
         subtotal=subtotal,
@@ -110,4 +125,5 @@ def score_submission(
         total=subtotal - penalty,
         max_score=rubric.max_points,
         complete=complete,
+        final=final,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from grader.domain.errors import Problem, ValidationFailed
-from grader.exports.formats import CANVAS_STUDENT_COLUMNS, MOODLE_KEYS, ExportFormat
+from grader.exports.formats import CANVAS_STUDENT_COLUMNS, MOODLE_KEYS, NOT_FINAL, ExportFormat
 from grader.exports.lms_checks import CANVAS_ID_HEADER, CANVAS_IGNORED, canvas_student_columns
 from grader.exports.moodle_checks import MOODLE_ITEM
 
@@ -180,7 +180,7 @@ def _parse(fmt: ExportFormat, text: str, file: str, moodle_key: str) -> _Parsed:
         return _keyed(rows, file, "Identifier", "Full name", ["Grade"])
     if fmt is ExportFormat.WIDE:
         header = [h.strip() for h in rows[0]]
-        return _keyed(rows, file, "student_id", "name", header[5:])
+        return _keyed(rows, file, "student_id", "name", [h for h in header[5:] if h != NOT_FINAL])
     return _long(rows, file)
 
 

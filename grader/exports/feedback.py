@@ -1,5 +1,7 @@
 """Feedback for one student on one assignment, as a Markdown page.
 
+A grade that is not final (a criterion, often the autograded one, not scored yet) says so at the
+top, names what is missing, and shows no total: a partial sum is not the student's score.
 Every string that is not ours (names, ids, rubric text, comments, commit subjects) is shown
 literally: control characters made visible, Markdown and HTML syntax escaped, newlines kept
 inside the block they belong to. No timestamp is written, so an unchanged grade gives an
@@ -101,10 +103,21 @@ class FeedbackSheet:
     commit_subject: str
     flags: tuple[str, ...]
     criteria: tuple[CriterionResult, ...]
+    final: bool = True
+    """Every criterion is scored (``grader.domain.scoring.is_final``); else ``total`` is partial
+    and the page shows none."""
+
+
+def not_final_text(sheet: FeedbackSheet) -> str:
+    """What keeps the grade from being final: "Test suite passes (20 points) not scored yet"."""
+    missing = [r.criterion for r in sheet.criteria if r.points is None]
+    named = [f"{c.title} ({points(c.max_points)} points)" for c in missing]
+    listed = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else "".join(named)
+    return f"{listed or 'a criterion'} not scored yet"
 
 
 def late_status(sheet: FeedbackSheet) -> str:
-    """On time, within grace, or how late and what it cost."""
+    """On time, within grace, or how late and what it cost (in points once the grade is final)."""
     minutes, policy = sheet.late_minutes, sheet.late_policy
     if minutes is None:
         return "no submission was found" if sheet.graded_commit is None else "not known"
@@ -116,10 +129,13 @@ def late_status(sheet: FeedbackSheet) -> str:
         return f"{late} late, within the {policy.grace_minutes}-minute grace period: no penalty"
     fraction = penalty_fraction(minutes, policy)
     if policy.max_days is not None and days > policy.max_days:
+        if not sheet.final:
+            return f"{late} late, more than {policy.max_days} day(s): the total will be 0"
         cost = f"-{points(sheet.penalty)} points"
         return f"{late} late, more than {policy.max_days} day(s): the total is 0 ({cost})"
     rate = f"{days} started day(s) × {percent(policy.penalty_per_day)}"
-    return f"{late} late: {rate} = {percent(fraction)} off, -{points(sheet.penalty)} points"
+    cost = f", -{points(sheet.penalty)} points" if sheet.final else " the total"
+    return f"{late} late: {rate} = {percent(fraction)} off{cost}"
 
 
 def _result(result: CriterionResult) -> str:
@@ -145,6 +161,9 @@ def _summary(sheet: FeedbackSheet) -> Iterator[str]:
     yield "| --- | --- | --- |"
     for result in sheet.criteria:
         yield f"| {text(result.criterion.title)} | {_result(result)} | {_score(result)} |"
+    if not sheet.final:
+        yield f"| **Total** | | not final: {text(not_final_text(sheet))} |"
+        return
     subtotal = sheet.total + sheet.penalty
     if sheet.penalty:
         yield f"| Before the late penalty | | {points(subtotal)} / {points(sheet.max_score)} |"
@@ -177,7 +196,7 @@ def _choice_lines(result: CriterionResult) -> Iterator[str]:
     elif criterion.kind is CriterionKind.AUTOGRADED:
         check = f" with {code(criterion.check.run)}" if criterion.check else ""
         if result.points is None:
-            yield f"Autograded{check}: not run yet, so not counted in the total."
+            yield f"Autograded{check}: not scored yet, so the grade is not final."
         else:
             by = "the autograder" if result.by_autograder else "a grader"
             yield f"Autograded{check}: {_score(result)} (recorded by {by})"
@@ -207,13 +226,15 @@ def _criterion(result: CriterionResult) -> Iterator[str]:
 
 def render_feedback(sheet: FeedbackSheet) -> str:
     """The whole Markdown page."""
-    lines = [
-        f"# Feedback: {text(sheet.assignment_title)}",
-        "",
+    lines = [f"# Feedback: {text(sheet.assignment_title)}", ""]
+    if not sheet.final:
+        lines += [f"**Not final:** {text(not_final_text(sheet))}, so this page gives no total yet.", ""]
+    total = f"{points(sheet.total)} / {points(sheet.max_score)}" if sheet.final else "not final yet"
+    lines += [
         f"- **Student:** {text(sheet.student_name)} ({text(sheet.student_id)})",
         f"- **Assignment:** {text(sheet.assignment_title)} ({text(sheet.assignment_id)}), "
         f"{text(sheet.course_title)}",
-        f"- **Total:** {points(sheet.total)} / {points(sheet.max_score)}",
+        f"- **Total:** {total}",
         f"- **Late:** {late_status(sheet)}",
     ]
     if sheet.graded_commit:

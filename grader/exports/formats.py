@@ -1,12 +1,17 @@
 """The five grade CSV shapes: long, wide, Canvas, Moodle gradebook and Moodle grading worksheet.
 
 Each shape gives its header, any rows before the students (Canvas's ``Points Possible``) and the
-rows of one student, as cell texts already made safe (``csv_safety``).
+cells of one student, as texts already made safe (``csv_safety``). The spreadsheet shapes (long,
+wide) hold every grade, a blank where it is not final and a ``not_final`` column saying why. The
+LMS shapes are laid out as the student's identity, then a group of cells per assignment, then
+any trailing cells, so that the assignments whose grades must not be written can be left out
+(``lms_file``): an LMS reads a blank as "no grade" and clears what it holds.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -15,7 +20,6 @@ from grader.exports.csv_safety import Cell, Verbatim, neutralise, row_texts
 from grader.exports.grade_rows import (
     AssignmentGrade,
     ExportAssignment,
-    GradeSheet,
     StudentGrades,
     choice_label,
     feedback_text,
@@ -57,8 +61,12 @@ LONG_HEADER = (
     "late_minutes",
     "penalty",
     "score",
+    "not_final",
 )
 IDENTITY_HEADER = ("student_id", "name", "email", "github", "section")
+NOT_FINAL = "not_final"
+"""long and wide: why the grade (wide: each grade of the row) is not final; empty once final."""
+EXCUSED_IN_MOODLE = "excused: Moodle's grade import has no excused value, and a blank clears the grade"
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -133,102 +141,145 @@ def _score(grade: AssignmentGrade) -> Cell:
     return EXCUSED if grade.excused else grade.score
 
 
+def not_final_text(assignments: Sequence[ExportAssignment], grades: Sequence[AssignmentGrade]) -> str:
+    """Each grade of the row that is not final, with why: "a1: autograde pending; a3: in progress"."""
+    return "; ".join(
+        f"{a.id}: {g.pending or 'not final'}" for a, g in zip(assignments, grades, strict=True) if not g.final
+    )
+
+
 @dataclass
 class Shape:
-    """A format applied to one sheet: its header, leading rows, and the rows of each student."""
+    """A format applied to some assignments: its header, leading rows and each student's cells."""
 
     fmt: ExportFormat
-    sheet: GradeSheet
+    assignments: tuple[ExportAssignment, ...]
     options: FormatOptions
-    header: list[str] = field(init=False)
-    leading: list[list[str]] = field(init=False)
+    identity_width: int = field(init=False)
+    """LMS shapes: the cells before the first assignment's group."""
+    group_width: int = field(init=False)
+    """LMS shapes: the cells of one assignment."""
 
     def __post_init__(self) -> None:
-        assignments = self.sheet.assignments
-        self.leading = []
-        if self.fmt is ExportFormat.CANVAS:
-            self.header = [*CANVAS_STUDENT_COLUMNS, *(canvas_header(a) for a in assignments)]
-            points = [a.max_points for a in assignments]
-            self.leading = [["Points Possible", "", "", "", "", *row_texts(points, LMS_PLACES)]]
-        elif self.fmt is ExportFormat.MOODLE:
-            self.header = [MOODLE_KEYS[self.options.moodle_key]]
-            for a in assignments:
-                self.header += moodle_headers(a)
-            if self.options.last_downloaded is not None:
-                self.header.append(MOODLE_DOWNLOADED)
-        elif self.fmt is ExportFormat.MOODLE_WORKSHEET:
-            self.header = list(WORKSHEET_HEADER)
-        elif self.fmt is ExportFormat.WIDE:
-            self.header = list(IDENTITY_HEADER)
-            for a in assignments:
-                self.header.append(a.id)
-                if self.options.criteria:
-                    self.header += [f"{a.id}:{c.id}" for c in a.criteria]
-        else:
-            self.header = list(LONG_HEADER)
+        self.identity_width, self.group_width = {
+            ExportFormat.CANVAS: (len(CANVAS_STUDENT_COLUMNS), 1),
+            ExportFormat.MOODLE: (1, 2),
+            ExportFormat.MOODLE_WORKSHEET: (0, len(WORKSHEET_HEADER)),
+        }.get(self.fmt, (0, 0))
 
-    def rows(self, graded: StudentGrades) -> list[list[str]]:
-        """The rows of one student (none, for a worksheet row without a final grade)."""
-        student, grades = graded.student, graded.grades
-        if self.fmt is ExportFormat.WIDE:
-            cells: list[Cell] = [
-                student.student_id,
-                student.name,
-                student.email,
-                student.github,
-                student.section,
-            ]
-            for grade in grades:
-                cells.append(_score(grade))
-                if self.options.criteria:
-                    cells += grade.points
-            return [row_texts(cells)]
+    def header(self, kept: Sequence[int] | None = None) -> list[str]:
+        """The header; an LMS shape's holds only the ``kept`` assignments (default: all)."""
+        chosen = [self.assignments[i] for i in self._kept(kept)]
         if self.fmt is ExportFormat.CANVAS:
-            cells = [
+            return [*CANVAS_STUDENT_COLUMNS, *(canvas_header(a) for a in chosen)]
+        if self.fmt is ExportFormat.MOODLE:
+            header = [MOODLE_KEYS[self.options.moodle_key]]
+            for a in chosen:
+                header += moodle_headers(a)
+            return header + ([MOODLE_DOWNLOADED] if self.options.last_downloaded is not None else [])
+        if self.fmt is ExportFormat.MOODLE_WORKSHEET:
+            return list(WORKSHEET_HEADER)
+        if self.fmt is ExportFormat.WIDE:
+            header = [*IDENTITY_HEADER, NOT_FINAL]
+            for a in chosen:
+                header.append(a.id)
+                if self.options.criteria:
+                    header += [f"{a.id}:{c.id}" for c in a.criteria]
+            return header
+        return list(LONG_HEADER)
+
+    def leading(self, kept: Sequence[int] | None = None) -> list[list[str]]:
+        """The rows between the header and the students (Canvas's ``Points Possible``)."""
+        if self.fmt is not ExportFormat.CANVAS:
+            return []
+        points = [self.assignments[i].max_points for i in self._kept(kept)]
+        return [["Points Possible", "", "", "", "", *row_texts(points, LMS_PLACES)]]
+
+    def _kept(self, kept: Sequence[int] | None) -> Sequence[int]:
+        return range(len(self.assignments)) if kept is None else kept
+
+    def blocked(self, grade: AssignmentGrade) -> str:
+        """Why an LMS shape cannot carry this grade ("" when it can): a blank would clear a grade."""
+        if not grade.final:
+            return grade.pending or "not final"
+        if grade.excused and self.fmt is not ExportFormat.CANVAS:
+            return EXCUSED_IN_MOODLE
+        return ""
+
+    def lms_cells(self, graded: StudentGrades) -> list[str]:
+        """An LMS row with every assignment: identity, a group per assignment, trailing cells.
+
+        A grade the LMS cannot carry (``blocked``) is blank in its group; ``lms_file`` leaves such
+        groups out unless clearing is asked for.
+        """
+        student = graded.student
+        if self.fmt is ExportFormat.CANVAS:
+            cells: list[Cell] = [
                 student.name,
                 student.canvas_id,
                 student.sis_user_id,
                 student.sis_login_id,
                 student.section,
             ]
-            return [row_texts([*cells, *(_score(g) for g in grades)], LMS_PLACES)]
+            cells += [_score(g) if g.final else None for g in graded.grades]
+            return row_texts(cells, LMS_PLACES)
         if self.fmt is ExportFormat.MOODLE:
             key = student.moodle_idnumber if self.options.moodle_key == "idnumber" else student.email
             cells = [key]
-            for assignment, grade in zip(self.sheet.assignments, grades, strict=True):
-                final = grade.score is not None
-                cells += [grade.score, feedback_text(assignment, grade) if final else None]
+            for assignment, grade in zip(self.assignments, graded.grades, strict=True):
+                written = not self.blocked(grade)
+                cells += [
+                    grade.score if written else None,
+                    feedback_text(assignment, grade) if written else None,
+                ]
             if self.options.last_downloaded is not None:
                 cells.append(self.options.last_downloaded)
-            return [row_texts(cells, LMS_PLACES)]
-        if self.fmt is ExportFormat.MOODLE_WORKSHEET:
-            return self._worksheet_rows(student, grades[0])
-        return self._long_rows(student, grades)
+            return row_texts(cells, LMS_PLACES)
+        return self._worksheet_cells(student, graded.grades[0])
 
-    def _worksheet_rows(self, student: Student, grade: AssignmentGrade) -> list[list[str]]:
+    def _worksheet_cells(self, student: Student, grade: AssignmentGrade) -> list[str]:
         worksheet = self.options.worksheet
         found = worksheet.row_for(student.email) if worksheet else None
-        if found is None or grade.score is None:
-            return []
-        assignment = self.sheet.assignments[0]
+        assert found is not None, "identity_problem leaves out students without a worksheet row"
+        assignment = self.assignments[0]
         maximum: Cell = found.maximum or assignment.max_points
+        written = not self.blocked(grade)
         cells: list[Cell] = [
             Verbatim(found.identifier),
             student.name,
             student.email,
             found.status,
-            grade.score,
+            grade.score if written else None,
             maximum,
             found.can_change,
             _copied(found.submission_modified),
             _copied(found.grade_modified),
-            feedback_text(assignment, grade),
+            feedback_text(assignment, grade) if written else None,
         ]
-        return [row_texts(cells, LMS_PLACES)]
+        return row_texts(cells, LMS_PLACES)
+
+    def rows(self, graded: StudentGrades) -> list[list[str]]:
+        """The rows of one student in a spreadsheet shape: wide (one) or long (one per criterion)."""
+        student, grades = graded.student, graded.grades
+        if self.fmt is not ExportFormat.WIDE:
+            return self._long_rows(student, grades)
+        cells: list[Cell] = [
+            student.student_id,
+            student.name,
+            student.email,
+            student.github,
+            student.section,
+            not_final_text(self.assignments, grades),
+        ]
+        for grade in grades:
+            cells.append(_score(grade))
+            if self.options.criteria:
+                cells += grade.points
+        return [row_texts(cells)]
 
     def _long_rows(self, student: Student, grades: tuple[AssignmentGrade, ...]) -> list[list[str]]:
         rows: list[list[str]] = []
-        for assignment, grade in zip(self.sheet.assignments, grades, strict=True):
+        for assignment, grade in zip(self.assignments, grades, strict=True):
             for criterion, points in zip(assignment.criteria, grade.points, strict=True):
                 choice = grade.choices.get(criterion.id)
                 cells: list[Cell] = [
@@ -248,6 +299,7 @@ class Shape:
                     grade.late_minutes,
                     grade.penalty if grade.penalty else None,
                     _score(grade),
+                    "" if grade.final else grade.pending or "not final",
                 ]
                 rows.append(row_texts(cells))
         return rows

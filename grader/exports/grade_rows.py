@@ -39,13 +39,20 @@ class AssignmentGrade(NamedTuple):
 
     status: str
     score: Decimal | None
-    """The total after the late penalty, only once final (graded, no autograder pending)."""
+    """The total after the late penalty, only once final (every criterion scored)."""
     late_minutes: int | None
     penalty: Decimal
     points: tuple[Decimal | None, ...]
     """Per criterion, in rubric order; None: not scored."""
     choices: Mapping[str, CriterionChoice]
     excused: bool = False
+    pending: str = ""
+    """Why the grade is not final ("autograde pending", "in progress", "not pulled"…); "" once final."""
+
+    @property
+    def final(self) -> bool:
+        """Every criterion scored, or excused: the one meaning of final (SubmissionStatus.final)."""
+        return self.score is not None or self.excused
 
 
 class StudentGrades(NamedTuple):

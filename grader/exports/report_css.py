@@ -24,7 +24,7 @@ h4 { font-size: 13.5px; margin: 0; }
 .toc li { counter-increment: part; } .toc li::before { content: counter(part) " "; color: var(--muted); }
 .toc li:last-child::before { content: ""; }
 .score-row svg { width: 100%; }
-.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin-bottom: 18px; }
+.cards { display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; margin-bottom: 18px; }
 .card { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 4px;
   padding: 10px 14px; }
 .card .value { font-size: 26px; font-weight: 700; line-height: 1.2; }

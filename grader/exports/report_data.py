@@ -40,7 +40,7 @@ class CriterionFigures:
     skills: tuple[str, ...]
     max_points: Decimal
     scores: Tally
-    """Points of every submission where this criterion is scored."""
+    """Points of this criterion in every final grade."""
     levels: tuple[Choice, ...] = ()
     """Levels criteria: every level in rubric order, with how many submissions reached it."""
     items: tuple[Choice, ...] = ()
@@ -53,13 +53,15 @@ class AssignmentFigures:
     title: str
     max_score: Decimal
     totals: Tally
-    """Final scores (late penalty applied) of the fully graded submissions."""
+    """Scores (late penalty applied) of the final grades: every criterion scored, not excused."""
     states: Mapping[str, int]
     """Submissions by ``PROGRESS_STATES``."""
     late: int
     criteria: tuple[CriterionFigures, ...]
     refused: str = ""
     """Why nothing is scored: a rubric edit waits to be mapped (empty when all is well)."""
+    not_final: int = 0
+    """Submissions with scores whose grade is not final yet: left out of every score figure."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class StudentRow:
     name: str
     section: str
     percents: tuple[Decimal | None, ...]
-    """Mastery per skill, in the report's skill order; None: nothing graded for that skill."""
+    """Mastery per skill, in the report's skill order; None: no final grade for that skill."""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def heat_map(frame: Frame, columns: Sequence[str], rows: Sequence[HeatRow]) -> s
 
 def _cell(x: float, y: float, value: float | None, about: str, pattern: str) -> str:
     if value is None:
-        fill, label, ink, said = f"url(#{pattern})", "–", MUTED, "nothing graded yet"
+        fill, label, ink, said = f"url(#{pattern})", "–", MUTED, "no final grade yet"
     else:
         fill = band_colour(value)
         label, ink, said = str(int(value)), ink_for(fill), f"{value:.1f}%"
@@ -72,7 +72,7 @@ def _cell(x: float, y: float, value: float | None, about: str, pattern: str) -> 
 
 
 def legend(frame: Frame) -> str:
-    """Ten bands from 0 to 100 % and the hatch of "nothing graded yet"."""
+    """Ten bands from 0 to 100 % and the hatch of "no final grade yet"."""
     swatch, gap = 40.0, 28.0
     width = swatch * len(SCALE) + gap + 150
     out = [svg_open(frame, width, 42), hatch(f"{frame.ident}-none")]
@@ -86,7 +86,7 @@ def legend(frame: Frame) -> str:
         f'<rect x="{x:g}" y="2" width="{swatch:g}" height="16" fill="url(#{frame.ident}-none)" '
         f'stroke="#9ca3af" stroke-width="0.5"/>'
     )
-    out.append(text(x + swatch + 6, 14, "nothing graded yet", size=10, fill=MUTED))
+    out.append(text(x + swatch + 6, 14, "no final grade yet", size=10, fill=MUTED))
     out.append("</svg>")
     return "".join(out)
 

@@ -85,7 +85,7 @@ def _blocks(rows: Sequence[HeatRow], columns: Sequence[str], ids: Ids, what: str
             ids("heatmap"),
             f"{what}, {span}" if len(rows) > ROWS_PER_BLOCK else what,
             f"Mastery in percent for {len(columns)} skills ({', '.join(columns)}); "
-            "each cell gives its value, a hatched cell means nothing graded yet.",
+            "each cell gives its value, a hatched cell means no final grade yet.",
             f"chart heatmap {css}",
         )
         out.append(f'<figure class="heat">{heat_map(frame, columns, block)}</figure>')
@@ -114,10 +114,10 @@ def mastery_section(data: ReportData, ids: Ids) -> str:
     head = (
         '<section class="mastery" id="mastery"><p class="eyebrow">Mastery</p>'
         "<h2>Students × skills</h2>"
-        '<p class="hint">Mastery of a skill = points earned ÷ points possible over every graded '
-        "criterion tagged with that skill, across all assignments (late penalties are not applied). "
-        "Cells show the percentage rounded down; a hatched cell means nothing has been graded for "
-        "that skill yet.</p>"
+        '<p class="hint">Mastery of a skill = points earned ÷ points possible over every criterion '
+        "tagged with that skill in the final grades (every criterion scored), across all assignments "
+        "(late penalties are not applied). Cells show the percentage rounded down; a hatched cell "
+        "means no final grade has a criterion of that skill yet.</p>"
     )
     if not columns:
         return head + "<p>The rubrics name no skills, so there is no mastery to show.</p></section>\n"
@@ -153,7 +153,7 @@ def mastery_section(data: ReportData, ids: Ids) -> str:
             f"many for one row each (the report shows up to {MAX_STUDENT_ROWS}). Students are ranked by "
             "their mean mastery over the skills they have a figure in and split into ten equal groups; "
             "each cell is the group's mean."
-            + (f" {left_out:,} students with nothing graded yet are left out." if left_out else "")
+            + (f" {left_out:,} students with no final grade yet are left out." if left_out else "")
             + " Use <code>grader mastery</code> for any one student.</p>"
         )
         rows = [_group_row(g, len(columns)) for g in _deciles(with_figure)]
@@ -190,5 +190,5 @@ def _distribution(data: ReportData, columns: Sequence[str], ids: Ids) -> str:
 def _scale_words() -> str:
     return (
         "Ten colour bands from 0–10% (lightest) to 90–100% (darkest), "
-        "and a grey hatch for nothing graded yet."
+        "and a grey hatch for no final grade yet."
     )

@@ -167,7 +167,7 @@ def histogram(
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{base}" y2="{base}" stroke="{MUTED}"/>')
     out.append(text(left + plot_w / 2, height - 6, axis_label, anchor="middle", size=11, fill=MUTED))
     if total == 0:
-        out.append(text(left + plot_w / 2, top + plot_h / 2, "Nothing graded yet", anchor="middle", size=13))
+        out.append(text(left + plot_w / 2, top + plot_h / 2, "No final grade yet", anchor="middle", size=13))
     markers = (Marker("mean", average, MEAN, ""), Marker("median", middle, INK, "5 3"))
     out += _markers(x_of, top, base, width, markers)
     out += labels

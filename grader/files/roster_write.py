@@ -6,19 +6,16 @@ of untouched rows, blank lines, and a missing newline at the end. New columns go
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.domain.errors import GraderError
 from grader.domain.roster import Student
+from grader.durable import WriteFailed, write_shared
 from grader.files.reading import BOM
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -129,30 +126,11 @@ def replace_file(path: Path, data: bytes, *, expected: bytes, display: str) -> N
     target = path.resolve()
     try:
         current = target.read_bytes()
-        mode = stat.S_IMODE(target.stat().st_mode)
     except OSError as exc:
         raise GraderError(f"cannot read {display} again: {exc.strerror}; nothing was written") from None
     if current != expected:
         raise GraderError(f"{display} changed while this command ran; nothing was written: run it again")
     try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GraderError(f"cannot write {display}: {exc.strerror}; it is unchanged") from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        temporary.chmod(mode)
-        temporary.replace(target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise GraderError(f"cannot write {display}: {exc.strerror}; it is unchanged") from None
-    with contextlib.suppress(OSError):
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        write_shared(target, data, display=display)
+    except WriteFailed as exc:
+        raise GraderError(f"cannot write {display}: {exc.reason}; it is unchanged") from None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from grader.domain.errors import GraderError
+from grader.durable import TargetExists, write_shared_text
 
 COURSE_YAML = """\
 # The course: who it is for, who signs its credentials, and its assignments.
@@ -85,7 +87,10 @@ criteria:
 
 
 def write_skeleton(root: Path) -> list[Path]:
-    """Write a course skeleton into an empty or new folder; never overwrite anything."""
+    """Write a course skeleton into an empty or new folder; never overwrite anything.
+
+    On a failure the files this call wrote are removed again, so running it again starts afresh.
+    """
     targets = {
         root / "course.yaml": COURSE_YAML,
         root / "roster.csv": ROSTER_CSV,
@@ -97,7 +102,27 @@ def write_skeleton(root: Path) -> list[Path]:
         raise GraderError(
             f"{existing[0]} already exists; grader init never overwrites files (choose an empty folder)"
         )
-    for path, text in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return list(targets)
+    written: list[Path] = []
+    try:
+        for path, text in targets.items():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise GraderError(f"cannot create {path.parent}: {exc.strerror}") from None
+            write_shared_text(path, text, exclusive=True)
+            written.append(path)
+    except TargetExists as exc:
+        _remove(written)
+        raise GraderError(
+            f"{exc.display} already exists; grader init never overwrites files (choose an empty folder)"
+        ) from None
+    except BaseException:
+        _remove(written)
+        raise
+    return written
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from grader.store import Store
 
 STATE_DIR = ".grader"
+RECHECK_AFTER = timedelta(days=1)
+"""How long a full check of an assignment's choices in use against its rubric is trusted
+(extended by the events saved since); the quick open declines once it is older."""
 
 
 def default_database_url(root: Path) -> str:
@@ -82,12 +85,14 @@ def _state_folder(files: CourseFiles, url: str) -> None:
 
 @contextmanager
 def open_course(
-    root: Path, *, database_url: str | None = None, actor: str | None = None
+    root: Path, *, database_url: str | None = None, actor: str | None = None, upgrade: bool = False
 ) -> Iterator[CourseContext]:
     """Validate the course folder and open its gradebook (migrating an older one after a backup).
 
-    On SQLite the validated files are also recorded in the gradebook (when their bytes changed),
-    so the TUI can open the next time without reading them again (grader.gradebook.quick).
+    An older PostgreSQL gradebook is refused unless ``upgrade`` (``grader db upgrade``, run after
+    a pg_dump). On SQLite the validated files are also recorded in the gradebook (when their
+    bytes changed), so the TUI can open the next time without reading them again
+    (grader.gradebook.quick).
     """
     from grader.files.course import load_course  # the schema libraries load only when validating
 
@@ -96,6 +101,10 @@ def open_course(
     _state_folder(files, url)
     from grader.store import open_store  # the database libraries load only for commands that need them
 
+    if upgrade:
+        from grader.store.migrate import upgrade as upgrade_schema
+
+        upgrade_schema(url)
     store = open_store(url)
     try:
         from grader.gradebook.quick import record_snapshot

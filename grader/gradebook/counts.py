@@ -1,40 +1,49 @@
-"""A class's counts a chunk of students at a time: statuses, score histogram, badges earned.
+"""A class's counts from the per-submission summaries: statuses, score histogram, badges earned.
 
-At 100,000 students reading a whole assignment's grades at once takes a minute and a gigabyte;
-these generators read ``chunk`` students at a time (memory bounded by the chunk), yield
-``Progress`` between chunks (so a caller can show it, and stop by no longer iterating), and
-finally yield the counts. They never read a whole class (``store.grades`` / ``pull_states``).
+Counting reads summaries (grader.gradebook.summary), not grades: a grouped query per assignment
+for the statuses and scores, one streamed read of the mastery evidence for the badges. Summaries
+that miss the current stamp (a rubric or late policy edited, a write that left them stale) are
+recomputed first, a chunk at a time, yielding Progress so a caller can show it (and stop by no
+longer iterating). Students not on the roster are left out; a roster student without a summary
+has nothing saved and was never pulled.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
-from grader.domain.course import Assignment
-from grader.domain.errors import RubricChangeRefused
+from grader.domain.course import Assignment, Badge
 from grader.domain.mastery import (
     BadgeEvaluation,
     BadgeStatus,
-    Choices,
+    SkillMastery,
     StudentMastery,
     Withheld,
-    course_mastery,
     evaluate_badge,
 )
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
-from grader.domain.rubric import Rubric
 from grader.gradebook.context import CourseContext
-from grader.gradebook.rubrics import rubric_in_force
-from grader.gradebook.status import GRADED, SubmissionStatus, status_row
+from grader.gradebook.status import GRADED, SubmissionStatus
+from grader.gradebook.summary import (
+    CHUNK,
+    SummarySpec,
+    nothing_saved,
+    recompute,
+    refresh_stale,
+    summary_spec,
+)
+from grader.store.summary_values import StudentSums, SummaryGroup
 
-CHUNK = 2_000
-"""Students read per step: two queries' worth of rows in memory, a fraction of a second each."""
 SCORE_BINS = 10
 """The histogram's bins: tenths of the maximum score, a perfect score in the top one."""
+REFRESHES = 3
+"""Passes over summaries gone stale meanwhile (another grader saving under other course files)
+before the rest are computed in memory for this count."""
 
 
 @dataclass(frozen=True)
@@ -64,27 +73,17 @@ class BadgeCounts:
     """Every roster student is eligible for every badge."""
 
 
-@dataclass
-class _Tally:
-    total: int = 0
-    pulled: int = 0
-    statuses: Counter[str] = field(default_factory=Counter)
-    bins: list[int] = field(default_factory=lambda: [0] * SCORE_BINS)
-
-    def add(self, row: SubmissionStatus) -> None:
-        self.total += 1
-        self.pulled += row.graded_commit is not None
-        self.statuses[row.status] += 1
-        if row.status == GRADED and (found := score_bin(row)) is not None:
-            self.bins[found] += 1
+def bin_of(score: Decimal | None, max_score: Decimal, bins: int = SCORE_BINS) -> int | None:
+    """The histogram bin of a score (exact: 70 of 100 is in the 70 % bin), else None."""
+    if score is None or max_score <= 0:
+        return None
+    fraction = min(max(Fraction(score) / Fraction(max_score), Fraction(0)), Fraction(1))
+    return min(int(fraction * bins), bins - 1)
 
 
 def score_bin(row: SubmissionStatus, bins: int = SCORE_BINS) -> int | None:
-    """The histogram bin of a scored row (exact: 70 of 100 is in the 70 % bin), else None."""
-    if row.score is None or row.max_score <= 0:
-        return None
-    fraction = min(max(Fraction(row.score) / Fraction(row.max_score), Fraction(0)), Fraction(1))
-    return min(int(fraction * bins), bins - 1)
+    """The histogram bin of a scored row, else None."""
+    return bin_of(row.score, row.max_score, bins)
 
 
 def chunks(students: Sequence[Student], size: int) -> Iterator[Sequence[Student]]:
@@ -92,42 +91,62 @@ def chunks(students: Sequence[Student], size: int) -> Iterator[Sequence[Student]
         yield students[start : start + size]
 
 
-def _rubric(ctx: CourseContext, assignment_id: str) -> tuple[Rubric, str]:
-    """The rubric to score with, and why an edit is refused ("" when it is not)."""
-    try:
-        return rubric_in_force(ctx, assignment_id), ""
-    except RubricChangeRefused as refusal:
-        return ctx.files.rubric(assignment_id), str(refusal)
+def _census(
+    ctx: CourseContext, spec: SummarySpec, *, chunk: int
+) -> Iterator[Progress | tuple[list[SummaryGroup], int]]:
+    """Progress while stale summaries are recomputed, then the roster's summary groups, all at
+    the current stamp (those gone stale again meanwhile are computed in memory), and how many
+    roster students have a summary."""
+    aid = spec.assignment.id
+    on_roster = ctx.files.students_by_id
+    found, present = ctx.store.summaries.census(aid, on_roster)
+    for _ in range(REFRESHES):
+        if all(g.stamp == spec.stamp for g in found):
+            yield found, present
+            return
+        yield from refresh_stale(ctx, spec, chunk=chunk, message=aid)
+        found, present = ctx.store.summaries.census(aid, on_roster)
+    still = [s for s in ctx.store.summaries.student_ids(aid, not_at=spec.stamp) if s in on_roster]
+    computed = Counter(
+        (s.status, s.pulled, s.score, s.max_score) for s in recompute(ctx, spec, still).values()
+    )
+    kept = [g for g in found if g.stamp == spec.stamp]
+    yield kept + [SummaryGroup(spec.stamp, *values, count) for values, count in computed.items()], present
 
 
 def count_assignment(
     ctx: CourseContext, assignment: Assignment, *, chunk: int = CHUNK
 ) -> Iterator[Progress | AssignmentCounts]:
-    """Progress (message: the assignment id) after each chunk, then the assignment's counts.
+    """Progress (message: the assignment id), then the assignment's counts over the roster.
 
-    The same statuses as ``submission_statuses`` (``status_row`` on the same rubric), read by
-    ``grades_of`` / ``pull_states_of`` a chunk of the roster at a time.
+    The same figures as ``status_row`` gives every roster student (``submission_statuses``).
     """
-    rubric, refused = _rubric(ctx, assignment.id)
+    spec = summary_spec(ctx, assignment.id)
     students = ctx.files.students
-    tally = _Tally()
     yield Progress(0, len(students), assignment.id)
-    for part in chunks(students, chunk):
-        ids = [s.student_id for s in part]
-        grades = ctx.store.grades_of(assignment.id, ids)
-        pulls = ctx.store.pull_states_of(assignment.id, ids)
-        for student in part:
-            sid = student.student_id
-            tally.add(status_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), bool(refused)))
-        yield Progress(tally.total, len(students), assignment.id)
+    groups: list[SummaryGroup] = []
+    present = 0
+    for found in _census(ctx, spec, chunk=chunk):
+        if isinstance(found, Progress):
+            yield found
+        else:
+            groups, present = found
+    counted = Counter({(g.status, g.pulled, g.score, g.max_score): g.count for g in groups})
+    nothing = nothing_saved(spec)
+    counted[(nothing.status, nothing.pulled, nothing.score, nothing.max_score)] += len(students) - present
+    statuses: Counter[str] = Counter()
+    bins = [0] * SCORE_BINS
+    pulled = 0
+    for (status, is_pulled, score, max_score), count in counted.items():
+        if count <= 0:
+            continue
+        statuses[status] += count
+        pulled += count if is_pulled else 0
+        if status == GRADED and not spec.refused and (found_bin := bin_of(score, max_score)) is not None:
+            bins[found_bin] += count
+    yield Progress(len(students), len(students), assignment.id)
     yield AssignmentCounts(
-        assignment.id,
-        tally.total,
-        tally.pulled,
-        tally.statuses[GRADED],
-        dict(tally.statuses),
-        tuple(tally.bins) if not refused else (0,) * SCORE_BINS,
-        refused,
+        assignment.id, len(students), pulled, statuses[GRADED], dict(statuses), tuple(bins), spec.refused
     )
 
 
@@ -135,6 +154,51 @@ def count_assignments(ctx: CourseContext, *, chunk: int = CHUNK) -> Iterator[Pro
     """``count_assignment`` for every assignment of the course, in course order."""
     for assignment in ctx.files.course.assignments:
         yield from count_assignment(ctx, assignment, chunk=chunk)
+
+
+@dataclass(frozen=True)
+class _Course:
+    """What the badge counts read: the assignments counted, by id, and what is withheld."""
+
+    counted: dict[str, SummarySpec]
+    withheld: Withheld
+
+
+def _course(ctx: CourseContext, chunk: int) -> Iterator[Progress | _Course]:
+    """Progress while the summaries are brought up to date, then what to read them with."""
+    files = ctx.files
+    yield Progress(0, len(files.students), "badges")
+    specs = [summary_spec(ctx, a.id) for a in files.course.assignments]
+    counted = {s.assignment.id: s for s in specs if not s.refused}
+    refused = [s.assignment.id for s in specs if s.refused]
+    withheld = Withheld(
+        frozenset(refused),
+        frozenset(skill for a in refused for c in files.rubric(a).criteria for skill in c.skills),
+    )
+    for spec in counted.values():
+        yield from refresh_stale(ctx, spec, chunk=chunk, message="badges")
+    yield _Course(counted, withheld)
+
+
+def _student_sums(ctx: CourseContext, course: _Course) -> Iterator[StudentSums]:
+    """Each roster student with a summary: their evidence summed, streamed by student id (a
+    summary gone stale since the refresh is computed here)."""
+    stamps = {assignment_id: spec.stamp for assignment_id, spec in course.counted.items()}
+    for sums in ctx.store.summaries.mastery_by_student(stamps, ctx.files.students_by_id):
+        for assignment_id in sums.outdated:
+            found = recompute(ctx, course.counted[assignment_id], [sums.student_id])
+            if sums.student_id in found:
+                sums.add(assignment_id, found[sums.student_id])
+        yield sums
+
+
+def _mastery(sums: StudentSums) -> StudentMastery:
+    """A student's figures as the domain judges them (a skill worth 0 points has none)."""
+    return StudentMastery(
+        {k: SkillMastery(k, e, p, ()) for k, (e, p) in sums.skills.items() if p > 0},
+        frozenset(sums.graded),
+        sums.unscored,
+    )
 
 
 def badge_evaluations(
@@ -145,62 +209,95 @@ def badge_evaluations(
     Yields Progress (students done / roster size), then that chunk's evaluations (one per
     student and badge, in roster then course order), and so on. Decided as ``mastery_report``
     decides them: an assignment whose rubric edit is refused is withheld, excused work counts
-    nowhere and blocks no badge.
+    nowhere and blocks no badge. Skill figures carry their sums, not the criteria behind them.
     """
-    files = ctx.files
-    rubrics: dict[str, Rubric] = {}
-    refused: list[str] = []
-    for assignment in files.course.assignments:
-        rubric, why = _rubric(ctx, assignment.id)
-        if why:
-            refused.append(assignment.id)
+    course: _Course | None = None
+    for found in _course(ctx, chunk):
+        if isinstance(found, Progress):
+            yield found
         else:
-            rubrics[assignment.id] = rubric
-    withheld = Withheld(
-        frozenset(refused),
-        frozenset(skill for a in refused for c in files.rubric(a).criteria for skill in c.skills),
-    )
-    students = files.students
+            course = found
+    assert course is not None
+    figures = {sums.student_id: _mastery(sums) for sums in _student_sums(ctx, course)}
+    students = ctx.files.students
+    badges = ctx.files.course.badges
+    empty = StudentMastery()
     done = 0
-    yield Progress(0, len(students), "badges")
     for part in chunks(students, chunk):
-        ids = [s.student_id for s in part]
-        grades: dict[str, dict[str, Choices]] = {}
-        excused: dict[str, set[str]] = {}
-        for assignment_id in rubrics:
-            saved = ctx.store.grades_of(assignment_id, ids)
-            grades[assignment_id] = {sid: g.choices for sid, g in saved.items() if not g.excused}
-            for sid, g in saved.items():
-                if g.excused:
-                    excused.setdefault(sid, set()).add(assignment_id)
-        computed = course_mastery(rubrics, grades)
-        evaluations: list[BadgeEvaluation] = []
-        for sid in ids:
-            figures = computed.get(sid) or StudentMastery()
-            if sid in excused:  # excused work counts nowhere, and blocks no badge
-                figures = replace(figures, graded_assignments=figures.graded_assignments | excused[sid])
-            evaluations.extend(evaluate_badge(badge, sid, figures, withheld) for badge in files.course.badges)
+        evaluations = []
+        for student in part:
+            mastery = figures.get(student.student_id, empty)
+            evaluations += [evaluate_badge(b, student.student_id, mastery, course.withheld) for b in badges]
         done += len(part)
         yield Progress(done, len(students), "badges")
         yield tuple(evaluations)
 
 
 def count_badges(ctx: CourseContext, *, chunk: int = CHUNK) -> Iterator[Progress | list[BadgeCounts]]:
-    """Progress between chunks, then how many students earned each badge (course order)."""
-    statuses: Counter[tuple[str, BadgeStatus]] = Counter()
-    for found in badge_evaluations(ctx, chunk=chunk):
+    """Progress while summaries are brought up to date, then how many students earned each badge.
+
+    A badge's status depends only on whether each of its skills has a figure that meets its
+    threshold and on which of its assignments are graded: students alike in that are judged
+    once (by ``evaluate_badge``), and each figure is compared with each threshold once. The
+    students' sums are streamed, one student in memory at a time.
+    """
+    course: _Course | None = None
+    for found in _course(ctx, chunk):
         if isinstance(found, Progress):
             yield found
         else:
-            statuses.update((e.badge_id, e.status) for e in found)
-    eligible = len(ctx.files.students)
+            course = found
+    assert course is not None
+    students = ctx.files.students
+    badges = ctx.files.course.badges
+    judge = _Judge(course.withheld)
+    statuses: Counter[tuple[str, BadgeStatus]] = Counter()
+    seen = 0
+    for sums in _student_sums(ctx, course):
+        seen += 1
+        for badge in badges:
+            statuses[(badge.id, judge.status(badge, sums))] += 1
+    nothing = StudentSums("")  # roster students without any summary
+    for badge in badges:
+        statuses[(badge.id, judge.status(badge, nothing))] += len(students) - seen
+    yield Progress(len(students), len(students), "badges")
     yield [
         BadgeCounts(
             b.id,
             statuses[(b.id, BadgeStatus.EARNED)],
             statuses[(b.id, BadgeStatus.UNDETERMINED)],
             statuses[(b.id, BadgeStatus.NOT_YET)],
-            eligible,
+            len(students),
         )
-        for b in ctx.files.course.badges
+        for b in badges
     ]
+
+
+@dataclass
+class _Judge:
+    """``evaluate_badge`` once per distinct deciding facts, each figure checked once per threshold."""
+
+    withheld: Withheld
+    decided: dict[tuple[object, ...], BadgeStatus] = field(default_factory=dict)
+    met: dict[tuple[str, Decimal, Decimal, Decimal], bool] = field(default_factory=dict)
+
+    def status(self, badge: Badge, sums: StudentSums) -> BadgeStatus:
+        facts: list[object] = [badge.id]
+        for skill, threshold in badge.skill_thresholds.items():
+            total = sums.skills.get(skill)
+            facts.append(None if total is None or total[1] <= 0 else self._meets(skill, threshold, total))
+        facts += [a in sums.graded for a in badge.assignments]
+        key = tuple(facts)
+        found = self.decided.get(key)
+        if found is None:
+            found = self.decided[key] = evaluate_badge(
+                badge, sums.student_id, _mastery(sums), self.withheld
+            ).status
+        return found
+
+    def _meets(self, skill: str, threshold: Decimal, total: list[Decimal]) -> bool:
+        key = (skill, total[0], total[1], threshold)
+        found = self.met.get(key)
+        if found is None:
+            found = self.met[key] = SkillMastery(skill, total[0], total[1], ()).meets(threshold)
+        return found

@@ -1,24 +1,33 @@
-"""`grader export grades`: a grade CSV in one of five shapes, checked, then written atomically."""
+"""`grader export grades`: a grade CSV in one of five shapes, checked, then written atomically.
+
+The grades are read, scored and rendered a chunk of students at a time into a spool
+(``grades_export``), so a class of any size exports in bounded memory. An
+LMS file is decided whole before it is written (``lms_file``: which assignments and students it
+can carry without clearing a grade) and re-read with its importer's rules first.
+"""
 
 from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from grader.domain.errors import GraderError, Problem, ValidationFailed
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
+from grader.durable import write_shared
 from grader.exports.against import Comparison, compare
-from grader.exports.atomic import write_atomically
 from grader.exports.csv_safety import encode, render
 from grader.exports.formats import ExportFormat, FormatOptions, Shape, identity_problem
-from grader.exports.grade_rows import GradeSheet, StudentGrades
+from grader.exports.grade_rows import GradeSheet
+from grader.exports.grades_export import GradesExport, new_spool
 from grader.exports.lms_checks import check_canvas
+from grader.exports.lms_file import LmsRows
 from grader.exports.moodle_checks import check_moodle, check_worksheet
 from grader.exports.worksheet import Worksheet, parse_worksheet
 from grader.files.reading import decode_utf8, read_capped
@@ -26,9 +35,16 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.grade_sheet import grade_sheet
 
 MAX_INPUT_BYTES = 512_000_000
-PROGRESS_EVERY = 10_000
 SHOWN = 10
 _TRAILING_ID = re.compile(r"\s\([0-9]+\)$")
+__all__ = [
+    "GradesExport",
+    "GradesRequest",
+    "build_export",
+    "bulk_allocation",
+    "compare_export",
+    "write_export",
+]
 
 
 @dataclass(frozen=True)
@@ -43,20 +59,10 @@ class GradesRequest:
     worksheet: Path | None = None
     canvas_titles_only: bool = False
     moodle_grade_max: Decimal = Decimal(100)
+    clear_missing: bool = False
+    """LMS shapes: write grades that are not final as blanks, which clear the LMS's grades."""
     target: str = "<stdout>"
     """How problems name the output (the -o file, or stdout)."""
-
-
-@dataclass(frozen=True)
-class GradesExport:
-    text: str
-    data: bytes
-    students: int
-    """Students with a row in the file."""
-    skipped: list[tuple[Student, str]] = field(default_factory=list)
-    """Students left out with --skip-unmatched, and why."""
-    blank: int = 0
-    """Grades left empty because they are not final (a blank cell clears the LMS's grade)."""
 
 
 @contextmanager
@@ -126,16 +132,19 @@ def _worksheet(request: GradesRequest) -> Worksheet | None:
 
 
 def _matched(
-    rows: list[StudentGrades], request: GradesRequest, options: FormatOptions
-) -> tuple[list[StudentGrades], list[tuple[Student, str]]]:
-    kept: list[StudentGrades] = []
+    students: Sequence[Student], request: GradesRequest, options: FormatOptions
+) -> tuple[Sequence[Student], list[tuple[Student, str]]]:
+    """The students the LMS can match, and the others with why (refused unless --skip-unmatched)."""
+    if not request.fmt.is_lms:
+        return students, []
+    kept: list[Student] = []
     unmatched: list[tuple[Student, str]] = []
-    for row in rows:
-        problem = identity_problem(row.student, request.fmt, options)
+    for student in students:
+        problem = identity_problem(student, request.fmt, options)
         if problem is None:
-            kept.append(row)
+            kept.append(student)
         else:
-            unmatched.append((row.student, problem))
+            unmatched.append((student, problem))
     if unmatched and not request.skip_unmatched:
         lines = [f"  {s.student_id} {s.name}: {why}" for s, why in unmatched[:SHOWN]]
         if len(unmatched) > SHOWN:
@@ -172,7 +181,10 @@ def check(fmt: ExportFormat, text: str, target: str, *, now: int, grade_max: Dec
 def build_export(
     ctx: CourseContext, request: GradesRequest, *, now: int
 ) -> Iterator[Progress | GradesExport]:
-    """Gather, shape, render and check the export, yielding progress; the export comes last."""
+    """Gather, shape, render and check the export, yielding progress; the export comes last.
+
+    The caller closes the export (its spool) once written.
+    """
     chosen = chosen_assignments(ctx, request)
     if request.fmt is ExportFormat.CANVAS:
         _canvas_ids(ctx, request, chosen)
@@ -182,41 +194,101 @@ def build_export(
         last_downloaded=request.last_downloaded,
         worksheet=_worksheet(request),
     )
-    sheet: GradeSheet | None = None
-    for item in grade_sheet(ctx, chosen, choices=request.fmt.shows_choices):
+    students, skipped = _matched(ctx.files.students, request, options)
+    sheets = grade_sheet(ctx, chosen, students=students, choices=request.fmt.shows_choices)
+    if request.fmt.is_lms:
+        export = yield from _lms_export(sheets, request, options, now=now)
+    else:
+        export = yield from _spreadsheet_export(sheets, request, options)
+    export.skipped = skipped
+    yield export
+
+
+def _spreadsheet_export(
+    sheets: Iterator[Progress | GradeSheet], request: GradesRequest, options: FormatOptions
+) -> Generator[Progress, None, GradesExport]:
+    """long or wide, streamed into the spool a chunk at a time: every grade, blanks marked."""
+    spool = new_spool()
+    export = GradesExport(request.fmt, spool, 0)
+    try:
+        if request.excel:
+            spool.write(encode("", bom=True))
+        shape: Shape | None = None
+        for item in sheets:
+            if isinstance(item, Progress):
+                yield item
+                continue
+            if shape is None:
+                shape = Shape(request.fmt, item.assignments, options)
+                spool.write(encode(render([shape.header()])))
+            rows: list[list[str]] = []
+            for graded in item.students:
+                rows += shape.rows(graded)
+                export.not_final += sum(not grade.final for grade in graded.grades)
+            export.students += len(item.students)
+            export.considered += len(item.students)
+            spool.write(encode(render(rows)))
+    except BaseException:
+        spool.close()
+        raise
+    return export
+
+
+def _lms_export(
+    sheets: Iterator[Progress | GradeSheet], request: GradesRequest, options: FormatOptions, *, now: int
+) -> Generator[Progress, None, GradesExport]:
+    """An LMS file: collected, then only what it can carry without clearing a grade; checked."""
+    collected: LmsRows | None = None
+    for item in sheets:
         if isinstance(item, Progress):
             yield item
-        else:
-            sheet = item
-    assert sheet is not None
-    kept, skipped = _matched(sheet.students, request, options)
-    shape = Shape(request.fmt, sheet, options)
-    rows: list[list[str]] = [shape.header, *shape.leading]
-    written = blank = 0
-    for index, graded in enumerate(kept, start=1):
-        student_rows = shape.rows(graded)
-        rows += student_rows
-        written += bool(student_rows)
-        blank += sum(1 for grade in graded.grades if grade.score is None and not grade.excused)
-        if index % PROGRESS_EVERY == 0:
-            yield Progress(index, len(kept), "writing rows")
-    text = render(rows)
-    yield Progress(len(kept), len(kept), f"checking the {request.fmt.value} file")
-    check(request.fmt, text, request.target, now=now, grade_max=request.moodle_grade_max)
-    yield GradesExport(text, encode(text, bom=request.excel), written, skipped, blank)
+            continue
+        if collected is None:
+            collected = LmsRows(Shape(request.fmt, item.assignments, options))
+        for graded in item.students:
+            collected.add(graded)
+    assert collected is not None, "grade_sheet yields the assignments first"
+    decided = collected.file(clear_missing=request.clear_missing)
+    considered = len(collected.rows)
+    del collected
+    spool: IO[bytes] | None = None
+    if decided.text is not None:
+        yield Progress(decided.students, decided.students, f"checking the {request.fmt.value} file")
+        check(request.fmt, decided.text, request.target, now=now, grade_max=request.moodle_grade_max)
+        spool = new_spool()
+        spool.write(encode(decided.text, bom=request.excel))
+    return GradesExport(
+        request.fmt,
+        spool,
+        decided.students,
+        left_out=decided.left_out,
+        dropped=decided.dropped,
+        cleared=decided.cleared,
+        considered=considered,
+    )
 
 
 def write_export(export: GradesExport, path: Path) -> None:
-    write_atomically(path, [export.data])
+    write_shared(path, export.chunks())
 
 
 def compare_export(
     ctx: CourseContext, request: GradesRequest, previous: Path, *, now: int
-) -> Iterator[Progress | Comparison]:
-    """What importing this export would change over ``previous``; nothing is written."""
+) -> Iterator[Progress | GradesExport | Comparison]:
+    """What importing this export would change over ``previous``; nothing is written.
+
+    Yields progress, then the export (closed: for what it left out), then the comparison, unless
+    the export has nothing to write.
+    """
     previous_text = _read_text(previous, "compare with the file as the LMS or grader exported it")
     for item in build_export(ctx, request, now=now):
         if isinstance(item, Progress):
             yield item
-        else:
-            yield compare(request.fmt, previous_text, str(previous), item.text, moodle_key=request.moodle_key)
+            continue
+        try:
+            current = item.text if item.written else None
+        finally:
+            item.close()
+        yield item
+        if current is not None:
+            yield compare(request.fmt, previous_text, str(previous), current, moodle_key=request.moodle_key)

@@ -23,6 +23,7 @@ from grader.gradebook.pull import (
     resolve,
     unavailable,
 )
+from grader.gradebook.summary import summarizer
 
 MAX_EXTENSION = timedelta(days=366)
 
@@ -82,5 +83,5 @@ def _extend(
         checked_out=checked_out,
         basis=basis_of(assignment, extension),
     )
-    ctx.store.set_pull_state(state)
+    ctx.store.set_pull_state(state, summarize=summarizer(ctx, assignment_id))
     return state

@@ -1,8 +1,14 @@
 """`grader export feedback`: a Markdown page per graded submission, optionally committed.
 
-Only submissions whose every manual criterion is scored (status "graded") get a page: a half
-graded page would tell a student a total that is not theirs. The others are reported as
-skipped, with any page an earlier export left for them (it is not deleted).
+Only submissions whose every manual criterion is scored (status "graded") get a page: the
+grader's part is done, and a half graded page would be feedback still being written. The others
+are reported as skipped, with any page an earlier export left for them (it is not deleted).
+
+A graded submission whose grade is not final yet (an autograded criterion not scored: nothing
+has run it, and no grader gave it points) still gets its page, because the levels, ticks and
+comments are the feedback a student is waiting for and they will not change. The page says at
+the top that the grade is not final and what is missing, and shows no total; the result says
+so too (``FeedbackWritten.not_final``), so the instructor knows which pages to export again.
 
 With ``commit``, the page is committed as FEEDBACK.md on the feedback branch kept in the
 student's mirror, ``refs/grader/feedback``: outside ``refs/heads``, which every pull mirrors
@@ -24,8 +30,8 @@ from grader.domain.events import EventOutcome, EventSource
 from grader.domain.progress import Progress
 from grader.domain.rubric import CriterionKind, Rubric
 from grader.domain.text import printable
-from grader.exports.atomic import write_atomically
-from grader.exports.feedback import CriterionResult, FeedbackSheet, render_feedback
+from grader.durable import write_shared
+from grader.exports.feedback import CriterionResult, FeedbackSheet, not_final_text, render_feedback
 from grader.git.commit import CommitRefused, commit_file
 from grader.git.history import commits
 from grader.git.mirror import is_complete, resolve
@@ -57,6 +63,13 @@ class FeedbackWritten:
     commit_status: str = ""
     """With ``commit``: COMMITTED, ALREADY_COMMITTED, NO_REPOSITORY or COMMIT_FAILED."""
     commit_reason: str = ""
+    not_final: str = ""
+    """Empty when the grade is final; else what is missing, as the page says it
+    ("Test suite passes (20 points) not scored yet")."""
+
+    @property
+    def final(self) -> bool:
+        return not self.not_final
 
 
 @dataclass(frozen=True)
@@ -126,6 +139,7 @@ def sheet_for(
         commit_subject=_subject(ctx, assignment.id, row.student_id, row.graded_commit),
         flags=tuple(f for f in row.flags if not f.startswith(OPERATIONAL_FLAG)),
         criteria=results,
+        final=row.final,
     )
 
 
@@ -137,7 +151,7 @@ def _write(path: Path, page: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GraderError(f"cannot write {path}: {exc.strerror}") from None
-    write_atomically(path, [page])
+    write_shared(path, [page])
     return True
 
 
@@ -155,11 +169,12 @@ def commit_feedback(
         return None, NO_REPOSITORY, ""
     before = resolve(mirror, FEEDBACK_REFS + FEEDBACK_BRANCH)
     name, email = _author(ctx)
-    message = (
-        f"Feedback: {sheet.assignment_title}\n\n"
-        f"Score: {sheet.total.normalize():f} / {sheet.max_score.normalize():f}\n"
-        f"Graded commit: {sheet.graded_commit}\n"
+    score = (
+        f"{sheet.total.normalize():f} / {sheet.max_score.normalize():f}"
+        if sheet.final
+        else f"not final ({not_final_text(sheet)})"
     )
+    message = f"Feedback: {sheet.assignment_title}\n\nScore: {score}\nGraded commit: {sheet.graded_commit}\n"
     try:
         sha = commit_file(
             mirror,
@@ -213,6 +228,9 @@ def export_feedback(
                 page = render_feedback(sheet).encode("utf-8")
                 changed = _write(path, page)
                 sha, status, reason = commit_feedback(ctx, sheet, page, when) if commit else (None, "", "")
-                yield FeedbackWritten(assignment_id, row.student_id, path, changed, sha, status, reason)
+                missing = "" if sheet.final else not_final_text(sheet)
+                yield FeedbackWritten(
+                    assignment_id, row.student_id, path, changed, sha, status, reason, missing
+                )
             done += 1
             yield Progress(done, total, f"{assignment_id} {row.student_id}")

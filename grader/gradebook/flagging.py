@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext, utc_now
+from grader.gradebook.summary import summarizer
 
 MAX_TEXT = 2000
 """Characters in a flag note or an excuse's reason."""
@@ -27,18 +28,26 @@ def set_flag(ctx: CourseContext, assignment_id: str, student_id: str, note: str)
     text = _text(note, "the flag note")
     if not text:
         raise GraderError("a flag needs a note that says what to look at (or clear the flag)")
-    ctx.store.set_flag(assignment_id, student_id, text, actor=ctx.actor, now=utc_now())
+    summarize = summarizer(ctx, assignment_id)
+    ctx.store.set_flag(assignment_id, student_id, text, actor=ctx.actor, now=utc_now(), summarize=summarize)
 
 
 def clear_flag(ctx: CourseContext, assignment_id: str, student_id: str) -> None:
     """Clear a submission's flag (audited; clearing an unflagged one changes nothing else)."""
     _submission(ctx, assignment_id, student_id)
-    ctx.store.set_flag(assignment_id, student_id, "", actor=ctx.actor, now=utc_now())
+    summarize = summarizer(ctx, assignment_id)
+    ctx.store.set_flag(assignment_id, student_id, "", actor=ctx.actor, now=utc_now(), summarize=summarize)
 
 
 def set_excused(ctx: CourseContext, assignment_id: str, student_id: str, excused: bool, reason: str) -> None:
     """Excuse a student from an assignment (no score, counted nowhere), or withdraw it (audited)."""
     _submission(ctx, assignment_id, student_id)
     ctx.store.set_excused(
-        assignment_id, student_id, excused, _text(reason, "the reason"), actor=ctx.actor, now=utc_now()
+        assignment_id,
+        student_id,
+        excused,
+        _text(reason, "the reason"),
+        actor=ctx.actor,
+        now=utc_now(),
+        summarize=summarizer(ctx, assignment_id),
     )

@@ -1,25 +1,26 @@
-"""Every roster student's grade on the chosen assignments, scored for export.
+"""Every roster student's grade on the chosen assignments, scored for export a chunk at a time.
 
-The same rules as ``status.submission_statuses`` (current rubric, late penalty, refused rubric
-edits, excused submissions; a grader's flag is not exported), computed for a whole class at once:
-the store hands out one shared object per distinct choice, so each criterion is scored once per
-distinct choice rather than once per student.
+The same rules as ``status.status_row`` (current rubric, late penalty, refused rubric edits,
+excused submissions, ``is_final``; a grader's flag is not exported), computed for a chunk of the
+class at once: the store hands out one shared object per distinct choice, so each criterion is
+scored once per distinct choice rather than once per student. Reading CHUNK students at a time
+keeps memory bounded by the chunk, whatever the size of the class.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import repeat
 from types import MappingProxyType
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Assignment, LatePolicy
-from grader.domain.events import SubmissionGrade
 from grader.domain.progress import Progress
 from grader.domain.pulls import PullState
-from grader.domain.rubric import Criterion, CriterionKind, Rubric
-from grader.domain.scoring import IncompatibleChoice, penalty_fraction, score_criterion
+from grader.domain.roster import Student
+from grader.domain.rubric import Criterion, Rubric
+from grader.domain.scoring import IncompatibleChoice, is_final, penalty_fraction, score_criterion
 from grader.domain.submission import EMPTY_REPOSITORY
 from grader.exports.grade_rows import (
     AssignmentGrade,
@@ -29,11 +30,23 @@ from grader.exports.grade_rows import (
     StudentGrades,
 )
 from grader.gradebook.context import CourseContext
-from grader.gradebook.rubrics import effective_rubric
-from grader.gradebook.status import EXCUSED, GRADED, IN_PROGRESS, MISSING, NOT_PULLED, PULLED
+from grader.gradebook.rubrics import effective_rubric, rubric_in_force
+from grader.gradebook.status import (
+    AUTOGRADE_PENDING,
+    EXCUSED,
+    GRADED,
+    IN_PROGRESS,
+    MISSING,
+    NOT_PULLED,
+    PULLED,
+)
 
 ZERO = Decimal(0)
 NO_CHOICES: Mapping[str, CriterionChoice] = MappingProxyType({})
+CHUNK = 2_000
+"""Students read and scored per step: a fraction of a second, a few megabytes."""
+NOT_GRADED = {PULLED: "not graded yet"}
+"""Why a grade with nothing scored is not final, where its status alone does not say it."""
 
 
 def export_assignment(assignment: Assignment, rubric: Rubric) -> ExportAssignment:
@@ -64,11 +77,10 @@ class _Scorer:
     def __init__(self, rubric: Rubric, policy: LatePolicy) -> None:
         self.criteria = rubric.criteria
         self.manual = frozenset(i for i, c in enumerate(rubric.criteria) if c.is_manual)
-        self.autograded = frozenset(
-            i for i, c in enumerate(rubric.criteria) if c.kind is CriterionKind.AUTOGRADED
-        )
         self.policy = policy
         self.totals: dict[tuple[str, int | None], tuple[Decimal, Decimal]] = {}
+        self.decided: dict[tuple[int, ...], tuple[bool, bool]] = {}
+        """Per pattern of unscored criteria: (final, every manual criterion scored)."""
         self.stale = False
 
     def _score(self, criterion: Criterion, choice: CriterionChoice | None) -> Decimal | None:
@@ -100,15 +112,29 @@ class _Scorer:
         late = pull.late_minutes if pull is not None else None
         # Positions by identity: ``None in points`` would ask each Decimal to compare itself with None (slow).
         unscored = [i for i, p in enumerate(points) if p is None]
-        complete = self.manual.isdisjoint(unscored)
         scored = len(unscored) < len(points)
-        status = GRADED if complete else IN_PROGRESS if scored else pull_status(pull)
         if not scored:
-            return AssignmentGrade(status, None, late, ZERO, points, choices)
+            status = pull_status(pull)
+            return AssignmentGrade(
+                status, None, late, ZERO, points, choices, pending=NOT_GRADED.get(status, status)
+            )
+        final, complete = self._decide(points, unscored)
+        status = GRADED if complete else IN_PROGRESS
         subtotal = sum(filter(None, points), ZERO)  # None and zeros add nothing
         penalty, total = self._penalised(subtotal, late)
-        final = total if complete and self.autograded.isdisjoint(unscored) else None
-        return AssignmentGrade(status, final, late, penalty, points, choices)
+        if final:
+            return AssignmentGrade(status, total, late, penalty, points, choices)
+        pending = AUTOGRADE_PENDING if complete else IN_PROGRESS
+        return AssignmentGrade(status, None, late, penalty, points, choices, pending=pending)
+
+    def _decide(self, points: tuple[Decimal | None, ...], unscored: list[int]) -> tuple[bool, bool]:
+        """Whether the grade is final (``is_final``) and complete, decided once per pattern of
+        unscored criteria (a class has a handful), since both depend on that pattern alone."""
+        pattern = tuple(unscored)
+        found = self.decided.get(pattern)
+        if found is None:
+            found = self.decided[pattern] = (is_final(points), self.manual.isdisjoint(unscored))
+        return found
 
     def _penalised(self, subtotal: Decimal, late: int | None) -> tuple[Decimal, Decimal]:
         """The late penalty on ``subtotal`` and what is left, computed once per distinct pair.
@@ -126,63 +152,66 @@ class _Scorer:
 
 
 def grade_sheet(
-    ctx: CourseContext, assignment_ids: list[str], *, choices: bool = True
+    ctx: CourseContext,
+    assignment_ids: list[str],
+    *,
+    students: Sequence[Student] | None = None,
+    choices: bool = True,
+    chunk: int = CHUNK,
 ) -> Iterator[Progress | GradeSheet]:
-    """Every roster student's grades on ``assignment_ids``, yielding progress; the sheet comes last.
+    """The grades of ``students`` (default: the roster) on ``assignment_ids``, ``chunk`` at a time.
 
-    A rubric edit that breaks choices in use is refused here too (RubricChangeRefused), as in
-    ``grader status``: no total is exported from a rubric the gradebook has not accepted.
-    Without ``choices`` the grades carry none (for shapes that show only points and totals),
-    which spares a large class a dict per student and assignment.
+    Yields a GradeSheet with the assignments and no student, then Progress and a GradeSheet of
+    the next chunk of students (in the order given), and so on: only a chunk's grades are held.
+    A rubric edit that breaks choices in use is refused first (RubricChangeRefused, as ``grader
+    status`` does): no total is exported from a rubric the gradebook has not accepted. Without
+    ``choices`` the grades carry none (for shapes that show only points and totals), which
+    spares a dict per student and assignment.
     """
-    students = ctx.files.students
-    student_ids = [s.student_id for s in students]
-    steps = len(assignment_ids) * 2
+    shown = ctx.files.students if students is None else students
     assignments: list[ExportAssignment] = []
-    columns: list[list[AssignmentGrade]] = []
-    for step, assignment_id in enumerate(assignment_ids):
-        rubric = ctx.files.rubric(assignment_id)
+    scorers: list[_Scorer] = []
+    for assignment_id in assignment_ids:
+        rubric = rubric_in_force(ctx, assignment_id)
         assignment = ctx.files.course.assignment(assignment_id)
         assert assignment is not None
-        yield Progress(2 * step, steps, f"reading {assignment_id}")
-        grades = ctx.store.grades(assignment_id)
-        pulls = ctx.store.pull_states(assignment_id)
-        yield Progress(2 * step + 1, steps, f"scoring {assignment_id}")
-        scorer = _Scorer(rubric, assignment.late)
-        columns.append(_column(ctx, scorer, student_ids, grades, pulls, choices))
-        if scorer.stale:
-            effective_rubric(ctx, assignment_id, grades)  # raises the refusal, naming what to map
         assignments.append(export_assignment(assignment, rubric))
-        del grades, pulls  # before the next assignment's are read: a large class holds a lot
-    yield Progress(steps, steps, "scored")
-    rows = [StudentGrades(s, grades) for s, grades in zip(students, zip(*columns, strict=True), strict=True)]
-    yield GradeSheet(tuple(assignments), rows)
+        scorers.append(_Scorer(rubric, assignment.late))
+    heading = tuple(assignments)
+    yield GradeSheet(heading, [])  # the assignments, even for no students
+    yield Progress(0, len(shown), "reading grades")
+    for start in range(0, len(shown), chunk):
+        part = shown[start : start + chunk]
+        student_ids = [s.student_id for s in part]
+        columns = [
+            _column(ctx, scorer, assignment.id, student_ids, choices)
+            for assignment, scorer in zip(heading, scorers, strict=True)
+        ]
+        rows = [StudentGrades(s, grades) for s, grades in zip(part, zip(*columns, strict=True), strict=True)]
+        yield GradeSheet(heading, rows)
+        yield Progress(start + len(part), len(shown), "reading grades")
 
 
 def _excused(grade: AssignmentGrade) -> AssignmentGrade:
-    """An excused grade: no score and no points (the LMS writers put EX or leave it blank)."""
+    """An excused grade: final, with no score and no points (the LMS writers put EX or leave it out)."""
     unscored = tuple(None for _ in grade.points)
-    return grade._replace(status=EXCUSED, score=None, penalty=ZERO, points=unscored, excused=True)
+    return grade._replace(status=EXCUSED, score=None, penalty=ZERO, points=unscored, excused=True, pending="")
 
 
 def _column(
-    ctx: CourseContext,
-    scorer: _Scorer,
-    student_ids: list[str],
-    grades: dict[str, SubmissionGrade],
-    pulls: dict[str, PullState],
-    keep_choices: bool,
+    ctx: CourseContext, scorer: _Scorer, assignment_id: str, student_ids: list[str], keep_choices: bool
 ) -> list[AssignmentGrade]:
-    """The roster's grades on one assignment, in roster order (``scorer.stale``: a choice broke)."""
+    """The grades of ``student_ids`` on one assignment, in that order."""
+    grades = ctx.store.grades_of(assignment_id, student_ids)
+    pulls = ctx.store.pull_states_of(assignment_id, student_ids)
     choices = [g.choices if g is not None else {} for g in map(grades.get, student_ids)]
     points = scorer.points(choices)
+    if scorer.stale:  # a choice saved since the rubric check broke: refused, naming what to map
+        effective_rubric(ctx, assignment_id, grades)
     shown = choices if keep_choices else repeat(NO_CHOICES)
     column = list(map(scorer.grade, points, shown, map(pulls.get, student_ids)))
-    excused = {student_id for student_id, grade in grades.items() if grade.excused}
-    if excused:
-        for index, student_id in enumerate(student_ids):
-            if student_id in excused:
-                column[index] = _excused(column[index])
-    others = grades.keys() - ctx.files.students_by_id.keys()
-    scorer.points([grades[student_id].choices for student_id in others])  # off the roster, still in use
+    for index, student_id in enumerate(student_ids):
+        grade = grades.get(student_id)
+        if grade is not None and grade.excused:
+            column[index] = _excused(column[index])
     return column

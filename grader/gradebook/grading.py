@@ -12,6 +12,7 @@ from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import score_criterion
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.rubrics import ensure_accepted, rubric_in_force
+from grader.gradebook.summary import summarizer
 
 RETRIES = 3
 
@@ -126,11 +127,17 @@ def record_choice(
         )
     ensure_accepted(ctx, assignment_id, rubric)
     based_on = current_grade.version if expected_version is None else expected_version
+    summarize = summarizer(ctx, assignment_id, rubric)
     for attempt in range(RETRIES + 1):
         change = ChoiceChange(assignment_id, student_id, criterion_id, new, based_on)
         try:
             versions = ctx.store.save(
-                [change], actor=ctx.actor, rubric_hash=rubric.content_hash, source=source, now=utc_now()
+                [change],
+                actor=ctx.actor,
+                rubric_hash=rubric.content_hash,
+                source=source,
+                now=utc_now(),
+                summarize=summarize,
             )
             break
         except ConflictError:

@@ -111,6 +111,9 @@ class Issuer:
             )
 
     def _sign(self, evaluation: BadgeEvaluation) -> IssuedCredential:
+        if not evaluation.earned:  # never sign a badge on grades that are not final or not met
+            missing = "; ".join(evaluation.shortfalls())
+            raise GraderError(f"{evaluation.student_id} {evaluation.badge_id}: not earned ({missing})")
         ctx, identity = self.ctx, self.identity
         badge = next(b for b in ctx.files.course.badges if b.id == evaluation.badge_id)
         index = allocate_index(self.taken)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +15,10 @@ from grader.credentials.certificate_content import certificate_content
 from grader.credentials.fonts import FontLibrary, shared_library
 from grader.credentials.linkedin import linkedin_url_for_credential
 from grader.domain.course import Course
+from grader.domain.errors import GraderError
 from grader.domain.issued import IssuedCredential
 from grader.domain.roster import Student
+from grader.durable import clean_leftovers_once, replaced_folder
 from grader.gradebook.issuer import MISSING_FONTS, IssuerIdentity, credential_folder, needs_writing
 
 
@@ -41,8 +42,18 @@ class LearnerFiles:
 def write_learner_files(
     root: Path, identity: IssuerIdentity, course: Course, credential: IssuedCredential, student: Student
 ) -> LearnerFiles:
-    """Write the learner's files for ``credential`` (all or nothing); kept as they are when complete."""
+    """Write the learner's files for ``credential``; kept as they are when complete.
+
+    The folder is replaced whole (grader.durable.replaced_folder): at every moment it holds either
+    the complete old files or the complete new ones, and a crashed run's leftovers beside it are
+    cleaned up (or an old folder put back) by the next run that writes there.
+    """
     folder = credential_folder(root, credential.credential_id)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GraderError(f"cannot create {folder.parent}: {exc.strerror}") from None
+    clean_leftovers_once(folder.parent)
     if not needs_writing(folder):
         return LearnerFiles(folder, "")
     signed = json.loads(credential.document)
@@ -62,22 +73,14 @@ def write_learner_files(
         f"Verification page: {verify_url}\n"
         f"Add to LinkedIn: {linkedin_url_for_credential(signed, verify_url)}\n"
     )
-    staged = folder.with_name(f".{folder.name}.writing-{os.getpid()}")
-    shutil.rmtree(staged, ignore_errors=True)
-    staged.mkdir(parents=True)
-    try:
-        (staged / "credential.json").write_text(credential.document, encoding="utf-8")
-        (staged / "certificate.pdf").write_bytes(certificate.pdf)
-        (staged / "badge.svg").write_bytes(bake_svg(art.svg, signed))
-        (staged / "badge.png").write_bytes(bake_png(art.png, signed))
-        (staged / "share.txt").write_text(share, encoding="utf-8")
-        warnings = "; ".join(dict.fromkeys((*art.warnings, *certificate.warnings)))
+    warnings = "; ".join(dict.fromkeys((*art.warnings, *certificate.warnings)))
+    with replaced_folder(folder) as staged:
+        staged.write_text("credential.json", credential.document)
+        staged.write("certificate.pdf", certificate.pdf)
+        staged.write("badge.svg", bake_svg(art.svg, signed))
+        staged.write("badge.png", bake_png(art.png, signed))
+        staged.write_text("share.txt", share)
         if warnings:
             again = "The next `grader certify` draws the certificate again once the font is installed."
-            note = f"{warnings}\n{again}\n"
-            (staged / MISSING_FONTS).write_text(note, encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        staged.rename(folder)
-    finally:
-        shutil.rmtree(staged, ignore_errors=True)
+            staged.write_text(MISSING_FONTS, f"{warnings}\n{again}\n")
     return LearnerFiles(folder, warnings)

@@ -36,6 +36,7 @@ class SubmissionFilter:
     text: str = ""
     """Case-insensitive substring of the student id, name or GitHub handle."""
     status: str = ""
+    """One of ``STATUSES``; "flagged" (a flag, not a status) keeps the flagged rows."""
     flagged: bool = False
     late: bool = False
     grader: str = ""
@@ -56,7 +57,10 @@ class SubmissionFilter:
         return any(needle in value.casefold() for value in (student.student_id, student.name, student.github))
 
     def matches_row(self, row: SubmissionStatus) -> bool:
-        if self.status and row.status != self.status:
+        if self.status == FLAGGED:
+            if not is_flagged(row):
+                return False
+        elif self.status and row.status != self.status:
             return False
         if self.flagged and not is_flagged(row):
             return False
@@ -68,7 +72,7 @@ class SubmissionFilter:
 
 def is_flagged(row: SubmissionStatus) -> bool:
     """Flagged by a grader for attention (a note), not merely carrying a pull warning."""
-    return bool(row.flag_note) or row.status == FLAGGED
+    return row.flagged
 
 
 def is_late(row: SubmissionStatus) -> bool:
@@ -76,9 +80,7 @@ def is_late(row: SubmissionStatus) -> bool:
 
 
 def is_ungraded(row: SubmissionStatus) -> bool:
-    """Still needs a grader: not fully graded and not excused."""
-    if row.status == FLAGGED:  # a flag hides whether the grading is done: look at the criteria
-        return any(c.points is None for c in row.criteria)
+    """Still needs a grader: a manual criterion not scored, and not excused (a flag changes nothing)."""
     return row.status not in DONE
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from grader.domain.credential_plan import CredentialPlan, plan_credentials
 from grader.domain.errors import RubricChangeRefused
 from grader.domain.events import SubmissionGrade
 from grader.domain.mastery import (
     BadgeEvaluation,
     Choices,
-    CredentialPlan,
     StudentMastery,
     Withheld,
     course_mastery,
     evaluate_badge,
-    plan_credentials,
 )
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
@@ -58,8 +57,9 @@ def _grades(ctx: CourseContext, assignment_id: str, student_id: str | None) -> M
 def mastery_report(ctx: CourseContext, student_id: str | None = None) -> MasteryReport:
     """Mastery and badge status of one student, or of every roster student.
 
-    One query per assignment either way. An excused submission counts nowhere: its choices are
-    left out, and a badge needing that assignment graded does not wait for it. An assignment
+    One query per assignment either way. Only final grades count (``course_mastery``): a badge
+    needing an assignment waits for its grade to be final. An excused submission counts nowhere:
+    its choices are left out, and a badge needing that assignment does not wait for it. An assignment
     whose rubric edit is refused (see ``effective_rubric``) is left out and named in ``refused``;
     with one student, only that student's choices decide it, as ``grader grade`` does. Badge
     requirements that depend on a left-out assignment are withheld rather than judged.

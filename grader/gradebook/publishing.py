@@ -8,7 +8,6 @@ value escaped; nothing in them loads anything from elsewhere.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from grader.domain.errors import GraderError
 from grader.domain.issued import IssuedCredential
 from grader.domain.progress import Progress
-from grader.exports.atomic import write_atomically
+from grader.durable import write_shared
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.issuer import STATUS_LIST_PATH, IssuerIdentity, credential_folder, issuer_identity
 from grader.gradebook.learner_files import write_learner_files
@@ -63,9 +62,7 @@ def _credential(
     signed: dict[str, Any] = json.loads(credential.document)
     yield _write_text(folder / "credential.json", credential.document)
     if (source / "badge.png").is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source / "badge.png", folder / "badge.png")
-        yield folder / "badge.png"
+        yield _write_bytes(folder / "badge.png", (source / "badge.png").read_bytes())
     yield _write_text(folder / "index.html", credential_page(signed, credential, identity))
 
 
@@ -85,12 +82,15 @@ def _write_json(path: Path, value: object) -> Path:
     return _write_text(path, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-PUBLIC = 0o644
-"""The site is meant to be served: its new files are readable by everyone (the web server too)."""
-
-
 def _write_text(path: Path, text: str) -> Path:
-    """Written whole: a reader of the site never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, [text.encode("utf-8")], new_mode=PUBLIC)
+    return _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    """Written whole, with the user's normal permissions: a reader of the site never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GraderError(f"cannot create {path.parent}: {exc.strerror}") from None
+    write_shared(path, data)
     return path

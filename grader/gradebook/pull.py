@@ -33,6 +33,7 @@ from grader.git.sources import SourceRefused, fill_source, validate_source
 from grader.git.sync import SyncOutcome, sync
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
 from grader.gradebook.locks import course_lock
+from grader.gradebook.summary import summarize_with, summary_spec
 
 HISTORY_LIMIT = 10_000
 CHECKOUT_REFUSED = "checkout refused: the files shown are of an earlier commit, or none"
@@ -285,6 +286,7 @@ def _pull_all(
 ) -> Iterator[Progress | PullResult]:
     assignments = list({a.id: a for a, _ in work}.values())
     known = _known(ctx, assignments)
+    summarize = summarize_with({a.id: summary_spec(ctx, a.id) for a in assignments})
     total = len(work)
     yield Progress(0, total, "pulling")
     pending: list[tuple[Observation, PullState]] = []
@@ -306,7 +308,7 @@ def _pull_all(
                         assignment.id, student.student_id, "failed", reason, None, None, None, ()
                     )
                 if len(pending) >= FLUSH_EVERY or time.monotonic() - flushed > FLUSH_SECONDS:
-                    ctx.store.record_pulls(pending)
+                    ctx.store.record_pulls(pending, summarize=summarize)
                     pending, flushed = [], time.monotonic()
                 yield result
                 yield Progress(done, total, f"{assignment.id} {student.student_id}")
@@ -317,4 +319,4 @@ def _pull_all(
             stop_all_git()
             raise
         finally:
-            ctx.store.record_pulls(pending)
+            ctx.store.record_pulls(pending, summarize=summarize)

@@ -3,6 +3,10 @@
 One pass over each assignment's submission statuses (as `grader status` scores them) and one
 mastery report (as `grader mastery` computes it); scores are tallied by value, so the work and
 the memory grow with the roster only through one small row per student.
+
+Every score figure (means, medians, histograms, per-criterion figures) comes from final grades
+only (``SubmissionStatus.final``), as mastery does: a grade with a criterion still unscored would
+pull a mean down by points nobody has judged. How many were left out is counted and said.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from grader.domain.errors import GraderError
 from grader.domain.mastery import BadgeStatus
 from grader.domain.progress import Progress
 from grader.domain.rubric import CriterionKind, Rubric
-from grader.exports.atomic import write_atomically
+from grader.durable import write_shared
 from grader.exports.report import report_parts
 from grader.exports.report_data import (
     GRADED,
@@ -84,12 +88,16 @@ def _assignment(ctx: CourseContext, assignment_id: str, refused: dict[str, str])
     rubric = ctx.files.rubric(assignment_id)
     totals: Counter[Decimal] = Counter()
     states: Counter[str] = Counter()
-    late = 0
+    final: list[st.SubmissionStatus] = []
+    not_final = late = 0
     for row in rows:
         state = STATES.get(row.status, NOT_GRADED)
         states[state] += 1
-        if state == GRADED and row.score is not None:
+        if row.score is not None and row.final:  # excused rows are final but have no score
             totals[row.score] += 1
+            final.append(row)
+        elif row.score is not None:
+            not_final += 1
         if row.late_minutes and state != MISSING:
             late += 1
     refusal = refused.get(assignment_id, "")
@@ -100,8 +108,9 @@ def _assignment(ctx: CourseContext, assignment_id: str, refused: dict[str, str])
         dict(totals),
         dict(states),
         late,
-        _criteria(rubric, rows) if not refusal else (),
+        _criteria(rubric, final) if not refusal else (),
         refused=refusal.splitlines()[0] if refusal else "",
+        not_final=not_final,
     )
 
 
@@ -157,6 +166,14 @@ def gather_report(ctx: CourseContext, now: datetime | None = None) -> Iterator[P
         "so its scores and its part of mastery are left out."
         for assignment_id in {**refused, **mastery.refused}
     )
+    waiting = [(a.assignment_id, a.not_final) for a in figures if a.not_final]
+    if waiting:
+        counted = "; ".join(f"{assignment_id}: {n:,}" for assignment_id, n in waiting)
+        notes += (
+            f"{sum(n for _, n in waiting):,} submissions with scores are not final yet ({counted}): "
+            "a criterion, often the autograded one, is not scored. They are left out of the means, "
+            "medians, histograms, criteria figures and mastery until they are.",
+        )
     yield ReportData(
         course_id=course.id,
         title=course.title,
@@ -191,6 +208,6 @@ def write_report(
             data = item
     assert data is not None
     yield Progress(steps - 1, steps, "writing the report")
-    write_atomically(path, (part.encode("utf-8") for part in report_parts(data)))
+    write_shared(path, (part.encode("utf-8") for part in report_parts(data)))
     yield Progress(steps, steps, "report written")
     yield path

@@ -28,6 +28,8 @@ class RosterImport:
     written: bool
     without_github: tuple[str, ...]
     """Students still without a GitHub handle when the repository URLs need one."""
+    remarks: dict[int, str]
+    """Line of ``source`` -> what a report should add about that row (see Incoming.remark)."""
 
 
 def import_roster(
@@ -65,4 +67,5 @@ def import_roster(
         {s.student_id: s for s in students},
         written,
         missing,
+        {person.line: person.remark for person in lms.people if person.remark},
     )

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from weakref import WeakKeyDictionary
 
@@ -17,7 +17,7 @@ from grader.domain.events import ChoiceChange, EventSource, SubmissionGrade
 from grader.domain.remap import mapping_target_problem, remap_choice, stale_parts
 from grader.domain.rubric import Rubric
 from grader.domain.scoring import IncompatibleChoice, base_points, score_submission
-from grader.gradebook.context import CourseContext, utc_now
+from grader.gradebook.context import RECHECK_AFTER, CourseContext, utc_now
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,6 @@ def effective_rubric(ctx: CourseContext, assignment_id: str, grades: Mapping[str
     return current
 
 
-RECHECK_AFTER = timedelta(days=1)
-"""How long a full check of the choices in use is trusted, extended by the events saved since."""
 PERSIST_EVERY = 1_000
 """Events checked on top of the recorded verification before it is moved forward in the store."""
 
@@ -273,12 +271,15 @@ def apply_rubric(ctx: CourseContext, assignment_id: str, mappings: list[str]) ->
         raise RubricChangeRefused(refusal_message(assignment_id, still))
     now = utc_now()
     if changes:
+        from grader.gradebook.summary import summarizer  # it scores with rubric_in_force, from here
+
         ctx.store.save(
             changes,
             actor=ctx.actor,
             rubric_hash=current.content_hash,
             source=EventSource.RUBRIC_APPLY,
             now=now,
+            summarize=summarizer(ctx, assignment_id, current),
         )
     ctx.store.accept_rubric(assignment_id, current.content_hash, current.to_dict(), actor=ctx.actor, now=now)
     ctx.store.audit(

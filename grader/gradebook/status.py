@@ -25,10 +25,13 @@ IN_PROGRESS = "in progress"
 GRADED = "graded"
 RUBRIC_REFUSED = "rubric change needs mapping"
 AUTOGRADE_PENDING = "autograde pending"
-FLAGGED = "flagged"
-"""A grader flagged the submission with a note; it wins over every status but excused."""
 EXCUSED = "excused"
-"""The student is excused from the assignment: no score, counted nowhere."""
+"""The student is excused from the assignment: no score, counted nowhere; a final grade (EX)."""
+STATUSES = (NOT_PULLED, MISSING, PULLED, IN_PROGRESS, GRADED, EXCUSED)
+"""Every status a submission can have, in the order work moves through them."""
+FLAGGED = "flagged"
+"""Not a status: a grader's flag note is a flag (``SubmissionStatus.flagged``, and ``FLAG_PREFIX``
+plus the note among the flags); a status filter asking for "flagged" keeps the flagged rows."""
 FLAG_PREFIX = "flagged: "
 
 
@@ -51,12 +54,28 @@ class SubmissionStatus:
     late_minutes: int | None
     graded_commit: str | None
     flags: tuple[str, ...]
+    """Everything that needs attention besides the status: the flag note (``FLAG_PREFIX``),
+    autograde pending, rubric change needs mapping, and the pull's flags (dated by commit time,
+    history rewritten, last pull failed…)."""
     criteria: tuple[CriterionStatus, ...]
     graded_by: str = ""
     version: int = 0
     pull_result: str | None = None
     flag_note: str = ""
     excused: bool = False
+    final: bool = False
+    """The grade is final: every criterion scored (autograded ones included), or excused
+    (``grader.domain.scoring.is_final``); never while a rubric change needs mapping."""
+
+    @property
+    def flagged(self) -> bool:
+        """A grader flagged the submission with a note (a flag, whatever the status)."""
+        return bool(self.flag_note)
+
+    @property
+    def unscored(self) -> tuple[CriterionStatus, ...]:
+        """The criteria not scored yet, in rubric order (none once final, unless excused)."""
+        return tuple(c for c in self.criteria if c.points is None)
 
 
 def choice_summary(choice: CriterionChoice) -> str | list[str] | Decimal | None:
@@ -94,21 +113,25 @@ def status_row(
     pull: PullState | None,
     refused: bool,
 ) -> SubmissionStatus:
-    """One submission's status from its grade and pull state (None: never saved / never pulled)."""
+    """One submission's status from its grade and pull state (None: never saved / never pulled).
+
+    The status is one of ``STATUSES``; a flag note, autograde pending, a refused rubric change
+    and the pull's warnings are flags beside it, never a status.
+    """
     choices = grade.choices if grade else {}
     status, flags = _pull_status(pull)
     late_minutes = pull.late_minutes if pull else None
     if refused:
         scores: dict[str, Decimal | None] = dict.fromkeys((c.id for c in rubric.criteria), None)
-        total, penalty = None, Decimal(0)
+        total, penalty, final = None, Decimal(0), False
         if any(c.is_scored for c in choices.values()):
             status = IN_PROGRESS
         flags = (*flags, RUBRIC_REFUSED)
     else:
         score = score_submission(rubric, choices, late_minutes, assignment.late)
-        scores, penalty = score.criteria, score.penalty
+        scores, penalty, final = score.criteria, score.penalty, score.final
         total = score.total if score.any_scored else None
-        if score.complete:
+        if score.complete and score.any_scored:  # any_scored: a rubric of only autograded criteria
             status = GRADED
         elif score.any_scored:
             status = IN_PROGRESS
@@ -118,7 +141,7 @@ def status_row(
     flag_note = grade.flag_note if grade else ""
     excused = grade.excused if grade else False
     if flag_note:
-        status, flags = FLAGGED, (*flags, FLAG_PREFIX + flag_note)
+        flags = (*flags, FLAG_PREFIX + flag_note)
     if excused:
         status, total, penalty = EXCUSED, None, Decimal(0)
     return SubmissionStatus(
@@ -140,6 +163,7 @@ def status_row(
         pull_result=pull.result if pull else None,
         flag_note=flag_note,
         excused=excused,
+        final=final or excused,
     )
 
 

@@ -10,6 +10,7 @@ from grader.domain.events import ChoiceChange, EventOutcome, EventSource, GradeE
 from grader.domain.remap import stale_parts
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.rubrics import rubric_in_force
+from grader.gradebook.summary import summarizer
 
 OWN_SOURCES = frozenset({EventSource.GRADER, EventSource.BATCH, EventSource.UNDO})
 """Sources of the actor's own later changes that leave an earlier one undoable."""
@@ -60,7 +61,12 @@ def undo_last(
         event.assignment_id, event.student_id, event.criterion_id, event.old, current.version
     )
     version = ctx.store.save_undo(
-        change, event, actor=ctx.actor, rubric_hash=rubric.content_hash, now=utc_now()
+        change,
+        event,
+        actor=ctx.actor,
+        rubric_hash=rubric.content_hash,
+        now=utc_now(),
+        summarize=summarizer(ctx, event.assignment_id, rubric),
     )
     return Undone(
         event.assignment_id,

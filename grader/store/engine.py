@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -57,10 +58,23 @@ def _sqlite_engine(url: URL, mounts_file: Path) -> Engine:
             "would lose every grade when grader exits"
         )
     _refuse_network_file_system(Path(database), mounts_file)
+    _create_private(Path(database))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """A new gradebook is readable by its owner only (grades are personal data); SQLite gives
+    its -wal and -shm files the mode of the database file. An existing file keeps its mode."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # SQLite's own open reports a missing folder or a refusal with its own words
+    os.close(handle)
 
 
 def _refuse_network_file_system(path: Path, mounts_file: Path) -> None:

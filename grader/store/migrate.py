@@ -47,7 +47,11 @@ def upgrade(engine_or_url: Engine | str, *, script_location: Path | None = None)
     PostgreSQL is upgraded as asked: back it up with pg_dump beforehand.
     """
     with _engine(engine_or_url) as engine:
-        _migrate(engine, script_location, unbacked_upgrade=True)
+        try:
+            _migrate(engine, script_location, unbacked_upgrade=True)
+        except DBAPIError as error:
+            where = engine.url.render_as_string(hide_password=True)
+            raise GraderError(f"cannot upgrade the gradebook {where}: {error.orig}") from None
 
 
 def prepare(engine: Engine, *, script_location: Path | None = None) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from itertools import chain
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -90,16 +90,19 @@ def read_states(
     *,
     student_ids: Sequence[str] | None = None,
 ) -> dict[str, PullState]:
-    statement = select(*_STATE_COLUMNS).where(PULL_STATE.c.assignment_id == assignment_id)
+    statement = select(*STATE_COLUMNS).where(PULL_STATE.c.assignment_id == bindparam("b_assignment"))
+    params: dict[str, object] = {"b_assignment": assignment_id}
     if student_id is not None:
-        statement = statement.where(PULL_STATE.c.student_id == student_id)
-    if student_ids is not None:
-        statement = statement.where(PULL_STATE.c.student_id.in_(list(student_ids)))
-    rows = session.execute(statement.execution_options(yield_per=STREAM_ROWS)).partitions()
+        statement = statement.where(PULL_STATE.c.student_id == bindparam("b_student"))
+        params["b_student"] = student_id
+    if student_ids is not None:  # an expanding parameter: compiled once, whatever the ids
+        statement = statement.where(PULL_STATE.c.student_id.in_(bindparam("b_students", expanding=True)))
+        params["b_students"] = list(student_ids)
+    rows = session.execute(statement.execution_options(yield_per=STREAM_ROWS), params).partitions()
     return states_from_rows(chain.from_iterable(rows))
 
 
-_STATE_COLUMNS = (
+STATE_COLUMNS = (
     PULL_STATE.c.assignment_id,
     PULL_STATE.c.student_id,
     PULL_STATE.c.result,

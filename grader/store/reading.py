@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -20,7 +20,7 @@ STREAM_ROWS = 10_000
 """Rows fetched at a time by the queries that read a whole class."""
 
 
-_GRADE_COLUMNS = (
+GRADE_COLUMNS = (
     SUBMISSION.c.assignment_id,
     SUBMISSION.c.student_id,
     SUBMISSION.c.version,
@@ -33,19 +33,22 @@ _GRADE_COLUMNS = (
 )
 
 
-def read_grades(session: Session, where: ColumnElement[bool]) -> dict[str, SubmissionGrade]:
-    """The grades of the matching submissions, keyed by student id, in one joined query.
+def read_grades(
+    session: Session, where: ColumnElement[bool], params: Mapping[str, object] | None = None
+) -> dict[str, SubmissionGrade]:
+    """The grades of the matching submissions, keyed by student id, in one joined query
+    (``params``: values of the bound parameters ``where`` names).
 
     The rows are streamed (a large class has millions), never all held at once.
     """
     statement = (
-        select(*_GRADE_COLUMNS)
+        select(*GRADE_COLUMNS)
         .select_from(SUBMISSION.outerjoin(CHOICE, CHOICE.c.submission_id == SUBMISSION.c.id))
         .where(where)
         .order_by(SUBMISSION.c.student_id, CHOICE.c.criterion_id)
         .execution_options(yield_per=STREAM_ROWS)
     )
-    return grades_from_rows(chain.from_iterable(session.execute(statement).partitions()))
+    return grades_from_rows(chain.from_iterable(session.execute(statement, params).partitions()))
 
 
 def empty_grade(assignment_id: str, student_id: str) -> SubmissionGrade:

@@ -233,6 +233,34 @@ class PullStateRow(GradebookTable, table=True):
     basis: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
+class SubmissionSummaryRow(GradebookTable, table=True):
+    """One submission's status, score and mastery evidence: a cache of its choices and pull state.
+
+    Derived, never a record: ``stamp`` names what it was computed from (summary format, rubric,
+    late policy); triggers set it to '' (stale) whenever a choice, a flag, an excuse or a pull
+    state of the submission changes, and the saving transaction then writes it afresh. Scores
+    are exact decimal TEXT; ``skills`` is "SKILL EARNED POSSIBLE;…" (skill ids hold neither a
+    space nor a semicolon), ``unscored`` a JSON
+    list of the criteria a grade with scores still lacks before it is final.
+    """
+
+    __tablename__ = "submission_summary"
+
+    assignment_id: str = Field(primary_key=True, sa_type=Text)
+    student_id: str = Field(primary_key=True, sa_type=Text)
+    stamp: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    status: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    score: str | None = Field(default=None, sa_type=Text)
+    max_score: str = Field(default="0", sa_type=Text, sa_column_kwargs={"server_default": "0"})
+    final: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
+    pulled: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
+    excused: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
+    flagged: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
+    mastery_graded: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
+    skills: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    unscored: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})
+
+
 # Core views of the tables, for set-based queries and executemany writes.
 SUBMISSION = METADATA.tables["submission"]
 CHOICE = METADATA.tables["criterion_choice"]
@@ -255,6 +283,7 @@ CHOICE_VALUES = (
 OBSERVATION = METADATA.tables["observation"]
 EXTENSION = METADATA.tables["extension"]
 PULL_STATE = METADATA.tables["pull_state"]
+SUMMARY = METADATA.tables["submission_summary"]
 
 
 class CredentialRow(GradebookTable, table=True):

@@ -172,6 +172,23 @@ def test_a_regrade_below_a_threshold_flags_the_credential_and_never_revokes_it(t
     assert "badge python-foundations: credential review cleared" in printed
 
 
+def test_a_grade_event_never_issues_a_badge_on_a_grade_that_is_not_final(tmp_path, capsys) -> None:
+    course, (student, *_) = build(tmp_path / "demo")
+    grade(capsys, course, student, "a1-calculator", [mark for mark in A1_FULL if mark[0] != "tests"])
+    a3_top_tests = [("pipeline-tests", "--points", "15") if m[0] == "pipeline-tests" else m for m in A3_FULL]
+    printed = grade(capsys, course, student, "a3-dataanalysis", a3_top_tests)
+    # python-basics and testing are met on a3 alone, but a1's autograded criterion is not scored
+    assert "credential" not in printed, "no credential on a1's grade while it is not final"
+    assert not (course / ".grader" / "credentials").exists()
+    assert certify(capsys, course, "--dry-run") == []
+    code, out, err = run(capsys, course, "mastery", student, "--json", "--badges")
+    assert code == 0, err
+    (badge,) = [b for b in json.loads(out) if b["badge"] == "python-foundations"]
+    assert badge["missing"] == ["a1-calculator: not final yet (tests not scored)"]
+    printed = grade(capsys, course, student, "a1-calculator", [("tests", "--points", "16")])
+    assert "badge python-foundations: credential issued" in printed, "final now: the grade event issues it"
+
+
 def test_publish_writes_a_site_that_verifies_without_the_course(tmp_path, capsys) -> None:
     course, (student, *_) = build(tmp_path / "demo", repos=True)
     code, _, err = run(capsys, course, "pull")

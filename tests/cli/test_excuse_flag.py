@@ -17,14 +17,16 @@ def _grade(capsys: pytest.CaptureFixture[str], course: Path, level: str, actor: 
     assert code == 0, err
 
 
-def test_status_json_keeps_its_fields_and_adds_excused_and_flag_note(course_dir: Path, capsys) -> None:
+def test_status_json_keeps_its_fields_and_adds_excused_flag_note_flagged_and_final(
+    course_dir: Path, capsys
+) -> None:
     row = status_row(capsys, course_dir, "00123")
 
     assert set(row) >= {
         "assignment", "student_id", "name", "status", "score", "max_score", "late_penalty",
         "late_minutes", "graded_commit", "flags", "graded_by", "pull_result", "version", "criteria",
     }  # fmt: skip
-    assert (row["excused"], row["flag_note"]) == (False, "")
+    assert (row["excused"], row["flag_note"], row["flagged"], row["final"]) == (False, "", False, False)
 
 
 def test_excuse_then_withdraw(course_dir: Path, capsys) -> None:
@@ -42,20 +44,33 @@ def test_excuse_then_withdraw(course_dir: Path, capsys) -> None:
     assert (row["status"], row["score"], row["excused"]) == ("in progress", 30, False)
 
 
-def test_flag_with_a_note_then_clear(course_dir: Path, capsys) -> None:
+def test_a_flag_is_a_flag_beside_the_status_never_the_status(course_dir: Path, capsys) -> None:
+    for criterion, *choice in (("correctness", "--level", "Proficient"), ("style", "--no-items")):
+        args = ("grade", A1, "--student", "00124", "--criterion", criterion, *choice)
+        assert run(capsys, course_dir, *args)[0] == 0
     code, _, err = run(
         capsys, course_dir, "flag", A1, "--student", "00124", "--note", "[red]odd[/red] history"
     )
     assert code == 0, err
     row = status_row(capsys, course_dir, "00124")
-    assert (row["status"], row["flag_note"]) == ("flagged", "[red]odd[/red] history")
-    assert "flagged: [red]odd[/red] history" in row["flags"]
+    assert (row["status"], row["flagged"], row["flag_note"]) == ("graded", True, "[red]odd[/red] history")
+    assert row["flags"] == ["autograde pending", "flagged: [red]odd[/red] history"]
+    assert (row["score"], row["final"]) == (50, False)
     code, out, _ = run(capsys, course_dir, "status", A1)
     assert code == 0 and "[red]odd[/red]" in out  # shown literally, never as markup
+    line = next(line for line in out.splitlines() if "00124" in line)
+    assert "graded" in line and "50 / 80" in line and "autograde" in line
 
+    args = ("grade", A1, "--student", "00124", "--criterion", "tests", "--points", "0")
+    assert run(capsys, course_dir, *args)[0] == 0
+    row = status_row(capsys, course_dir, "00124")
+    assert (row["status"], row["flagged"], row["final"]) == ("graded", True, True)
     assert run(capsys, course_dir, "flag", A1, "--student", "00124", "--clear")[0] == 0
     row = status_row(capsys, course_dir, "00124")
-    assert (row["status"], row["flag_note"], row["flags"]) == ("not pulled", "", [])
+    assert (row["status"], row["flagged"], row["flag_note"], row["flags"]) == ("graded", False, "", [])
+    code, _, _ = run(capsys, course_dir, "flag", A1, "--student", "00125", "--note", "where is it?")
+    row = status_row(capsys, course_dir, "00125")
+    assert (code, row["status"], row["flagged"]) == (0, "not pulled", True)
 
 
 def test_flag_and_excuse_report_bad_input_without_a_traceback(course_dir: Path, capsys) -> None:

@@ -70,6 +70,7 @@ def test_graded_submissions_get_a_page_and_the_rest_are_counted(pulled, capsys) 
     course, cases = pulled
     late, partial, missing = cases["late-1-day"], cases["kept-committing"], cases["missing"]
     grade(capsys, course, late["student_id"], A1_MANUAL, correctness="Solid work.\n# really")
+    grade(capsys, course, late["student_id"], [("tests", "--points", "20")])  # a grader's points: final
     grade(capsys, course, partial["student_id"], A1_MANUAL[:1])
     grade(capsys, course, missing["student_id"], A1_NOTHING)
 
@@ -79,27 +80,41 @@ def test_graded_submissions_get_a_page_and_the_rest_are_counted(pulled, capsys) 
     lines = err.splitlines()
     assert f"{A1} {late['student_id']}: wrote .grader/feedback/{A1}/{late['student_id']}.md" in lines
     assert f"{A1} {partial['student_id']}: skipped, not graded yet (in progress)" in lines
-    assert lines[-1] == "feedback: 2 written, 6 skipped (1 in progress, 1 missing, 4 pulled)"
+    assert lines[-1] == "feedback: 2 written, 1 not final, 6 skipped (1 in progress, 1 missing, 4 pulled)"
+    (not_final,) = [line for line in lines if line.startswith(f"{A1} {missing['student_id']}: wrote ")]
+    assert not_final.endswith("; not final: Test suite passes (20 points) not scored yet")
 
     page = page_of(course, late["student_id"])
     assert page.startswith("# Feedback: Command-line calculator\n")
-    assert "- **Total:** 64.8 / 100\n" in page
-    assert "late: 1 started day(s) × 10% = 10% off, -7.2 points\n" in page
+    assert "- **Total:** 82.8 / 100\n" in page and "Not final" not in page
+    assert "late: 1 started day(s) × 10% = 10% off, -9.2 points\n" in page
     assert f"- **Graded commit:** `{late['graded_commit']}`" in page
-    assert "- **Flags:** dated by commit time; autograde pending\n" in page
+    assert "- **Flags:** dated by commit time\n" in page
+    assert "Autograded with `python -m pytest -q`: 20 / 20 (recorded by a grader)" in page
     assert "Level reached: **Exemplary** (35 points)" in page
     assert "> Solid work.\\\n> \\# really\n" in page
     nothing = page_of(course, missing["student_id"])
-    assert "- **Total:** 0 / 100\n- **Late:** no submission was found\n- **Graded commit:** none\n" in nothing
-    assert not (course / ".grader" / "feedback" / A1 / f"{partial['student_id']}.md").exists()
-    assert (
-        oct(os.stat(course / ".grader" / "feedback" / A1 / f"{late['student_id']}.md").st_mode & 0o777)
-        == "0o600"
+    assert nothing.startswith(
+        "# Feedback: Command-line calculator\n\n"
+        "**Not final:** Test suite passes (20 points) not scored yet, so this page gives no total yet.\n"
     )
+    assert (
+        "- **Total:** not final yet\n- **Late:** no submission was found\n- **Graded commit:** none\n"
+        in nothing
+    )
+    assert "0 / 100" not in nothing
+    assert not (course / ".grader" / "feedback" / A1 / f"{partial['student_id']}.md").exists()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    mode = os.stat(course / ".grader" / "feedback" / A1 / f"{late['student_id']}.md").st_mode & 0o777
+    assert mode == 0o666 & ~umask, "a page to share gets the mode the user's umask gives a new file"
 
     code, _, err = run(capsys, course, "export", "feedback", "--assignment", A1)
     assert code == 0
-    assert err.splitlines()[-1] == "feedback: 2 unchanged, 6 skipped (1 in progress, 1 missing, 4 pulled)"
+    assert (
+        err.splitlines()[-1]
+        == "feedback: 2 unchanged, 1 not final, 6 skipped (1 in progress, 1 missing, 4 pulled)"
+    )
     assert page_of(course, late["student_id"]) == page
 
 
@@ -188,7 +203,8 @@ def test_commit_puts_the_page_on_the_feedback_branch_and_runs_no_hook(
     assert tree == sorted(
         [*git(mirror, "ls-tree", "-r", "--name-only", late["graded_commit"]).split(), "FEEDBACK.md"]
     )
-    assert "Score: 64.8 / 100" in git(mirror, "log", "-1", "--format=%B", sha)
+    message = git(mirror, "log", "-1", "--format=%B", sha)
+    assert "Score: not final (Test suite passes (20 points) not scored yet)" in message
     assert branches(mirror) == heads_before, "the student's branches are untouched"
 
     code, _, err = run(capsys, course, "pull", A1, "--student", student)
@@ -197,12 +213,13 @@ def test_commit_puts_the_page_on_the_feedback_branch_and_runs_no_hook(
 
     code, _, err = run(capsys, course, "export", "feedback", "--assignment", A1, "--commit")
     assert f"{student}: unchanged .grader/feedback/{A1}/{student}.md; already committed {sha[:10]}" in err
-    grade(capsys, course, student, [("readme", "--level", "Partial")])
+    grade(capsys, course, student, [("tests", "--points", "16")])  # now final: (72 + 16) × 90%
     code, _, err = run(capsys, course, "export", "feedback", "--assignment", A1, "--commit")
     assert code == 0, err
     newer = git(mirror, "rev-parse", "refs/grader/feedback").strip()
     assert git(mirror, "rev-parse", f"{newer}^").strip() == sha
-    assert "- **Total:** 61.2 / 100" in git(mirror, "show", f"{newer}:FEEDBACK.md")
+    assert "- **Total:** 79.2 / 100" in git(mirror, "show", f"{newer}:FEEDBACK.md")
+    assert "Score: 79.2 / 100" in git(mirror, "log", "-1", "--format=%B", newer)
     assert not markers.exists()
 
 
@@ -218,6 +235,6 @@ def test_a_commit_that_fails_is_reported_and_exits_1(pulled, capsys) -> None:
     assert f"{A1} {student}: wrote .grader/feedback/{A1}/{student}.md; commit failed: cannot commit" in err
     assert (
         err.splitlines()[-1]
-        == "feedback: 1 written, 1 commit failed, 23 skipped (2 missing, 16 not pulled, 5 pulled)"
+        == "feedback: 1 written, 1 not final, 1 commit failed, 23 skipped (2 missing, 16 not pulled, 5 pulled)"
     )
     assert (course / ".grader" / "feedback" / A1 / f"{student}.md").is_file()

@@ -92,20 +92,21 @@ def test_wide_scores_are_the_status_scores_once_final(graded_demo: Path, capsys)
     assert code == 0, err
     rows = rows_of(out)
     header = rows[0]
-    assert header[:6] == ["student_id", "name", "email", "github", "section", A1]
+    assert header[:7] == ["student_id", "name", "email", "github", "section", "not_final", A1]
     statuses = status(capsys, graded_demo)
     finals = 0
     for row in rows[1:]:
         cells = dict(zip(header, row, strict=True))
         expected = statuses[cells["student_id"]]
-        final = expected["status"] == "graded" and "autograde pending" not in expected["flags"]
+        final = expected["final"]
         assert cells[A1] == (str(expected["score"]) if final else ""), cells
+        assert (f"{A1}: " in cells["not_final"]) is not final, cells
         finals += final
         for criterion, value in expected["criteria"].items():
             assert cells[f"{A1}:{criterion}"] == ("" if value["points"] is None else str(value["points"]))
     assert finals == 3
     assert "wrote 10 student row(s) to stdout (wide)" in err
-    assert "grade(s) are not final and are blank" in err
+    assert "grade(s) are not final: blank, and the not_final column says why" in err
 
 
 def test_canvas_export_uses_roster_ids_and_passes_the_importer_check(graded_demo: Path, capsys) -> None:
@@ -122,13 +123,15 @@ def test_canvas_export_uses_roster_ids_and_passes_the_importer_check(graded_demo
     ]
     assert rows[1][0] == "Points Possible" and rows[1][5] == "100"
     roster = {r["canvas_id"]: r for r in csv.DictReader((graded_demo / "roster.csv").open(encoding="utf-8"))}
-    assert {r[1] for r in rows[2:]} == set(roster)
+    finals = {sid for sid, row in status(capsys, graded_demo).items() if row["final"]}
+    assert len(finals) == 3
+    assert {roster[r[1]]["student_id"] for r in rows[2:]} == finals, "only final grades"
     for row in rows[2:]:
         person = roster[row[1]]
         fields = ("name", "canvas_id", "sis_user_id", "sis_login_id", "section")
         assert row[:5] == [person[f] for f in fields]
     assert check_canvas(out, "canvas.csv") == []
-    assert "importing a blank cell clears the grade Canvas holds" in err
+    assert "importing this file clears no grade in Canvas" in err
 
 
 def test_canvas_needs_an_id_per_assignment_or_titles_on_request(graded_demo: Path, capsys) -> None:
@@ -136,7 +139,8 @@ def test_canvas_needs_an_id_per_assignment_or_titles_on_request(graded_demo: Pat
     assert code == 1 and out == ""
     assert "course.yaml gives none for: a3-dataanalysis" in err
     assert "canvas_id: 123456" in err and "--canvas-titles" in err
-    code, out, err = run(capsys, graded_demo, "export", "grades", "--format", "canvas", "--canvas-titles")
+    titles = ("--format", "canvas", "--canvas-titles", "--clear-missing")  # every column, even blank
+    code, out, err = run(capsys, graded_demo, "export", "grades", *titles)
     assert code == 0, err
     assert rows_of(out)[0][5:] == [
         "Command-line calculator (111)",
@@ -164,7 +168,8 @@ def test_students_without_lms_ids_are_listed_or_skipped_on_request(course: Path,
     code, out, err = run(capsys, course, "export", "grades", "--format", "moodle", "--skip-unmatched")
     assert code == 0, err
     assert f"left out {sid} {name}: no moodle_idnumber" in err
-    assert len(rows_of(out)) == 10
+    finals = {s for s, row in status(capsys, course).items() if row["final"] and s != sid}
+    assert {row[0] for row in rows_of(out)[1:]} == finals
     assert check_moodle(out, "moodle.csv", now=int(time.time())) == []
 
 
@@ -243,7 +248,7 @@ def test_against_lists_what_the_lms_would_change_and_writes_nothing(course: Path
     assert "Canvas would change 1 grade(s) (0 cleared):" in out
     change = next(line for line in out.splitlines() if line.startswith("  "))
     assert change.endswith(f"  Command-line calculator (111): {old:g} → {new:g}")
-    assert "unchanged: 9 grade(s)" in out
+    assert "unchanged: 2 grade(s)" in out, "the other two final grades; what is not final is left out"
     assert "dry run: nothing was written" in err
     assert previous.read_bytes() == before
     assert sorted(p.name for p in course.iterdir()) == files

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run
+from required_tools import needs_tool
 
 from grader.demo import build_demo_course
 
@@ -52,6 +53,11 @@ def graded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, li
 
 def test_the_report_shows_the_graded_work(graded, capsys) -> None:
     course, students = graded
+    for criterion, option, *value in A1_FULL:  # every manual criterion, not the autograded one
+        if criterion != "tests":
+            args = ("grade", "a1-calculator", "--student", students[3], "--criterion", criterion, option)
+            code, _, err = run(capsys, course, *args, *value)
+            assert code == 0, err
     code, out, err = run(capsys, course, "export", "report")
     assert code == 0, err
     path = course / ".grader" / "report.html"
@@ -64,9 +70,12 @@ def test_the_report_shows_the_graded_work(graded, capsys) -> None:
     assert html.count('class="chart criterion"') == criteria
     heat = re.findall(r'<svg class="chart heatmap students".*?</svg>', html, re.S)
     assert sum(block.count('class="cell"') for block in heat) == 4 * SKILLS
-    # a1: two fully graded at 35 + 11 + 16 + 12 + 10 + 0 = 84, one in progress, one not graded
-    assert "2 graded submissions out of 100 points; mean 84, median 84." in html
-    assert "Exemplary: 3; Proficient: 0" in html  # the partly graded student counts in the criterion
+    # a1: two final at 35 + 11 + 16 + 12 + 10 + 0 = 84; one graded with tests unscored (68 so far)
+    # and one in progress are not final: left out of every figure, and counted
+    assert "2 final grades out of 100 points; mean 84, median 84." in html
+    assert "Exemplary: 2; Proficient: 0" in html  # the criteria of the final grades only
+    assert "2 submissions with scores are not final yet (a1-calculator: 2)" in html
+    assert "2 submissions with scores are not final yet (a criterion is not scored)" in html
     # python-basics of a fully graded student: (35 + 11 + 12) / (35 + 15 + 15) = 89.23… → 89.2%
     assert f"({students[0]}, section" in html and "python-basics: 89.2%" in html
     assert "src=" not in html and "<link" not in html and "@import" not in html and "<script" not in html
@@ -152,7 +161,7 @@ def _render(page: Path, folder: Path) -> tuple[Path, list[str]]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)")
+@needs_tool("chromium")
 def test_the_report_renders_in_chromium_without_a_network_request(graded, capsys, tmp_path: Path) -> None:
     """The demo report in headless Chromium: a real picture, and not one request to the network.
 

@@ -68,10 +68,13 @@ def badge_of(report: dict, student: str, badge: str = "python-foundations") -> d
 
 
 def test_mastery_figures_and_badge_status_for_every_student(demo, capsys) -> None:
-    course, (meets, partial, untouched, _) = demo
+    course, (meets, partial, untouched, pending) = demo
     grade(capsys, course, meets, "a1-calculator", A1_FULL)
     grade(capsys, course, meets, "a3-dataanalysis", A3_FULL)
     grade(capsys, course, partial, "a1-calculator", A1_FULL)
+    no_tests = [mark for mark in A1_FULL if mark[0] != "tests"]
+    grade(capsys, course, pending, "a1-calculator", no_tests)
+    grade(capsys, course, pending, "a3-dataanalysis", A3_FULL)
     report = mastery_json(capsys, course)
     assert figures_of(report, meets) == {
         "python-basics": (90, 105, 85.7),
@@ -92,15 +95,30 @@ def test_mastery_figures_and_badge_status_for_every_student(demo, capsys) -> Non
     ]
     not_yet = badge_of(report, partial)
     assert (not_yet["status"], not_yet["earned"]) == ("not yet", False)
-    assert not_yet["missing"] == ["a3-dataanalysis: not fully graded yet"]
-    assert [a["graded"] for a in not_yet["assignments"]] == [True, False]
+    assert not_yet["missing"] == ["a3-dataanalysis: not graded yet"]
+    assert [(a["graded"], a["final"]) for a in not_yet["assignments"]] == [(True, True), (False, False)]
     nothing = badge_of(report, untouched)
     assert nothing["missing"] == [
-        "python-basics: nothing graded yet (needs 80%)",
-        "testing: nothing graded yet (needs 70%)",
-        "a1-calculator: not fully graded yet",
-        "a3-dataanalysis: not fully graded yet",
+        "python-basics: no final grade yet (needs 80%)",
+        "testing: no final grade yet (needs 70%)",
+        "a1-calculator: not graded yet",
+        "a3-dataanalysis: not graded yet",
     ]
+    # Every manual criterion of a1 scored, the autograded one not: a1 is not final and counts nothing.
+    assert figures_of(report, pending) == {
+        "python-basics": (28, 40, 70),
+        "testing": (9, 15, 60),
+        "documentation": (15, 20, 75),
+        "data-analysis": (59, 70, 84.2),
+        "data-visualisation": (15, 15, 100),
+    }
+    waiting = badge_of(report, pending)
+    assert waiting["missing"] == [
+        "python-basics: 70%, needs 80%",
+        "testing: 60%, needs 70%",
+        "a1-calculator: not final yet (tests not scored)",
+    ]
+    assert waiting["assignments"][0]["unscored"] == ["tests"]
     assert badge_of(report, meets, "web-fundamentals")["status"] == "not yet"
     assert report["warnings"] == ""
 
@@ -118,7 +136,7 @@ def test_a_regrade_below_a_threshold_takes_the_badge_out_of_reach(demo, capsys) 
 
 def test_one_student_shows_the_formula_and_the_criteria_behind_it(demo, capsys) -> None:
     course, (student, other, *_) = demo
-    grade(capsys, course, student, "a1-calculator", A1_FULL[:3])
+    grade(capsys, course, student, "a1-calculator", A1_FULL)
     grade(capsys, course, other, "a1-calculator", A1_FULL[:1])
     report = mastery_json(capsys, course, student)
     assert {r["student_id"] for r in report["mastery"] + report["badges"]} == {student}
@@ -129,13 +147,22 @@ def test_one_student_shows_the_formula_and_the_criteria_behind_it(demo, capsys) 
     code, out, err = run(capsys, course, "mastery", student)
     assert code == 0, err
     lines = [line.strip() for line in out.splitlines()]
-    assert "python-basics       100% = 50 / 50 points" in out
+    assert "python-basics       95.3% = 62 / 65 points" in out
     assert lines[lines.index("a1-calculator correctness: 35 / 35") - 1].startswith("python-basics")
     assert "a1-calculator cli: 15 / 15" in lines
     assert "testing             80% = 16 / 20 points" in out
-    assert "version-control     –  nothing graded yet" in out
+    assert "version-control     0% = 0 / 5 points" in out
+    assert "data-analysis       –  no final grade yet" in out
     assert "badge python-foundations (Python Foundations): not yet; missing:" in lines
-    assert "a3-dataanalysis: not fully graded yet" in lines
+    assert "a3-dataanalysis: not graded yet" in lines
+    code, out, err = run(capsys, course, "mastery", other)
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines()]
+    assert (
+        "a1-calculator: not final yet (cli, tests, code-quality, readme, git-practice not scored), left out"
+        in lines
+    )
+    assert "python-basics       –  no final grade yet" in out
 
 
 def test_an_unknown_student_is_an_error(demo, capsys) -> None:

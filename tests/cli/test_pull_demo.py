@@ -54,15 +54,17 @@ def test_each_case_gets_its_status_commit_and_lateness(pulled_demo) -> None:
 
 def test_on_time_work_seen_only_after_the_deadline_is_dated_by_commit_time(pulled_demo) -> None:
     _, submissions, status, _ = pulled_demo
-    for entry in submissions:
-        if entry["case"] in ("on-time", "force-pushed", "kept-committing"):
-            assert "dated by commit time" in status[(entry["assignment"], entry["student_id"])]["flags"]
+    cases = ("on-time", "force-pushed", "kept-committing")
+    entries = [entry for entry in submissions if entry["case"] in cases]
+    assert {entry["case"] for entry in entries} == set(cases)
+    for entry in entries:
+        assert "dated by commit time" in status[(entry["assignment"], entry["student_id"])]["flags"]
 
 
 def test_pull_results_name_each_repository(pulled_demo) -> None:
     _, submissions, _, pulls = pulled_demo
     results = {(p["assignment"], p["student_id"]): p for p in pulls}
-    assert len(results) == len(submissions)
+    assert len(results) == len(submissions) > 0
     for entry in submissions:
         pulled = results[(entry["assignment"], entry["student_id"])]
         expected = "missing" if entry["case"] == "missing" else "cloned"

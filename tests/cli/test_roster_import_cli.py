@@ -147,15 +147,18 @@ def test_add_brings_in_new_students_only_when_they_can_be_pulled(demo, capsys) -
 
 def test_a_malformed_file_changes_nothing_and_says_where(demo, capsys) -> None:
     course, rows = demo
-    export = canvas_export(course / "grades.csv", rows[:2], ["Roe, Rick", "98x66", "S1", "rroe", "X"])
+    export = canvas_export(
+        course / "grades.csv", rows[:2], ["Roe, Rick", "98x66", "S1", "rroe", "X", "1", "", "80"]
+    )
     before = (course / "roster.csv").read_bytes()
     code, out, err = run(capsys, course, "roster", "import", str(export))
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        f"{export}:5 expected 6 fields like the header, got 5",
+        f"{export}:5 unnamed (column H): is past the header's last column: expected at most 6 fields "
+        'like the header, got 8 (this one holds "80")',
         "1 problem(s) found; nothing was changed",
     ]
-    export.write_bytes(export.read_bytes().replace(b"X\r\n", b"X,1\r\n"))
+    export.write_bytes(export.read_bytes().replace(b"X,1,,80\r\n", b"X,1\r\n"))
     code, _, err = run(capsys, course, "roster", "import", str(export))
     assert code == 1
     assert err.splitlines()[0] == f'{export}:5 ID (column B): expected digits, got "98x66"'
@@ -194,3 +197,92 @@ def test_the_import_needs_no_gradebook(demo) -> None:
     )
     assert done.stdout.strip().splitlines()[-1] == "0 False"
     assert not (course / ".grader" / "grades.db").exists()
+
+
+CANVAS_LAST_FIRST = (
+    "\ufeffLastName,FirstName,ID,SIS User ID,SIS Login ID,Section,Project 1 (123456),Current Score\r\n"
+    ",,,,,,Manual Posting,\r\n"
+    "    Points Possible,,,,,,100,(read only)\r\n"
+    "Ångström,Zoë,98765,00123,zoe@example.edu,A,87.5,87.5\r\n"
+    "Иванова,Анна,98767,00125,anna,B\r\n"  # cut short after its last value
+    "Roe,Rick,98766,S0012346,rroe,C,12,12\r\n"
+    "Student,Test,999,,,A\r\n"
+)
+
+
+def test_a_real_canvas_export_dry_run_lists_every_row_then_the_import_keeps_it(
+    course_dir: Path, capsys
+) -> None:
+    export = course_dir.parent / "grades.csv"
+    export.write_bytes(CANVAS_LAST_FIRST.encode())
+    before = (course_dir / "roster.csv").read_bytes()
+    code, out, err = run(capsys, course_dir, "roster", "import", str(export), "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"{export}: Canvas gradebook export, 3 people",
+        f"00123 Zoë Ångström: {export}:4 by student_id = SIS User ID; "
+        "fill canvas_id=98765, sis_user_id=00123, sis_login_id=zoe@example.edu",
+        f"00125 Анна Иванова: {export}:5 by student_id = SIS User ID; "
+        "fill canvas_id=98767, sis_user_id=00125, sis_login_id=anna",
+        f"no match: {export}:6 Rick Roe: matches no student (add with --add)",
+        f"not in {export}: 00124 Γιώργος Παπαδόπουλος",
+        f"not in {export}: 00126 محمد علي",
+        f"not in {export}: 00127 张伟",
+        f"skipped: {export}:2 the Manual Posting row (grades posted by hand)",
+        f"skipped: {export}:3 the Points Possible row",
+        f"skipped: {export}:7 Canvas's test student",
+        "dry run: roster.csv is unchanged; planned: 2 student(s) updated, 0 added, "
+        "column(s) added: canvas_id, sis_user_id, sis_login_id",
+    ]
+    assert (course_dir / "roster.csv").read_bytes() == before
+
+    code, out, err = run(capsys, course_dir, "roster", "import", str(export))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == (
+        "wrote roster.csv: 2 student(s) updated, 0 added, column(s) added: canvas_id, sis_user_id, sis_login_id"
+    )
+    lines = (course_dir / "roster.csv").read_text(encoding="utf-8").splitlines()
+    old = before.decode().splitlines()
+    assert lines == [
+        f"{old[0]},canvas_id,sis_user_id,sis_login_id",
+        f"{old[1]},98765,00123,zoe@example.edu",
+        f"{old[2]},,,",
+        f"{old[3]},98767,00125,anna",
+        f"{old[4]},,,",
+        f"{old[5]},,,",
+    ]
+    assert run(capsys, course_dir, "check")[0] == 0
+
+
+def test_classroom_students_not_linked_yet_are_named_and_keep_their_handles(course_dir: Path, capsys) -> None:
+    roster = course_dir / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(",giorgosp,", ",,"), encoding="utf-8")
+    before = roster.read_bytes()
+    classroom = course_dir.parent / "classroom.csv"
+    classroom.write_bytes(
+        '\ufeff"identifier","github_username","github_id","name"\r\n'
+        '"00123","","",""\r\n'
+        '"00124","","",""\r\n'
+        '"00200","","","Nia Okafor"\r\n'.encode()
+    )
+    code, out, err = run(capsys, course_dir, "roster", "import", str(classroom), "--add")
+    assert code == 0
+    assert out.splitlines() == [
+        f"{classroom}: GitHub Classroom roster, 3 people",
+        f"00123 Zoë Ångström: {classroom}:2 by identifier = student_id; nothing to fill; "
+        "not linked to a GitHub account yet",
+        f"00124 Γιώργος Παπαδόπουλος: {classroom}:3 by identifier = student_id; nothing to fill; "
+        "not linked to a GitHub account yet",
+        f"no match: {classroom}:4 Nia Okafor: matches no student and cannot be added: no GitHub handle, "
+        "which the course's repository URLs need; not linked to a GitHub account yet",
+        f"not in {classroom}: 00125 Анна Иванова",
+        f"not in {classroom}: 00126 محمد علي",
+        f"not in {classroom}: 00127 张伟",
+        "roster.csv needs no change: 0 student(s) updated, 0 added, 3 row(s) not linked to a GitHub account yet",
+    ]
+    assert err.splitlines() == [
+        "warning: 1 student(s) have no GitHub handle, which the repository URLs need: 00124 (1 of them not "
+        f"linked to a GitHub account yet in {classroom}); import a GitHub Classroom roster (again, once "
+        "they have linked) or fill the github column"
+    ]
+    assert roster.read_bytes() == before, "zoe-a is kept: an empty handle in the file clears nothing"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from required_tools import needs_tool
 
 from grader.credentials.font_files import SYSTEM_FONT_DIRS, find_font
 
@@ -16,14 +15,9 @@ DATA = Path(__file__).parent / "data"
 FONT_CACHE = Path(tempfile.gettempdir()) / "grader-test-font-cache"
 VERIFY_URL = "https://badges.example.edu/credentials/3f2c1d7e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"
 
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
-    reason="pdftotext/pdftoppm not installed (apt-get install poppler-utils)",
-)
+needs_poppler = needs_tool("poppler")
 CJK_FONT = find_font(SYSTEM_FONT_DIRS, "NotoSansCJK-Regular.ttc")
-needs_cjk_font = pytest.mark.skipif(
-    CJK_FONT is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)"
-)
+needs_cjk_font = needs_tool("cjk-font")
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, *args: str) -> str:

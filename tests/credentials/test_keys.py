@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import errno
 import os
 import pickle
 import stat
@@ -38,6 +39,7 @@ from grader.credentials.model import build_credential
 from grader.credentials.multibase import b58encode, encode_base58btc
 from grader.credentials.proof import sign
 from grader.credentials.verify import verify_credential
+from grader.domain.errors import GraderError
 
 CREATED = datetime(2025, 1, 1, tzinfo=UTC)
 ROTATED = datetime(2025, 3, 1, tzinfo=UTC)
@@ -102,6 +104,34 @@ def test_a_key_folder_open_to_others_is_refused_with_the_fix(tmp_path: Path) -> 
     with pytest.raises(IssuerKeyError, match=f"chmod 700 {folder}$"):
         create_key_ring(folder, now=CREATED)
     assert list(folder.iterdir()) == []
+
+
+def test_a_forced_key_write_that_fails_keeps_the_old_key_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "keys"
+    create_key_ring(folder, now=CREATED)
+    before = (folder / "key-1.pem").read_bytes()
+
+    def disk_full(_: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(GraderError, match="No space left on device"):
+        write_key_file(folder / "key-1.pem", IssuerKey.generate(), force=True)
+    assert (folder / "key-1.pem").read_bytes() == before
+    assert sorted(path.name for path in folder.iterdir()) == ["key-1.pem", "ring.json"]
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_a_ring_rewritten_by_a_rotation_is_private_again(tmp_path: Path) -> None:
+    folder = tmp_path / "keys"
+    create_key_ring(folder, now=CREATED)
+    (folder / "ring.json").chmod(0o644)
+    rotate_key(folder, now=ROTATED)
+    assert mode(folder / "ring.json") == 0o600
+    assert mode(folder / "key-2.pem") == 0o600
+    assert sorted(path.name for path in folder.iterdir()) == ["key-2.pem", "ring.json"]
 
 
 # --- CERT-2: a key readable by others is refused with the chmod fix; nothing is signed ------------
@@ -264,6 +294,26 @@ def test_a_traceback_with_locals_while_signing_shows_no_secret(tmp_path: Path) -
     assert "IssuerKey(public=" in rendered
     for secret in secret_forms(key):
         assert secret not in rendered
+
+
+def test_a_traceback_with_locals_of_a_failed_key_write_shows_no_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = IssuerKey.generate()
+
+    def disk_full(_: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(GraderError) as refused:
+        write_key_file(tmp_path / "keys" / "key-1.pem", key)
+    rendered = "".join(
+        traceback.TracebackException.from_exception(refused.value, capture_locals=True).format()
+    )
+    assert "write_key_file" in rendered and "No space left on device" in rendered
+    for secret in secret_forms(key):
+        assert secret not in rendered
+    assert list((tmp_path / "keys").iterdir()) == []
 
 
 def test_a_wrong_seed_length_does_not_echo_the_seed() -> None:

@@ -486,4 +486,4 @@ def test_malformed_credentials_give_a_report_never_an_exception(
     mangle(mangled)
     report = check(mangled)
     assert not report.valid
-    assert all(item.reason for item in report.checks)
+    assert report.checks and all(item.reason for item in report.checks)

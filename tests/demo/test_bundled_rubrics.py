@@ -81,5 +81,5 @@ def test_rubrics_share_skills_and_both_kinds_of_checklist() -> None:
     assert "documentation" in set.intersection(*skills)
     assert {"python-basics", "testing"} <= skills[0] & skills[1]
     items = [c["items"] for r in loaded for c in r["criteria"] if "items" in c]
-    assert any(all(i["points"] < 0 for i in group) for group in items)
-    assert any(all(i["points"] > 0 for i in group) for group in items)
+    assert any(group and all(i["points"] < 0 for i in group) for group in items)
+    assert any(group and all(i["points"] > 0 for i in group) for group in items)

@@ -41,6 +41,7 @@ def test_course_yaml_describes_the_demo(demo_course: Path) -> None:
     assert data["course"]["id"] == "cs101-fall26-demo"
     assert data["sources"] == {"allow_local": True}
     assert data["issuer"]["name"]
+    assert len(data["assignments"]) == 3
     for assignment in data["assignments"]:
         assert assignment["repo"].startswith("file://{course}/remotes/")
         assert assignment["repo"].endswith("/{github}.git")
@@ -59,6 +60,7 @@ def test_repo_templates_resolve_to_the_built_repositories(
 ) -> None:
     data = yaml.safe_load((demo_course / "course.yaml").read_text(encoding="utf-8"))
     templates = {a["id"]: a["repo"] for a in data["assignments"]}
+    assert {entry["repo"] is None for entry in manifest["submissions"]} == {True, False}, "both kinds"
     for entry in manifest["submissions"]:
         url = templates[entry["assignment"]].format(course=demo_course, github=entry["github"])
         path = Path(url.removeprefix("file://"))

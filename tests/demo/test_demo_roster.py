@@ -55,6 +55,7 @@ def test_roster_has_enough_students_in_five_scripts(demo_course: Path) -> None:
 
 def test_ids_handles_and_emails_are_unique_and_valid(demo_course: Path) -> None:
     students = rows(demo_course)
+    assert len(students) == 36
     for column in ("student_id", "email", "canvas_id"):
         assert len({s[column] for s in students}) == len(students), column
     handles = [s["github"] for s in students]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Badge, LatePolicy
+from grader.domain.credential_plan import plan_credentials
 from grader.domain.mastery import (
     BadgeEvaluation,
     BadgeStatus,
@@ -19,8 +20,8 @@ from grader.domain.mastery import (
     course_mastery,
     evaluate_badge,
     floor_percent,
-    plan_credentials,
     student_mastery,
+    submission_skills,
 )
 from grader.domain.rubric import ChecklistItem, Criterion, CriterionKind, Level, Rubric
 from grader.domain.scoring import IncompatibleChoice, score_submission
@@ -75,12 +76,32 @@ def level(label: str, adjustment: str = "0") -> CriterionChoice:
     return CriterionChoice(level=label, adjustment=D(adjustment))
 
 
+def a1(**chosen: CriterionChoice) -> dict[str, CriterionChoice]:
+    """A final a1 grade: every criterion scored (these choices, the others at their plainest)."""
+    plain = {
+        "correctness": level("Missing"),
+        "style": CriterionChoice(items=()),
+        "extras": CriterionChoice(items=()),
+        "tests": CriterionChoice(points=D(0)),
+    }
+    return {**plain, **chosen}
+
+
+def a2(**chosen: CriterionChoice) -> dict[str, CriterionChoice]:
+    """A final a2 grade."""
+    return {"analysis": level("Poor"), "free": CriterionChoice(points=D(0)), **chosen}
+
+
 def test_points_weighted_across_assignments_with_the_criteria_behind_them() -> None:
     result = student_mastery(
         RUBRICS,
         {
-            "a1": {"correctness": level("Proficient"), "style": CriterionChoice(items=("Names",))},
-            "a2": {"analysis": level("Good")},
+            "a1": a1(
+                correctness=level("Proficient"),
+                style=CriterionChoice(items=("Names",)),
+                tests=CriterionChoice(points=D(20)),
+            ),
+            "a2": a2(analysis=level("Good")),
         },
     )
     python = result.skills["python"]
@@ -93,60 +114,88 @@ def test_points_weighted_across_assignments_with_the_criteria_behind_them() -> N
         CriterionEvidence("a2", "analysis", D(10), D(10)),
     )
     docs = result.skills["docs"]
-    assert (docs.earned, docs.possible) == (D(15), D(20))
-    assert docs.criteria == (CriterionEvidence("a1", "style", D(15), D(20)),)
+    assert (docs.earned, docs.possible) == (D(15), D(30))
+    assert docs.criteria == (
+        CriterionEvidence("a1", "style", D(15), D(20)),
+        CriterionEvidence("a1", "extras", D(0), D(10)),
+    )
+    assert (result.skills["testing"].earned, result.skills["testing"].possible) == (D(20), D(20))
 
 
-def test_skills_with_nothing_graded_have_no_figure_not_zero() -> None:
-    result = student_mastery(RUBRICS, {"a1": {"correctness": level("Missing"), "tests": CriterionChoice()}})
-    assert set(result.skills) == {"python"}
-    assert result.skills["python"].percent == 0
+def test_a_grade_that_is_not_final_counts_nothing_until_it_is() -> None:
+    pending = a1(correctness=level("Exemplary"))
+    del pending["tests"]  # the autograded criterion has not run and no grader gave it points
+    result = student_mastery(RUBRICS, {"a1": pending})
+    assert (result.skills, result.graded_assignments) == ({}, frozenset())
+    assert result.unscored == {"a1": ("tests",)}
+    with_a2 = student_mastery(RUBRICS, {"a1": pending, "a2": a2()})
+    assert {s: (m.earned, m.possible) for s, m in with_a2.skills.items()} == {"python": (D(2), D(10))}
+    final = student_mastery(RUBRICS, {"a1": {**pending, "tests": CriterionChoice(points=D(12))}})
+    assert (final.skills["python"].earned, final.skills["testing"].earned) == (D(60), D(12))
+    assert (final.graded_assignments, final.unscored) == ({"a1"}, {})
     assert student_mastery(RUBRICS, {}) == StudentMastery()
 
 
 def test_a_criterion_worth_nothing_gives_no_figure() -> None:
-    result = student_mastery(RUBRICS, {"a2": {"free": CriterionChoice(points=D(0))}})
+    result = student_mastery(RUBRICS, {"a2": a2(analysis=level("Good"))})
+    assert set(result.skills) == {"python"}
     assert "testing" not in result.skills
 
 
 def test_adjustments_count_clamped_as_in_the_total() -> None:
-    result = student_mastery(
-        RUBRICS,
-        {"a1": {"correctness": level("Exemplary", "5"), "tests": CriterionChoice(points=D(12))}},
-    )
-    assert result.skills["python"].earned == 40
-    result = student_mastery(RUBRICS, {"a1": {"correctness": level("Proficient", "-2.5")}})
-    assert result.skills["python"].earned == D("27.5")
+    result = student_mastery(RUBRICS, {"a1": a1(correctness=level("Exemplary", "5"))})
+    assert result.skills["python"].criteria[0] == CriterionEvidence("a1", "correctness", D(40), D(40))
+    result = student_mastery(RUBRICS, {"a1": a1(correctness=level("Proficient", "-2.5"))})
+    assert result.skills["python"].criteria[0].earned == D("27.5")
 
 
 def test_a_bonus_checklist_with_nothing_ticked_counts_zero_of_its_points() -> None:
-    result = student_mastery(RUBRICS, {"a1": {"extras": CriterionChoice(items=())}})
+    result = student_mastery(RUBRICS, {"a1": a1()})
     docs = result.skills["docs"]
-    assert (docs.earned, docs.possible) == (D(0), D(10))
+    assert (docs.earned, docs.possible) == (D(20), D(30))
+    assert CriterionEvidence("a1", "extras", D(0), D(10)) in docs.criteria
 
 
-def test_an_assignment_is_graded_once_every_manual_criterion_is_scored() -> None:
-    manual = {
-        "correctness": level("Missing"),
-        "style": CriterionChoice(items=()),
-        "extras": CriterionChoice(items=()),
-    }
-    assert student_mastery(RUBRICS, {"a1": manual}).graded_assignments == {"a1"}
-    partial = {k: v for k, v in manual.items() if k != "extras"}
-    assert student_mastery(RUBRICS, {"a1": partial}).graded_assignments == frozenset()
+def test_an_assignment_is_graded_once_its_grade_is_final_autograded_criterion_included() -> None:
+    manual = {k: v for k, v in a1().items() if k != "tests"}
+    partial = student_mastery(RUBRICS, {"a1": manual})
+    assert (partial.graded_assignments, partial.unscored) == (frozenset(), {"a1": ("tests",)})
+    final = student_mastery(RUBRICS, {"a1": {**manual, "tests": CriterionChoice(points=D(0))}})
+    assert (final.graded_assignments, final.unscored) == ({"a1"}, {})
+    started = student_mastery(RUBRICS, {"a1": {"correctness": level("Missing")}})
+    assert started.unscored == {"a1": ("style", "extras", "tests")}
 
 
 def test_every_student_in_one_pass_matches_one_at_a_time() -> None:
     grades = {
-        "a1": {"s1": {"correctness": level("Proficient")}, "s2": {"correctness": level("Proficient")}},
-        "a2": {"s2": {"analysis": level("Poor")}, "s3": {"analysis": level("Good")}},
+        "a1": {
+            "s1": a1(correctness=level("Proficient")),
+            "s2": a1(correctness=level("Proficient")),
+            "s4": {"correctness": level("Proficient")},
+        },
+        "a2": {"s2": a2(analysis=level("Poor")), "s3": a2(analysis=level("Good"))},
     }
     together = course_mastery(RUBRICS, grades)
-    assert set(together) == {"s1", "s2", "s3"}
+    assert set(together) == {"s1", "s2", "s3", "s4"}
     for student_id, figures in together.items():
         alone = {a: by_student[student_id] for a, by_student in grades.items() if student_id in by_student}
         assert figures == student_mastery(RUBRICS, alone)
-    assert together["s2"].skills["python"].earned == 32
+    assert together["s2"].skills["python"].earned == 30 + 20 + 2
+    assert (together["s4"].skills, together["s4"].unscored) == ({}, {"a1": ("style", "extras", "tests")})
+
+
+def test_one_submissions_skill_sums_are_what_course_mastery_adds_up() -> None:
+    pending = {"correctness": level("Exemplary")}
+    assert submission_skills(A1, pending) is None, "a grade that is not final adds nothing"
+    final = a1(correctness=level("Exemplary"), tests=CriterionChoice(points=D(7)))
+    assert submission_skills(A1, final) == {
+        "python": (D(60), D(60)),
+        "docs": (D(20), D(30)),
+        "testing": (D(7), D(20)),
+    }
+    assert submission_skills(A2, a2()) == {"python": (D(2), D(10)), "testing": (D(0), D(0))}
+    figures = student_mastery(RUBRICS, {"a1": final, "a2": a2()}).skills
+    assert (figures["python"].earned, figures["python"].possible) == (D(62), D(70))
 
 
 def test_a_choice_the_rubric_no_longer_has_is_refused() -> None:
@@ -164,11 +213,14 @@ def test_percent_is_rounded_down_so_a_missed_threshold_never_shows_as_met(
     assert floor_percent(D(part), D(whole)) == D(shown)
 
 
-def figures(*, graded: bool = True, **skills: tuple[int, int]) -> StudentMastery:
+def figures(
+    *, graded: bool = True, unscored: tuple[str, ...] = (), **skills: tuple[int, int]
+) -> StudentMastery:
     """A student's mastery given directly: skill=(earned, possible)."""
     return StudentMastery(
         {skill: SkillMastery(skill, D(e), D(p), ()) for skill, (e, p) in skills.items()},
         frozenset({"a1"}) if graded else frozenset(),
+        {"a1": unscored} if unscored else {},
     )
 
 
@@ -188,9 +240,12 @@ def test_a_badge_not_yet_earned_says_what_is_missing() -> None:
     assert evaluation.status is BadgeStatus.NOT_YET and not evaluation.earned
     assert evaluation.shortfalls() == (
         "python: 79.9%, needs 80%",
-        "testing: nothing graded yet (needs 50%)",
-        "a1: not fully graded yet",
+        "testing: no final grade yet (needs 50%)",
+        "a1: not graded yet",
     )
+    waiting = evaluate_badge(BADGE, "s1", figures(graded=False, unscored=("tests",), python=(9, 10)))
+    assert waiting.shortfalls()[-1] == "a1: not final yet (tests not scored)"
+    assert [(r.graded, r.unscored) for r in waiting.assignments] == [(False, ("tests",))]
 
 
 def test_requirements_on_a_refused_rubric_are_withheld_not_judged() -> None:
@@ -262,7 +317,12 @@ def test_mastery_is_a_fraction_of_the_criterion_scores_before_any_late_penalty(
     expected: dict[str, tuple[Decimal, Decimal]] = {}
     for assignment_id, choices in (("a1", a1), ("a2", a2)):
         rubric = RUBRICS[assignment_id]
-        scored = score_submission(rubric, choices, late_minutes, policy).criteria
+        score = score_submission(rubric, choices, late_minutes, policy)
+        assert (assignment_id in result.graded_assignments) is score.final
+        assert (assignment_id in result.unscored) is (score.any_scored and not score.final)
+        if not score.final:  # only final grades count
+            continue
+        scored = score.criteria
         for criterion in rubric.criteria:
             points = scored[criterion.id]
             for skill in criterion.skills if points is not None else ():
@@ -279,15 +339,16 @@ def test_mastery_is_a_fraction_of_the_criterion_scores_before_any_late_penalty(
 
 
 @given(choices_for(A1), choices_for(A2))
-def test_skills_with_nothing_graded_never_appear(
+def test_skills_without_a_final_grade_never_appear(
     a1: dict[str, CriterionChoice], a2: dict[str, CriterionChoice]
 ) -> None:
     result = student_mastery(RUBRICS, {"a1": a1, "a2": a2})
     graded_skills = {
         skill
         for rubric, choices in ((A1, a1), (A2, a2))
+        if score_submission(rubric, choices).final
         for c in rubric.criteria
-        if c.id in choices and c.max_points > 0
+        if c.max_points > 0
         for skill in c.skills
     }
     assert set(result.skills) == graded_skills
@@ -306,8 +367,10 @@ def test_a_regrade_below_a_threshold_flags_the_credential_for_review(
     badge = Badge("py", "Python", "-", "-", skill_thresholds={"python": threshold})
     assert before.points >= threshold * possible > after.points
 
+    only_correctness = Rubric("c", "C", {"python": ""}, (CORRECT,))
+
     def evaluation(chosen: Level) -> BadgeEvaluation:
-        mastery = student_mastery({"a1": A1}, {"a1": {"correctness": level(chosen.label)}})
+        mastery = student_mastery({"a1": only_correctness}, {"a1": {"correctness": level(chosen.label)}})
         return evaluate_badge(badge, "s1", mastery)
 
     first = plan_credentials([], [evaluation(before)])

@@ -10,6 +10,7 @@ from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
 from grader.domain.rubric import ChecklistItem, Criterion, CriterionKind, Level, Rubric
 from grader.domain.scoring import (
+    is_final,
     late_days,
     minutes_late,
     penalty_fraction,
@@ -112,6 +113,21 @@ def test_complete_means_every_manual_criterion_is_scored() -> None:
     partial["extras"] = CriterionChoice(items=())
     assert score_submission(RUBRIC, partial).complete
     assert score_submission(RUBRIC, partial).max_score == 90
+
+
+def test_final_means_every_criterion_scored_the_autograded_one_included() -> None:
+    manual = {
+        "correctness": CriterionChoice(level="Exemplary"),
+        "style": CriterionChoice(items=()),
+        "extras": CriterionChoice(items=()),
+    }
+    pending = score_submission(RUBRIC, manual)
+    assert (pending.complete, pending.final) == (True, False)
+    overridden = score_submission(RUBRIC, {**manual, "tests": CriterionChoice(points=D(0))})
+    assert (overridden.complete, overridden.final, overridden.total) == (True, True, 60)
+    assert not score_submission(RUBRIC, {"tests": CriterionChoice(points=D(20))}).final
+    assert is_final([D(1), D(0)]) and not is_final([D(1), None])
+    assert is_final([None], excused=True), "an excused submission is final without scores"
 
 
 decimals = st.decimals(min_value=-50, max_value=50, places=2, allow_nan=False, allow_infinity=False)

@@ -17,6 +17,7 @@ from grader.exports.grade_rows import (
     GradeSheet,
     StudentGrades,
 )
+from grader.exports.lms_file import LmsFile, LmsRows
 
 D = Decimal
 THIRTY, TWENTY, ZERO = D(30), D(20), D(0)
@@ -78,24 +79,54 @@ def calculator_grade(
     points = (correctness_points, D(17) if style_items is not None else None, tests)
     subtotal = sum((p for p in points if p is not None), D(0))
     score = subtotal - penalty if final else None
-    return AssignmentGrade(
-        "graded" if final else "in progress", score, late_minutes, penalty, points, choices
-    )
+    status = "graded" if final else "in progress"
+    pending = "" if final else "in progress"
+    return AssignmentGrade(status, score, late_minutes, penalty, points, choices, pending=pending)
 
 
 def webpage_grade(points: Decimal | None) -> AssignmentGrade:
     choices = {"structure": CriterionChoice(points=points)} if points is not None else {}
     status = "graded" if points is not None else "not pulled"
-    return AssignmentGrade(status, points, None, D(0), (points,), choices)
+    pending = "" if points is not None else "not pulled"
+    return AssignmentGrade(status, points, None, D(0), (points,), choices, pending=pending)
+
+
+def excused(grade: AssignmentGrade) -> AssignmentGrade:
+    unscored = tuple(None for _ in grade.points)
+    return grade._replace(status="excused", score=None, points=unscored, excused=True, pending="")
 
 
 def sheet(*rows: tuple[Student, AssignmentGrade, AssignmentGrade]) -> GradeSheet:
     return GradeSheet((CALCULATOR, WEBPAGE), [StudentGrades(s, (a, b)) for s, a, b in rows])
 
 
-def export_text(fmt: ExportFormat, grades: GradeSheet, options: FormatOptions | None = None) -> str:
-    shape = Shape(fmt, grades, options or FormatOptions())
-    rows = [shape.header, *shape.leading]
+def lms_file(
+    fmt: ExportFormat,
+    grades: GradeSheet,
+    options: FormatOptions | None = None,
+    *,
+    clear_missing: bool = False,
+) -> LmsFile:
+    """An LMS file as the export decides it: what it carries, and what it leaves out."""
+    collected = LmsRows(Shape(fmt, grades.assignments, options or FormatOptions()))
+    for graded in grades.students:
+        collected.add(graded)
+    return collected.file(clear_missing=clear_missing)
+
+
+def export_text(
+    fmt: ExportFormat,
+    grades: GradeSheet,
+    options: FormatOptions | None = None,
+    *,
+    clear_missing: bool = False,
+) -> str:
+    if fmt.is_lms:
+        text = lms_file(fmt, grades, options, clear_missing=clear_missing).text
+        assert text is not None, "nothing to write"
+        return text
+    shape = Shape(fmt, grades.assignments, options or FormatOptions())
+    rows = [shape.header()]
     for graded in grades.students:
         rows += shape.rows(graded)
     return render(rows)

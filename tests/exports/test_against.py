@@ -21,7 +21,7 @@ def test_canvas_changes_new_and_removed_students() -> None:
             calculator_grade(correctness="Exemplary", correctness_points=D(40)),
             webpage_grade(D(40)),
         ),
-        (student(3, "Cy"), calculator_grade(), webpage_grade(None)),
+        (student(3, "Cy"), calculator_grade(), webpage_grade(D(10))),
     )
     result = compare(
         ExportFormat.CANVAS,
@@ -53,22 +53,42 @@ def test_canvas_matches_columns_by_id_in_its_own_export_and_ignores_totals() -> 
         moodle_key="idnumber",
     )
     assert result.changes == []
-    assert result.unchanged == 2, "67.001 is 67 at 2 places; blank where nothing was is no change"
-    assert result.new_columns == ["Web page (123457)"]
+    assert result.unchanged == 1, "67.001 is 67 at 2 places"
+    assert result.new_columns == [], "Web page has no final grade: left out, so it is no new column"
+    graded = sheet((student(1, "Ana"), calculator_grade(), webpage_grade(D(10))))
+    result = compare(
+        ExportFormat.CANVAS,
+        canvas_export,
+        "canvas.csv",
+        export_text(ExportFormat.CANVAS, graded),
+        moodle_key="idnumber",
+    )
+    assert (result.unchanged, result.new_columns) == (1, ["Web page (123457)"])
 
 
-def test_a_blank_cell_where_the_lms_has_a_grade_clears_it() -> None:
+def test_only_clear_missing_writes_a_blank_that_clears_the_lms_grade() -> None:
     before = sheet((student(1), calculator_grade(), webpage_grade(D(40))))
     after = sheet((student(1), calculator_grade(final=False), webpage_grade(D(40))))
-    result = compare(
+    previous = export_text(ExportFormat.MOODLE, before)
+    kept = compare(
         ExportFormat.MOODLE,
-        export_text(ExportFormat.MOODLE, before),
+        previous,
         "old.csv",
         export_text(ExportFormat.MOODLE, after),
         moodle_key="idnumber",
     )
-    assert [(c.column, c.old, c.new) for c in result.changes] == [("Assignment: Calculator (Real)", "67", "")]
-    assert result.cleared == 1
+    assert (kept.changes, kept.cleared, kept.unchanged) == ([], 0, 1), "the calculator grade is left out"
+    cleared = compare(
+        ExportFormat.MOODLE,
+        previous,
+        "old.csv",
+        export_text(ExportFormat.MOODLE, after, clear_missing=True),
+        moodle_key="idnumber",
+    )
+    assert [(c.column, c.old, c.new) for c in cleared.changes] == [
+        ("Assignment: Calculator (Real)", "67", "")
+    ]
+    assert cleared.cleared == 1
 
 
 def test_moodle_compares_with_moodles_own_export() -> None:

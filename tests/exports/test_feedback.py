@@ -81,6 +81,7 @@ def sheet(
             CriterionResult(c, choices.get(c.id, CriterionChoice()), score.criteria[c.id], by_autograder)
             for c in rubric.criteria
         ),
+        final=score.final,
     )
 
 
@@ -167,9 +168,31 @@ def test_autograde_results_say_who_recorded_them_or_that_they_are_pending() -> N
     ran = render_feedback(sheet(GRADED, by_autograder=True))
     assert "Autograded with `python -m pytest -q`: 16 / 20 (recorded by the autograder)" in ran
     pending = render_feedback(sheet({**GRADED, "tests": CriterionChoice()}, flags=("autograde pending",)))
-    assert "Autograded with `python -m pytest -q`: not run yet, so not counted in the total." in pending
+    assert "Autograded with `python -m pytest -q`: not scored yet, so the grade is not final." in pending
     assert ["Test suite passes", "autograde pending", "– / 20"] in table_rows(pending)
     assert "- **Flags:** autograde pending\n" in pending
+
+
+def test_a_grade_that_is_not_final_says_what_is_missing_and_shows_no_total() -> None:
+    pending = {**GRADED, "tests": CriterionChoice()}
+    page = render_feedback(sheet(pending, late_minutes=125))
+    # 27.5 + 15 = 42.5 scored so far, 38.25 after the penalty: neither is the student's total
+    assert page.startswith(
+        "# Feedback: Calculator\n\n"
+        "**Not final:** Test suite passes (20 points) not scored yet, so this page gives no total yet.\n"
+    )
+    assert "- **Total:** not final yet\n" in page
+    assert "- **Late:** 2 h 5 min late: 1 started day(s) × 10% = 10% off the total\n" in page
+    assert table_rows(page)[-1] == ["Total", "", "not final: Test suite passes (20 points) not scored yet"]
+    assert not any(shown in page for shown in ("42.5", "38.25", "4.25", "/ 80")), "no partial sum anywhere"
+    too_late = render_feedback(sheet(pending, late_minutes=4 * 1440))
+    assert "more than 3 day(s): the total will be 0\n" in too_late
+    two = render_feedback(sheet({"correctness": GRADED["correctness"]}))
+    assert "**Not final:** Code quality (20 points) and Test suite passes (20 points) not scored yet" in two
+    hostile = replace(RUBRIC.criteria[2], title="<b>Tests</b> | *x*")
+    rubric = replace(RUBRIC, criteria=(*RUBRIC.criteria[:2], hostile))
+    escaped = render_feedback(sheet(pending, rubric=rubric))
+    assert "**Not final:** \\<b\\>Tests\\</b\\> \\| \\*x\\* (20 points) not scored yet" in escaped
 
 
 def test_the_same_grade_gives_the_same_page() -> None:

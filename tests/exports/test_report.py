@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -176,7 +176,7 @@ def test_each_assignment_and_criterion_has_its_chart(page: Page) -> None:
     bars = [r for r in histograms[0].rects if r.get("class") == "bar"]
     assert len(bars) == 2  # bins of 5 points: 20–25 holds one, 30–35 (its top included) two
     assert [t for t in histograms[0].texts if re.fullmatch(r"\d+–\d+: \d+", t)] == ["20–25: 1", "30–35: 2"]
-    assert "Nothing graded yet" in "".join(histograms[1].texts)
+    assert "No final grade yet" in "".join(histograms[1].texts)
     criteria = page.charts("criterion")
     assert len(criteria) == 4  # c1, style, tests, c2
     level_bars = [r for r in criteria[0].rects if r.get("class") == "bar"]
@@ -273,8 +273,8 @@ def test_the_summary_names_the_course_and_its_figures(page: Page) -> None:
     html = render_report(small_report())
     table = Page(re.search(r'<table class="summary">.*?</table>', html, re.S).group(0))  # type: ignore[union-attr]
     cells = [t.strip() for t in table.text if t.strip()]
-    row = cells[cells.index("Calculator <script>alert(1)</script>") :][:10]
-    assert row[1:10] == ["3", "0", "0", "1", "1", "29.2", "32.5", "35", "Web page"]
+    row = cells[cells.index("Calculator <script>alert(1)</script>") :][:11]
+    assert row[1:11] == ["3", "3", "0", "0", "1", "1", "29.2", "32.5", "35", "Web page"]
     card = [t for t in page.text if t in ("4", "students in 2 sections")][:2]
     assert card == ["4", "students in 2 sections"]
     contents = [a["href"] for tag, a in page.elements if tag == "a"][:3]
@@ -309,7 +309,7 @@ def test_a_bigger_class_is_shown_as_deciles_and_says_so() -> None:
     assert sum(1 for r in deciles[0].rects if r.get("class") == "cell") == 10 * 3
     text = " ".join(page.text)
     assert "This class has 10,001 students, too many for one row each" in text
-    assert "1 students with nothing graded yet are left out" in text
+    assert "1 students with no final grade yet are left out" in text
     labels = [t for t in deciles[0].texts if t.startswith("Decile") and ":" not in t]
     assert labels[0] == "Decile 1 (highest) (n = 1,000)" and labels[-1] == "Decile 10 (lowest) (n = 1,000)"
     basics = dict(
@@ -318,6 +318,21 @@ def test_a_bigger_class_is_shown_as_deciles_and_says_so() -> None:
     assert len(basics) == 10
     assert float(basics["Decile 1"]) > float(basics["Decile 5"]) > float(basics["Decile 10"])
     assert len(html) < 200_000  # a printable page, not 10,000 rows
+
+
+def test_grades_that_are_not_final_are_counted_and_said_to_be_left_out() -> None:
+    data = small_report()
+    first = data.assignments[0]
+    waiting = replace(first, states={**first.states, GRADED: 5}, not_final=2)
+    html = render_report(replace(data, assignments=(waiting, *data.assignments[1:])))
+    page = Page(html)
+    text = " ".join(page.text)
+    assert "2 submissions with scores are not final yet (a criterion is not scored)" in text
+    assert "Final</dt><dd>3 of 6</dd>" in html and "3 final grades out of 35 points; mean 29.2" in html
+    table = Page(re.search(r'<table class="summary">.*?</table>', html, re.S).group(0))  # type: ignore[union-attr]
+    cells = [t.strip() for t in table.text if t.strip()]
+    assert cells[cells.index("Calculator <script>alert(1)</script>") + 1 :][:2] == ["5", "3"]
+    assert "not final" not in render_report(data), "nothing is said when every grade is final"
 
 
 def test_a_course_without_skills_or_grades_still_renders() -> None:

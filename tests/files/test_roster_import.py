@@ -100,8 +100,8 @@ def test_a_classroom_roster_is_recognised_in_any_column_order() -> None:
 def test_an_unknown_header_says_which_files_are_expected() -> None:
     assert problems(b"student_id,name,email,github\n1,A,a@x.edu,a\n", "roster.csv") == [
         "roster.csv:1 header: expected a Canvas gradebook export (Student,ID,SIS User ID,SIS Login ID,"
-        "Section,…) or a GitHub Classroom roster (identifier,github_username,github_id,name), "
-        'got "student_id,name,email,github"'
+        "Section,… or LastName,FirstName,ID,…) or a GitHub Classroom roster "
+        '(identifier,github_username,github_id,name), got "student_id,name,email,github"'
     ]
 
 
@@ -111,7 +111,7 @@ def test_every_bad_cell_is_reported_at_once_with_line_and_column() -> None:
             CANVAS_HEADER.split(","),
             ["Doe, Jane", "98x65", "S1", "jdoe", "A", "1", "1"],
             ["", "98766", "S2", "rroe", "A", "1", "1"],
-            ["Poe, Ed", "98767", "S\x1b[2J3", "epoe", "A", "1"],
+            ["Poe, Ed", "98767", "S3", "epoe", "A", "1", "1", "", "90"],
             ["Poe, Ed", "98768", "S\x1b[2J3", "epoe", "A", "1", "1"],
             ["Lee, Al", "98766", "S4", "alee", "A", "1", "1"],
         ]
@@ -119,7 +119,8 @@ def test_every_bad_cell_is_reported_at_once_with_line_and_column() -> None:
     assert problems(raw, "grades.csv") == [
         'grades.csv:2 ID (column B): expected digits, got "98x65"',
         "grades.csv:3 Student (column A): is empty; expected the student's name",
-        "grades.csv:4 expected 7 fields like the header, got 6",
+        "grades.csv:4 unnamed (column I): is past the header's last column: expected at most 7 fields "
+        'like the header, got 9 (this one holds "90")',
         'grades.csv:5 SIS User ID (column C): expected text without control characters, got "S␛[2J3"',
         'grades.csv:6 ID (column B): "98766" is used twice (lines 3 and 6)',
     ]

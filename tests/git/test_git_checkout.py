@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from git_helpers import IDENTITY, all_paths, commit, files_under, git
 
+from grader.durable import folders
 from grader.git import staging
 from grader.git.checkout import CheckoutFailed, CheckoutRefused, checkout
 from grader.git.env import run_git
@@ -66,7 +67,7 @@ def test_the_new_checkout_is_exchanged_in_one_step(tmp_path: Path, monkeypatch: 
     checkout(repo, made.head or "", dest, LIMITS)
     purposes: list[str] = []
     staged_inodes: list[int] = []
-    real_path, real_exchange = staging.staging_path, staging._exchange
+    real_path, real_exchange = staging.staging_path, folders.exchange
 
     def recording_path(target: Path, purpose: str) -> Path:
         purposes.append(purpose)
@@ -77,7 +78,7 @@ def test_the_new_checkout_is_exchanged_in_one_step(tmp_path: Path, monkeypatch: 
         return real_exchange(first, second)
 
     monkeypatch.setattr(staging, "staging_path", recording_path)
-    monkeypatch.setattr(staging, "_exchange", recording_exchange)
+    monkeypatch.setattr(folders, "exchange", recording_exchange)
     monkeypatch.setattr("grader.git.checkout.staging_path", recording_path)
     checkout(repo, second, dest, LIMITS)
     assert purposes == ["checkout"], "no second rename through an 'old' folder"
@@ -86,7 +87,7 @@ def test_the_new_checkout_is_exchanged_in_one_step(tmp_path: Path, monkeypatch: 
 
 
 def test_swapping_without_renameat2_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(staging, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(folders, "exchange", lambda first, second: False)
     repo = tmp_path / "r.git"
     made = fabricate(repo, [Push((commit(1, {"a": "1"}),))])
     (second,) = push(repo, [commit(2, {"b": "2"})], onto=made.head)

@@ -16,7 +16,13 @@ def test_stop_all_git_kills_a_git_that_waits_on_a_silent_server() -> None:
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
     held: list[socket.socket] = []
-    threading.Thread(target=lambda: held.append(server.accept()[0]), daemon=True).start()
+    connected = threading.Event()
+
+    def accept() -> None:
+        held.append(server.accept()[0])
+        connected.set()
+
+    threading.Thread(target=accept, daemon=True).start()
     outcome: list[BaseException | None] = []
 
     def hang() -> None:
@@ -29,13 +35,12 @@ def test_stop_all_git_kills_a_git_that_waits_on_a_silent_server() -> None:
     worker = threading.Thread(target=hang)
     started = time.monotonic()
     worker.start()
-    stopped = 0
-    while not stopped and time.monotonic() - started < 20:
-        time.sleep(0.1)
-        if held:
-            stopped = stop_all_git()
+    assert connected.wait(20), "git never reached the server"
+    stopped = stop_all_git()
     worker.join(20)
     server.close()
+    for connection in held:
+        connection.close()
     assert stopped == 1
     assert not worker.is_alive()
     assert time.monotonic() - started < 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from grader.domain.errors import GraderError
@@ -14,7 +16,7 @@ from grader.gradebook.export_grades import GradesRequest, build_export
 from grader.gradebook.flagging import clear_flag, set_excused, set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.mastery import mastery_report
-from grader.gradebook.status import EXCUSED, FLAGGED, submission_statuses
+from grader.gradebook.status import EXCUSED, IN_PROGRESS, submission_statuses
 
 A1 = "a1-calculator"
 
@@ -50,21 +52,24 @@ def test_a_bad_batch_request_saves_nothing(ada: CourseContext) -> None:
     assert ada.store.grades(A1) == {}
 
 
-def test_a_flag_shows_as_flagged_with_its_note_until_cleared(ada: CourseContext) -> None:
+def test_a_flag_is_shown_beside_the_status_until_cleared(ada: CourseContext) -> None:
     record_choice(ada, A1, "00123", "correctness", ChoiceRequest(level="Exemplary"))
 
     set_flag(ada, A1, "00123", "  same code as 00124  ")
 
     row = _status(ada, "00123")
-    assert (row.status, row.flag_note, row.version, str(row.score)) == (
-        FLAGGED,
+    assert (row.status, row.flagged, row.flag_note, row.version, str(row.score)) == (
+        IN_PROGRESS,
+        True,
         "same code as 00124",
         1,
         "40",
     )
     assert "flagged: same code as 00124" in row.flags
     clear_flag(ada, A1, "00123")
-    assert (_status(ada, "00123").status, _status(ada, "00123").flag_note) == ("in progress", "")
+    cleared = _status(ada, "00123")
+    assert (cleared.status, cleared.flagged, cleared.flag_note) == (IN_PROGRESS, False, "")
+    assert not any(flag.startswith("flagged") for flag in cleared.flags)
 
 
 def test_flags_and_excuses_check_their_input(ada: CourseContext) -> None:
@@ -80,6 +85,7 @@ def test_flags_and_excuses_check_their_input(ada: CourseContext) -> None:
 def test_an_excused_submission_has_no_score_and_counts_nowhere(ada: CourseContext) -> None:
     record_choice(ada, A1, "00123", "correctness", ChoiceRequest(level="Missing"))
     record_choice(ada, A1, "00123", "style", ChoiceRequest(items=("Unclear names", "Dead code")))
+    record_choice(ada, A1, "00123", "tests", ChoiceRequest(points=Decimal(0)))  # final: it counts
     before = mastery_report(ada, "00123").mastery["00123"]
     assert "python-basics" in before.skills
 

@@ -1,209 +1,195 @@
-"""Chunked counts of a 20,000-student course equal the whole-class reads, without making them."""
+"""Counts read from the summaries: equal to the old computation on the pulled demo course, a
+query once the summaries are up to date, stopped between chunks, students off the roster left out."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+import random
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from grader.domain.choices import CriterionChoice
-from grader.domain.events import ChoiceChange, EventSource
-from grader.domain.mastery import BadgeStatus
-from grader.domain.progress import Progress
-from grader.domain.pulls import PullState
-from grader.domain.rubric import CriterionKind
-from grader.domain.submission import Observation
-from grader.gradebook.context import CourseContext, open_course, utc_now
-from grader.gradebook.counts import (
-    SCORE_BINS,
-    AssignmentCounts,
-    BadgeCounts,
-    count_assignments,
-    count_badges,
-    score_bin,
+from summary_helpers import (
+    BACKENDS,
+    assert_counts_as_before,
+    assert_summaries_consistent,
+    database,
+    new_counts,
+    opened,
 )
+
+from grader.demo import build_demo_course
+from grader.domain.errors import GraderError
+from grader.domain.progress import Progress
+from grader.domain.rubric import CriterionKind
+from grader.gradebook.context import CourseContext
+from grader.gradebook.counts import count_assignment, count_badges, score_bin
+from grader.gradebook.extensions import extend
 from grader.gradebook.flagging import set_excused, set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
-from grader.gradebook.mastery import mastery_report
-from grader.gradebook.status import GRADED, SubmissionStatus, submission_statuses
-
-PROJECT = Path(__file__).resolve().parents[2]
-STUDENTS = 20_000
-CHUNK = 3_000
-"""Not a divisor of STUDENTS: the last chunk is a short one."""
-
-
-def best(ctx: CourseContext, assignment_id: str, student_id: str, *, worst: bool = False) -> None:
-    """Grade every manual criterion, at the top (or the bottom) of its scale."""
-    for criterion in ctx.files.rubric(assignment_id).manual_criteria:
-        if criterion.kind is CriterionKind.LEVELS:
-            levels = sorted(criterion.levels, key=lambda level: level.points)
-            request = ChoiceRequest(level=(levels[0] if worst else levels[-1]).label)
-        elif criterion.kind is CriterionKind.CHECKLIST:
-            # A checklist of deductions is best with nothing ticked; one of additions, all.
-            ticked = worst if criterion.deducts else not worst
-            request = ChoiceRequest(items=tuple(i.label for i in criterion.items) if ticked else ())
-        else:
-            request = ChoiceRequest(points=Decimal(0) if worst else criterion.max_points)
-        record_choice(ctx, assignment_id, student_id, criterion.id, request)
-    rubric = ctx.files.rubric(assignment_id)
-    ran = [
-        ChoiceChange(
-            assignment_id, student_id, c.id, CriterionChoice(points=Decimal(0) if worst else c.max_points)
-        )
-        for c in rubric.criteria
-        if c.kind is CriterionKind.AUTOGRADED
-    ]
-    ctx.store.save(
-        ran, actor="autograder", rubric_hash=rubric.content_hash, source=EventSource.AUTOGRADER, now=utc_now()
-    )
+from grader.gradebook.pull import PullResult, pull
+from grader.gradebook.status import GRADED, SubmissionStatus
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("counts") / "course"
-    script = PROJECT / "benchmarks" / "make_course.py"
-    subprocess.run([sys.executable, str(script), str(root), "--students", str(STUDENTS)], check=True)
-    with open_course(root, actor="ta-test") as ctx:
-        ids = [s.student_id for s in ctx.files.students]
-        a1, a2, a3 = (a.id for a in ctx.files.course.assignments)
-        # Students on both sides of chunk borders, and in the last, short chunk.
-        for sid in (ids[0], ids[CHUNK - 1], ids[CHUNK], ids[-1]):
-            best(ctx, a1, sid)
-            best(ctx, a3, sid)
-        best(ctx, a1, ids[7], worst=True)
-        record_choice(
-            ctx,
-            a2,
-            ids[CHUNK + 1],
-            ctx.files.rubric(a2).manual_criteria[0].id,
-            ChoiceRequest(level=ctx.files.rubric(a2).manual_criteria[0].levels[0].label),
-        )
-        set_flag(ctx, a1, ids[9], "looks copied")
-        set_excused(ctx, a1, ids[-1], True, "medical")
-        seen = datetime(2030, 1, 1, tzinfo=UTC)
-        ctx.store.record_pulls(
-            [
-                (
-                    Observation(seen, "cloned", sha="a" * 40),
-                    PullState(a1, sid, "cloned", "", "a" * 40, 0, (), seen, "a" * 40),
-                )
-                for sid in ids[: CHUNK + 5]
-            ]
-        )
+    list(build_demo_course(root, students=36, seed=7, repos=True))
     return root
 
 
-class CountingStore:
-    """The real store, refusing whole-class reads and recording how many ids each read asks for."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def pulled_and_graded(request: pytest.FixtureRequest, demo: Path) -> Iterator[tuple[Path, str | None]]:
+    """The demo course, pulled (real git) and graded every way, once per backend."""
+    root = demo.parent / f"graded-{request.param}"
+    shutil.copytree(demo, root, symlinks=True)
+    with database(request.param) as url:
+        with opened(root, url) as ctx:
+            results = [item for item in pull(ctx) if isinstance(item, PullResult)]
+            assert len(results) == 3 * 36
+            grade_the_demo(ctx, random.Random(11))
+        yield root, url
+
+
+@pytest.fixture
+def graded(pulled_and_graded: tuple[Path, str | None]) -> Iterator[tuple[Path, str | None]]:
+    """The graded demo; course files a test edits are put back afterwards."""
+    root, _ = pulled_and_graded
+    kept = {path: path.read_bytes() for path in (root / "roster.csv", *(root / "rubrics").glob("*.yaml"))}
+    yield pulled_and_graded
+    for path, content in kept.items():
+        path.write_bytes(content)
+
+
+def grade_the_demo(ctx: CourseContext, rng: random.Random) -> None:
+    """Most students graded at random (some autograde pending), a few at the top of every scale
+    (they earn badges), a few flagged, excused or extended."""
+    students = [s.student_id for s in ctx.files.students]
+    for assignment in ctx.files.course.assignments:
+        rubric = ctx.files.rubric(assignment.id)
+        for n, sid in enumerate(students[: 30 if assignment.id.startswith("a1") else 20]):
+            for criterion in rubric.criteria:
+                top = 4 <= n < 10
+                if criterion.kind is CriterionKind.AUTOGRADED and not top and rng.random() < 0.3:
+                    continue  # autograde pending: not final
+                if criterion.kind is CriterionKind.LEVELS:
+                    request = ChoiceRequest(
+                        level=(criterion.levels[0] if top else rng.choice(criterion.levels)).label
+                    )
+                elif criterion.kind is CriterionKind.CHECKLIST:
+                    wanted = not criterion.deducts if top else None
+                    ticked = (
+                        i.label for i in criterion.items if (rng.random() < 0.3 if wanted is None else wanted)
+                    )
+                    request = ChoiceRequest(items=tuple(ticked))
+                else:
+                    most = int(criterion.max_points)
+                    request = ChoiceRequest(points=Decimal(most if top else rng.randrange(most + 1)))
+                record_choice(ctx, assignment.id, sid, criterion.id, request)
+        set_flag(ctx, assignment.id, students[1], "ask about the late commit")
+        set_excused(ctx, assignment.id, students[2], True, "medical")
+        set_excused(ctx, assignment.id, students[33], True, "medical")
+        extend(ctx, students[3], assignment.id, assignment.deadline + timedelta(days=2), "illness")
+
+
+def test_counts_equal_the_old_computation_on_the_pulled_demo_course(graded: tuple[Path, str | None]) -> None:
+    root, url = graded
+    with opened(root, url) as ctx:
+        assert assert_summaries_consistent(ctx) == 3 * 36
+        assignments, badges = new_counts(ctx)
+        assert_counts_as_before(ctx)
+    a1 = assignments[0]
+    assert a1.total == 36 and 0 < a1.pulled < 36
+    assert assignments[2].statuses["missing"] >= 1, "the demo has students without a repository"
+    assert a1.graded >= 10 and sum(a1.bins) == a1.graded
+    assert a1.statuses["excused"] == 2
+    assert sum(b.earned for b in badges) >= 1, "some students earn a badge"
+
+
+def test_students_off_the_roster_are_left_out_and_new_ones_count_as_not_pulled(
+    graded: tuple[Path, str | None],
+) -> None:
+    root, url = graded
+    roster = root / "roster.csv"
+    header, *rows = roster.read_text(encoding="utf-8").splitlines()
+    gone = rows[:5]  # graded, flagged, excused and extended students leave the course
+    newcomer = gone[0].replace(gone[0].split(",")[0], "99999999", 1).replace(",", ",New ", 1)
+    roster.write_text("\n".join([header, *rows[5:], newcomer]) + "\n", encoding="utf-8")
+
+    with opened(root, url) as ctx:
+        assert len(ctx.files.students) == 32
+        assignments, badges = new_counts(ctx)
+        assert_counts_as_before(ctx)
+    assert [a.total for a in assignments] == [32, 32, 32]
+    assert all(b.eligible == 32 for b in badges)
+    assert assignments[0].statuses["not pulled"] >= 1
+    assert assignments[0].statuses["excused"] == 1
+
+
+class ReadingNoGrades:
+    """The real store, refusing every read of grades or pull states."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.asked: list[int] = []
 
-    def grades(self, *args: object) -> object:
-        raise AssertionError("grades(): a whole class read")
+    def _refused(self, *args: object) -> object:
+        raise AssertionError("counting read grades")
 
-    def pull_states(self, *args: object) -> object:
-        raise AssertionError("pull_states(): a whole class read")
-
-    def grades_of(self, assignment_id: str, student_ids: Sequence[str]) -> object:
-        self.asked.append(len(student_ids))
-        return self.store.grades_of(assignment_id, student_ids)
-
-    def pull_states_of(self, assignment_id: str, student_ids: Sequence[str]) -> object:
-        self.asked.append(len(student_ids))
-        return self.store.pull_states_of(assignment_id, student_ids)
+    grade = grades = grades_of = pull_states = pull_states_of = _refused
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
 
 
-@pytest.fixture
-def ctx(course: Path) -> Iterator[CourseContext]:
-    with open_course(course, actor="ta-test") as opened:
-        yield opened
+def test_up_to_date_counts_are_queries_that_read_no_grades(graded: tuple[Path, str | None]) -> None:
+    root, url = graded
+    with opened(root, url) as ctx:
+        expected = new_counts(ctx)  # brings every summary up to date
+        reading = CourseContext(ctx.files, ReadingNoGrades(ctx.store), ctx.actor)  # type: ignore[arg-type]
+        assert new_counts(reading) == expected
+        found = list(count_badges(reading))
+        assert [p for p in found if isinstance(p, Progress)] == [
+            Progress(0, 36, "badges"),
+            Progress(36, 36, "badges"),
+        ]
 
 
-def chunked(ctx: CourseContext) -> tuple[CourseContext, CountingStore]:
-    wrapper = CountingStore(ctx.store)
-    return CourseContext(ctx.files, wrapper, ctx.actor), wrapper  # type: ignore[arg-type]
-
-
-def expected(rows: list[SubmissionStatus]) -> tuple[int, int, dict[str, int], tuple[int, ...]]:
-    bins = [0] * SCORE_BINS
-    for row in rows:
-        if row.status == GRADED and row.score is not None:
-            fraction = min(max(row.score / row.max_score, Decimal(0)), Decimal(1))
-            bins[min(int(fraction * SCORE_BINS), SCORE_BINS - 1)] += 1
-    statuses = dict(Counter(r.status for r in rows))
-    return (
-        sum(1 for r in rows if r.graded_commit),
-        sum(1 for r in rows if r.status == GRADED),
-        statuses,
-        tuple(bins),
+def test_counting_stops_between_chunks_of_recomputed_summaries(graded: tuple[Path, str | None]) -> None:
+    root, url = graded
+    rubric = root / "rubrics" / "calculator.yaml"
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8").replace("points: 20", "points: 25", 1), encoding="utf-8"
     )
+    with opened(root, url) as ctx:
+        assignment = ctx.files.course.assignments[0]
+        stale = len(ctx.store.summaries.with_inputs(assignment.id))
+        for found in count_assignment(ctx, assignment, chunk=7):
+            if isinstance(found, Progress) and found.done == 7:
+                break
+        else:
+            pytest.fail("no chunk of recomputed summaries was reported")
+        outdated = [d for d in _check(ctx) if d.assignment_id == assignment.id]
+        assert len(outdated) == stale - 7, "nothing was recomputed past the chunk the caller stopped at"
+        assert_counts_as_before(ctx)  # the next count finishes the work
 
 
-def test_assignment_counts_equal_the_statuses_without_a_whole_class_read(ctx: CourseContext) -> None:
-    counting, wrapper = chunked(ctx)
-    found = list(count_assignments(counting, chunk=CHUNK))
-    counts = [f for f in found if isinstance(f, AssignmentCounts)]
-    assert [c.assignment_id for c in counts] == [a.id for a in ctx.files.course.assignments]
-    for summary in counts:
-        rows = submission_statuses(ctx, [summary.assignment_id])
-        pulled, graded, statuses, bins = expected(rows)
-        assert (summary.total, summary.pulled, summary.graded) == (STUDENTS, pulled, graded)
-        assert summary.statuses == statuses
-        assert summary.bins == bins
-        assert summary.refused == ""
-    a1 = counts[0]
-    assert (a1.pulled, a1.graded) == (CHUNK + 5, 4)  # ids[-1] is excused, ids[7] graded at the bottom
-    assert a1.statuses["flagged"] == 1 and a1.statuses["excused"] == 1
-    assert a1.bins == (1, 0, 0, 0, 0, 0, 0, 0, 0, 3)
-    assert counts[1].statuses == {"not pulled": STUDENTS - 1, "in progress": 1}
-    # Memory is bounded by the chunk: every read asks for at most CHUNK students.
-    assert wrapper.asked and max(wrapper.asked) <= CHUNK
-    assert sum(wrapper.asked) == 2 * 3 * STUDENTS
-    # Progress between chunks, per assignment, up to the whole roster.
-    a1_progress = [f.done for f in found if isinstance(f, Progress) and f.message == a1.assignment_id]
-    assert a1_progress == [0, 3000, 6000, 9000, 12000, 15000, 18000, 20000]
+def _check(ctx: CourseContext) -> list[Any]:
+    from grader.gradebook.summary_check import SummaryDisagreement, check_summaries
+
+    found = [d for d in check_summaries(ctx) if isinstance(d, SummaryDisagreement)]
+    assert not any(d.wrong for d in found)
+    return found
 
 
-def test_badge_counts_equal_the_mastery_report_without_a_whole_class_read(ctx: CourseContext) -> None:
-    counting, wrapper = chunked(ctx)
-    found = list(count_badges(counting, chunk=CHUNK))
-    *progress, result = found
-    assert [p.done for p in progress if isinstance(p, Progress)] == [
-        0,
-        *range(CHUNK, STUDENTS, CHUNK),
-        STUDENTS,
-    ]
-    assert isinstance(result, list) and all(isinstance(b, BadgeCounts) for b in result)
-    report = mastery_report(ctx)
-    statuses = Counter((e.badge_id, e.status) for e in report.evaluations())
-    for badge in result:
-        assert badge.eligible == STUDENTS
-        assert badge.earned == statuses[(badge.badge_id, BadgeStatus.EARNED)]
-        assert badge.not_yet == statuses[(badge.badge_id, BadgeStatus.NOT_YET)]
-        assert badge.undetermined == statuses[(badge.badge_id, BadgeStatus.UNDETERMINED)]
-    assert result[0].earned >= 1, "the top-graded students earn the first badge"
-    assert max(wrapper.asked) <= CHUNK
+def test_an_unknown_assignment_is_refused_by_name(graded: tuple[Path, str | None]) -> None:
+    root, url = graded
+    with opened(root, url) as ctx, pytest.raises(GraderError, match="a1-calculator"):
+        from grader.gradebook.summary import summary_spec
 
-
-def test_counting_stops_when_the_caller_stops(ctx: CourseContext) -> None:
-    counting, wrapper = chunked(ctx)
-    for found in count_assignments(counting, chunk=CHUNK):
-        if isinstance(found, Progress) and found.done >= 2 * CHUNK:
-            break
-    assert sum(wrapper.asked) == 2 * 2 * CHUNK, "nothing is read past the chunk the caller stopped at"
+        summary_spec(ctx, "a9-nothing")
 
 
 def test_score_bins_are_exact_tenths() -> None:

@@ -128,6 +128,30 @@ def test_filters_over_the_whole_class(ctx: CourseContext) -> None:
     assert listing.next_matching(5, lambda row: bool(row.flag_note)) == 230
 
 
+def test_a_flag_is_filtered_as_a_flag_and_a_flagged_graded_row_stays_graded(ctx: CourseContext) -> None:
+    ids = [s.student_id for s in ctx.files.students]
+    grade_fully(ctx, ids[3])
+    grade_fully(ctx, ids[4])
+    set_flag(ctx, A, ids[4], "same code as another student")
+    set_flag(ctx, A, ids[9], "no commits?")
+    listing = SubmissionList(ctx, A)
+    flagged_graded = listing.rows_at([4])[0]
+    assert (flagged_graded.status, flagged_graded.flagged) == ("graded", True)
+    assert not is_ungraded(flagged_graded), "a flag does not send a graded submission back to grading"
+
+    def run(wanted: SubmissionFilter) -> list[int]:
+        *steps, result = listing.matching(wanted)
+        assert all(isinstance(step, Progress) for step in steps)
+        assert isinstance(result, list)
+        return result
+
+    assert run(SubmissionFilter(status="graded")) == [3, 4]
+    assert run(SubmissionFilter(flagged=True)) == [4, 9]
+    assert run(SubmissionFilter(status="graded", flagged=True)) == [4]
+    assert run(SubmissionFilter(status="flagged")) == [4, 9], "'flagged' asked as a status means the flag"
+    assert listing.next_ungraded(ids[2]) == ids[5]
+
+
 def test_unknown_assignment_is_a_clear_error(ctx: CourseContext) -> None:
     with pytest.raises(GraderError, match="unknown assignment 'nope'"):
         SubmissionList(ctx, "nope")

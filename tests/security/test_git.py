@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from processes import silent_tcp_server, wait_until_gone
+from required_tools import require_tool
 
 from grader.git.checkout import CheckoutFailed, CheckoutRefused, checkout
 from grader.git.commit import commit_file
@@ -344,7 +345,7 @@ def test_git_7_submodules_are_listed_not_fetched_and_nothing_escapes(tmp_path: P
     after = snapshot(tmp_path, skip=tmp_path / "course")
     assert after == before, "nothing changed outside the course folder"
     course_paths = set(snapshot(tmp_path / "course"))
-    assert all(p.startswith(("repos", "checkouts")) for p in course_paths)
+    assert course_paths and all(p.startswith(("repos", "checkouts")) for p in course_paths)
 
     # Paths git refuses ('..', '.git') never reach the disk, neither by fetch nor by checkout.
     for name in ("..", ".git"):
@@ -417,8 +418,7 @@ def test_git_8a_a_server_that_never_answers_times_out_and_leaves_no_process(
 @pytest.fixture
 def password_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     """An HTTPS server (self-signed for 127.0.0.1, trusted via GIT_SSL_CAINFO) that demands a login."""
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
+    require_tool("openssl")  # makes the test certificate
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),

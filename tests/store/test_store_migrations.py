@@ -59,8 +59,8 @@ def _columns(path: Path, table: str) -> set[str]:
 
 def test_a_new_database_is_created_at_the_head_revision(store_url: str) -> None:
     with open_store(store_url) as store:
-        assert store.revision() == head_revision() == "0005"
-    assert current_revision(store_url) == "0005"
+        assert store.revision() == head_revision() == "0006"
+    assert current_revision(store_url) == "0006"
 
 
 def test_the_migration_builds_exactly_the_declared_tables(store_url: str) -> None:
@@ -87,9 +87,9 @@ def test_an_older_database_is_backed_up_then_upgraded(sqlite_file: Path, newer_m
     assert "note" in _columns(sqlite_file, "submission")
 
     (backup,) = sqlite_file.parent.glob("grades.db.bak-*")
-    assert re.fullmatch(r"grades\.db\.bak-0005-\d{8}T\d{6}Z", backup.name)
+    assert re.fullmatch(r"grades\.db\.bak-0006-\d{8}T\d{6}Z", backup.name)
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
         assert copy.execute("SELECT level FROM criterion_choice").fetchall() == [("Good",)]
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert "note" not in _columns(backup, "submission")
@@ -106,7 +106,7 @@ def test_a_database_from_a_newer_grader_is_refused(sqlite_file: Path, newer_migr
     url = f"sqlite:///{sqlite_file}"
     open_store(url, script_location=newer_migrations).close()
 
-    with pytest.raises(GraderError, match=r"newer version of grader .*9999.*0005"):
+    with pytest.raises(GraderError, match=r"newer version of grader .*9999.*0006"):
         open_store(url)
     assert current_revision(url) == "9999"
 
@@ -129,7 +129,7 @@ def test_an_older_postgresql_database_is_not_upgraded_without_a_dump(
 
     with pytest.raises(GraderError, match="pg_dump"):
         open_store(postgres_url, script_location=newer_migrations)
-    assert current_revision(postgres_url) == "0005"
+    assert current_revision(postgres_url) == "0006"
     upgrade(postgres_url, script_location=newer_migrations)  # what `grader db upgrade` runs
     assert current_revision(postgres_url) == "9999"
 
@@ -176,8 +176,8 @@ def test_the_upgrade_command_also_backs_up_an_older_file(sqlite_file: Path, newe
     upgrade(url, script_location=newer_migrations)
 
     assert current_revision(url) == "9999"
-    (backup,) = sqlite_file.parent.glob("grades.db.bak-0005-*")
-    assert current_revision(f"sqlite:///{backup}") == "0005"
+    (backup,) = sqlite_file.parent.glob("grades.db.bak-0006-*")
+    assert current_revision(f"sqlite:///{backup}") == "0006"
 
 
 def test_a_gradebook_made_before_pulls_existed_is_backed_up_and_upgraded(sqlite_file: Path) -> None:
@@ -186,7 +186,7 @@ def test_a_gradebook_made_before_pulls_existed_is_backed_up_and_upgraded(sqlite_
     with sqlite3.connect(sqlite_file) as old:
         assert "observation" not in {row[0] for row in old.execute("SELECT name FROM sqlite_master")}
     open_store(url).close()
-    assert current_revision(url) == "0005"
+    assert current_revision(url) == "0006"
     assert "sha" in _columns(sqlite_file, "observation")
     (backup,) = sqlite_file.parent.glob("grades.db.bak-0001-*")
     assert current_revision(f"sqlite:///{backup}") == "0001"
@@ -198,7 +198,7 @@ def test_a_gradebook_made_before_rubric_checks_keeps_its_grades_and_gains_the_ta
     url = f"sqlite:///{sqlite_file}"
     upgrade_to(url, "0003")
     with open_store(url) as store:
-        assert store.revision() == "0005"
+        assert store.revision() == "0006"
         assert store.rubric_check("hw1") is None
         save(store, [ChoiceChange("hw1", "s1", "c1", CriterionChoice(level="Good"))])
         store.record_rubric_check("hw1", "hash", store.last_event_id(), checked_at=NOW)
@@ -241,3 +241,45 @@ def test_opening_an_up_to_date_gradebook_does_not_load_alembic(sqlite_file: Path
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_gradebook_made_before_summaries_gets_one_marked_stale_per_submission(sqlite_file: Path) -> None:
+    url = f"sqlite:///{sqlite_file}"
+    upgrade_to(url, "0005")
+    with sqlite3.connect(sqlite_file) as old:
+        old.execute("INSERT INTO submission (id, assignment_id, student_id) VALUES (1, 'hw1', 's1')")
+        old.execute(
+            "INSERT INTO criterion_choice (submission_id, criterion_id, level, updated_by, updated_at) "
+            "VALUES (1, 'c1', 'Good', 'ann', '2026-01-01T00:00:00+00:00')"
+        )
+        old.execute(
+            "INSERT INTO pull_state (assignment_id, student_id, result, pulled_at) "
+            "VALUES ('hw1', 's1', 'cloned', 'x'), ('hw1', 's2', 'missing', 'x'), ('hw2', 's1', 'cloned', 'x')"
+        )
+    old.close()
+
+    with open_store(url) as store:
+        assert store.revision() == "0006"
+        assert store.grade("hw1", "s1").choices == {"c1": CriterionChoice(level="Good")}
+        assert store.summaries.student_ids("hw1", not_at="any stamp") == ["s1", "s2"]
+        assert store.summaries.student_ids("hw2", not_at="any stamp") == ["s1"]
+        assert {g.stamp for g in store.summaries.groups("hw1")} == {""}
+    (backup,) = sqlite_file.parent.glob("grades.db.bak-0005-*")
+    assert current_revision(f"sqlite:///{backup}") == "0005"
+
+
+def test_the_summary_migration_upgrades_an_older_postgresql_gradebook(postgres_url: str) -> None:
+    upgrade_to(postgres_url, "0005")
+    engine = create_engine(postgres_url)
+    with engine.begin() as old:
+        old.exec_driver_sql("INSERT INTO submission (assignment_id, student_id) VALUES ('hw1', 's1')")
+    engine.dispose()
+
+    with pytest.raises(GraderError, match="pg_dump"):
+        open_store(postgres_url)
+    upgrade(postgres_url)
+
+    with open_store(postgres_url) as store:
+        assert store.summaries.student_ids("hw1", not_at="any stamp") == ["s1"]
+        save(store, [ChoiceChange("hw1", "s1", "c1", CriterionChoice(level="Good"))])
+        assert store.summaries.student_ids("hw1", not_at="") == []  # the trigger kept it stale

@@ -1,4 +1,5 @@
-"""TUI fixtures: a pulled demo course built once, copied for each test that changes it."""
+"""TUI fixtures: a pulled demo course built once, copied for each test that changes it; and no
+test passes with an unexpected failure in it (see ``crash_logs``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from crash_logs import CrashLogs
 
 from grader.cli.main import main
 from grader.gradebook.context import CourseContext, open_course
+
+
+@pytest.fixture(autouse=True)
+def crash_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CrashLogs]:
+    """Crash logs go to this test's own state folder; a test fails if one is left there.
+
+    This is how a pilot test fails on an internal error that the app reported and survived (a
+    failure of the UI itself also fails it through run_test, as Textual re-raises it). A test
+    that provokes one on purpose checks it and takes it with ``crash_logs.take()``.
+    """
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    logs = CrashLogs(state / "grader")
+    yield logs
+    left = logs.written()
+    assert not left, "an internal error happened during the test:\n" + "\n".join(
+        path.read_text(encoding="utf-8") for path in left
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,32 +1,36 @@
-"""A tiny app that mounts one grading screen alone and records navigation; waiting helpers."""
+"""The app with one grading screen mounted alone (navigation recorded, not done); waiting helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.syntax import Syntax
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerState
 
 from grader.gradebook.context import CourseContext
+from grader.tui.app import GraderApp
 from grader.tui.screens.grading import GradingScreen
 
 A1 = "a1-calculator"
 SIZE = (170, 45)
 
 
-class Harness(App[None]):
-    """Pushes a GradingScreen and implements the Navigator protocol by recording calls."""
+class Harness(GraderApp):
+    """The real app (its notifications, error reports and quitting) showing only ``screen``;
+    the Navigator's moves to other screens are recorded, not made."""
 
     def __init__(self, screen: GradingScreen) -> None:
-        super().__init__()
+        super().__init__(screen.ctx)
         self.grading = screen
         self.calls: list[tuple[str, tuple[object, ...]]] = []
 
-    def on_mount(self) -> None:
+    def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # not the app's own start (the Course screen, the keymap)
         self.push_screen(self.grading)
 
     def open_submissions(self, assignment_id: str) -> None:
@@ -60,6 +64,15 @@ def busy(app: App[Any]) -> bool:
     return any(w.state in active and w.name != "saves" for w in app.workers)
 
 
+async def until(pilot: Pilot[Any], done: Callable[[], object], what: str) -> None:
+    """Wait until ``done()`` holds (the UI running meanwhile); fail naming ``what`` after ~10 s."""
+    for _ in range(500):
+        if done():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never happened: {what}")
+
+
 async def settle(pilot: Pilot[Any], screen: GradingScreen, student_id: str | None = None) -> None:
     """Wait until the screen shows ``student_id`` (or any), every save is done and workers are idle."""
     for _ in range(500):
@@ -83,8 +96,9 @@ def pulled_students(ctx: CourseContext, assignment_id: str = A1) -> list[str]:
     ]
 
 
-def notifications(app: App[Any]) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+def notifications(app: GraderApp) -> list[str]:
+    """Every message the app showed, oldest first."""
+    return [message for _severity, message in app.messages_shown]
 
 
 def viewer_text(screen: GradingScreen) -> str:

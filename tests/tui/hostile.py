@@ -13,7 +13,11 @@ from typing import Any
 
 from rich.segment import Segment
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+
+from grader.domain.errors import GraderError
+from grader.tui.crash import crash_log, internal_message
 
 ESC = "\x1b"
 BEL = "\x07"
@@ -32,7 +36,36 @@ GIT_ERROR = (
 TOKEN = "s3cr3t-token"
 
 
-class Harness(App[None]):
+class RecordingApp(App[None]):
+    """A test app with GraderApp's public record of what it showed and its error funnel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages_shown: list[tuple[str, str]] = []
+        self.internal_errors: list[BaseException] = []
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.messages_shown.append((severity, message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def report_error(self, error: BaseException) -> None:
+        """As GraderApp.report_error: a GraderError is a message, anything else a crash log too."""
+        if isinstance(error, GraderError):
+            self.notify(str(error), severity="error")
+            return
+        self.internal_errors.append(error)
+        self.notify(internal_message(error, crash_log(error)), severity="error")
+
+
+class Harness(RecordingApp):
     """Mounts one screen over a blank base screen and records what it asked the app to open."""
 
     def __init__(self, make_screen: Callable[[], Screen[Any]], *, size: tuple[int, int] = (120, 40)) -> None:
@@ -71,6 +104,9 @@ class Harness(App[None]):
         self, assignment_ids: Sequence[str] | None = None, student_ids: Sequence[str] | None = None
     ) -> None:
         self._record("pull", assignment_ids, student_ids)
+
+    def when_open(self, what: str, action: Callable[[Any], object]) -> None:
+        self._record("when_open", what)
 
 
 # --- the hostile course ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
+from crash_logs import CrashLogs
 from hostile import screen_lines
 from textual import work
 from textual.binding import Binding, BindingType
@@ -15,12 +16,14 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from grader.cli.main import cli, main
 from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.status import PULLED, submission_statuses
 from grader.tui.app import GraderApp, make_app
+from grader.tui.navigation import navigator
 from grader.tui.screens.course import CourseScreen
 from grader.tui.screens.course_badges import BadgesScreen
 from grader.tui.screens.course_students import StudentsScreen
@@ -30,9 +33,12 @@ SIZE = (120, 40)
 
 
 class FailingScreen(Screen[None]):
-    """A screen whose worker raises what it is given, as a real screen's worker might."""
+    """A screen whose worker raises what it is given, handled as every real screen handles it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "fail", "Fail", id="test.fail", tooltip="Raise")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "fail", "Fail", id="test.fail", tooltip="Raise in a worker"),
+        Binding("u", "fail_here", "Fail here", id="test.fail_here", tooltip="Raise in the UI"),
+    ]
 
     def __init__(self, error: Exception) -> None:
         super().__init__()
@@ -44,9 +50,16 @@ class FailingScreen(Screen[None]):
     def action_fail(self) -> None:
         self.fail()
 
-    @work(thread=True)
+    def action_fail_here(self) -> None:
+        raise self.error
+
+    @work(thread=True, exit_on_error=False)
     def fail(self) -> None:
         raise self.error
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            navigator(self.app).report_error(event.worker.error)
 
 
 async def settled(pilot: Pilot[Any]) -> None:
@@ -56,7 +69,7 @@ async def settled(pilot: Pilot[Any]) -> None:
 
 
 def messages(app: GraderApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [message for _severity, message in app.messages_shown]
 
 
 async def test_a_grader_error_in_a_worker_is_a_message_and_the_app_goes_on(ctx: CourseContext) -> None:
@@ -74,27 +87,63 @@ async def test_a_grader_error_in_a_worker_is_a_message_and_the_app_goes_on(ctx: 
     assert not app.return_code
 
 
-async def test_an_internal_error_is_logged_shown_briefly_and_the_app_goes_on(
-    ctx: CourseContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_an_internal_error_in_a_worker_is_logged_shown_briefly_and_the_app_goes_on(
+    ctx: CourseContext, crash_logs: CrashLogs
 ) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     app = make_app(ctx)
-    with pytest.raises(RuntimeError, match="kaboom"):  # a pilot test still sees it, after the fact
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(FailingScreen(RuntimeError("kaboom")))
+        await pilot.press("x")
+        await settled(pilot)
+        (message,) = messages(app)
+        assert message.startswith("internal error: RuntimeError: kaboom\ndetails are in ")
+        ((log, logged),) = crash_logs.take().items()  # the test harness fails a test that leaves one
+        assert str(log) in message
+        assert "Traceback" in logged and "kaboom" in logged
+        assert "Traceback" not in "\n".join(screen_lines(app))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen), "the app still answers keys"
+    assert [type(e) for e in app.internal_errors] == [RuntimeError]
+    assert not app.return_code and app.crash_log_path is None
+
+
+async def test_a_failure_of_the_ui_itself_stops_the_app_into_a_crash_log_not_the_terminal(
+    ctx: CourseContext, crash_logs: CrashLogs
+) -> None:
+    app = make_app(ctx)
+    with pytest.raises(RuntimeError, match="in the UI"):  # Textual re-raises it to the test
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await app.push_screen(FailingScreen(RuntimeError("kaboom")))
-            await pilot.press("x")
-            await settled(pilot)
-            (message,) = messages(app)
-            assert message.startswith("internal error: RuntimeError: kaboom\ndetails are in ")
-            (log,) = (tmp_path / "state" / "grader").glob("crash-*.log")
-            assert str(log) in message
-            assert "Traceback" in log.read_text() and "kaboom" in log.read_text()
-            assert "Traceback" not in "\n".join(screen_lines(app))
-            await pilot.press("question_mark")
+            await app.push_screen(FailingScreen(RuntimeError("in the UI")))
+            await pilot.press("u")
             await pilot.pause()
-            assert isinstance(app.screen, HelpScreen), "the app still answers keys"
-    assert [type(e) for e in app.internal_errors] == [RuntimeError]
+    assert app.return_code == 1
+    ((log, logged),) = crash_logs.take().items()
+    assert app.crash_log_path == log
+    assert "Traceback" in logged and "RuntimeError: in the UI" in logged and "action_fail_here" in logged
+
+
+def test_the_cli_names_the_crash_log_in_one_line_when_the_ui_fails(
+    pulled_demo: Path,
+    crash_logs: CrashLogs,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from grader.tui.screens.submissions import SubmissionsScreen
+
+    def broken(self: SubmissionsScreen) -> None:
+        raise RuntimeError("the screen broke")
+
+    monkeypatch.setattr(SubmissionsScreen, "on_mount", broken)
+    args = ["--course", str(pulled_demo), "--as", "t", "--open", "a1-calculator", "--headless"]
+    assert main([*args, "--exit-after-first-rows"]) == 1
+    captured = capsys.readouterr()
+    ((log, logged),) = crash_logs.take().items()
+    assert captured.err == f"internal error: grader stopped; details are in {log} — please report it\n"
+    assert "Traceback" not in captured.out + captured.err
+    assert "RuntimeError: the screen broke" in logged
 
 
 async def palette_run(pilot: Pilot[Any], query: str) -> None:

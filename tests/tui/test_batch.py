@@ -48,7 +48,9 @@ async def test_batch_without_marks_is_a_clear_error(ctx: CourseContext) -> None:
         await pilot.press("B")
         await settle(app, pilot)
         assert isinstance(app.screen, type(screen_of(app)))
-        assert any("mark submissions" in str(n.message) and n.severity == "error" for n in app._notifications)
+        assert app.messages_shown == [
+            ("error", "mark submissions with space (or * for every shown one) first")
+        ]
     assert ctx.store.events(ASSIGNMENT) == []
 
 

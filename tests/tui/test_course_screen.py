@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hostile import (
     LITERAL_NAMES,
     MALLORY,
@@ -18,6 +19,8 @@ from hostile import (
 )
 from textual.pilot import Pilot
 
+import grader.tui.screens.course as course_screen
+from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.status import GRADED, submission_statuses
@@ -141,7 +144,7 @@ async def test_keys_lead_where_product_md_says(ctx: CourseContext) -> None:
         assert isinstance(app.screen, CourseScreen)
         await pilot.press("q")
         await pilot.pause()
-        assert app._exit_renderables == [] and not app.is_running
+        assert not app.is_running and app.return_code == 0, "q quit cleanly"
 
 
 async def test_clicking_an_assignment_opens_it(ctx: CourseContext) -> None:
@@ -159,7 +162,7 @@ async def test_badges_view_says_who_earned_and_what_is_missing(ctx: CourseContex
         await settled(pilot)
         shown = text(pilot)
         assert "0 earned · 36 not yet" in shown
-        assert "Emma Okafor — python-basics: nothing graded yet (needs 80%)" in shown
+        assert "Emma Okafor — python-basics: no final grade yet (needs 80%)" in shown
 
 
 async def test_student_list_narrows_and_caps(ctx: CourseContext) -> None:
@@ -224,54 +227,63 @@ def test_snapshot_of_the_course(ctx: CourseContext, snap_compare: Any) -> None:
     assert snap_compare(make_app(ctx), terminal_size=SIZE, run_before=loaded)
 
 
-class SlowStore:
-    """The real store, a little slow per chunk read, counting the reads (and from which thread)."""
+class GatedCount:
+    """Counting as the Course screen runs it, one step per ``step.release()`` from the test (the
+    real counts are a query; this stands in for a long recount of stale summaries)."""
 
-    def __init__(self, store: Any, delay: float) -> None:
-        self.store = store
-        self.delay = delay
-        self.reads = 0
+    def __init__(self, total: int = 36) -> None:
+        self.total = total
+        self.step = threading.Semaphore(0)
+        self.taken = 0
+        self.threads: set[threading.Thread] = set()
+        self.closed = threading.Event()
 
-    def grades_of(self, assignment_id: str, student_ids: Sequence[str]) -> object:
-        assert threading.current_thread() is not threading.main_thread(), "counting in the UI thread"
-        self.reads += 1
-        time.sleep(self.delay)
-        return self.store.grades_of(assignment_id, student_ids)
+    def __call__(self, ctx: CourseContext, *, chunk: int) -> Iterator[Progress]:
+        self.threads.add(threading.current_thread())
+        try:
+            for done in range(1, self.total + 1):
+                assert self.step.acquire(timeout=30), "the test never let counting go on"
+                self.taken = done
+                yield Progress(done, self.total, A1)
+        finally:
+            self.closed.set()  # the worker let go of it: stopped, not left running
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
+
+async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}:\n{text(pilot)}"
+        await pilot.pause(0.02)
 
 
-async def test_counting_shows_progress_answers_keys_and_quits_at_once(ctx: CourseContext) -> None:
-    slow = SlowStore(ctx.store, delay=0.05)
-    slow_ctx = CourseContext(ctx.files, slow, ctx.actor)  # type: ignore[arg-type]
-    app = Harness(lambda: CourseScreen(slow_ctx, chunk=2))  # 18 chunks per assignment, ~1 s each
+async def test_counting_shows_progress_answers_keys_and_quits_at_once(
+    ctx: CourseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gated = GatedCount()
+    monkeypatch.setattr(course_screen, "count_assignments", gated)
+    app = Harness(lambda: CourseScreen(ctx))
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if "counting 4 / 36" in (shown := text(pilot)):
-                break
-        assert "counting " in shown and " / 36" in shown, shown
+        for _ in range(4):
+            gated.step.release()
+        await until(pilot, lambda: "counting 4 / 36" in text(pilot), "the progress")
+        assert gated.threads and threading.main_thread() not in gated.threads, "counted off the UI thread"
         screen = app.screen
         assert isinstance(screen, CourseScreen) and A1 not in screen.summaries
-        await pilot.press("down")  # the list still answers while counting runs
+        await pilot.press("down")  # the list answers while counting waits for its next step
         assert screen.selected_assignment() == "a2-webpage"
-        assert "counting" in text(pilot), "still counting when the key was answered"
+        assert "counting 4 / 36" in text(pilot), "still counting when the key was answered"
         workers = [w for w in app.workers if w.group == COUNTS]
-        assert workers and not workers[0].is_finished
+        assert len(workers) == 1 and not workers[0].is_finished
         await app.push_screen(HelpScreen([]))  # help changes nothing: counting goes on underneath
-        await pilot.pause()
-        assert app.screen is not screen
+        await until(pilot, lambda: app.screen is not screen, "help")
         await app.pop_screen()
-        await pilot.pause()
-        assert app.screen is screen
+        await until(pilot, lambda: app.screen is screen, "the course again")
         assert [w for w in app.workers if w.group == COUNTS] == workers and not workers[0].is_cancelled
         started = time.perf_counter()
         await pilot.press("q")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 1.0, "q quit without waiting for the count"
     assert workers[0].is_cancelled
-    time.sleep(0.2)  # at most the chunk under way finishes (~0.05 s a read), then nothing more
-    reads = slow.reads
-    time.sleep(0.3)
-    assert slow.reads == reads, "the counting thread stopped between chunks"
-    assert reads < 3 * 18 * 2, "it did not count to the end"
+    taken = gated.taken
+    gated.step.release()  # the step under way finishes; the worker sees the cancel and stops
+    assert gated.closed.wait(10), "the counting thread stopped between two steps"
+    assert gated.taken <= taken + 1 < gated.total, "it did not count to the end"

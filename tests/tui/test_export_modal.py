@@ -6,10 +6,12 @@ import csv
 import io
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from crash_logs import CrashLogs
 from hostile import Harness, screen_lines
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
@@ -40,12 +42,26 @@ async def choose(pilot: Pilot[Any], downs: int) -> None:
     await pilot.press("enter", *(["down"] * downs), "enter")
 
 
+A1_FULL = {
+    "correctness": ChoiceRequest(level="Proficient"),
+    "cli": ChoiceRequest(level="Exemplary"),
+    "tests": ChoiceRequest(points=Decimal(18)),
+    "code-quality": ChoiceRequest(items=("Dead code",)),
+    "readme": ChoiceRequest(level="Complete"),
+    "git-practice": ChoiceRequest(items=()),
+}
+
+
 def errors(app: Harness) -> list[str]:
-    return [n.message for n in app._notifications if n.severity == "error"]
+    return [message for severity, message in app.messages_shown if severity == "error"]
 
 
-async def test_canvas_csv_passes_the_canvas_import_check(ctx: CourseContext) -> None:
-    record_choice(ctx, "a1-calculator", STUDENT, "correctness", ChoiceRequest(level="Proficient"))
+async def test_canvas_csv_passes_the_canvas_import_check_and_lists_what_was_left_out(
+    ctx: CourseContext,
+) -> None:
+    for criterion_id, choice in A1_FULL.items():
+        record_choice(ctx, "a1-calculator", STUDENT, criterion_id, choice)
+    record_choice(ctx, "a1-calculator", "00284753", "correctness", ChoiceRequest(level="Proficient"))
     app = Harness(lambda: ExportModal(ctx))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -63,13 +79,70 @@ async def test_canvas_csv_passes_the_canvas_import_check(ctx: CourseContext) -> 
         text = path.read_text(encoding="utf-8")
         assert check_canvas(text, str(path)) == []
         rows = list(csv.reader(io.StringIO(text)))
-        assert len(rows) == 2 + len(ctx.files.students)  # header, Points Possible, one per student
-        assert "wrote 36 student row(s)" in result_text(app)
-        assert "are not final" in result_text(app)  # ungraded submissions are blank, and said so
+        assert rows[0][5:] == ["Command-line calculator (482101)"]
+        assert [row[2] for row in rows[2:]] == [STUDENT], "only the final grade: a blank clears Canvas's"
+        shown = result_text(app)
+        assert "wrote 1 student row(s)" in shown
+        assert "left out a2-webpage whole: none of its grades can be written" in shown
+        assert "left out 00284753 Anne-Marie O'Brien, a1-calculator: in progress" in shown
+        assert "importing this file clears no grade in Canvas" in shown
+        assert "more (grader export grades lists every one)" in shown
         assert errors(app) == []
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ExportModal)
+
+
+async def test_nothing_final_writes_no_file_and_says_why(ctx: CourseContext) -> None:
+    record_choice(ctx, "a1-calculator", STUDENT, "correctness", ChoiceRequest(level="Proficient"))
+    app = Harness(lambda: ExportModal(ctx, "a1-calculator"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await choose(pilot, 2)  # wide -> moodle
+        assert isinstance(app.screen, ExportModal) and app.screen.kind == "moodle"
+        await pilot.press("tab", "tab", "enter")  # assignment, output, run
+        await settle(pilot)
+        shown = result_text(app)
+        assert "nothing to write: none of these grades can be written for Moodle" in shown
+        assert "left out 00178825 Emma Okafor, a1-calculator: in progress" in shown
+        assert not (ctx.root / "exports").exists() or not any((ctx.root / "exports").iterdir())
+        assert ("warning", "nothing exported: nothing here can be written (listed)") in app.messages_shown
+        assert app.screen.written is None
+
+
+async def test_an_unexpected_error_is_shown_logged_and_the_dialog_works_again(
+    ctx: CourseContext, crash_logs: CrashLogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_job = export_screen.run_job
+    calls: list[str] = []
+
+    def failing_once(job_ctx: CourseContext, job: Any) -> Iterator[Any]:
+        calls.append(job.kind)
+        if len(calls) == 1:
+            yield Progress(1, 10, "gathering")
+            raise RuntimeError("disk on fire")
+        yield from real_job(job_ctx, job)
+
+    monkeypatch.setattr(export_screen, "run_job", failing_once)
+    app = Harness(lambda: ExportModal(ctx))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "tab", "enter")  # wide, all assignments, default path
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ExportModal)
+        assert "the export failed: RuntimeError: disk on fire; nothing was written" in result_text(app)
+        assert "exporting" not in result_text(app)
+        assert modal.query_one("#progress").has_class("hidden")
+        (message,) = errors(app)
+        assert message.startswith("internal error: RuntimeError: disk on fire")
+        ((log, logged),) = crash_logs.take().items()
+        assert str(log) in message and "disk on fire" in logged
+        await pilot.press("enter")  # the dialog answers again: the same export, now working
+        await settle(pilot)
+        assert calls == ["wide", "wide"]
+        assert "wrote 36 student row(s)" in result_text(app)
+        assert (ctx.root / "exports" / "cs101-fall26-demo-wide.csv").is_file()
 
 
 async def test_report_for_the_course(ctx: CourseContext) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from grading_harness import A1, Harness, header_text, notifications, pulled_students, settle
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets._footer import FooterKey
 
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest, record_choice
@@ -92,10 +91,14 @@ async def _until(pilot: Pilot[Any], done: Callable[[], bool]) -> None:
 def _visible_keys(app: App[Any]) -> set[str]:
     """Keys whose footer entry is wholly on screen (a stock Footer, or the one-line KeyBar)."""
     width = app.size.width
-    shown = {k.key for k in app.screen.query(FooterKey) if k.region.width and k.region.right <= width}
+    # Textual's Footer shows a FooterKey widget per key (queried by its type's name: the class
+    # lives in a private module).
+    keys = [k for k in app.screen.query("FooterKey") if k.region.width and k.region.right <= width]
+    shown = {str(k.key) for k in keys}
     for bar in app.screen.query(KeyBar):
-        bar.render()  # lays out the spans for the bar's current width
-        shown |= {entry.key for _start, end, entry in bar._spans if end <= bar.size.width}
+        bar.render()  # lays out the keys for the bar's current width; only whole keys are drawn
+        shown |= {entry.key for x in range(bar.size.width) if (entry := bar.entry_at(x)) is not None}
+    assert shown, "no key bar on this screen"
     return shown
 
 

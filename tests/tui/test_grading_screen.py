@@ -14,6 +14,7 @@ from grading_harness import (
     notifications,
     pulled_students,
     settle,
+    until,
     viewer_text,
 )
 from textual.pilot import Pilot
@@ -153,8 +154,7 @@ async def test_submissions_in_roster_order_and_next_ungraded(ctx: CourseContext)
         await settle(pilot, screen, third)
         assert len(app.screen_stack) == 2, "moves in place"
         await pilot.press("escape")
-        await pilot.pause()
-        assert len(app.screen_stack) == 1
+        await until(pilot, lambda: len(app.screen_stack) == 1, "escape left the screen")
 
 
 async def test_diff_cycles_starter_then_previous_then_file(ctx: CourseContext) -> None:

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from grader.gradebook.context import open_course
@@ -18,16 +17,10 @@ A1 = "a1-calculator"
 CHILD = r"""
 import asyncio, json, sys
 from pathlib import Path
-from textual.app import App
+sys.path.insert(0, sys.argv[2])
+from grading_harness import Harness
 from grader.gradebook.context import open_course
 from grader.tui.screens.grading import GradingScreen
-
-class Harness(App[None]):
-    def __init__(self, screen):
-        super().__init__()
-        self.grading = screen
-    def on_mount(self):
-        self.push_screen(self.grading)
 
 async def settled(pilot, screen, student_id):
     for _ in range(1000):
@@ -48,7 +41,8 @@ async def main(root):
             await settled(pilot, screen, roster[1])
             print(json.dumps({"acknowledged": [roster[0], roster[1]]}), flush=True)
             await pilot.press("j")
-            while True:
+            print(json.dumps({"grading": screen.state.focused.id}), flush=True)
+            while True:  # mid-grading until killed
                 await asyncio.sleep(1)
 
 asyncio.run(main(sys.argv[1]))
@@ -57,7 +51,7 @@ asyncio.run(main(sys.argv[1]))
 
 def test_a_killed_app_loses_no_choice(demo_root: Path) -> None:
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(demo_root)],
+        [sys.executable, "-c", CHILD, str(demo_root), str(Path(__file__).parent)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -68,7 +62,8 @@ def test_a_killed_app_loses_no_choice(demo_root: Path) -> None:
         line = child.stdout.readline()
         assert line, f"the child ended early: {child.stderr.read() if child.stderr else ''}"
         acknowledged = json.loads(line)["acknowledged"]
-        time.sleep(0.2)
+        still = child.stdout.readline()
+        assert json.loads(still) == {"grading": "readme"}, "j moved on: the app still answers keys"
         assert child.poll() is None, "still running, mid-grading"
         child.send_signal(signal.SIGKILL)
     finally:

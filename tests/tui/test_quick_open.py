@@ -8,22 +8,29 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from crash_logs import CrashLogs
+from textual.pilot import Pilot
 
 import grader.git.identity
+import grader.gradebook.quick
 from grader.cli.main import main
 from grader.domain.course_json import STUDENT_FIELDS, course_from_dict, course_to_dict
 from grader.gradebook.context import CourseContext, open_course, resolve_actor
 from grader.gradebook.flagging import set_excused, set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
-from grader.gradebook.quick import QuickContext, quick_open
+from grader.gradebook.quick import Declined, QuickContext, quick_open
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import GRADED, submission_statuses
 from grader.store.quick import _ROSTER
+from grader.store.revision import HEAD
 from grader.tui.app import make_app
 from grader.tui.screens.course import AssignmentItem, CourseScreen
 from grader.tui.screens.help import HelpScreen
@@ -39,20 +46,35 @@ def checked(root: Path) -> None:
         rubric_in_force(ctx, A1)
 
 
-def quick(root: Path) -> QuickContext | None:
+def quick(root: Path) -> QuickContext | Declined:
     return quick_open(root, database_url=None, actor="ta-test", assignment_id=A1)
 
 
 def opened(root: Path) -> None:
     found = quick(root)
-    assert found is not None
+    assert isinstance(found, QuickContext), found
     found.close()
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.02)
+
+
+def declined(found: QuickContext | Declined) -> tuple[str, ...]:
+    """Why it declined (failing when it did not)."""
+    if isinstance(found, QuickContext):
+        found.close()
+        raise AssertionError("the quick open did not decline")
+    return found.reasons
 
 
 def test_the_snapshot_is_written_once_and_gives_back_the_validated_course(ctx: CourseContext) -> None:
     rubric_in_force(ctx, A1)
     found = quick(ctx.root)
-    assert found is not None
+    assert isinstance(found, QuickContext), found
     try:
         assert found.files.course == ctx.files.course
         assert found.files.rubrics == ctx.files.rubrics
@@ -87,12 +109,13 @@ def test_any_changed_byte_declines_and_an_invalid_edit_fails_as_before(
     checked(demo_root)
     opened(demo_root)
     path = next((demo_root / "rubrics").glob("*.yaml")) if name == "rubric" else demo_root / name
+    changed = (f"{path.relative_to(demo_root)} changed since the snapshot",)
     path.write_bytes(path.read_bytes() + b"\n")  # same meaning, other bytes
-    assert quick(demo_root) is None
+    assert declined(quick(demo_root)) == changed
     checked(demo_root)  # the normal open records the new bytes
     opened(demo_root)
     path.write_bytes(path.read_bytes() + b"\x00garbage: [\n")
-    assert quick(demo_root) is None
+    assert declined(quick(demo_root)) == changed
     code = main(["--course", str(demo_root), "--open", A1, "--exit-after-first-rows", "--headless"])
     assert code == 1
     assert "problem" in capsys.readouterr().err
@@ -102,12 +125,41 @@ def test_postgresql_and_a_missing_rubric_check_decline(demo_root: Path) -> None:
     checked(demo_root)
     with sqlite3.connect(demo_root / ".grader" / "grades.db") as db:
         db.execute("DELETE FROM rubric_check")  # no verified rubric in force: decline
-    assert quick(demo_root) is None
+    assert declined(quick(demo_root)) == (f"the rubric of {A1}: never checked against the grades",)
+    bare = quick_open(demo_root, database_url=None, actor="x", assignment_id=None)
+    assert isinstance(bare, QuickContext) and bare.in_force == {}, "the assignments show all the same"
+    bare.close()
     checked(demo_root)
     opened(demo_root)
     url = "postgresql+psycopg://grader@127.0.0.1:54330/grader_test"
-    assert quick_open(demo_root, database_url=url, actor="x", assignment_id=A1) is None
-    assert quick_open(demo_root, database_url=None, actor="x", assignment_id="a9-none") is None
+    assert declined(quick_open(demo_root, database_url=url, actor="x", assignment_id=A1)) == (
+        "the gradebook is not a plain SQLite file",
+    )
+    assert declined(quick_open(demo_root, database_url=None, actor="x", assignment_id="a9-none")) == (
+        "no assignment 'a9-none' in the snapshot",
+    )
+    with sqlite3.connect(demo_root / ".grader" / "grades.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '0001'")
+    assert declined(quick(demo_root)) == (
+        f"the gradebook is at schema revision 0001, this grader needs {HEAD}",
+    )
+
+
+def test_a_crash_is_not_a_decline_it_is_logged_and_the_course_opens_normally(
+    demo_root: Path, monkeypatch: pytest.MonkeyPatch, crash_logs: CrashLogs
+) -> None:
+    checked(demo_root)
+
+    def broken(_data: object) -> object:
+        raise KeyError("a bug in reading the snapshot")
+
+    monkeypatch.setattr(grader.gradebook.quick, "course_from_dict", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        quick(demo_root)  # propagates: never mistaken for "open the normal way"
+    args = ["--course", str(demo_root), "--as", "t", "--open", A1, "--headless"]
+    assert main([*args, "--exit-after-first-rows"]) == 0, "the normal open took over"
+    ((_log, logged),) = crash_logs.take().items()  # reported by the app: a message and this log
+    assert "KeyError: 'a bug in reading the snapshot'" in logged and "course_from_dict" in logged
 
 
 def test_light_reads_equal_the_store_reads(ctx: CourseContext) -> None:
@@ -127,7 +179,7 @@ def test_light_reads_equal_the_store_reads(ctx: CourseContext) -> None:
     set_excused(ctx, A1, ids[5], True, "medical")
     rubric_in_force(ctx, A1)
     found = quick(ctx.root)
-    assert found is not None
+    assert isinstance(found, QuickContext), found
     try:
         assert found.view.grades_of(A1, ids) == ctx.store.grades_of(A1, ids)
         assert found.view.pull_states_of(A1, ids) == ctx.store.pull_states_of(A1, ids)
@@ -141,7 +193,7 @@ def test_light_reads_equal_the_store_reads(ctx: CourseContext) -> None:
 async def test_the_app_opened_quickly_grades_after_the_full_open(demo_root: Path) -> None:
     checked(demo_root)
     q = quick(demo_root)
-    assert q is not None
+    assert isinstance(q, QuickContext), q
     with ExitStack() as stack:
         stack.callback(q.close)
         app = make_app(
@@ -152,21 +204,13 @@ async def test_the_app_opened_quickly_grades_after_the_full_open(demo_root: Path
         async with app.run_test(size=(150, 40)) as pilot:
             screen = app.screen
             assert isinstance(screen, SubmissionsScreen)
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if app.is_open:
-                    break
-            assert app.is_open and screen.ctx is app.ctx
+            await until(pilot, lambda: app.is_open, "the full open")
+            assert screen.ctx is app.ctx
             first = q.files.students[0].student_id
             await pilot.press("enter")
-            await pilot.pause(0.3)
-            assert type(app.screen).__name__ == "GradingScreen"
+            await until(pilot, lambda: type(app.screen).__name__ == "GradingScreen", "the grading screen")
             await pilot.press("1")
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.ctx.store.grade(A1, first).choices:
-                    break
-            assert app.ctx.store.grade(A1, first).choices
+            await until(pilot, lambda: app.ctx.store.grade(A1, first).choices, "the save")
             rows = submission_statuses(app.ctx, [A1])
             assert next(r for r in rows if r.student_id == first).graded_by == "ta-test"
 
@@ -201,7 +245,7 @@ async def test_bare_grader_lists_the_assignments_at_once_and_counts_after_the_fu
 ) -> None:
     checked(demo_root)
     q = quick_open(demo_root, database_url=None, actor="ta-test", assignment_id=None)
-    assert q is not None and q.in_force == {}
+    assert isinstance(q, QuickContext), q
     release = threading.Event()
 
     def open_full() -> CourseContext:
@@ -212,32 +256,25 @@ async def test_bare_grader_lists_the_assignments_at_once_and_counts_after_the_fu
         stack.callback(q.close)
         app = make_app(q, open_full=open_full)
         async with app.run_test(size=(150, 40)) as pilot:
-            await pilot.pause(0.2)
+            await until(pilot, lambda: isinstance(app.screen, CourseScreen), "the course")
             screen = app.screen
             assert isinstance(screen, CourseScreen) and not app.is_open
             listed = [item.assignment_id for item in screen.query(AssignmentItem)]
             assert listed == [a.id for a in q.files.course.assignments]
-            await pilot.press("enter", "s")  # both need the full open: a warning, no new screen
-            await pilot.pause(0.1)
-            assert app.screen is screen and screen.summaries == {} and screen.stale
+            assert screen.summaries == {} and screen.stale, "nothing is counted before the full open"
             await pilot.press("question_mark")  # help and the palette work at once
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape", "ctrl+p")
-            await pilot.pause(0.2)
-            assert type(app.screen).__name__ == "CommandPalette"
+            await until(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "the palette")
             await pilot.press("escape")
             release.set()
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if len(screen.summaries) == len(listed):
-                    break
+            await until(pilot, lambda: len(screen.summaries) == len(listed), "the counts")
             assert app.is_open and screen.ctx is app.ctx
             graded = sum(r.status == GRADED for r in submission_statuses(app.ctx, [A1]))
             assert screen.summaries[A1].graded == graded
             assert screen.summaries[A1].total == len(app.ctx.files.students)
             await pilot.press("enter")
-            await pilot.pause(0.2)
-            assert isinstance(app.screen, SubmissionsScreen)
+            await until(pilot, lambda: isinstance(app.screen, SubmissionsScreen), "a1's submissions")
 
 
 def test_the_grader_is_named_by_git_only_when_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,25 +296,19 @@ async def test_the_quick_open_leaves_git_to_the_full_open_whose_grader_signs_the
     monkeypatch.setattr(grader.git.identity, "git_user_name", lambda: asked.append(1) or "Git Grader")
     monkeypatch.delenv("GRADER_USER", raising=False)
     q = quick_open(demo_root, database_url=None, actor=None, assignment_id=A1)
-    assert q is not None and q.actor is None and asked == []
+    assert isinstance(q, QuickContext) and q.actor is None and asked == []
     with ExitStack() as stack:
         stack.callback(q.close)
         app = make_app(q, open_assignment=A1, open_full=lambda: stack.enter_context(open_course(demo_root)))
         async with app.run_test(size=(150, 40)) as pilot:
             assert app.sub_title == q.files.course.id  # no name yet, and no git asked for one
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if app.is_open:
-                    break
+            await until(pilot, lambda: app.is_open, "the full open")
             assert app.ctx.actor == "Git Grader" and asked == [1]
             assert app.sub_title.endswith("· Git Grader")
             first = q.files.students[0].student_id
             await pilot.press("enter")
-            await pilot.pause(0.3)
+            await until(pilot, lambda: type(app.screen).__name__ == "GradingScreen", "the grading screen")
             await pilot.press("1")
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.ctx.store.grade(A1, first).choices:
-                    break
+            await until(pilot, lambda: app.ctx.store.grade(A1, first).choices, "the save")
             events = app.ctx.store.events(A1, first)
             assert events and {e.actor for e in events} == {"Git Grader"}

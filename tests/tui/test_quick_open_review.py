@@ -21,7 +21,7 @@ from grader.files.loaded import MAX_COURSE_FILE_BYTES, file_digest
 from grader.files.reading import read_capped
 from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
-from grader.gradebook.quick import QuickContext, quick_open
+from grader.gradebook.quick import Declined, QuickContext, quick_open
 from grader.gradebook.rubrics import rubric_in_force
 from grader.store.quick import sqlite_path
 
@@ -35,7 +35,7 @@ def checked(root: Path, url: str | None = None) -> None:
         rubric_in_force(ctx, A1)
 
 
-def quick(root: Path, url: str | None = None) -> QuickContext | None:
+def quick(root: Path, url: str | None = None) -> QuickContext | Declined:
     return quick_open(root, database_url=url, actor="ta-test", assignment_id=A1)
 
 
@@ -56,7 +56,7 @@ def test_a_percent_escaped_database_url_names_the_file_the_normal_open_uses(demo
         record_choice(ctx, A1, first, "correctness", ChoiceRequest(level="Exemplary"))
         saved = ctx.store.grades_of(A1, [first])
     found = quick(demo_root, url)
-    assert found is not None
+    assert isinstance(found, QuickContext), found
     try:
         assert found.view.path == real
         assert found.view.grades_of(A1, [first]) == saved
@@ -100,22 +100,25 @@ def test_a_rubric_file_edited_between_its_two_reads_is_not_snapshotted(
 ) -> None:
     _share_the_rubric(demo_root)
     checked(demo_root)
-    assert quick(demo_root) is not None
+    first = quick(demo_root)
+    assert isinstance(first, QuickContext), first
+    first.close()
     with monkeypatch.context() as patch:
         _edit_during_validation(patch, SHARED, _retitle, demo_root)
         checked(demo_root)  # a1 validated the old bytes, a4 the new: one hash for both
     with open_course(demo_root, actor="ta-test") as full:
         truth = full.files.rubrics[A1]
     assert truth.title == "Renamed"
-    found = quick(demo_root)
-    if found is not None:
-        found.close()
-        assert found.files.rubrics[A1] == truth  # before the fix: the old title, from an old read
+    # Before the fix: the old title, from an old read. Now the snapshot holds the new rubric,
+    # which was never checked against the grades.
+    assert quick(demo_root) == Declined(
+        (f"the rubric of {A1}: changed since its last check against the grades",)
+    )
     with database(demo_root) as db:
         assert db.execute("SELECT count(*) FROM course_snapshot").fetchone() == (1,)  # rewritten
     checked(demo_root)
     found = quick(demo_root)
-    assert found is not None
+    assert isinstance(found, QuickContext), found
     found.close()
     assert found.files.rubrics[A1] == truth
 
@@ -128,10 +131,10 @@ def test_a_snapshot_another_grader_version_wrote_is_not_trusted_and_is_replaced(
             "UPDATE course_snapshot SET course = json_set(json_set(course, '$.format', 'grader 0.0.1'),"
             " '$.title', 'An older reading')"
         )
-    assert quick(demo_root) is None
+    assert quick(demo_root) == Declined(("the snapshot was written by another version of grader",))
     checked(demo_root)  # same files, but this version's reading is recorded now
     found = quick(demo_root)
-    assert found is not None
+    assert isinstance(found, QuickContext), found
     found.close()
     assert found.files.course.title != "An older reading"
     with pytest.raises(ValueError, match="another grader"):
@@ -144,7 +147,7 @@ def test_a_roster_generation_is_never_reused_after_the_snapshot_was_dropped(
     _share_the_rubric(demo_root)
     checked(demo_root)
     held = quick(demo_root)  # its roster is read a page at a time, later
-    assert held is not None
+    assert isinstance(held, QuickContext), held
     try:
         with monkeypatch.context() as patch:
             _edit_during_validation(patch, SHARED, _retitle, demo_root)
@@ -185,7 +188,7 @@ def test_a_pipe_in_place_of_the_roster_declines_at_once(demo_root: Path) -> None
     roster_file = demo_root / "roster.csv"
     roster_file.unlink()
     os.mkfifo(roster_file)
-    answers: list[QuickContext | None] = []
+    answers: list[QuickContext | Declined] = []
     opening = threading.Thread(target=lambda: answers.append(quick(demo_root)), daemon=True)
     opening.start()
     opening.join(5)
@@ -195,4 +198,4 @@ def test_a_pipe_in_place_of_the_roster_declines_at_once(demo_root: Path) -> None
             pass  # release the blocked reader: it reads nothing and declines
         opening.join(5)
     assert not hung
-    assert answers == [None]
+    assert answers == [Declined(("roster.csv changed since the snapshot",))]

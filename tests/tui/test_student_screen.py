@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from hostile import Harness, screen_lines
@@ -20,9 +21,15 @@ SIZE = (120, 60)
 
 
 def grade_some(ctx: CourseContext) -> None:
-    """correctness Exemplary (35/35) and cli Proficient (11/15) of the calculator."""
-    record_choice(ctx, "a1-calculator", STUDENT, "correctness", ChoiceRequest(level="Exemplary"))
-    record_choice(ctx, "a1-calculator", STUDENT, "cli", ChoiceRequest(level="Proficient"))
+    """The calculator graded in full (mastery counts final grades only): correctness 35/35, cli
+    11/15, tests 14/20 (overriding the autograder), code-quality 13/15, readme 6/10, git 2/5."""
+    a1 = "a1-calculator"
+    record_choice(ctx, a1, STUDENT, "correctness", ChoiceRequest(level="Exemplary"))
+    record_choice(ctx, a1, STUDENT, "cli", ChoiceRequest(level="Proficient"))
+    record_choice(ctx, a1, STUDENT, "tests", ChoiceRequest(points=Decimal(14)))
+    record_choice(ctx, a1, STUDENT, "code-quality", ChoiceRequest(items=("Dead code",)))
+    record_choice(ctx, a1, STUDENT, "readme", ChoiceRequest(level="Partial"))
+    record_choice(ctx, a1, STUDENT, "git-practice", ChoiceRequest(items=("Small focused commits",)))
 
 
 async def loaded(pilot: Pilot[Any]) -> StudentScreen:
@@ -46,19 +53,21 @@ async def test_shows_grades_mastery_formula_and_badges(ctx: CourseContext) -> No
         table = screen.query_one("#grades", DataTable)
         assert [str(key.value) for key in table.rows] == ["a1-calculator", "a2-webpage", "a3-dataanalysis"]
         first = [cell.plain for cell in table.get_row_at(0)]
-        assert first[1].startswith("in progress")
-        assert first[2] == "46 / 100"
+        assert first[1].startswith("graded")
+        assert first[2] == "81 / 100"
         assert first[5] == "ta-test"
         shown = text(pilot)
         assert "Emma Okafor" in shown
-        # python-basics: correctness 35/35 + cli 11/15 = 46/50; documentation: cli 11/15 = 73.3%
-        assert "92% = 46 / 50 points" in shown
+        # python-basics: correctness 35/35 + cli 11/15 + code-quality 13/15 = 59/65
+        assert "90.7% = 59 / 65 points" in shown
         assert "a1-calculator correctness: 35 / 35" in shown
         assert "a1-calculator cli: 11 / 15" in shown
-        assert "73.3% = 11 / 15 points" in shown
-        assert "testing" in shown and "nothing graded yet" in shown
+        assert "a1-calculator code-quality: 13 / 15" in shown
+        assert "68% = 17 / 25 points" in shown  # documentation: cli 11/15 + readme 6/10
+        assert "70% = 14 / 20 points" in shown  # testing
+        assert "web-structure" in shown and "no final grade yet" in shown
         assert "Python Foundations (python-foundations): not yet" in shown
-        assert "missing: testing: nothing graded yet (needs 70%)" in shown
+        assert "missing: a3-dataanalysis: not graded yet" in shown
         assert "no credential issued yet" in shown
 
 
@@ -120,7 +129,9 @@ async def test_unknown_student_is_a_clear_error(ctx: CourseContext) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         assert "unknown student 'nobody'" in text(pilot)
-        assert any(n.severity == "error" and "nobody" in n.message for n in app._notifications)
+        assert [m for m in app.messages_shown if "nobody" in m[1]] == [
+            ("error", "unknown student 'nobody' (not in roster.csv)")
+        ]
         await pilot.press("enter")
         assert app.opened == []
 

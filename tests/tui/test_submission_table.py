@@ -10,9 +10,11 @@ import pytest
 
 from grader.demo import build_demo_course
 from grader.gradebook.context import CourseContext, open_course
+from grader.gradebook.flagging import set_flag
+from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.listing import PAGE_SIZE
-from grader.tui.widgets.submission_table import late_label
-from tests.tui.test_submissions_screen import NavApp, screen_of, settle, table_text
+from grader.tui.widgets.submission_table import COLUMNS, late_label
+from tests.tui.test_submissions_screen import ASSIGNMENT, NavApp, screen_of, settle, table_text
 
 STUDENTS = 20_000
 
@@ -94,6 +96,43 @@ async def test_page_down_moves_one_screen(big_ctx: CourseContext) -> None:
         assert table.cursor == 2 * page
         student = big_ctx.files.students[table.cursor]
         assert student.student_id in table_text(app)
+
+
+def _cells(line: str) -> dict[str, str]:
+    """One drawn row, cut into its columns by their widths."""
+    cells, start = {}, 0
+    for column in COLUMNS:
+        width = column.width or len(line) - start
+        cells[column.title] = line[start : start + width].strip()
+        start += width + 1
+    return cells
+
+
+async def test_a_flagged_graded_row_shows_graded_as_status_and_the_note_among_the_flags(
+    ctx: CourseContext,
+) -> None:
+    ids = [s.student_id for s in ctx.files.students]
+    for criterion in ctx.files.rubric(ASSIGNMENT).criteria:
+        if criterion.is_manual:
+            request = (
+                ChoiceRequest(level=criterion.levels[0].label)
+                if criterion.levels
+                else ChoiceRequest(items=())
+            )
+            record_choice(ctx, ASSIGNMENT, ids[0], criterion.id, request)
+    set_flag(ctx, ASSIGNMENT, ids[0], "same code as another student")
+    set_flag(ctx, ASSIGNMENT, ids[1], "no commits?")
+    app = NavApp(ctx)
+    async with app.run_test(size=(160, 20)) as pilot:
+        await settle(app, pilot)
+        lines = table_text(app).splitlines()
+        graded = _cells(next(line for line in lines if ids[0] in line))
+        assert graded["status"] == "graded"
+        assert graded["flags"].startswith("⚑ same code as another student")
+        assert "autograde" in graded["flags"]
+        pulled_only = _cells(next(line for line in lines if ids[1] in line))
+        assert pulled_only["status"] in ("pulled", "missing", "not pulled")
+        assert pulled_only["flags"].startswith("⚑ no commits?")
 
 
 def test_late_label() -> None:

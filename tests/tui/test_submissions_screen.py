@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from hostile import RecordingApp
 from textual.app import App
 
 from grader.gradebook.context import CourseContext
@@ -19,7 +20,7 @@ from grader.tui.widgets.submission_table import SubmissionTable
 ASSIGNMENT = "a1-calculator"
 
 
-class NavApp(App[None]):
+class NavApp(RecordingApp):
     """Mounts one SubmissionsScreen and records every navigation request."""
 
     def __init__(self, ctx: CourseContext, assignment_id: str = ASSIGNMENT) -> None:

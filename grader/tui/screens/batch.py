@@ -6,7 +6,7 @@ gradebook.batch.batch_apply in a thread worker with a progress bar, one grade ev
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
@@ -16,10 +16,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, ProgressBar, SelectionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
@@ -27,6 +29,7 @@ from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.gradebook.batch import BatchApplied, batch_apply
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="batch.cancel", tooltip="Close without applying anything")
@@ -160,6 +163,18 @@ class BatchOutcome:
     def touched(self) -> list[str]:
         return self.applied + [student_id for student_id, _ in self.failed]
 
+    def messages(self) -> list[tuple[SeverityLevel, str]]:
+        """What the run did, as notifications: a summary, then the first failures and warnings."""
+        summary = f"recorded for {len(self.applied):,} submission(s)"
+        if self.cancelled:
+            summary += "; stopped before the rest"
+        found: list[tuple[SeverityLevel, str]] = [("information", summary)]
+        found += [("error", safe_plain(f"{sid}: {error}")) for sid, error in self.failed[:5]]
+        if len(self.failed) > 5:
+            found.append(("error", f"{len(self.failed) - 5:,} more failed"))
+        found += [("warning", safe_plain(warning)) for warning in self.warnings[:3]]
+        return found
+
 
 class BatchModal(ModalScreen[BatchOutcome | None]):
     """Confirm, then apply one choice to many submissions with a progress bar (escape stops)."""
@@ -203,34 +218,88 @@ class BatchModal(ModalScreen[BatchOutcome | None]):
             )
             yield ProgressBar(total=count, id="progress")
 
+    class Progressed(Message):
+        def __init__(self, done: int) -> None:
+            super().__init__()
+            self.done = done
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, BatchModal.Progressed)
+
+    class StudentApplied(Message):
+        def __init__(self, step: BatchApplied) -> None:
+            super().__init__()
+            self.step = step
+
+    class Finished(Message):
+        def __init__(self, cancelled: bool, error: str | None = None) -> None:
+            super().__init__()
+            self.cancelled = cancelled
+            self.error = error
+            """Why the rest was not applied (a GraderError's words), if it stopped on one."""
+
     def action_run(self) -> None:
         if self.running:
             return
         self.running = True
         self.query_one("#hint", Static).update("Applying… escape stops after the current submission.")
-        self.apply_all()
+        self.apply_all(self.ctx, self.assignment_id, self.criterion.id, self.request, list(self.student_ids))
 
-    @work(thread=True, exclusive=True, group="batch")
-    def apply_all(self) -> None:
+    @work(thread=True, exclusive=True, group="batch", exit_on_error=False)
+    def apply_all(
+        self,
+        ctx: CourseContext,
+        assignment_id: str,
+        criterion_id: str,
+        request: ChoiceRequest,
+        student_ids: list[str],
+    ) -> None:
+        """Apply the choice a student at a time; each result, the progress and the end as messages."""
         worker = get_current_worker()
-        steps = batch_apply(self.ctx, self.assignment_id, self.criterion.id, self.request, self.student_ids)
+        steps: Iterator[Progress | BatchApplied] | None = None
+        cancelled, error = False, None
         try:
+            steps = batch_apply(ctx, assignment_id, criterion_id, request, student_ids)
             for step in steps:
                 if worker.is_cancelled:
-                    self.outcome.cancelled = True
+                    cancelled = True
                     break
                 if isinstance(step, Progress):
-                    self.app.call_from_thread(self.query_one(ProgressBar).update, progress=step.done)
+                    self.post_message(self.Progressed(step.done))
                 elif isinstance(step, BatchApplied):
-                    self._count(step)
-        except GraderError as error:
-            self.outcome.failed += [
-                (sid, str(error)) for sid in self.student_ids if sid not in self.outcome.touched
-            ]
+                    self.post_message(self.StudentApplied(step))
+        except GraderError as refused:
+            error = str(refused)
         finally:
             if isinstance(steps, Generator):
                 steps.close()  # stops the batch between two students
-        self.app.call_from_thread(self.dismiss, self.outcome)
+        self.post_message(self.Finished(cancelled, error))
+
+    @on(Progressed)
+    def progressed(self, message: Progressed) -> None:
+        self.query_one(ProgressBar).update(progress=message.done)
+
+    @on(StudentApplied)
+    def student_applied(self, message: StudentApplied) -> None:
+        self._count(message.step)
+
+    @on(Finished)
+    def finished(self, message: Finished) -> None:
+        self.outcome.cancelled = message.cancelled
+        if message.error is not None:
+            self._fail_the_rest(message.error)
+        self.dismiss(self.outcome)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # An unexpected failure: what was applied stays applied, the rest is listed as not
+        # applied, the dialog closes (the list reloads), and the app reports the error.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self._fail_the_rest(f"not applied: internal error ({type(event.worker.error).__name__})")
+            self.dismiss(self.outcome)
+            navigator(self.app).report_error(event.worker.error)
+
+    def _fail_the_rest(self, reason: str) -> None:
+        self.outcome.failed += [(sid, reason) for sid in self.student_ids if sid not in self.outcome.touched]
 
     def _count(self, step: BatchApplied) -> None:
         if step.error is not None:

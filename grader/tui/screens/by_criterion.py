@@ -1,7 +1,6 @@
-"""What the grading screen loads for one submission, and what grading by criterion narrows it to.
+"""What the grading screen loads for one submission, and the header line that sums it up.
 
-Loading reads one grade and one pull state (never the class); grading by criterion shows the
-files the criterion's ``files`` globs name, and ``relevant`` finds them.
+Loading reads one grade and one pull state (never the class).
 """
 
 from __future__ import annotations
@@ -15,9 +14,7 @@ from grader.domain.errors import GraderError
 from grader.domain.events import SubmissionGrade
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
-from grader.domain.rubric import Criterion, Rubric
-from grader.git.worktree import Entry
-from grader.gradebook.checkout_files import matching
+from grader.domain.rubric import Rubric
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import status_row
@@ -56,11 +53,6 @@ def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> 
     grade = ctx.store.grade(assignment_id, student_id)
     pull = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
     return Loaded(assignment, rubric, student, grade, pull)
-
-
-def relevant(entries: tuple[Entry, ...], criterion: Criterion) -> tuple[Entry, ...]:
-    """The files a criterion names (its ``files`` globs), in listing order."""
-    return matching(entries, criterion.files)
 
 
 def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> Text:

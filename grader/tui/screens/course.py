@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ListView, Static
-from textual.worker import get_current_worker
+from textual.widgets import Header, ListView, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
-from grader.gradebook.counts import count_assignments, count_badges
 from grader.gradebook.quick import STILL_OPENING, QuickContext
-from grader.tui.navigation import navigator
+from grader.tui.navigation import Navigator, navigator
 from grader.tui.screens.course_data import (
     AssignmentSummary,
     BadgeSummary,
@@ -29,6 +29,10 @@ from grader.tui.screens.course_data import (
 )
 from grader.tui.screens.course_items import AssignmentItem, AssignmentList, counting_line
 from grader.tui.screens.help import HelpScreen
+from grader.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from grader.gradebook.counts import AssignmentCounts, BadgeCounts
 
 COUNTS = "course-counts"
 BADGES = "course-badges"
@@ -36,6 +40,26 @@ BADGES = "course-badges"
 CHUNK = 1_000
 """Students counted between two looks at cancellation: about 0.1 s, so `q` quits at once (the
 store reads ids 500 at a time anyway, so a smaller chunk costs nothing)."""
+
+
+def count_assignments(ctx: CourseContext, *, chunk: int) -> Iterator[Progress | AssignmentCounts]:
+    """The gradebook's counting, loaded when it first runs (after the first frame, in a worker)."""
+    from grader.gradebook.counts import count_assignments as counting
+
+    return counting(ctx, chunk=chunk)
+
+
+def count_badges(ctx: CourseContext, *, chunk: int) -> Iterator[Progress | list[BadgeCounts]]:
+    from grader.gradebook.counts import count_badges as counting
+
+    return counting(ctx, chunk=chunk)
+
+
+def is_command_palette(screen: object) -> bool:
+    """Whether ``screen`` is Textual's command palette (whose module, which loads many widgets,
+    is imported only once the palette is first opened: not on the way to the first frame)."""
+    palette = sys.modules.get("textual.command")
+    return palette is not None and isinstance(screen, palette.CommandPalette)
 
 
 class CourseScreen(Screen[None]):
@@ -47,6 +71,7 @@ class CourseScreen(Screen[None]):
     CourseScreen #badges { width: 1fr; height: 1fr; border-left: solid $primary; padding: 0 1; }
     CourseScreen AssignmentItem { padding: 0 1 1 1; height: auto; }
     CourseScreen .section { text-style: bold; padding: 0 1; }
+    CourseScreen #waiting { padding: 0 1; color: $text-muted; text-style: italic; display: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -112,6 +137,7 @@ class CourseScreen(Screen[None]):
                     Text(f"{course.title} · {course.term} · {len(files.students):,} students"),
                     classes="section",
                 )
+                yield Static(id="waiting")
                 yield AssignmentList(
                     *(
                         AssignmentItem(a.id, a.title, f"{a.deadline:%Y-%m-%d %H:%M}")
@@ -122,7 +148,7 @@ class CourseScreen(Screen[None]):
             with Vertical(id="badges"):
                 yield Static(Text("Badges", style="bold"))
                 yield Static(Text("counting…", style="dim italic"), id="badge-list")
-        yield Footer()
+        yield KeyBar()  # one widget, not Footer's one per key: the first frame comes sooner
 
     def on_mount(self) -> None:
         self.query_one(AssignmentList).focus()
@@ -134,10 +160,21 @@ class CourseScreen(Screen[None]):
             self.refresh(recompose=True)
         self.on_screen_resume()
 
-    def open_yet(self) -> bool:
-        if self.quick is not None:
-            self.notify(STILL_OPENING, severity="warning")
-        return self.quick is None
+    def show_waiting(self, text: str) -> None:
+        """What waits for the full open, quietly under the course's title ("": nothing)."""
+        note = self.query_one("#waiting", Static)
+        note.update(Text(text))
+        note.display = bool(text)
+
+    def when_open(self, what: str, action: Callable[[CourseContext], object]) -> None:
+        if self._ctx is not None:
+            action(self._ctx)
+        else:  # a quick open: the app does it once the course is fully open
+            self.go.when_open(what, action)
+
+    @property
+    def go(self) -> Navigator:
+        return navigator(self.app)
 
     def on_screen_resume(self) -> None:
         # Counts change while other screens grade or pull: recount whenever the course shows again.
@@ -146,40 +183,55 @@ class CourseScreen(Screen[None]):
         # Nor before a quick open is complete (use_context starts it).
         if self.is_current and self.stale and self.quick is None:
             self.stale = False
-            self.load_counts()
-            self.load_badges()
+            self.load_counts(self.ctx, self.chunk)
+            self.load_badges(self.ctx, self.chunk)
 
     def on_screen_suspend(self) -> None:
         # Another screen's reads should not wait behind counting: stop it (between two chunks),
         # and count afresh on return (that screen may grade or pull). Help and the command
         # palette change nothing: counting goes on underneath them.
-        if not isinstance(self.app.screen, (HelpScreen, CommandPalette)):
+        if not isinstance(self.app.screen, HelpScreen) and not is_command_palette(self.app.screen):
             self.workers.cancel_group(self, COUNTS)
             self.workers.cancel_group(self, BADGES)
             self.stale = True
 
-    @work(thread=True, exclusive=True, group=COUNTS)
-    def load_counts(self) -> None:
+    @work(thread=True, exclusive=True, group=COUNTS, exit_on_error=False)
+    def load_counts(self, ctx: CourseContext, chunk: int) -> None:
         """Each assignment's counts, a chunk of students at a time; stops between chunks when cancelled."""
         worker = get_current_worker()
-        for found in count_assignments(self.ctx, chunk=self.chunk):
+        for found in count_assignments(ctx, chunk=chunk):
             if worker.is_cancelled:
                 return
             if isinstance(found, Progress):
                 self.post_message(self.ChunkCounted(found.message, found.done, found.total))
             else:
-                self.post_message(self.AssignmentCounted(assignment_summary(self.ctx.files.course, found)))
+                self.post_message(self.AssignmentCounted(assignment_summary(ctx.files.course, found)))
 
-    @work(thread=True, exclusive=True, group=BADGES)
-    def load_badges(self) -> None:
+    @work(thread=True, exclusive=True, group=BADGES, exit_on_error=False)
+    def load_badges(self, ctx: CourseContext, chunk: int) -> None:
         worker = get_current_worker()
-        for found in count_badges(self.ctx, chunk=self.chunk):
+        for found in count_badges(ctx, chunk=chunk):
             if worker.is_cancelled:
                 return
             if isinstance(found, Progress):
                 self.post_message(self.ChunkCounted("badges", found.done, found.total))
             else:
-                self.post_message(self.BadgesCounted(badge_summaries(self.ctx.files.course, found)))
+                self.post_message(self.BadgesCounted(badge_summaries(ctx.files.course, found)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A count that failed says so where its figures would be, and is tried again when the
+        course next shows; the reason goes to the app's error funnel."""
+        if event.state is not WorkerState.ERROR or event.worker.error is None:
+            return
+        failed = Text("counting failed: see the message", style="red")
+        if event.worker.group == COUNTS:
+            for item in self.query(AssignmentItem):
+                if item.assignment_id not in self.summaries:
+                    item.failed(failed)
+        elif event.worker.group == BADGES and self.badges is None:
+            self.query_one("#badge-list", Static).update(failed)
+        self.stale = True
+        self.go.report_error(event.worker.error)
 
     @on(ChunkCounted)
     def show_progress(self, message: ChunkCounted) -> None:
@@ -230,14 +282,12 @@ class CourseScreen(Screen[None]):
     def action_badges(self) -> None:
         from grader.tui.screens.course_badges import BadgesScreen
 
-        if self.open_yet():
-            self.app.push_screen(BadgesScreen(self.ctx))
+        self.when_open("show the badges", lambda ctx: self.app.push_screen(BadgesScreen(ctx)))
 
     def action_students(self) -> None:
         from grader.tui.screens.course_students import StudentsScreen
 
-        if self.open_yet():
-            self.app.push_screen(StudentsScreen(self.ctx))
+        self.when_open("find a student", lambda ctx: self.app.push_screen(StudentsScreen(ctx)))
 
     def action_pull(self) -> None:
         navigator(self.app).start_pull()
@@ -245,5 +295,5 @@ class CourseScreen(Screen[None]):
     def action_export(self) -> None:
         navigator(self.app).open_export(self.selected_assignment())
 
-    def action_quit(self) -> None:
-        self.app.exit()
+    async def action_quit(self) -> None:
+        await self.app.action_quit()  # the app asks any screen with work not saved yet

@@ -15,12 +15,13 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.mastery import BadgeEvaluation, BadgeStatus
 from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
 from grader.gradebook.counts import badge_evaluations
+from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
 
 LISTED = 100
@@ -103,14 +104,14 @@ class BadgesScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        self.load(self.ctx)
 
-    @work(thread=True, exclusive=True, group="badges")
-    def load(self) -> None:
+    @work(thread=True, exclusive=True, group="badges", exit_on_error=False)
+    def load(self, ctx: CourseContext) -> None:
         """Every student's evaluations a chunk at a time (stops between chunks when cancelled)."""
         worker = get_current_worker()
         listing = BadgeListing()
-        for found in badge_evaluations(self.ctx):
+        for found in badge_evaluations(ctx):
             if worker.is_cancelled:
                 return
             if isinstance(found, Progress):
@@ -118,7 +119,13 @@ class BadgesScreen(Screen[None]):
                 self.post_message(self.ReportLoaded(line))
             else:
                 listing.add(found)
-        self.post_message(self.ReportLoaded(badges_text(self.ctx, listing)))
+        self.post_message(self.ReportLoaded(badges_text(ctx, listing)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            failed = Text("evaluating the badges failed: see the message (escape: back)", style="red")
+            self.query_one("#badge-report", Static).update(failed)
+            navigator(self.app).report_error(event.worker.error)
 
     @on(ReportLoaded)
     def show(self, message: ReportLoaded) -> None:

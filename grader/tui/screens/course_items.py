@@ -32,8 +32,12 @@ class AssignmentList(ListView, inherit_bindings=False):
     """The assignments; `enter` belongs to the screen (so it can be remapped by id)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Previous", show=False),
-        Binding("down,j", "cursor_down", "Next", show=False),
+        Binding(
+            "up,k", "cursor_up", "Previous", show=False, id="course.previous", tooltip="The assignment above"
+        ),
+        Binding(
+            "down,j", "cursor_down", "Next", show=False, id="course.next", tooltip="The assignment below"
+        ),
     ]
 
 
@@ -53,6 +57,11 @@ class AssignmentItem(ListItem):
         """Counting is under way: the last counts (if any) stay, with how far the recount got."""
         parts = self._parts(self.summary) if self.summary is not None else [self.heading]
         self.query_one(".body", Static).update(Group(*parts, counting_line(done, total)))
+
+    def failed(self, reason: Text) -> None:
+        """Counting failed: the last counts (if any) stay, with the reason."""
+        parts = self._parts(self.summary) if self.summary is not None else [self.heading]
+        self.query_one(".body", Static).update(Group(*parts, reason))
 
     def show(self, summary: AssignmentSummary) -> None:
         self.summary = summary

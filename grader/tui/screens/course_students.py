@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from grader.domain.roster import Student
 from grader.gradebook.context import CourseContext
@@ -68,16 +69,22 @@ class StudentsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
-        self.find("")
+        self.find(self.ctx.files.students, "")
 
     @on(Input.Changed)
     def typed(self, event: Input.Changed) -> None:
-        self.find(event.value)
+        self.find(self.ctx.files.students, event.value)
 
-    @work(thread=True, exclusive=True, group="student-filter")
-    def find(self, query: str) -> None:
-        found, count = matching(self.ctx.files.students, query)
+    @work(thread=True, exclusive=True, group="student-filter", exit_on_error=False)
+    def find(self, students: Sequence[Student], query: str) -> None:
+        found, count = matching(students, query)
         self.post_message(self.MatchesFound(query, found, count))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            failed = Text("finding students failed: see the message; type again to retry", style="red")
+            self.query_one("#student-count", Static).update(failed)
+            navigator(self.app).report_error(event.worker.error)
 
     @on(MatchesFound)
     def show(self, message: MatchesFound) -> None:

@@ -1,13 +1,12 @@
 """The export dialog: grades (five CSV shapes), feedback pages or the class report, in a worker.
 
 It runs the same gradebook generators as ``grader export``; a Moodle worksheet asks for its input
-file, an existing file is only replaced when confirmed, and escape cancels a running export.
+file, an existing file is only replaced when confirmed, and escape cancels a running export. An LMS
+file leaves out what is not final (so importing it clears no grade) and the dialog lists it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,105 +18,28 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.exports.formats import ExportFormat
-from grader.gradebook.context import CourseContext, utc_now
-from grader.gradebook.export_grades import GradesExport, GradesRequest, build_export, write_export
-from grader.gradebook.feedback import DEFAULT_DIR, FeedbackWritten, export_feedback
-from grader.gradebook.report import write_report
+from grader.gradebook.context import CourseContext
+from grader.tui.export_jobs import (
+    ALL,
+    FEEDBACK,
+    KINDS,
+    LMS_KINDS,
+    REPORT,
+    ExportJob,
+    JobDone,
+    default_output,
+    grades_summary,
+    run_job,
+)
+from grader.tui.navigation import navigator
 from grader.tui.safe import safe_block, safe_plain, safe_text
 
-FEEDBACK = "feedback"
-REPORT = "report"
-ALL = "*"
-KINDS = [(f"grades: {f.value}", f.value) for f in ExportFormat] + [
-    ("feedback pages (Markdown, one per graded submission)", FEEDBACK),
-    ("class report (HTML)", REPORT),
-]
-LMS_KINDS = {f.value for f in ExportFormat if f.is_lms}
-SHOWN = 10
-"""Skipped students listed by name; the rest are counted."""
-
-
-@dataclass(frozen=True)
-class ExportJob:
-    kind: str
-    """An ExportFormat value, FEEDBACK or REPORT."""
-    assignment_ids: tuple[str, ...]
-    output: Path
-    worksheet: Path | None = None
-    skip_unmatched: bool = False
-
-
-def default_output(course_id: str, kind: str, assignment_id: str) -> str:
-    """Where an export goes unless the user says otherwise (relative to the course folder)."""
-    if kind == FEEDBACK:
-        return str(DEFAULT_DIR)
-    stem = course_id if assignment_id == ALL else f"{course_id}-{assignment_id}"
-    return f"exports/{stem}-report.html" if kind == REPORT else f"exports/{stem}-{kind}.csv"
-
-
-def grades_summary(export: GradesExport, fmt: ExportFormat, path: Path) -> Text:
-    lines = [safe_text(f"wrote {export.students} student row(s) to {path} ({fmt.value})", style="bold")]
-    for student, reason in export.skipped[:SHOWN]:
-        lines.append(safe_text(f"left out {student.student_id} {student.name}: {reason}"))
-    if len(export.skipped) > SHOWN:
-        lines.append(Text(f"… and {len(export.skipped) - SHOWN} more left out"))
-    if export.blank:
-        note = f"{export.blank} grade(s) are not final (not fully graded, or an autograder pending)"
-        note += ": left out" if fmt is ExportFormat.MOODLE_WORKSHEET else " and are blank"
-        if fmt.is_lms and fmt is not ExportFormat.MOODLE_WORKSHEET:
-            note += "; importing a blank cell clears the grade the LMS holds"
-        lines.append(Text(note, style="yellow"))
-    return Text("\n").join(lines)
-
-
-def run_job(ctx: CourseContext, job: ExportJob) -> Iterator[Progress | Text]:
-    """The gradebook generator of the job, then a summary of what was written."""
-    if job.kind == REPORT:
-        written: Path | None = None
-        for made in write_report(ctx, job.output):
-            if isinstance(made, Progress):
-                yield made
-            else:
-                written = made
-        yield safe_text(f"report written to {written}; open it in a browser", style="bold")
-    elif job.kind == FEEDBACK:
-        counts = {"written": 0, "unchanged": 0, "skipped": 0}
-        for item in export_feedback(ctx, list(job.assignment_ids) or None, job.output):
-            if isinstance(item, Progress):
-                yield item
-            elif isinstance(item, FeedbackWritten):
-                counts["written" if item.changed else "unchanged"] += 1
-            else:
-                counts["skipped"] += 1
-        parts = ", ".join(f"{n} {what}" for what, n in counts.items())
-        text = safe_text(f"feedback pages in {job.output}: {parts}", style="bold")
-        if counts["skipped"]:
-            text.append("\nskipped: not fully graded yet (or a rubric change needs mapping)")
-        yield text
-    else:
-        fmt = ExportFormat(job.kind)
-        request = GradesRequest(
-            fmt=fmt,
-            assignment_ids=job.assignment_ids,
-            skip_unmatched=job.skip_unmatched,
-            worksheet=job.worksheet,
-            target=str(job.output),
-        )
-        export: GradesExport | None = None
-        for step in build_export(ctx, request, now=int(utc_now().timestamp())):
-            if isinstance(step, Progress):
-                yield step
-            else:
-                export = step
-        assert export is not None
-        yield Progress(1, 1, f"writing {job.output}")
-        write_export(export, job.output)
-        yield grades_summary(export, fmt, job.output)
+__all__ = ["ExportModal", "OverwriteModal", "default_output", "grades_summary", "run_job"]
 
 
 class OverwriteModal(ModalScreen[bool]):
@@ -172,10 +94,9 @@ class ExportModal(ModalScreen[Path | None]):
             self.progress = progress
 
     class Finished(Message):
-        def __init__(self, summary: Text, output: Path) -> None:
+        def __init__(self, done: JobDone) -> None:
             super().__init__()
-            self.summary = summary
-            self.output = output
+            self.done = done
 
     class Failed(Message):
         def __init__(self, error: str) -> None:
@@ -194,6 +115,8 @@ class ExportModal(ModalScreen[Path | None]):
         self.ctx = ctx
         self.assignment_id = assignment_id or ALL
         self.worker: Worker[None] | None = None
+        self.job: ExportJob | None = None
+        """The export running or last run."""
         self.written: Path | None = None
         self._default = ""
 
@@ -303,6 +226,7 @@ class ExportModal(ModalScreen[Path | None]):
         bar.remove_class("hidden")
         bar.update(total=None, progress=0)
         self.query_one("#result", Static).update(Text("exporting… (escape cancels)", style="dim"))
+        self.job = job
         self.worker = self.export(job)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
@@ -316,7 +240,7 @@ class ExportModal(ModalScreen[Path | None]):
                 if isinstance(step, Progress):
                     self.post_message(self.Progressed(step))
                 else:
-                    self.post_message(self.Finished(step, job.output))
+                    self.post_message(self.Finished(step))
         except GraderError as error:
             self.post_message(self.Failed(str(error)))
         except OSError as error:
@@ -330,10 +254,33 @@ class ExportModal(ModalScreen[Path | None]):
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
-        self.written = message.output
+        done = message.done
         self.query_one("#progress", ProgressBar).add_class("hidden")
-        self.query_one("#result", Static).update(message.summary)
-        self.notify(safe_plain(f"exported to {message.output}"), markup=False)
+        self.query_one("#result", Static).update(done.summary)
+        if done.written is None:
+            self.notify(
+                "nothing exported: nothing here can be written (listed)", severity="warning", markup=False
+            )
+            return
+        self.written = done.written
+        self.notify(safe_plain(f"exported to {done.written}"), markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure of the export: the dialog is usable again, and the error reported."""
+        if event.worker is not self.worker or event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        assert error is not None
+        self.query_one("#progress", ProgressBar).add_class("hidden")
+        shown = (
+            str(error)
+            if isinstance(error, GraderError)
+            else f"the export failed: {type(error).__name__}: {error}"
+        )
+        feedback = self.job is not None and self.job.kind == FEEDBACK
+        kept = "feedback pages written so far are kept" if feedback else "nothing was written"
+        self.query_one("#result", Static).update(safe_block(f"{shown}; {kept}", style="red"))
+        navigator(self.app).report_error(error)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

@@ -1,28 +1,35 @@
-"""Search and filter the submissions: text, status, flagged, late, grader (one modal, enter applies)."""
+"""Search and filter the submissions: text, status, flagged, late, grader (one modal, enter
+applies); the filter then runs over the whole class under a progress bar."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, ProgressBar, Select
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from grader.gradebook.listing import SubmissionFilter
-from grader.gradebook.status import (
-    EXCUSED,
-    FLAGGED,
-    GRADED,
-    IN_PROGRESS,
-    MISSING,
-    NOT_PULLED,
-    PULLED,
-)
+from grader.domain.errors import GraderError
+from grader.domain.progress import Progress
+from grader.gradebook.listing import SubmissionFilter, SubmissionList
+from grader.gradebook.status import STATUSES
+from grader.tui.navigation import navigator
+from grader.tui.safe import safe_plain
 
-STATUSES = (NOT_PULLED, MISSING, PULLED, IN_PROGRESS, GRADED, FLAGGED, EXCUSED)
+
+def describe(wanted: SubmissionFilter) -> str:
+    parts = [f'"{wanted.text.strip()}"'] if wanted.text.strip() else []
+    parts += [wanted.status] if wanted.status else []
+    parts += ["flagged"] if wanted.flagged else []
+    parts += ["late"] if wanted.late else []
+    parts += [f"graded by {wanted.grader.strip()}"] if wanted.grader.strip() else []
+    return ", ".join(parts)
 
 
 class FilterModal(ModalScreen[SubmissionFilter | None]):
@@ -99,3 +106,64 @@ class FilterModal(ModalScreen[SubmissionFilter | None]):
         self.query_one("#status", Select).clear()
         self.query_one("#flagged", Checkbox).value = False
         self.query_one("#late", Checkbox).value = False
+
+
+class FilterRun(ProgressBar):
+    """The filter's progress under the table: scans the class in a worker, then posts
+    :class:`FilterRun.Filtered` (which bubbles to the screen) and hides; a failure hides it too."""
+
+    @dataclass
+    class Filtered(Message):
+        wanted: SubmissionFilter
+        indexes: list[int]
+
+    @dataclass
+    class Progressed(Message):
+        done: int
+        total: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, FilterRun.Progressed)
+
+    @dataclass
+    class Refused(Message):
+        error: GraderError
+
+    def start(self, listing: SubmissionList, wanted: SubmissionFilter) -> None:
+        self.update(total=None, progress=0)
+        self.display = True
+        self.scan(listing, wanted)
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def scan(self, listing: SubmissionList, wanted: SubmissionFilter) -> None:
+        worker = get_current_worker()
+        try:
+            for step in listing.matching(wanted):
+                if worker.is_cancelled:
+                    return
+                if isinstance(step, Progress):
+                    self.post_message(self.Progressed(step.done, step.total))
+                else:
+                    self.post_message(self.Filtered(wanted, step))
+        except GraderError as error:
+            self.post_message(self.Refused(error))
+
+    @on(Progressed)
+    def progressed(self, message: Progressed) -> None:
+        message.stop()
+        self.update(total=message.total, progress=message.done)
+
+    @on(Filtered)
+    def filtered(self) -> None:
+        self.display = False  # and the message bubbles on to the screen
+
+    @on(Refused)
+    def refused(self, message: Refused) -> None:
+        message.stop()
+        self.display = False
+        self.notify(safe_plain(str(message.error)), title="Error", severity="error", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.display = False
+            navigator(self.app).report_error(event.worker.error)

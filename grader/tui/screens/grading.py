@@ -7,96 +7,57 @@ choice for it opens in place.
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
-from grader.domain.choices import CriterionChoice
-from grader.domain.errors import GraderError
-from grader.domain.events import SubmissionGrade
 from grader.domain.rubric import CriterionKind
-from grader.git.worktree import Entry
-from grader.gradebook.checkout_files import STARTER, FileView, Listing, list_files, read_diff, read_file
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, load_submission, relevant, status_line
-from grader.tui.screens.grading_saves import (
+from grader.tui.screens.by_criterion import Loaded, status_line
+from grader.tui.screens.grading_keys import GRADING_BINDINGS
+from grader.tui.screens.grading_reads import (
     BadgesChanged,
+    FilesListed,
+    LoadRefused,
+    SubmissionLoaded,
+    evaluate_badges,
+    read_submission,
+)
+from grader.tui.screens.grading_saves import (
     ChoiceSaved,
     FindNext,
     Flag,
     FlagChanged,
     NextFound,
     SaveChoice,
-    SaveQueue,
     SaveRefused,
     UndoFinished,
     UndoLast,
-    names,
 )
 from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal, parse_points
-from grader.tui.widgets.file_tree import FileTree
-from grader.tui.widgets.file_viewer import FileViewer
-from grader.tui.widgets.rubric_panel import RubricPanel, RubricState
+from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
+from grader.tui.widgets.save_path import SavePath
+from grader.tui.widgets.submission_files import SubmissionFiles
 
-VIEWS = ("file", STARTER, "previous")
-
-
-def _choose_bindings() -> list[BindingType]:
-    return [
-        Binding(
-            str(n),
-            f"choose({n})",
-            "Choose" if n == 1 else f"Choose {n}",
-            show=n == 1,
-            key_display="1-9" if n == 1 else None,
-            id=f"grading.choose-{n}",
-            tooltip=f"Choose level {n} of the focused criterion, or toggle its checklist item {n}",
-        )
-        for n in range(1, 10)
-    ]
+LOAD, BADGES = "grading-load", "grading-badges"  # worker groups: which read failed
 
 
 class GradingScreen(Screen[None]):
     CSS_PATH = "grading.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *_choose_bindings(),
-        # `0` and `enter` are hinted beside the checklist itself; the footer keeps room for `?`.
-        Binding("0", "none_apply", "None applies", show=False, id="grading.none-applies",
-                tooltip="On a checklist: no item applies (saves and moves on)"),
-        Binding("enter", "confirm", "Confirm", show=False, id="grading.confirm",
-                tooltip="On a checklist: confirm the ticks (each saved already), move on; points: type them"),
-        Binding("j,down", "move(1)", "Next criterion", show=False, id="grading.next-criterion",
-                tooltip="Focus the next criterion"),
-        Binding("k,up", "move(-1)", "Previous criterion", show=False, id="grading.previous-criterion",
-                tooltip="Focus the previous criterion"),
-        Binding("a", "adjust", "Adjust", id="grading.adjust",
-                tooltip="Add or take off points on the focused criterion, with a required comment"),
-        Binding("m", "comment", "Comment", id="grading.comment", tooltip="Comment on the focused criterion"),
-        Binding("f", "flag", "Flag", id="grading.flag",
-                tooltip="Flag this submission with a note (an empty note clears it)"),
-        Binding("u", "undo", "Undo", id="grading.undo", tooltip="Undo your last choice in this assignment"),
-        Binding("n", "next_ungraded", "Next ungraded", id="grading.next-ungraded",
-                tooltip="Open the next submission (roster order) that is not graded yet"),
-        Binding("right_square_bracket", "step(1)", "Next", key_display="]", id="grading.next-submission",
-                tooltip="Open the next submission in roster order"),
-        Binding("left_square_bracket", "step(-1)", "Previous", key_display="[",
-                id="grading.previous-submission", tooltip="Open the previous submission in roster order"),
-        Binding("d", "diff", "Diff", id="grading.diff",
-                tooltip="Cycle the viewer: file, diff against the starter, diff against the previous commit"),
-        Binding("tab", "cycle_panes", "Panes", show=False, id="grading.cycle-panes",
-                tooltip="Move between the file tree, the viewer and the rubric"),
-        Binding("escape", "back", "Back", id="grading.back", tooltip="Back to the previous screen"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = GRADING_BINDINGS
 
     def __init__(
         self,
@@ -115,48 +76,54 @@ class GradingScreen(Screen[None]):
         self.by_criterion = by_criterion and criterion_id is not None
         self.loaded: Loaded | None = None
         self.state: RubricState | None = None
-        self.listing = Listing(())
-        self.open_entry: Entry | None = None
-        self._file_request = 0
-        self.view = "file"
-        self.saves = SaveQueue(ctx, assignment_id, self)
-        self.certify_lock = threading.Lock()
+        self.save_path = SavePath(ctx, assignment_id, id="save-error")
+        self.saves = self.save_path.queue
+        self._loading = student_id
+        """The student the latest load asked for (an older load's result is dropped)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("loading…", style="dim"), id="grading-header")
+        yield self.save_path
         with Horizontal(id="grading-body"):
-            yield FileTree(id="files")
-            yield FileViewer(id="viewer")
+            yield SubmissionFiles(self.ctx, self.assignment_id, id="submission-files")
             with VerticalScroll(id="rubric-scroll", can_focus=False):
                 yield RubricPanel(id="rubric")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.run_worker(self.saves.run, thread=True, group="grading-saves", name="saves")
         self.query_one(RubricPanel).focus()
         self.load(self.student_id)
 
     # --- loading ----------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="grading-load")
-    def load(self, student_id: str) -> None:
-        try:
-            loaded = load_submission(self.ctx, self.assignment_id, student_id)
-        except GraderError as error:
-            self.app.call_from_thread(self._refused, student_id, str(error))
-            return
-        self.app.call_from_thread(self._loaded, loaded)
-        listing = list_files(self.ctx, self.assignment_id, student_id, loaded.commit)
-        self.app.call_from_thread(self._listed, student_id, listing)
+    def load(self, student_id: str, *, keep_view: bool = False) -> None:
+        """Read a submission in a worker; ``keep_view``: the one shown, again (its grade only)."""
+        self._loading = student_id
+        keep_view = keep_view and self.state is not None and student_id == self.student_id
+        work = partial(
+            read_submission, self, self.ctx, self.assignment_id, student_id, with_files=not keep_view
+        )
+        self.run_worker(work, thread=True, exclusive=True, group=LOAD, exit_on_error=False)
+
+    @on(LoadRefused)
+    def load_refused(self, event: LoadRefused) -> None:
+        if event.student_id == self._loading:
+            self._refused(event.student_id, event.message)
 
     def _refused(self, student_id: str, message: str) -> None:
         self.student_id, self.loaded, self.state = student_id, None, None
         self.query_one("#grading-header", Static).update(Text(f"cannot grade {student_id}", style="bold red"))
-        self.query_one(FileViewer).show_note("cannot grade", message)
+        self.query_one(SubmissionFiles).show_note("cannot grade", message)
         self.query_one(RubricPanel).show(None)
         self.notify(message, severity="error", markup=False)
 
-    def _loaded(self, loaded: Loaded) -> None:
+    @on(SubmissionLoaded)
+    def submission_loaded(self, event: SubmissionLoaded) -> None:
+        loaded = event.loaded
+        if loaded.student.student_id != self._loading:
+            return  # a later load asked for someone else
+        again = self.state is not None and self.student_id == loaded.student.student_id
+        focus = self.state.focus if again and self.state else None  # the same one again: stay put
         self.student_id = loaded.student.student_id
         self.loaded = loaded
         self.saves.rubric = loaded.rubric
@@ -168,83 +135,27 @@ class GradingScreen(Screen[None]):
             only=self.criterion_id if self.by_criterion else None,
         )
         state.first_unscored()
+        if focus is not None:
+            state.focus = focus
         self.state = state
-        self.view, self.open_entry, self.listing = "file", None, Listing(())
-        self.query_one(FileTree).clear()
-        self.query_one(FileViewer).show_note("files", "reading the checkout…")
+        if focus is None:
+            self.query_one(SubmissionFiles).reset(self.student_id, loaded.commit)
         self._refresh_panel()
 
-    def _listed(self, student_id: str, listing: Listing) -> None:
-        if student_id != self.student_id:
-            return
-        self.listing = listing
-        wanted = self._relevant_paths()
-        entries = listing.entries
-        if self.by_criterion and wanted:
-            entries = tuple(e for e in entries if e.path in wanted or _is_folder_of(e, wanted))
-        self.query_one(FileTree).show_entries(entries, relevant=wanted)
-        if listing.note:
-            self.notify(listing.note, severity="warning", markup=False)
-        self._open_relevant()
-
-    def _relevant_paths(self) -> set[str]:
-        criterion = self.state.focused if self.state else None
-        if criterion is None:
-            return set()
-        return {e.path for e in relevant(self.listing.entries, criterion)}
+    @on(FilesListed)
+    def files_listed(self, event: FilesListed) -> None:
+        if event.student_id == self.student_id and self.state is not None:
+            files = self.query_one(SubmissionFiles)
+            files.show_listing(event.listing, self.state.focused, only_relevant=self.by_criterion)
 
     def _open_relevant(self) -> None:
-        """Open the first file the focused criterion names (else the first file) in the viewer."""
-        entries = self.listing.entries
-        criterion = self.state.focused if self.state else None
-        found = relevant(entries, criterion) if criterion else ()
-        if not found and self.open_entry is not None and self.view == "file":
-            return  # a criterion naming no file keeps what is open
-        first = found[0] if found else next((e for e in entries if e.kind == "file"), None)
-        if first is None:
-            self.query_one(FileViewer).show_note("files", self.listing.note or "the checkout is empty")
-            return
-        if first != self.open_entry or self.view != "file":
-            self.view = "file"
-            self.open_file(first)
-
-    def open_file(self, entry: Entry) -> None:
-        """Read a file in a worker; only the latest request may replace what is shown."""
-        self._file_request += 1
-        self._read_file(entry, self._file_request)
-
-    @work(thread=True, exclusive=True, group="grading-file")
-    def _read_file(self, entry: Entry, request: int) -> None:
-        student_id = self.student_id
-        view = read_file(self.ctx, self.assignment_id, student_id, entry)
-        self.app.call_from_thread(self._show_file, student_id, entry, view, request)
-
-    def _show_file(self, student_id: str, entry: Entry, view: FileView, request: int) -> None:
-        if student_id == self.student_id and request == self._file_request:
-            self.open_entry = entry
-            self.query_one(FileViewer).show_file(view)
-            self.query_one(FileTree).select_path(entry.path)
-
-    @work(thread=True, exclusive=True, group="grading-file")
-    def open_diff(self, against: str) -> None:
-        student_id, loaded = self.student_id, self.loaded
-        if loaded is None:
-            return
-        criterion = self.state.focused if self.by_criterion and self.state else None
-        paths = criterion.files if criterion else ()
-        view = read_diff(self.ctx, self.assignment_id, student_id, loaded.commit, against, paths)
-        if student_id == self.student_id:
-            self.app.call_from_thread(self.query_one(FileViewer).show_diff, view)
-
-    @on(Tree.NodeSelected, "#files")
-    def file_chosen(self, event: Tree.NodeSelected[Entry | None]) -> None:
-        entry = event.node.data
-        if entry is not None and entry.kind != "dir":
-            self.view = "file"
-            self.open_file(entry)
+        self.query_one(SubmissionFiles).open_relevant(self.state.focused if self.state else None)
 
     def _refresh_panel(self) -> None:
         panel = self.query_one(RubricPanel)
+        if self.state is not None:
+            not_saved = self.save_path.not_saved
+            self.state.unsaved = not_saved.criteria_of(self.student_id) if not_saved else {}
         panel.show(self.state)
         if self.loaded is not None:
             grade = replace(self.loaded.grade, choices=dict(self.state.choices) if self.state else {})
@@ -255,20 +166,27 @@ class GradingScreen(Screen[None]):
     # --- choosing ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry_saves":
+            return self.save_path.not_saved is not None
         needs_submission = {"choose", "none_apply", "confirm", "adjust", "comment", "flag", "move", "diff"}
         return not (action in needs_submission and self.state is None)
 
-    def _save(self, request: ChoiceRequest, criterion_id: str) -> None:
-        assert self.loaded is not None
-        self.saves.put(SaveChoice(self.student_id, criterion_id, request, self.loaded.grade.version))
+    def _save(self, request: ChoiceRequest, criterion_id: str) -> bool:
+        """Queue a choice's save; False (and said why) while saving fails."""
+        if self.loaded is None:
+            return False
+        op = SaveChoice(self.student_id, criterion_id, request, self.loaded.grade.version)
+        return self.save_path.put(op)
 
-    def _chosen(self, criterion_id: str, new: CriterionChoice, request: ChoiceRequest) -> None:
-        """Show a choice at once, queue its save, then move focus (by criterion: the submission) on."""
-        assert self.state is not None
-        self.state.choices[criterion_id] = new
-        self.state.toggled.pop(criterion_id, None)
-        self._save(request, criterion_id)
-        self._move_on()
+    def _chosen(self, chosen: Chosen | str) -> None:
+        """Show a choice at once and queue its save; then move focus (by criterion: the submission) on."""
+        if isinstance(chosen, str):
+            self.notify(chosen, severity="warning", markup=False)
+        elif self.state is not None and self._save(chosen.request, chosen.criterion_id):
+            self.state.choices[chosen.criterion_id] = chosen.shown
+            if chosen.moves_on:
+                self._move_on()
+            self._refresh_panel()
 
     def _move_on(self) -> None:
         assert self.state is not None
@@ -279,56 +197,27 @@ class GradingScreen(Screen[None]):
             self.state.advance()
             if self.state.focused is not before:
                 self._open_relevant()
-        self._refresh_panel()
 
     def action_choose(self, n: int) -> None:
-        state = self.state
-        criterion = state.focused if state else None
-        if state is None or criterion is None:
-            return
-        old = state.choice(criterion.id)
-        if criterion.kind is CriterionKind.LEVELS:
-            if n > len(criterion.levels):
-                self.notify(
-                    f"{criterion.title} has {len(criterion.levels)} levels", severity="error", markup=False
-                )
-                return
-            label = criterion.levels[n - 1].label
-            self._chosen(criterion.id, replace(old, level=label), ChoiceRequest(level=label))
-        elif criterion.kind is CriterionKind.CHECKLIST:
-            if not state.toggle(criterion, n - 1):
-                self.notify(
-                    f"{criterion.title} has {len(criterion.items)} items", severity="error", markup=False
-                )
-            else:  # a tick is a choice: saved at once; enter then confirms the set and moves on
-                items = state.toggled.pop(criterion.id)
-                state.choices[criterion.id] = replace(old, items=items)
-                self._save(ChoiceRequest(items=items), criterion.id)
-            self._refresh_panel()
-        else:
-            self.notify("type the points: press enter", severity="warning")
+        if self.state is not None and not self.save_path.refused():
+            self._chosen(self.state.choose(n))
 
     def action_none_apply(self) -> None:
-        criterion = self.state.focused if self.state else None
-        if criterion is None or criterion.kind is not CriterionKind.CHECKLIST:
-            self.notify("0 is for a checklist: no item applies", severity="warning")
-            return
-        assert self.state is not None
-        old = self.state.choice(criterion.id)
-        self._chosen(criterion.id, replace(old, items=()), ChoiceRequest(items=()))
+        if self.state is not None and not self.save_path.refused():
+            self._chosen(self.state.none_applies())
 
     def action_confirm(self) -> None:
+        """Enter: on a checklist, the ticks (each saved already) are the choice; on points, type them."""
         state = self.state
         criterion = state.focused if state else None
-        if state is None or criterion is None:
+        if state is None or criterion is None or self.save_path.refused():
             return
         if criterion.kind is CriterionKind.CHECKLIST:
-            old = state.choice(criterion.id)
-            if old.items is not None:  # the ticks are saved already: confirming moves on
+            if state.choice(criterion.id).items is None:
+                self._chosen(state.none_applies())
+            else:
                 self._move_on()
                 self._refresh_panel()
-                return
-            self._chosen(criterion.id, replace(old, items=()), ChoiceRequest(items=()))
         elif criterion.kind is CriterionKind.POINTS:
             current = state.choice(criterion.id).points
             modal = NoteModal(f"Points for {criterion.title} (0–{criterion.max_points})",
@@ -342,19 +231,18 @@ class GradingScreen(Screen[None]):
         if points is None:
             self.notify(f"not a number of points: {text!r}", severity="error", markup=False)
             return
-        old = self.state.choice(criterion_id)
-        self._chosen(criterion_id, replace(old, points=points), ChoiceRequest(points=points))
+        self._chosen(self.state.points(criterion_id, points))
 
     def action_move(self, step: int) -> None:
         if self.state is not None:
             self.state.move(step)
             self._refresh_panel()
-            if self.view == "file":
+            if self.query_one(SubmissionFiles).view == "file":
                 self._open_relevant()
 
     def action_adjust(self) -> None:
         criterion = self.state.focused if self.state else None
-        if criterion is None or self.state is None:
+        if criterion is None or self.state is None or self.save_path.refused():
             return
         old = self.state.choice(criterion.id)
         shown = str(old.adjustment) if old.adjustment else ""
@@ -369,7 +257,7 @@ class GradingScreen(Screen[None]):
 
     def action_comment(self) -> None:
         criterion = self.state.focused if self.state else None
-        if criterion is None or self.state is None:
+        if criterion is None or self.state is None or self.save_path.refused():
             return
         modal = NoteModal(f"Comment on {criterion.title}", value=self.state.choice(criterion.id).comment)
         self.app.push_screen(modal, lambda text: self._commented(criterion.id, text))
@@ -379,77 +267,76 @@ class GradingScreen(Screen[None]):
             self._save(ChoiceRequest(comment=text.strip()), criterion_id)
 
     def action_flag(self) -> None:
-        note = self.loaded.grade.flag_note if self.loaded else ""
-        modal = NoteModal("Flag for a second look", value=note, hint="an empty note clears the flag")
-        student_id = self.student_id
+        if not self.save_path.refused():
+            note = self.loaded.grade.flag_note if self.loaded else ""
+            modal = NoteModal("Flag for a second look", value=note, hint="an empty note clears the flag")
+            self.app.push_screen(modal, partial(self._flagged, self.student_id))
 
-        def noted(text: str | None) -> None:
-            if text is not None:
-                self.saves.put(Flag(student_id, text))
-
-        self.app.push_screen(modal, noted)
+    def _flagged(self, student_id: str, text: str | None) -> None:
+        if text is not None:
+            self.save_path.put(Flag(student_id, text))
 
     def action_undo(self) -> None:
-        self.saves.put(UndoLast())
+        self.save_path.put(UndoLast())
 
     # --- moving between submissions -----------------------------------------------------------------
 
-    def _save_ticks(self) -> None:
-        """Ticked checklist items not yet confirmed are saved when the submission is left."""
-        state = self.state
-        if state is None or self.loaded is None:
-            return
-        for criterion_id, items in list(state.toggled.items()):
-            del state.toggled[criterion_id]
-            state.choices[criterion_id] = replace(state.choice(criterion_id), items=items)
-            self._save(ChoiceRequest(items=items), criterion_id)
-
     def action_next_ungraded(self) -> None:
-        self._save_ticks()
-        self.saves.put(FindNext(self.student_id, self.criterion_id if self.by_criterion else None))
+        find_next = FindNext(self.student_id, self.criterion_id if self.by_criterion else None)
+        self._leave("open the next ungraded submission", partial(self.saves.put, find_next))
 
     def action_step(self, step: int) -> None:
         roster = [s.student_id for s in self.ctx.files.students]
         if self.student_id in roster:
-            self._save_ticks()
-            self.load(roster[(roster.index(self.student_id) + step) % len(roster)])
+            wanted = roster[(roster.index(self.student_id) + step) % len(roster)]
+            which = "next" if step > 0 else "previous"
+            self._leave(f"open the {which} submission", partial(self.load, wanted))
 
     def action_cycle_panes(self) -> None:
         self.focus_next()
 
     def action_back(self) -> None:
-        self._save_ticks()
-        self.app.pop_screen()
+        self._leave("go back", self.app.pop_screen, staying=False)
+
+    def confirm_quit(self, quit_app: Callable[[], object]) -> bool:
+        """Before the app quits: the choices queued are saved first, and while saving fails the
+        grader is asked. True: this screen calls ``quit_app`` when it may."""
+        self._leave("quit grader", quit_app, staying=False)
+        return True
+
+    def _leave(self, leaving: str, then: Callable[[], object], *, staying: bool = True) -> None:
+        """Leave now, or (while saving fails) once the grader agreed to lose what is not saved."""
+        titles = {c.id: c.title for c in self.loaded.rubric.criteria} if self.loaded else {}
+        self.save_path.leave(leaving, titles, then, staying=staying)
+
+    def action_retry_saves(self) -> None:
+        self.save_path.retry()
 
     def action_diff(self) -> None:
-        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
-        if self.view == "file":
-            if self.open_entry is not None:
-                self.open_file(self.open_entry)
-            else:
-                self._open_relevant()
-        else:
-            self.query_one(FileViewer).show_note("diff", "reading the history…")
-            self.open_diff(self.view)
+        criterion = self.state.focused if self.by_criterion and self.state else None
+        self.query_one(SubmissionFiles).cycle_view(criterion)
 
     # --- results of the saves ------------------------------------------------------------------------
 
+    def _evaluate_badges(self, student_id: str) -> None:
+        work = partial(evaluate_badges, self, self.ctx, student_id)
+        self.run_worker(work, thread=True, group=BADGES, exit_on_error=False)
+
     @on(ChoiceSaved)
     def choice_saved(self, event: ChoiceSaved) -> None:
-        self.certify(event.student_id)
+        self._evaluate_badges(event.student_id)
         if self.loaded is None or event.student_id != self.student_id or self.state is None:
             return
         grade = self.loaded.grade
         self.loaded = replace(self.loaded, grade=replace(grade, version=event.recorded.version))
-        if event.criterion_id not in self.state.toggled:
-            self.state.choices[event.criterion_id] = event.recorded.choice
+        self.state.choices[event.criterion_id] = event.recorded.choice
         self._refresh_panel()
 
     @on(SaveRefused)
     def save_refused(self, event: SaveRefused) -> None:
         self.notify(safe_plain(event.message), severity="error", markup=False)
         if event.student_id == self.student_id:
-            self.load(self.student_id)
+            self.load(self.student_id, keep_view=True)
 
     @on(UndoFinished)
     def undo_finished(self, event: UndoFinished) -> None:
@@ -457,14 +344,13 @@ class GradingScreen(Screen[None]):
         if undone is None:
             self.notify("nothing to undo", severity="warning")
             return
-        self.certify(undone.student_id)
+        self._evaluate_badges(undone.student_id)
         self.notify(f"undone: {undone.criterion_id} of {undone.student_id}", markup=False)
         if undone.student_id != self.student_id or self.loaded is None or self.state is None:
             self.load(undone.student_id)
             return
         self.loaded = replace(self.loaded, grade=replace(self.loaded.grade, version=undone.version))
         self.state.choices[undone.criterion_id] = undone.restored
-        self.state.toggled.pop(undone.criterion_id, None)
         self.state.focus_on(undone.criterion_id)
         self._refresh_panel()
 
@@ -485,28 +371,22 @@ class GradingScreen(Screen[None]):
 
     @on(BadgesChanged)
     def badges_changed(self, event: BadgesChanged) -> None:
-        self.notify(f"badges: {names(event.results)}", markup=False)
+        self.notify(f"badges: {event.names()}", markup=False)
 
-    @work(thread=True, group="grading-certify")
-    def certify(self, student_id: str) -> None:
-        """Badges after a grade (may issue a credential); a failure never undoes the grade."""
-        from grader.gradebook.certify import after_grading
+    # --- when saving fails ----------------------------------------------------------------------------
 
-        with self.certify_lock:
-            try:
-                results = after_grading(self.ctx, student_id)
-            except GraderError as error:
-                self.post_message(SaveRefused("", f"badges not updated: {error}", conflict=False))
-                return
-        if results:
-            self.post_message(BadgesChanged(results))
+    @on(SavePath.Changed)
+    def saving_changed(self, event: SavePath.Changed) -> None:
+        self.refresh_bindings()
+        self._refresh_panel()
+        if event.not_saved is not None:  # show what is saved, no more, beside what is not
+            shown = event.not_saved.ops[0].student_id
+            self.load(shown, keep_view=True)
 
-    def current_grade(self) -> SubmissionGrade | None:
-        """What the screen shows of this submission (for tests and the palette)."""
-        if self.loaded is None or self.state is None:
-            return None
-        return replace(self.loaded.grade, choices=dict(self.state.choices))
-
-
-def _is_folder_of(entry: Entry, paths: set[str]) -> bool:
-    return entry.kind == "dir" and any(p.startswith(entry.path + "/") for p in paths)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A read that failed: this screen put right first, then the one report (and crash log)."""
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None:
+            if event.worker.group == LOAD:
+                self._refused(self._loading, f"could not read {self._loading}'s submission: {error}")
+            navigator(self.app).report_error(error)

@@ -5,12 +5,18 @@ second key never races the first. A save names the version the screen showed; wh
 save of this same queue moved the version on, the later one follows it (a change by anyone else
 still conflicts). Moving to another submission goes through the queue too, so "next ungraded"
 sees every choice made before it.
+
+A save that fails (the gradebook could not write it, or the worker itself died) stops the queue:
+the failed choice and every choice queued behind it go back to the screen as not saved, to be
+sent again in order (``retry``) or given up when the grader leaves. A choice the gradebook
+refuses for what it is (a conflict, an adjustment without a comment) is not a failure to save:
+it is refused, and the queue goes on.
 """
 
 from __future__ import annotations
 
 import queue
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -18,10 +24,9 @@ from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
 from grader.domain.choices import CriterionChoice
-from grader.domain.errors import ConflictError, GraderError
+from grader.domain.errors import ConflictError, GradebookUnavailable, GraderError
 from grader.domain.events import EventOutcome
 from grader.domain.rubric import Rubric
-from grader.gradebook.certify import CertifyResult
 from grader.gradebook.context import CourseContext
 from grader.gradebook.flagging import clear_flag, set_flag
 from grader.gradebook.grading import ChoiceRequest, GradeRecorded, record_choice
@@ -56,7 +61,16 @@ class FindNext:
     """None: the next ungraded submission; else the next without a choice for this criterion."""
 
 
-Op = SaveChoice | UndoLast | Flag | FindNext
+@dataclass(frozen=True)
+class AfterSaves:
+    """Once everything queued before it is saved, ``then`` runs (on the UI thread: SavesDone)."""
+
+    then: Callable[[], object]
+
+
+Op = SaveChoice | UndoLast | Flag | FindNext | AfterSaves
+Unsaved = SaveChoice | Flag
+"""A grader's choice: what is lost when saving it fails and the grader leaves."""
 
 
 class ChoiceSaved(Message):
@@ -73,6 +87,21 @@ class SaveRefused(Message):
         self.student_id = student_id
         self.message = message
         self.conflict = conflict
+
+
+class SaveFailed(Message):
+    """Saving ``op`` failed (not a refusal): the queue stopped; the screen takes back what waits."""
+
+    def __init__(self, op: Unsaved, reason: str) -> None:
+        super().__init__()
+        self.op = op
+        self.reason = reason
+
+
+class SavesDone(Message):
+    def __init__(self, then: Callable[[], object]) -> None:
+        super().__init__()
+        self.then = then
 
 
 class UndoFinished(Message):
@@ -95,12 +124,6 @@ class NextFound(Message):
         self.criterion_id = criterion_id
 
 
-class BadgesChanged(Message):
-    def __init__(self, results: list[CertifyResult]) -> None:
-        super().__init__()
-        self.results = results
-
-
 @dataclass
 class SaveQueue:
     """Owned by one screen: ``put`` from the UI, ``run`` in a thread worker."""
@@ -113,6 +136,9 @@ class SaveQueue:
     advanced: dict[str, dict[int, int]] = field(default_factory=dict)
     """Per student: version -> the version this queue's own save made of it."""
 
+    running: Op | None = None
+    """The operation the worker is on; after the worker died, the one it died on."""
+
     def put(self, op: Op) -> None:
         self.ops.put(op)
 
@@ -122,6 +148,8 @@ class SaveQueue:
         return self.ops.unfinished_tasks
 
     def run(self) -> None:
+        """Save until cancelled with nothing queued (a screen left saves what it queued), or until
+        a save fails (SaveFailed); anything unexpected propagates and the worker dies."""
         worker = get_current_worker()
         while True:
             try:
@@ -130,13 +158,36 @@ class SaveQueue:
                 if worker.is_cancelled:
                     return
                 continue
+            self.running = op
             try:
-                self._do(op)
-            except GraderError as error:
-                student_id = getattr(op, "student_id", "")
-                self.target.post_message(SaveRefused(student_id, str(error), conflict=False))
+                failed = self._attempt(op)
             finally:
                 self.ops.task_done()
+            self.running = None
+            if failed is not None:
+                self.target.post_message(SaveFailed(failed[0], failed[1]))
+                return
+
+    def _attempt(self, op: Op) -> tuple[Unsaved, str] | None:
+        """Run one operation; the choice and why, when saving it failed."""
+        try:
+            self._do(op)
+        except GraderError as error:
+            if isinstance(op, SaveChoice | Flag) and not refused_as_given(error):
+                return op, str(error)
+            student_id = getattr(op, "student_id", "")
+            self.target.post_message(SaveRefused(student_id, str(error), conflict=False))
+        return None
+
+    def take_waiting(self) -> list[Op]:
+        """Every operation still queued, oldest first (the UI's, once the worker has stopped)."""
+        taken: list[Op] = []
+        while True:
+            try:
+                taken.append(self.ops.get_nowait())
+            except queue.Empty:
+                return taken
+            self.ops.task_done()
 
     def _version(self, student_id: str, shown: int) -> int:
         moves = self.advanced.get(student_id, {})
@@ -153,6 +204,8 @@ class SaveQueue:
             if undone is not None:
                 self.advanced.setdefault(undone.student_id, {})[undone.version - 1] = undone.version
             self.target.post_message(UndoFinished(undone))
+        elif isinstance(op, AfterSaves):
+            self.target.post_message(SavesDone(op.then))
         elif isinstance(op, Flag):
             if op.note.strip():
                 set_flag(self.ctx, self.assignment_id, op.student_id, op.note)
@@ -190,6 +243,12 @@ class SaveQueue:
         self.target.post_message(ChoiceSaved(op.student_id, op.criterion_id, recorded))
 
 
+def refused_as_given(error: GraderError) -> bool:
+    """True when the gradebook refused the choice itself (sending it again cannot help); False
+    when it could not use the database (locked, full, read-only, gone)."""
+    return not isinstance(error, GradebookUnavailable)
+
+
 def changes_since(
     ctx: CourseContext, assignment_id: str, student_id: str, version: int, rubric: Rubric | None
 ) -> str:
@@ -215,7 +274,3 @@ def describe_choice(choice: CriterionChoice) -> str:
     if choice.adjustment:
         return f"adjusted {choice.adjustment}"
     return "comment" if choice.comment else "cleared"
-
-
-def names(results: Sequence[CertifyResult]) -> str:
-    return ", ".join(f"{r.badge_id} for {r.student_id}: {r.status}" for r in results)

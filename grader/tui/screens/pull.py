@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,12 +21,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, RichLog, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.progress import Progress
 from grader.git.env import stop_all_git
 from grader.gradebook.context import CourseContext
 from grader.gradebook.pull import PullResult, pull
+from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
 
 PROBLEMS = ("failed", "refused")
@@ -138,18 +139,27 @@ class PullScreen(ModalScreen[None]):
             yield Static(Text("escape: cancel", style="dim"), id="pull-hint")
 
     def on_mount(self) -> None:
-        self.worker = self.run_pull()
+        self.worker = self.run_pull(self.ctx, self.assignment_ids, self.student_ids, self.jobs)
 
-    @work(thread=True, group="pull")
-    def run_pull(self) -> None:
+    @work(thread=True, group="pull", exit_on_error=False)
+    def run_pull(
+        self,
+        ctx: CourseContext,
+        assignment_ids: list[str] | None,
+        student_ids: list[str] | None,
+        jobs: int,
+    ) -> None:
+        """The pull, its progress and results as messages; "failed" when it raises (then the
+        error reaches :meth:`on_worker_state_changed`)."""
         worker = get_current_worker()
         outcome = "failed"
         batch: list[PullResult] = []
         sent = time.monotonic()
-        steps = pull(self.ctx, self.assignment_ids, self.student_ids, jobs=self.jobs)
+        steps: Iterator[Progress | PullResult] | None = None
         finished = threading.Event()
         threading.Thread(target=stop_git_once_cancelled, args=(worker, finished), daemon=True).start()
         try:
+            steps = pull(ctx, assignment_ids, student_ids, jobs=jobs)
             for item in steps:
                 if worker.is_cancelled:
                     break
@@ -168,6 +178,11 @@ class PullScreen(ModalScreen[None]):
                 self.post_message(self.ResultsArrived(batch))
             finished.set()
             self.post_message(self.PullFinished(outcome))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The worker has posted PullFinished("failed") already: the screen says so and closes.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            navigator(self.app).report_error(event.worker.error)
 
     @on(PullProgressed)
     def progressed(self, message: PullProgressed) -> None:

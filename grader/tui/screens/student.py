@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError, RubricChangeRefused
 from grader.domain.issued import IssuedCredential
@@ -156,16 +157,22 @@ class StudentScreen(Screen[None]):
         for column in COLUMNS:
             table.add_column(column, key=column)
         table.focus()
-        self.load()
+        self.load(self.ctx, self.student_id)
 
-    @work(thread=True, exclusive=True, group="student-load")
-    def load(self) -> None:
+    @work(thread=True, exclusive=True, group="student-load", exit_on_error=False)
+    def load(self, ctx: CourseContext, student_id: str) -> None:
         try:
-            view = load_student(self.ctx, self.student_id)
+            view = load_student(ctx, student_id)
         except GraderError as error:
             self.post_message(self.LoadFailed(str(error)))
             return
         self.post_message(self.Loaded(view))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            failed = f"reading student {self.student_id} failed: see the message (escape: back)"
+            self.query_one("#student-heading", Static).update(safe_text(failed, style="red"))
+            navigator(self.app).report_error(event.worker.error)
 
     @on(Loaded)
     def show(self, message: Loaded) -> None:

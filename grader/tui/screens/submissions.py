@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError
-from grader.domain.progress import Progress
 from grader.domain.rubric import Criterion, Rubric
 from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionFilter, SubmissionList, is_flagged, is_ungraded
-from grader.gradebook.quick import STILL_OPENING, QuickContext
+from grader.gradebook.quick import QuickContext
 from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
@@ -29,9 +26,8 @@ from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_table import SubmissionTable
 
 if TYPE_CHECKING:
-    from textual.widgets import ProgressBar
-
     from grader.tui.screens.batch import BatchOutcome
+    from grader.tui.screens.filter import FilterRun
 
 
 class SubmissionsScreen(Screen[None]):
@@ -102,11 +98,6 @@ class SubmissionsScreen(Screen[None]):
         Binding("escape", "back", "Back", id="submissions.back", tooltip="Back to the course"),
     ]
 
-    @dataclass
-    class Filtered(Message):
-        wanted: SubmissionFilter
-        indexes: list[int]
-
     def __init__(self, ctx: CourseContext | QuickContext, assignment_id: str) -> None:
         """``ctx`` may be a quick (read-only) open: rows show at once; writing waits for
         :meth:`use_context` with the fully opened course."""
@@ -115,6 +106,8 @@ class SubmissionsScreen(Screen[None]):
         self.listing = SubmissionList(ctx, assignment_id)
         self.wanted = SubmissionFilter()
         self.table = SubmissionTable(self.listing, id="submission-table")
+        self.waiting = ""
+        """What waits for the full open (shown quietly in the title line), "" when nothing does."""
 
     @property
     def assignment_id(self) -> str:
@@ -148,9 +141,18 @@ class SubmissionsScreen(Screen[None]):
         if self.table.marked:
             line.append(f" · {len(self.table.marked):,} marked")
         if not self.wanted.is_empty:
+            from grader.tui.screens.filter import describe  # loaded with the filter it describes
+
             line.append(" · filter: ")
             line.append_text(safe_text(describe(self.wanted), limit=60))
+        if self.waiting:
+            line.append(f" · {self.waiting}", style="dim italic")
         self.query_one("#submissions-title", Static).update(line)
+
+    def show_waiting(self, text: str) -> None:
+        self.waiting = text
+        if self.is_mounted:
+            self.show_counts()
 
     # Navigation
 
@@ -162,13 +164,16 @@ class SubmissionsScreen(Screen[None]):
         navigator(self.app).open_grading(self.assignment_id, student_id)
 
     def action_next_ungraded(self) -> None:
-        self.find(is_ungraded, inclusive=True, then_grade=True, nothing="every shown submission is graded")
+        self.find_from_cursor(
+            is_ungraded, inclusive=True, then_grade=True, nothing="every shown submission is graded"
+        )
 
     def action_next_flagged(self) -> None:
-        self.find(is_flagged, inclusive=False, then_grade=False, nothing="no shown submission is flagged")
+        self.find_from_cursor(
+            is_flagged, inclusive=False, then_grade=False, nothing="no shown submission is flagged"
+        )
 
-    @work(thread=True, exclusive=True, group="find")
-    def find(
+    def find_from_cursor(
         self,
         predicate: Callable[[SubmissionStatus], bool],
         *,
@@ -176,21 +181,34 @@ class SubmissionsScreen(Screen[None]):
         then_grade: bool,
         nothing: str,
     ) -> None:
-        """Scan from the cursor (a page at a time, wrapping) and move to the first match."""
+        """Scan from the cursor (a page at a time, wrapping, in a worker) to the first match."""
         table = self.table
         if table.row_count == 0:
-            self.app.call_from_thread(self.notify, nothing, severity="warning")
+            self.notify(nothing, severity="warning")
             return
         after = table.roster_index(table.cursor) - (1 if inclusive else 0)
+        self.find(self.listing, after, table.view, predicate, then_grade=then_grade, nothing=nothing)
+
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
+    def find(
+        self,
+        listing: SubmissionList,
+        after: int,
+        within: Sequence[int] | None,
+        predicate: Callable[[SubmissionStatus], bool],
+        *,
+        then_grade: bool,
+        nothing: str,
+    ) -> None:
         try:
-            found = self.listing.next_matching(after, predicate, within=table.view)
+            found = listing.next_matching(after, predicate, within=within)
         except GraderError as error:
             self.app.call_from_thread(self.fail, error)
             return
         if found is None:
             self.app.call_from_thread(self.notify, nothing, severity="warning")
             return
-        self.app.call_from_thread(self.found, self.listing.students[found].student_id, then_grade)
+        self.app.call_from_thread(self.found, listing.students[found].student_id, then_grade)
 
     def found(self, student_id: str, then_grade: bool) -> None:
         self.table.move_to_student(student_id)
@@ -234,6 +252,8 @@ class SubmissionsScreen(Screen[None]):
         self.app.push_screen(FilterModal(self.wanted), self.filter_chosen)
 
     async def filter_chosen(self, wanted: SubmissionFilter | None) -> None:
+        from grader.tui.screens.filter import FilterRun
+
         if wanted is None:
             return
         if wanted.is_empty:
@@ -241,38 +261,13 @@ class SubmissionsScreen(Screen[None]):
             self.table.set_view(None)
             self.show_counts()
             return
-        bar = await self.filter_progress()
-        bar.display = True
-        self.apply_filter(wanted, bar)
+        runs = list(self.query("#filter-progress").results(FilterRun))
+        if not runs:  # mounted when the first filter runs
+            runs = [FilterRun(id="filter-progress", show_eta=False)]
+            await self.mount(runs[0], after=self.table)
+        runs[0].start(self.listing, wanted)
 
-    async def filter_progress(self) -> ProgressBar:
-        """The filter's progress bar under the table, mounted when the first filter runs."""
-        from textual.widgets import ProgressBar
-
-        for bar in self.query("#filter-progress").results(ProgressBar):
-            return bar
-        bar = ProgressBar(id="filter-progress", show_eta=False)
-        await self.mount(bar, after=self.table)
-        return bar
-
-    @work(thread=True, exclusive=True, group="filter")
-    def apply_filter(self, wanted: SubmissionFilter, bar: ProgressBar) -> None:
-        worker = get_current_worker()
-        try:
-            for step in self.listing.matching(wanted):
-                if worker.is_cancelled:
-                    return
-                if isinstance(step, Progress):
-                    self.app.call_from_thread(bar.update, total=step.total, progress=step.done)
-                else:
-                    self.post_message(self.Filtered(wanted, step))
-        except GraderError as error:
-            self.app.call_from_thread(self.fail, error)
-
-    @on(Filtered)
-    def filtered(self, message: Filtered) -> None:
-        for bar in self.query("#filter-progress"):
-            bar.display = False
+    def on_filter_run_filtered(self, message: FilterRun.Filtered) -> None:
         self.wanted = message.wanted
         self.table.set_view(message.indexes)
         self.show_counts()
@@ -295,13 +290,10 @@ class SubmissionsScreen(Screen[None]):
             return None
         return rubric
 
-    @work(exclusive=True, group="batch-flow")
+    @work(exclusive=True, group="batch-flow", exit_on_error=False)
     async def action_batch(self) -> None:
         from grader.tui.screens.batch import BatchModal, ChoiceModal, CriterionModal
 
-        if isinstance(self.ctx, QuickContext):
-            self.notify(STILL_OPENING, severity="warning")
-            return
         student_ids = self.marked_in_order()
         if not student_ids:
             self.notify("mark submissions with space (or * for every shown one) first", severity="error")
@@ -315,28 +307,25 @@ class SubmissionsScreen(Screen[None]):
         request = await self.app.push_screen_wait(ChoiceModal(criterion))
         if request is None:
             return
-        ctx = self.ctx
-        assert isinstance(ctx, CourseContext)  # never goes back to a quick context
-        outcome = await self.app.push_screen_wait(
-            BatchModal(ctx, self.assignment_id, criterion, request, student_ids)
-        )
-        if outcome is not None:
-            self.batch_done(outcome)
+        assignment_id = self.assignment_id
 
-    def batch_done(self, outcome: BatchOutcome) -> None:
+        def confirm(ctx: CourseContext) -> None:
+            modal = BatchModal(ctx, assignment_id, criterion, request, student_ids)
+            self.app.push_screen(modal, self.batch_done)
+
+        if isinstance(self.ctx, CourseContext):
+            confirm(self.ctx)
+        else:  # it writes: once the course is fully open (it is still opening)
+            navigator(self.app).when_open(f"batch-apply to {len(student_ids):,} submission(s)", confirm)
+
+    def batch_done(self, outcome: BatchOutcome | None) -> None:
+        if outcome is None:
+            return
         self.table.reload(outcome.touched)
-        summary = f"recorded for {len(outcome.applied):,} submission(s)"
-        if outcome.cancelled:
-            summary += "; stopped before the rest"
-        self.notify(summary, severity="information")
-        for student_id, error in outcome.failed[:5]:
-            self.notify(safe_plain(f"{student_id}: {error}"), severity="error", markup=False)
-        if len(outcome.failed) > 5:
-            self.notify(f"{len(outcome.failed) - 5:,} more failed", severity="error")
-        for warning in outcome.warnings[:3]:
-            self.notify(safe_plain(warning), severity="warning", markup=False)
+        for severity, message in outcome.messages():
+            self.notify(message, severity=severity, markup=False)
 
-    @work(exclusive=True, group="criterion-flow")
+    @work(exclusive=True, group="criterion-flow", exit_on_error=False)
     async def action_by_criterion(self) -> None:
         from grader.tui.screens.batch import CriterionModal
 
@@ -347,39 +336,44 @@ class SubmissionsScreen(Screen[None]):
             CriterionModal(rubric, "Grade which criterion across everyone?")
         )
         if criterion is not None:
-            self.first_without_choice(criterion)
+            table = self.table
+            first_shown = table.roster_index(0) if table.row_count else None
+            self.first_without_choice(self.listing, table.view, first_shown, criterion)
 
-    @work(thread=True, exclusive=True, group="find")
-    def first_without_choice(self, criterion: Criterion) -> None:
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
+    def first_without_choice(
+        self,
+        listing: SubmissionList,
+        within: Sequence[int] | None,
+        first_shown: int | None,
+        criterion: Criterion,
+    ) -> None:
         def unchosen(row: SubmissionStatus) -> bool:
             return not any(c.criterion_id == criterion.id and c.choice.is_scored for c in row.criteria)
 
         try:
-            found = self.listing.next_matching(-1, unchosen, within=self.table.view)
+            found = listing.next_matching(-1, unchosen, within=within)
         except GraderError as error:
             self.app.call_from_thread(self.fail, error)
             return
         if found is None:
             self.app.call_from_thread(self.notify, "every shown submission has a choice for it already")
-            found = self.table.roster_index(0) if self.table.row_count else None
+            found = first_shown
         if found is not None:
-            student_id = self.listing.students[found].student_id
             self.app.call_from_thread(
-                navigator(self.app).open_grading,
-                self.assignment_id,
-                student_id,
-                criterion_id=criterion.id,
-                by_criterion=True,
+                self.grade_by_criterion, listing.students[found].student_id, criterion.id
             )
+
+    def grade_by_criterion(self, student_id: str, criterion_id: str) -> None:
+        navigator(self.app).open_grading(
+            self.assignment_id, student_id, criterion_id=criterion_id, by_criterion=True
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure of a search or a flow: the screen is left as it was; the app
+        reports it."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            navigator(self.app).report_error(event.worker.error)
 
     def fail(self, error: GraderError) -> None:
         self.notify(safe_plain(str(error)), title="Error", severity="error", markup=False)
-
-
-def describe(wanted: SubmissionFilter) -> str:
-    parts = [f'"{wanted.text.strip()}"'] if wanted.text.strip() else []
-    parts += [wanted.status] if wanted.status else []
-    parts += ["flagged"] if wanted.flagged else []
-    parts += ["late"] if wanted.late else []
-    parts += [f"graded by {wanted.grader.strip()}"] if wanted.grader.strip() else []
-    return ", ".join(parts)

@@ -56,7 +56,7 @@ def skill_lines(skill: str, description: str, figure: SkillMastery | None) -> li
     head.append(" ")
     if figure is None:
         head.append_text(bar(Fraction(0)))
-        head.append("  –  nothing graded yet", style="dim")
+        head.append("  –  no final grade yet", style="dim")
         lines = [head]
     else:
         head.append_text(bar(figure.fraction))

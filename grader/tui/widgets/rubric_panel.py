@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from rich.text import Text
@@ -12,6 +12,7 @@ from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import late_days, score_criterion, score_submission
+from grader.gradebook.grading import ChoiceRequest
 from grader.tui.safe import safe_text
 
 AUTOGRADE_PENDING = "autograde: not run (pending)"
@@ -21,6 +22,17 @@ def number(value: Decimal) -> str:
     """Points without trailing zeros: 35, 2.5, -3."""
     text = format(value.normalize(), "f")
     return text if text != "-0" else "0"
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What a key chose for one criterion: the request to save, the choice to show, and whether
+    the focus moves on (a checklist tick stays: enter confirms the set)."""
+
+    criterion_id: str
+    request: ChoiceRequest
+    shown: CriterionChoice
+    moves_on: bool = True
 
 
 @dataclass
@@ -34,8 +46,8 @@ class RubricState:
     only: str | None = None
     """Grade by criterion: the one criterion shown."""
     focus: int = 0
-    toggled: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Checklist items toggled but not yet confirmed, per criterion."""
+    unsaved: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Choices whose save failed, per criterion, in words (shown as NOT SAVED, never as chosen)."""
 
     @property
     def shown(self) -> tuple[Criterion, ...]:
@@ -80,21 +92,37 @@ class RubricState:
                 return
         self.focus = 0
 
-    def pending_items(self, criterion: Criterion) -> tuple[str, ...]:
-        """The items a confirm would save: the toggles, else what is saved."""
-        if criterion.id in self.toggled:
-            return self.toggled[criterion.id]
-        return self.choice(criterion.id).items or ()
+    def choose(self, n: int) -> Chosen | str:
+        """What key ``n`` chooses on the focused criterion (a level, or a checklist tick); else why not."""
+        criterion = self.focused
+        if criterion is None:
+            return "nothing to choose here"
+        old = self.choice(criterion.id)
+        if criterion.kind is CriterionKind.LEVELS:
+            if not 1 <= n <= len(criterion.levels):
+                return f"{criterion.title} has {len(criterion.levels)} levels"
+            label = criterion.levels[n - 1].label
+            return Chosen(criterion.id, ChoiceRequest(level=label), replace(old, level=label))
+        if criterion.kind is CriterionKind.CHECKLIST:
+            if not 1 <= n <= len(criterion.items):
+                return f"{criterion.title} has {len(criterion.items)} items"
+            label, current = criterion.items[n - 1].label, old.items or ()
+            chosen = [x for x in current if x != label] if label in current else [*current, label]
+            items = tuple(it.label for it in criterion.items if it.label in chosen)
+            return Chosen(criterion.id, ChoiceRequest(items=items), replace(old, items=items), moves_on=False)
+        return "type the points: press enter"
 
-    def toggle(self, criterion: Criterion, index: int) -> bool:
-        """Toggle item ``index`` (0-based) of a checklist; False when there is no such item."""
-        if not 0 <= index < len(criterion.items):
-            return False
-        label = criterion.items[index].label
-        current = self.pending_items(criterion)
-        chosen = [x for x in current if x != label] if label in current else [*current, label]
-        self.toggled[criterion.id] = tuple(it.label for it in criterion.items if it.label in chosen)
-        return True
+    def none_applies(self) -> Chosen | str:
+        """Key 0 on a checklist: no item applies."""
+        criterion = self.focused
+        if criterion is None or criterion.kind is not CriterionKind.CHECKLIST:
+            return "0 is for a checklist: no item applies"
+        return Chosen(criterion.id, ChoiceRequest(items=()), replace(self.choice(criterion.id), items=()))
+
+    def points(self, criterion_id: str, points: Decimal) -> Chosen:
+        return Chosen(
+            criterion_id, ChoiceRequest(points=points), replace(self.choice(criterion_id), points=points)
+        )
 
     def render(self) -> Text:
         out = Text(end="")
@@ -113,6 +141,10 @@ class RubricState:
         out.append(marker, style="bold")
         out.append(criterion.title, style=head_style)
         out.append(f"  {got} / {number(criterion.max_points)}\n", style="dim" if points is None else "bold")
+        for lost in self.unsaved.get(criterion.id, ()):
+            out.append("   NOT SAVED: ", style="bold white on red")
+            out.append_text(safe_text(lost, style="bold red", limit=120))
+            out.append("\n")
         if criterion.kind is CriterionKind.AUTOGRADED:
             out.append(f"    {AUTOGRADE_PENDING}\n", style="italic yellow")
         elif criterion.kind is CriterionKind.LEVELS:
@@ -124,21 +156,17 @@ class RubricState:
                     out.append(f" — {level.description}", style="dim")
                 out.append("\n")
         elif criterion.kind is CriterionKind.CHECKLIST:
-            pending = self.toggled.get(criterion.id)
-            saved = choice.items or ()
             for n, item in enumerate(criterion.items[:9], start=1):
-                ticked = item.label in (pending if pending is not None else saved)
+                ticked = item.label in (choice.items or ())
                 box = "[x]" if ticked else "[ ]"
-                style = "bold green" if item.label in saved and pending is None else ""
-                if pending is not None and ticked != (item.label in saved):
-                    style = "bold yellow"
-                out.append(f"   {n} {box} {item.label} ({number(item.points)})", style=style)
+                out.append(
+                    f"   {n} {box} {item.label} ({number(item.points)})", style="bold green" if ticked else ""
+                )
                 if is_focused and item.description:
                     out.append(f" — {item.description}", style="dim")
                 out.append("\n")
-            hint = "enter confirms the ticks" if pending is not None else "0: no item applies"
             if is_focused:
-                out.append(f"     {hint}\n", style="italic dim")
+                out.append("     0: no item applies\n", style="italic dim")
             if choice.items == ():
                 out.append("     no item applies\n", style="green")
         else:

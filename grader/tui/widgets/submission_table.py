@@ -23,10 +23,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError
 from grader.gradebook.listing import PAGE_SIZE, SubmissionList, is_flagged
 from grader.gradebook.status import FLAG_PREFIX, SubmissionStatus
+from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
 
 
@@ -284,11 +286,11 @@ class SubmissionTable(ScrollView, can_focus=True):
         else:  # a filtered view, or the first screenful (shown sooner without the page after it)
             self._read_indexes([self.roster_index(r) for r in visible])
 
-    @work(thread=True, group="rows")
+    @work(thread=True, group="rows", exit_on_error=False)
     def _read_page(self, start: int, stop: int) -> None:
         self._post_read(lambda: self.listing.rows(start, stop))
 
-    @work(thread=True, group="rows")
+    @work(thread=True, group="rows", exit_on_error=False)
     def _read_indexes(self, indexes: list[int]) -> None:
         self._post_read(lambda: self.listing.rows_at(indexes))
 
@@ -299,6 +301,12 @@ class SubmissionTable(ScrollView, can_focus=True):
             self.post_message(self._RowsRead(str(error)))
         else:
             self.post_message(self._RowsRead(None))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure while reading rows: said (with a crash log), and reading may retry."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self._reading = False
+            navigator(self.app).report_error(event.worker.error)
 
     def on_submission_table__rows_read(self, message: _RowsRead) -> None:
         message.stop()

@@ -1,0 +1,54 @@
+"""The grading screen's keys: every one a Binding with a stable id and a tooltip (remappable)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+
+def _choose_bindings() -> list[BindingType]:
+    return [
+        Binding(
+            str(n),
+            f"choose({n})",
+            "Choose" if n == 1 else f"Choose {n}",
+            show=n == 1,
+            key_display="1-9" if n == 1 else None,
+            id=f"grading.choose-{n}",
+            tooltip=f"Choose level {n} of the focused criterion, or toggle its checklist item {n}",
+        )
+        for n in range(1, 10)
+    ]
+
+
+GRADING_BINDINGS: list[BindingType] = [
+    # First in the footer, and only while saving fails (check_action): the way on that loses nothing.
+    Binding("r", "retry_saves", "Retry saving", id="grading.retry-saves",
+            tooltip="After a failed save: send every choice not saved again, in the order made"),
+    *_choose_bindings(),
+    # `0` and `enter` are hinted beside the checklist itself; the footer keeps room for `?`.
+    Binding("0", "none_apply", "None applies", show=False, id="grading.none-applies",
+            tooltip="On a checklist: no item applies (saves and moves on)"),
+    Binding("enter", "confirm", "Confirm", show=False, id="grading.confirm",
+            tooltip="On a checklist: confirm the ticks (each saved already), move on; points: type them"),
+    Binding("j,down", "move(1)", "Next criterion", show=False, id="grading.next-criterion",
+            tooltip="Focus the next criterion"),
+    Binding("k,up", "move(-1)", "Previous criterion", show=False, id="grading.previous-criterion",
+            tooltip="Focus the previous criterion"),
+    Binding("a", "adjust", "Adjust", id="grading.adjust",
+            tooltip="Add or take off points on the focused criterion, with a required comment"),
+    Binding("m", "comment", "Comment", id="grading.comment", tooltip="Comment on the focused criterion"),
+    Binding("f", "flag", "Flag", id="grading.flag",
+            tooltip="Flag this submission with a note (an empty note clears it)"),
+    Binding("u", "undo", "Undo", id="grading.undo", tooltip="Undo your last choice in this assignment"),
+    Binding("n", "next_ungraded", "Next ungraded", id="grading.next-ungraded",
+            tooltip="Open the next submission (roster order) that is not graded yet"),
+    Binding("right_square_bracket", "step(1)", "Next", key_display="]", id="grading.next-submission",
+            tooltip="Open the next submission in roster order"),
+    Binding("left_square_bracket", "step(-1)", "Previous", key_display="[",
+            id="grading.previous-submission", tooltip="Open the previous submission in roster order"),
+    Binding("d", "diff", "Diff", id="grading.diff",
+            tooltip="Cycle the viewer: file, diff against the starter, diff against the previous commit"),
+    Binding("tab", "cycle_panes", "Panes", show=False, id="grading.cycle-panes",
+            tooltip="Move between the file tree, the viewer and the rubric"),
+    Binding("escape", "back", "Back", id="grading.back", tooltip="Back to the previous screen"),
+]  # fmt: skip
