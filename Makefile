@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# pytest-xdist workers: one per core (PYTEST_WORKERS=0 runs the suite in one process).
+PYTEST_WORKERS ?= auto
 DEMO_DIR ?= demo-course
 
 .PHONY: install demo test lint typecheck contracts pytest bench clean
@@ -28,10 +30,14 @@ demo: $(STAMP)
 	@echo
 	@echo "The demo course is in $(DEMO_DIR). Try:"
 	@echo "  . $(BIN)/activate && cd $(DEMO_DIR)"
+	@echo "  grader autograde                        # runs the students' own tests, sandboxed"
+	@echo "  grader autograde groups a1-calculator   # submissions grouped by the tests they fail"
 	@echo "  grader status"
 	@echo "  grader grade a1-calculator --student <ID> --criterion <CRITERION> --level <LABEL>"
-	@echo "  grader mastery <ID>; grader certify; grader verify .grader/credentials/*/badge.png"
-	@echo "  grader export grades --format canvas -o canvas.csv; grader export report"
+	@echo "  grader mastery <ID>; grader certify     # certify issues the badges students have earned"
+	@echo "  grader verify .grader/credentials/<CREDENTIAL>/badge.png   # once a credential is issued"
+	@echo "  grader export grades --format long -o grades.csv; grader export report"
+	@echo "  grader export grades --format canvas -o canvas.csv   # once some grades are final"
 	@echo "Opening the grading TUI now (? lists the keys of every screen, q quits)."
 	$(BIN)/grader --course "$(DEMO_DIR)"
 
@@ -46,7 +52,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal
 
 test: lint typecheck contracts pytest
 

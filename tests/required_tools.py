@@ -5,7 +5,8 @@ call, for fixtures). Locally a missing tool skips the test. In CI (``$CI`` set, 
 ``$GRADER_REQUIRE_ALL_TOOLS=1``, which .ci/run sets) it fails the test, naming the Debian package to
 install, and a run with any tool missing fails even if no test asked for it: CI cannot pass by
 skipping. The summary ends with one line saying how many tests ran on each database backend and
-with each tool.
+with each tool; under pytest-xdist each worker sends what its tests used with their teardown
+report, and the controller adds it up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import pytest
 REQUIRE_VARIABLE = "GRADER_REQUIRE_ALL_TOOLS"
 POSTGRES_VARIABLE = "GRADER_TEST_POSTGRES_URL"
 BACKENDS = ("sqlite", "postgresql")
+TALLY_PROPERTY = "grader-required-tools"
+"""The user property a worker's teardown report carries: what the test used."""
 
 
 def _on_path(*commands: str) -> Callable[[], bool]:
@@ -81,6 +84,7 @@ class _Tally:
     ran: bool = False
     tool_tests: Counter[str] = field(default_factory=Counter)
     tool_skips: Counter[str] = field(default_factory=Counter)
+    """Tests skipped for a missing tool, counted from their reports (so once, on the controller)."""
     backend_tests: Counter[str] = field(default_factory=Counter)
     availability: dict[str, bool] = field(default_factory=dict)
 
@@ -101,12 +105,19 @@ def require_tool(name: str) -> None:
         return
     if required_everywhere():
         pytest.fail(f"CI requires {name}: {tool.missing()}", pytrace=False)
-    _tally.tool_skips[name] += 1
     pytest.skip(_skip_reason(name))
 
 
 def _skip_reason(name: str) -> str:
     return f"needs {name}: {TOOLS[name].missing()} (a failure in CI)"
+
+
+def _skipped_for(report: pytest.TestReport) -> list[str]:
+    """The tools a skipped test's reason names (see _skip_reason)."""
+    if not report.skipped or not isinstance(report.longrepr, tuple):
+        return []
+    reason = str(report.longrepr[2])
+    return [name for name in TOOLS if f"needs {name}: " in reason]
 
 
 def _marked_tools(item: pytest.Item) -> list[str]:
@@ -128,10 +139,11 @@ def _record_backend(connection: Any) -> None:
 class _RequiredTools:
     """The pytest hooks: enforce the markers, count what ran, fail CI on a missing tool."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: pytest.Config) -> None:
         from sqlalchemy import event
         from sqlalchemy.engine import Engine
 
+        self._worker = hasattr(config, "workerinput")
         event.listen(Engine, "engine_connect", _record_backend)
 
     def pytest_unconfigure(self) -> None:
@@ -153,7 +165,6 @@ class _RequiredTools:
         for item in items:
             for name in _marked_tools(item):
                 if not _tally.available(name):
-                    _tally.tool_skips[name] += 1
                     item.add_marker(pytest.mark.skip(reason=_skip_reason(name)))
 
     @pytest.hookimpl(tryfirst=True)
@@ -162,12 +173,23 @@ class _RequiredTools:
             if required_everywhere() or _tally.available(name):
                 require_tool(name)
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call":
             _tally.ran = True
+        if self._worker:
+            if report.when == "teardown":
+                used = {"ran": _tally.ran, "tools": sorted(_tally.tools), "backends": sorted(_tally.backends)}
+                report.user_properties.append((TALLY_PROPERTY, used))
+            return
+        _tally.tool_skips.update(_skipped_for(report))
+        for key, used in report.user_properties:
+            if key == TALLY_PROPERTY and used["ran"]:
+                _tally.tool_tests.update(used["tools"])
+                _tally.backend_tests.update(used["backends"])
 
     def pytest_runtest_logfinish(self) -> None:
-        if _tally.ran:
+        if _tally.ran and not self._worker:
             _tally.tool_tests.update(_tally.tools)
             _tally.backend_tests.update(_tally.backends)
 
@@ -177,6 +199,8 @@ class _RequiredTools:
         return [name for name in TOOLS if not _tally.available(name)]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self._worker:
+            return
         passing = (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
         if self.missing_in_ci() and session.exitstatus in passing:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -210,4 +234,4 @@ def summary_line() -> str:
 def install(config: pytest.Config) -> None:
     """Register the needs_tool marker and the hooks (called from tests/conftest.py)."""
     config.addinivalue_line("markers", "needs_tool(*names): the test needs these system tools")
-    config.pluginmanager.register(_RequiredTools(), "grader-required-tools")
+    config.pluginmanager.register(_RequiredTools(config), "grader-required-tools")

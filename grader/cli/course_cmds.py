@@ -81,6 +81,7 @@ def demo(options: Options, directory: Path, students: int, seed: int, no_tui: bo
     click.echo("next:")
     click.echo(f"  cd {directory}")
     click.echo("  grader check")
+    click.echo("  grader pull --autograde   # clone every repository, run the checks in the sandbox")
     first = files.course.assignments[0]
     criterion = next(c for c in files.rubrics[first.id].criteria if c.levels)
     click.echo(
@@ -101,6 +102,18 @@ def criterion_json(c: CriterionStatus) -> dict[str, object]:
         out["adjustment_comment"] = c.choice.adjustment_comment
     if c.choice.comment:
         out["comment"] = c.choice.comment
+    if c.autograde is not None:
+        found = c.autograde
+        out["autograde"] = {
+            "status": found.status,
+            "points": number(found.points),
+            "reason": found.reason,
+            "tests_passed": found.tests_passed,
+            "tests_total": found.tests_total,
+            "sandbox": found.sandbox,
+        }
+    if c.overridden:
+        out["overridden"] = True
     return out
 
 
@@ -124,6 +137,7 @@ def status_json(row: SubmissionStatus) -> dict[str, object]:
         "criteria": {c.criterion_id: criterion_json(c) for c in row.criteria},
         "flagged": row.flagged,
         "final": row.final,
+        "autograde": row.autograde_summary or None,
     }
 
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader.cli.main import Options, cli
+from grader.cli.main import LazyGroup, Options, cli
 from grader.cli.output import certify_json, dumps, fail, fmt_points, number
 from grader.domain.errors import GraderError
 from grader.domain.numbers import number_problem
-from grader.domain.scoring import score_submission
+from grader.domain.scoring import effective_choices, score_submission
 from grader.domain.text import printable
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
@@ -93,7 +93,7 @@ def grade(
         pulled = ctx.store.pull_states(assignment, student_id).get(student_id)
         late_minutes = pulled.late_minutes if pulled else None
         total = score_submission(
-            rubric, grade_state.choices, late_minutes, settings.late if settings else None
+            rubric, effective_choices(rubric, grade_state), late_minutes, settings.late if settings else None
         )
         criterion = rubric.criterion(criterion_id)
         assert criterion is not None
@@ -141,9 +141,9 @@ def _badges_after(ctx: CourseContext, student_id: str | None) -> tuple[list[Cert
         return [], str(error)
 
 
-@cli.group()
+@cli.group(cls=LazyGroup, lazy={"import-classroom": "grader.cli.classroom_cmds"})
 def rubric() -> None:
-    """Preview and accept rubric edits that change existing grades."""
+    """Preview and accept rubric edits that change existing grades; import GitHub Classroom's tests."""
 
 
 @rubric.command("diff")

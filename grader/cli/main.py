@@ -56,6 +56,7 @@ COMMANDS = {
     "pull": "grader.cli.pull_cmds",
     "extend": "grader.cli.pull_cmds",
     "grade": "grader.cli.grade_cmds",
+    "autograde": "grader.cli.autograde_cmds",
     "rubric": "grader.cli.grade_cmds",
     "undo": "grader.cli.review_cmds",
     "excuse": "grader.cli.review_cmds",

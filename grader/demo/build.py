@@ -9,6 +9,7 @@ from grader.demo.cases import assign_cases
 from grader.demo.course_def import COURSE
 from grader.demo.course_yaml import render_course_yaml
 from grader.demo.manifest import MANIFEST, Expected, write_manifest
+from grader.demo.outcomes import assign_work
 from grader.demo.people import make_roster, write_roster
 from grader.demo.repos import Job, build_all
 from grader.demo.rubric_files import copy_rubrics
@@ -70,11 +71,14 @@ def build_demo_course(
 
     expected: list[Expected] = []
     if repos:
-        jobs = [
-            Job(assignment, student, case)
-            for assignment in course.assignments
-            for student, case in zip(roster, assign_cases(assignment.id, students, seed), strict=True)
-        ]
+        jobs: list[Job] = []
+        for assignment in course.assignments:
+            cases = assign_cases(assignment.id, students, seed)
+            works = assign_work(assignment.id, cases, seed)
+            jobs += [
+                Job(assignment, student, case, work)
+                for student, case, work in zip(roster, cases, works, strict=True)
+            ]
         for entry in build_all(dest, jobs, seed):
             expected.append(entry)
             done += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
-from grader.domain.course import Assignment, Badge, Course, Issuer, LatePolicy, Sources
+from grader.domain.course import Assignment, Badge, ChecksConfig, Course, Issuer, LatePolicy, Sources
 
 COURSE_ID = "cs101-fall26-demo"
 REMOTES = "remotes"
@@ -88,6 +88,10 @@ BADGES = (
     ),
 )
 
+CHECKS = ChecksConfig(python="grader")
+"""The demo's checks run `python -m pytest` with grader's own Python environment, which has pytest:
+they run on a fresh machine after `make demo`, with no download."""
+
 COURSE = Course(
     id=COURSE_ID,
     title="Introduction to Programming (demo)",
@@ -101,4 +105,5 @@ COURSE = Course(
     sources=Sources(allow_local=True),
     assignments=ASSIGNMENTS,
     badges=BADGES,
+    checks=CHECKS,
 )

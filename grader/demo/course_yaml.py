@@ -6,7 +6,7 @@ import json
 import re
 from decimal import Decimal
 
-from grader.domain.course import Assignment, Badge, Course, LatePolicy
+from grader.domain.course import Assignment, Badge, ChecksConfig, Course, LatePolicy
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()'/-]*")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
@@ -69,6 +69,33 @@ def _badge(badge: Badge) -> list[str]:
     ]
 
 
+LIMITS = ("memory_mb", "processes", "file_size_mb", "output_kb", "cpu_seconds")
+
+
+def _checks(checks: ChecksConfig) -> list[str]:
+    """The ``checks:`` section: the interpreter always, the other settings where not the default."""
+    default = ChecksConfig()
+    lines = [
+        "checks:                # how autograded criteria run: sandboxed, in a copy of each checkout",
+        f"  python: {text(checks.python)}".ljust(23)
+        + "# grader: the Python environment grader runs in (it has pytest)",
+    ]
+    if checks.trust != default.trust:
+        lines.append(f"  trust: {'true' if checks.trust else 'false'}")
+    if checks.paths:
+        lines.append(f"  paths: [{', '.join(json.dumps(path, ensure_ascii=False) for path in checks.paths)}]")
+    if checks.jobs != default.jobs:
+        lines.append(f"  jobs: {checks.jobs}")
+    limits = [
+        f"{name}: {getattr(checks, name)}"
+        for name in LIMITS
+        if getattr(checks, name) != getattr(default, name)
+    ]
+    if limits:
+        lines.append(f"  limits: {{{', '.join(limits)}}}")
+    return lines
+
+
 def render_course_yaml(course: Course) -> str:
     lines = [
         HEADER.rstrip("\n"),
@@ -84,6 +111,7 @@ def render_course_yaml(course: Course) -> str:
         f"roster: {course.roster_path}",
         "sources:",
         f"  allow_local: {'true' if course.sources.allow_local else 'false'}",
+        *_checks(course.checks),
         "assignments:           # after max_days late: scored 0, still gradable",
     ]
     for assignment in course.assignments:

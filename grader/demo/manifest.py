@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from grader.demo import outcomes
 from grader.demo.cases import DESCRIPTIONS, Case
+from grader.demo.outcomes import Work
 from grader.domain.course import Assignment
 from grader.domain.scoring import minutes_late
 from grader.git.fabricate import Fabricated, Push
@@ -38,6 +40,8 @@ class Expected:
     """For a force-push: the head before the rewrite, no longer in the history."""
     commits: tuple[str, ...]
     """The branch's history, oldest first."""
+    work: str | None = None
+    """What the student's code does under its tests (a ``Work``); None when nothing was submitted."""
 
 
 def expect(
@@ -48,6 +52,7 @@ def expect(
     repo: str | None,
     pushes: Sequence[Push] | None,
     fabricated: Fabricated | None,
+    work: Work | None = None,
 ) -> Expected:
     """The expected outcome of a submission, from the pushes that built its repository."""
     if not pushes or fabricated is None:
@@ -72,6 +77,7 @@ def expect(
         late_minutes=minutes_late(dates[graded], assignment.deadline),
         rewritten_from=rewritten,
         commits=history,
+        work=work.value if work is not None else None,
     )
 
 
@@ -93,6 +99,7 @@ def write_manifest(
         "repos": repos,
         "deadlines": {a.id: a.deadline.isoformat() for a in assignments},
         "cases": {case.value: DESCRIPTIONS[case] for case in Case},
+        "work": {work.value: outcomes.DESCRIPTIONS[work] for work in Work},
         "submissions": [asdict(entry) for entry in submissions],
     }
     path.parent.mkdir(parents=True, exist_ok=True)

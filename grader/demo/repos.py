@@ -11,6 +11,7 @@ from pathlib import Path
 from grader.demo.cases import Case
 from grader.demo.course_def import repo_path
 from grader.demo.manifest import Expected, expect
+from grader.demo.outcomes import Work
 from grader.demo.people import DemoStudent
 from grader.demo.timeline import plan
 from grader.domain.course import Assignment
@@ -22,6 +23,8 @@ class Job:
     assignment: Assignment
     student: DemoStudent
     case: Case
+    work: Work | None = None
+    """What the student's code does under its tests; None when nothing was submitted."""
 
 
 def default_workers() -> int:
@@ -31,12 +34,14 @@ def default_workers() -> int:
 def build_one(dest: Path, job: Job, seed: int) -> Expected:
     """Build one student's repository for one assignment (or nothing, when missing)."""
     student = job.student.student
-    pushes = plan(job.case, job.assignment, job.student, seed)
+    pushes = plan(job.case, job.assignment, job.student, seed, job.work)
     if pushes is None:
         return expect(job.assignment, student.student_id, student.github, job.case, None, None, None)
     relative = repo_path(job.assignment.id, student.github)
     fabricated = fabricate(dest / relative, pushes)
-    return expect(job.assignment, student.student_id, student.github, job.case, relative, pushes, fabricated)
+    return expect(
+        job.assignment, student.student_id, student.github, job.case, relative, pushes, fabricated, job.work
+    )
 
 
 def build_all(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from grader.demo.cases import Case
 from grader.demo.course_def import course_zone
+from grader.demo.outcomes import Work
 from grader.demo.people import DemoStudent
 from grader.demo.projects import PROJECTS
 from grader.demo.projects.common import Step, terse, with_odd_files
@@ -81,14 +82,19 @@ def _on_time_times(rng: random.Random, deadline: int, count: int) -> list[int]:
     return _spread(rng, first, last, count)
 
 
-def plan(case: Case, assignment: Assignment, demo: DemoStudent, seed: int) -> tuple[Push, ...] | None:
-    """The pushes that make this submission's repository; None: no repository at all."""
+def plan(
+    case: Case, assignment: Assignment, demo: DemoStudent, seed: int, work: Work | None = None
+) -> tuple[Push, ...] | None:
+    """The pushes that make this submission's repository; None: no repository at all.
+
+    ``work`` is what the student's code does under its tests (default: every test passes).
+    """
     if case is Case.MISSING:
         return None
     if case is Case.EMPTY:
         return ()
     rng = seeded(seed, assignment.id, demo.student.student_id)
-    steps = PROJECTS[assignment.id](demo.student.name, rng)
+    steps = PROJECTS[assignment.id](demo.student.name, rng, work or Work.SOLID)
     if case is Case.ODD_NAMES:
         steps = with_odd_files(steps)
     if demo.terse:

@@ -81,6 +81,26 @@ class Sources:
 
 
 @dataclass(frozen=True)
+class ChecksConfig:
+    """How autograded checks run (course.yaml ``checks:``); the sandbox turns it into a policy."""
+
+    trust: bool = False
+    """When no sandbox works, run checks unsandboxed (shown with every result, audited)."""
+    python: str = "grader"
+    """"grader" (the environment grader runs in), "system" (/usr/bin/python3), or the path of a
+    virtual environment, as written (absolute, or relative to the course folder)."""
+    paths: tuple[str, ...] = ()
+    """Extra read-only paths inside the sandbox, as written (absolute, or relative to the course)."""
+    jobs: int = 4
+    memory_mb: int = 1024
+    processes: int = 128
+    file_size_mb: int = 64
+    output_kb: int = 256
+    cpu_seconds: int = 0
+    """0: the check's timeout."""
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -90,6 +110,7 @@ class Course:
     sources: Sources
     assignments: tuple[Assignment, ...]
     badges: tuple[Badge, ...] = ()
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
 
     def assignment(self, assignment_id: str) -> Assignment | None:
         return next((a for a in self.assignments if a.id == assignment_id), None)

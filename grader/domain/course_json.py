@@ -6,16 +6,16 @@ the value ``course_to_dict`` was given (Decimals and times as text, tuples as li
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import asdict, astuple
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from grader import __version__
-from grader.domain.course import Assignment, Badge, Course, Issuer, LatePolicy, Sources
+from grader.domain.course import Assignment, Badge, ChecksConfig, Course, Issuer, LatePolicy, Sources
 from grader.domain.roster import Student
 
-FORMAT = f"grader {__version__}, course snapshot 1"
+FORMAT = f"grader {__version__}, course snapshot 2"
 """Which code wrote a course dict. A snapshot holds what *that* code's validation made of the
 files; another version may read the same bytes differently (a new rule, a new field), so its
 snapshot is not trusted: ``course_from_dict`` refuses it and the writer replaces it. Bump the
@@ -68,6 +68,7 @@ def course_to_dict(course: Course) -> dict[str, object]:
             }
             for b in course.badges
         ],
+        "checks": {**asdict(course.checks), "paths": list(course.checks.paths)},
     }
 
 
@@ -111,7 +112,12 @@ def course_from_dict(data: dict[str, Any]) -> Course:
             )
             for b in data["badges"]
         ),
+        checks=_checks(data["checks"]),
     )
+
+
+def _checks(values: dict[str, Any]) -> ChecksConfig:
+    return ChecksConfig(**{**values, "paths": tuple(values["paths"])})
 
 
 def student_values(student: Student) -> tuple[str, ...]:

@@ -9,6 +9,10 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
+from grader.domain.checks import Check as Check
+from grader.domain.checks import CheckKind as CheckKind
+from grader.domain.checks import IoCase as IoCase
+
 
 class CriterionKind(StrEnum):
     LEVELS = "levels"
@@ -29,14 +33,6 @@ class ChecklistItem:
     label: str
     points: Decimal
     description: str = ""
-
-
-@dataclass(frozen=True)
-class Check:
-    """An instructor's command, run sandboxed; passing scores the criterion's points."""
-
-    run: str
-    timeout: int = 60
 
 
 @dataclass(frozen=True)
@@ -115,7 +111,7 @@ class Rubric:
                     "levels": [[lv.label, str(lv.points), lv.description] for lv in c.levels],
                     "items": [[it.label, str(it.points), it.description] for it in c.items],
                     "points": str(c.points),
-                    "check": [c.check.run, c.check.timeout] if c.check else None,
+                    "check": c.check.encode() if c.check else None,
                     "files": list(c.files),
                     "description": c.description,
                 }
@@ -145,7 +141,7 @@ class Rubric:
                     levels=tuple(Level(lb, Decimal(p), d) for lb, p, d in c["levels"]),
                     items=tuple(ChecklistItem(lb, Decimal(p), d) for lb, p, d in c["items"]),
                     points=Decimal(c["points"]),
-                    check=Check(check[0], int(check[1])) if check else None,
+                    check=Check.decode(check) if check else None,
                     files=tuple(c["files"]),
                     description=c["description"],
                 )

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
+from grader.domain.events import SubmissionGrade
 from grader.domain.remap import stale_parts
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 
@@ -48,6 +49,55 @@ def score_criterion(criterion: Criterion, choice: CriterionChoice) -> Decimal | 
     if base is None:
         return None
     return clamp(base + choice.adjustment, ZERO, criterion.max_points)
+
+
+Merged = dict[tuple[CriterionChoice | None, Decimal], CriterionChoice]
+"""Merged choices by (the grader's choice, the run's points): many submissions share each."""
+
+
+def effective_choices(
+    rubric: Rubric, grade: SubmissionGrade | None, memo: Merged | None = None
+) -> dict[str, CriterionChoice]:
+    """The choices every scorer scores: the graders' own, with the autograde layer merged in.
+
+    On an autograded criterion a grader's points override the run (an override, kept whatever
+    runs later); without them the latest run's score counts (when a run produced one), with the
+    grader's adjustment and comments on top. Results of criteria the rubric does not autograde
+    are ignored. ``memo`` shares equal merged choices between submissions. The grade's own
+    choices are returned as they are when there is nothing to merge (do not change them).
+    """
+    if grade is None:
+        return {}
+    if not grade.autograde:
+        return grade.choices
+    merged = dict(grade.choices)
+    cache: Merged = {} if memo is None else memo
+    for criterion in rubric.criteria:
+        found = grade.autograde.get(criterion.id)
+        if found is None or found.points is None or criterion.kind is not CriterionKind.AUTOGRADED:
+            continue
+        own = grade.choices.get(criterion.id)
+        if own is not None and own.points is not None:
+            continue  # the grader's override
+        key = (own, found.points)
+        choice = cache.get(key)
+        if choice is None:
+            choice = cache[key] = CriterionChoice(
+                points=found.points,
+                adjustment=own.adjustment if own else ZERO,
+                adjustment_comment=own.adjustment_comment if own else "",
+                comment=own.comment if own else "",
+            )
+        merged[criterion.id] = choice
+    return merged
+
+
+def is_override(criterion: Criterion, grade: SubmissionGrade | None) -> bool:
+    """A grader's points stand on an autograded criterion (instead of any run's score)."""
+    if grade is None or criterion.kind is not CriterionKind.AUTOGRADED:
+        return False
+    own = grade.choices.get(criterion.id)
+    return own is not None and own.points is not None
 
 
 def minutes_late(submitted_at: datetime, deadline: datetime, extended_until: datetime | None = None) -> int:

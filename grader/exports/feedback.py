@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from grader.domain.check_results import sandbox_words
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
 from grader.domain.rubric import Criterion, CriterionKind
@@ -78,13 +79,34 @@ def duration(minutes: int) -> str:
     return " ".join(p for p in parts if p) or "0 min"
 
 
+OUTPUT_SHOWN = 8 * 1024
+"""The most characters of a check's output a page shows (its end, where test runners sum up)."""
+TESTS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class AutogradeFeedback:
+    """The latest run of an autograded criterion, as the student sees it."""
+
+    status: str
+    reason: str
+    failing: tuple[str, ...] = ()
+    """The tests (or input/output cases) that failed."""
+    output: str = ""
+    """The output as the gradebook kept it (already capped there)."""
+    output_truncated: bool = False
+    sandbox: str = ""
+
+
 @dataclass(frozen=True)
 class CriterionResult:
     criterion: Criterion
     choice: CriterionChoice
     points: Decimal | None
     by_autograder: bool = False
-    """The current points were recorded by the autograder (not typed by a grader)."""
+    """The current points are a run's (not typed by a grader)."""
+    run: AutogradeFeedback | None = None
+    """The latest autograde run of this criterion, when a check ran."""
 
 
 @dataclass(frozen=True)
@@ -200,10 +222,52 @@ def _choice_lines(result: CriterionResult) -> Iterator[str]:
         else:
             by = "the autograder" if result.by_autograder else "a grader"
             yield f"Autograded{check}: {_score(result)} (recorded by {by})"
+        if result.run is not None:
+            yield from _run_lines(
+                result.run, overridden=result.points is not None and not result.by_autograder
+            )
     elif choice.points is not None:
         yield f"Points given: {points(choice.points)}"
     else:
         yield "Not scored."
+
+
+def _run_lines(run: AutogradeFeedback, *, overridden: bool) -> Iterator[str]:
+    """The latest run: its outcome and why, the failing tests, the end of its output."""
+    yield ""
+    yield f"Latest run: {text(run.status)}: {text(run.reason)}"
+    if overridden:
+        yield ""
+        yield "A grader's points stand instead of the run's."
+    if run.sandbox == "trusted":
+        yield ""
+        yield "The check ran unsandboxed (the course trusts its code)."
+    elif run.sandbox:
+        yield ""
+        yield f"The check ran {sandbox_words(run.sandbox)}."
+    if run.failing:
+        yield ""
+        yield "Failing tests:"
+        yield ""
+        yield from (f"- {code(name)}" for name in run.failing[:TESTS_SHOWN])
+        if len(run.failing) > TESTS_SHOWN:
+            yield f"- and {len(run.failing) - TESTS_SHOWN} more"
+    if run.output.strip():
+        yield from _output_block(run.output, run.output_truncated)
+
+
+def _output_block(output: str, truncated: bool) -> Iterator[str]:
+    """The end of the output as a fenced block: literal, control characters made visible."""
+    shown = printable(output.replace("\r\n", "\n").replace("\r", "\n"), keep_newlines=True)
+    cut = truncated or len(shown) > OUTPUT_SHOWN
+    shown = shown[-OUTPUT_SHOWN:].strip("\n")
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    yield ""
+    yield "Output (its end; earlier output was cut):" if cut else "Output:"
+    yield ""
+    yield f"{fence}text"
+    yield from shown.split("\n")
+    yield fence
 
 
 def _criterion(result: CriterionResult) -> Iterator[str]:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pwd
 import re
 import string
 from dataclasses import replace
 from pathlib import Path
 
-from grader.domain.course import Assignment, Badge, Course, Issuer, LatePolicy, Sources
+from grader.domain.course import Assignment, Badge, ChecksConfig, Course, Issuer, LatePolicy, Sources
 from grader.domain.errors import GraderError, Problem, ValidationFailed
+from grader.domain.exposure import exposure_problem
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+from grader.files.check_spec import ChecksSpec
 from grader.files.loaded import CourseFiles as CourseFiles
 from grader.files.reading import recording_digests
 from grader.files.roster import load_roster
 from grader.files.rubric import load_rubric
 from grader.files.schema import CourseSpec
-from grader.files.strict_yaml import PathKey, YamlDocument, field_path, load_yaml
+from grader.files.strict_yaml import PathKey, YamlDocument, field_path, load_yaml, show
 from grader.files.validate import validate
 
 COURSE_FILE = "course.yaml"
@@ -92,6 +97,59 @@ def _problems_of_named_files(root: Path, data: object) -> list[Problem]:
     return problems
 
 
+def _home_folders() -> tuple[Path, ...]:
+    """The home folder by $HOME and by the user database (they differ under a test's HOME)."""
+    found: set[Path] = set()
+    with contextlib.suppress(RuntimeError):
+        found.add(Path.home().resolve())
+    with contextlib.suppress(KeyError):
+        found.add(Path(pwd.getpwuid(os.getuid()).pw_dir).resolve())
+    return tuple(sorted(found))
+
+
+def _checks_problems(doc: YamlDocument, root: Path, checks: ChecksSpec) -> list[Problem]:
+    """checks.python and checks.paths name folders that exist and keep the course's secrets out."""
+    problems: list[Problem] = []
+
+    def add(path: PathKey, message: str) -> None:
+        problems.append(Problem(doc.file, doc.line(path), field_path(path), message))
+
+    named: list[tuple[PathKey, str]] = [(("checks", "paths", i), p) for i, p in enumerate(checks.paths)]
+    if checks.python not in ("grader", "system"):
+        named.insert(0, (("checks", "python"), checks.python))
+    homes = _home_folders()
+    for path, written in named:
+        given = Path(written).expanduser()
+        resolved = (given if given.is_absolute() else root / given).resolve()
+        interpreters = (resolved / "bin" / "python", resolved / "bin" / "python3")
+        if path[1] == "python" and not any(p.exists() for p in interpreters):
+            add(
+                path,
+                "expected grader, system, or a virtual environment (absolute, or relative to the "
+                f"course folder) holding bin/python, got {show(written)}",
+            )
+        elif not resolved.exists():
+            add(path, f"{show(written)} does not exist (absolute, or relative to the course folder)")
+        elif why := exposure_problem(resolved, root, homes):
+            add(path, f"{show(written)} may not be shown to the checks: {why}")
+    return problems
+
+
+def rubric_target(root: Path, assignment_id: str) -> tuple[str, str]:
+    """The rubric file (as course.yaml names it) and title of an assignment, reading only
+    course.yaml: the rubric file itself may not exist yet."""
+    doc = load_yaml(root / COURSE_FILE, COURSE_FILE)
+    problems: list[Problem] = []
+    spec = validate(CourseSpec, doc, problems)
+    if spec is None:
+        raise ValidationFailed(problems)
+    found = next((a for a in spec.assignments if a.id == assignment_id), None)
+    if found is None:
+        known = ", ".join(a.id for a in spec.assignments)
+        raise GraderError(f"course.yaml has no assignment '{assignment_id}' (it has: {known})")
+    return found.rubric, found.title
+
+
 def load_course(root: Path) -> CourseFiles:
     """Read and cross-check a course folder; raises ValidationFailed with every problem."""
     root = root.resolve()
@@ -100,6 +158,21 @@ def load_course(root: Path) -> CourseFiles:
     with recording_digests() as digests:
         files = _load_course(root)
     return replace(files, digests=dict(digests))
+
+
+def _checks_config(spec: ChecksSpec) -> ChecksConfig:
+    limits = spec.limits
+    return ChecksConfig(
+        trust=spec.trust,
+        python=spec.python,
+        paths=tuple(spec.paths),
+        jobs=spec.jobs,
+        memory_mb=limits.memory_mb,
+        processes=limits.processes,
+        file_size_mb=limits.file_size_mb,
+        output_kb=limits.output_kb,
+        cpu_seconds=limits.cpu_seconds,
+    )
 
 
 def _load_course(root: Path) -> CourseFiles:
@@ -122,6 +195,7 @@ def _load_course(root: Path) -> CourseFiles:
         students = load_roster(root / spec.roster, spec.roster)
     except ValidationFailed as exc:
         problems += exc.problems
+    problems += _checks_problems(doc, root, spec.checks)
     all_skills = {skill for r in rubrics.values() for skill in r.skills}
     assignment_ids = {a.id for a in spec.assignments}
     rubrics_complete = len(rubrics) == len(spec.assignments)
@@ -205,5 +279,6 @@ def _load_course(root: Path) -> CourseFiles:
             )
             for b in spec.badges
         ),
+        checks=_checks_config(spec.checks),
     )
     return CourseFiles(root=root, course=course, rubrics=rubrics, students=students)

@@ -7,7 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from grader.domain.errors import Problem, ValidationFailed
-from grader.domain.rubric import Check, ChecklistItem, Criterion, CriterionKind, Level, Rubric
+from grader.domain.rubric import (
+    Check,
+    CheckKind,
+    ChecklistItem,
+    Criterion,
+    CriterionKind,
+    IoCase,
+    Level,
+    Rubric,
+)
+from grader.files.check_rules import check_problems
+from grader.files.check_spec import CheckSpec
 from grader.files.schema import CriterionSpec, RubricSpec
 from grader.files.strict_yaml import YamlDocument, field_path, load_yaml, parse_yaml
 from grader.files.validate import validate
@@ -51,6 +62,7 @@ def _criterion_problems(doc: YamlDocument) -> list[Problem]:
                     )
                 )
         problems.extend(_shape_problems(raw, path, doc))
+        problems.extend(check_problems(raw, path, doc))
     return problems
 
 
@@ -92,6 +104,31 @@ def _kind(spec: CriterionSpec) -> CriterionKind:
     return CriterionKind.POINTS
 
 
+def _check(spec: CheckSpec) -> Check:
+    """The domain check of a spec that passed validation (so exactly one kind is set)."""
+    kind = next(k for k in CheckKind if getattr(spec, k.value) is not None)
+    command = getattr(spec, kind.value)
+    cases = tuple(
+        IoCase(
+            name=case.name,
+            input=case.input,
+            expected=case.expected,
+            comparison=case.comparison,
+            points=case.points if case.points is not None else Decimal(1),
+            timeout=case.timeout if case.timeout is not None else spec.timeout,
+        )
+        for case in spec.cases or ()
+    )
+    return Check(
+        run=command,
+        timeout=spec.timeout,
+        kind=kind,
+        report=spec.report or "",
+        weights=tuple((spec.weights or {}).items()),
+        cases=cases,
+    )
+
+
 def rubric_from_document(doc: YamlDocument) -> Rubric:
     """Validate a parsed rubric; raises ValidationFailed with every problem."""
     problems: list[Problem] = []
@@ -108,7 +145,7 @@ def rubric_from_document(doc: YamlDocument) -> Rubric:
             levels=tuple(Level(lv.label, lv.points, lv.description) for lv in cs.levels or ()),
             items=tuple(ChecklistItem(it.label, it.points, it.description) for it in cs.items or ()),
             points=cs.points if cs.points is not None else Decimal(0),
-            check=Check(cs.check.run, cs.check.timeout) if cs.check else None,
+            check=_check(cs.check) if cs.check else None,
             files=tuple(cs.files),
             description=cs.description,
         )

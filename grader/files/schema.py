@@ -3,110 +3,36 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from grader.domain.numbers import number_problem
+from grader.files.check_spec import CheckSpec, ChecksSpec
+from grader.files.schema_types import (
+    STRICT,
+    Flag,
+    Ident,
+    Moment,
+    Name,
+    NonNegative,
+    Number,
+    Percent,
+    Positive,
+    Text,
+    Whole,
+    as_text,
+)
 from grader.files.strict_yaml import show
-
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-
-
-def _number(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        hint = ""
-        if isinstance(value, str) and re.fullmatch(r"[-+]?0[0-9]+", value.strip()):
-            hint = " (a leading zero is ambiguous in YAML; write it without)"
-        raise PydanticCustomError(
-            "number", "expected a number, got {got}{hint}", {"got": show(value), "hint": hint}
-        )
-    number = Decimal(value)
-    problem = number_problem(number)
-    if problem:
-        raise PydanticCustomError("number", "{problem}, got {got}", {"problem": problem, "got": show(value)})
-    return number
-
-
-def _integer(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError("integer", "expected a whole number, got {got}", {"got": show(value)})
-    return value
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError("text", "expected text, got {got}", {"got": show(value)})
-    return value
-
-
-def _nonempty(value: Any) -> str:
-    text = _text(value)
-    if not text.strip():
-        raise PydanticCustomError("nonempty", "expected non-empty text, got {got}", {"got": show(value)})
-    return text
-
-
-def _identifier(value: Any) -> str:
-    text = _text(value)
-    if not ID_PATTERN.fullmatch(text):
-        raise PydanticCustomError(
-            "identifier",
-            "expected an id of lowercase letters, digits, '.', '_' or '-' (at most 64), got {got}",
-            {"got": show(value)},
-        )
-    return text
-
-
-def _percent(value: Any) -> Decimal:
-    """``80%`` (or a bare number of percent) as a fraction in [0, 1]."""
-    text = value.strip() if isinstance(value, str) else None
-    number: Decimal | None = None
-    if text is not None and re.fullmatch(r"(0|[1-9][0-9]*)(\.[0-9]+)?%", text):
-        number = Decimal(text[:-1])
-    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
-        number = Decimal(value)
-    if number is None or not 0 <= number <= 100:
-        raise PydanticCustomError(
-            "percent", "expected a percentage from 0% to 100%, e.g. 80%, got {got}", {"got": show(value)}
-        )
-    return number / 100
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise PydanticCustomError("flag", "expected true or false, got {got}", {"got": show(value)})
-    return value
-
-
-def _datetime(value: Any) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is not None and not 2000 <= parsed.year <= 2200:
-        raise PydanticCustomError(
-            "datetime", "expected a date between the years 2000 and 2200, got {got}", {"got": show(value)}
-        )
-    if parsed is None or parsed.tzinfo is None:
-        raise PydanticCustomError(
-            "datetime",
-            "expected a date and time with a UTC offset, e.g. 2026-10-01T23:59:00-04:00, got {got}",
-            {"got": show(value)},
-        )
-    return parsed
-
 
 _DNS_NAME = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 
 
 def _did_web(value: Any) -> str:
     """Empty, or ``did:web:`` and a lower-case domain (with ``:path`` parts, as did:web allows)."""
-    text = _text(value)
+    text = as_text(value)
     if text and not re.fullmatch(rf"did:web:{_DNS_NAME}(:[A-Za-z0-9._~-]+)*", text):
         raise PydanticCustomError(
             "did",
@@ -118,7 +44,7 @@ def _did_web(value: Any) -> str:
 
 def _https_url(value: Any) -> str:
     """Empty, or an https:// URL of a lower-case domain (where `grader publish` output is hosted)."""
-    text = _text(value).rstrip("/")
+    text = as_text(value).rstrip("/")
     if text and not re.fullmatch(rf"https://{_DNS_NAME}(/[A-Za-z0-9._~%/-]*)?", text):
         raise PydanticCustomError(
             "url",
@@ -141,20 +67,8 @@ def _canvas_id(value: Any) -> str:
     )
 
 
-Number = Annotated[Decimal, BeforeValidator(_number)]
-NonNegative = Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]
-Whole = Annotated[int, BeforeValidator(_integer), Field(ge=0)]
-Positive = Annotated[int, BeforeValidator(_integer), Field(ge=1)]
-Text = Annotated[str, BeforeValidator(_text)]
-Name = Annotated[str, BeforeValidator(_nonempty)]
-Ident = Annotated[str, BeforeValidator(_identifier)]
-Percent = Annotated[Decimal, BeforeValidator(_percent)]
-Flag = Annotated[bool, BeforeValidator(_flag)]
-Moment = Annotated[datetime, BeforeValidator(_datetime)]
-
-
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
 
 def _distinct_labels(kind: str, labels: list[str]) -> None:
@@ -178,11 +92,6 @@ class ItemSpec(Strict):
     label: Name
     points: Number
     description: Text = ""
-
-
-class CheckSpec(Strict):
-    run: Name
-    timeout: Positive = 60
 
 
 class CriterionSpec(Strict):
@@ -301,3 +210,4 @@ class CourseSpec(Strict):
     sources: SourcesSpec = SourcesSpec()
     assignments: list[AssignmentSpec] = Field(min_length=1)
     badges: list[BadgeSpec] = []
+    checks: ChecksSpec = ChecksSpec()

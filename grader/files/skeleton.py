@@ -45,6 +45,16 @@ badges:
     requires:
       skills: {python-basics: 80%, testing: 70%}
       assignments: [a1-calculator]      # all must be graded first
+# How the rubrics' autograded checks run (every key is optional; these are the defaults).
+checks:
+  # Each check runs in a fresh copy of the checkout, sandboxed with bubblewrap (else unshare):
+  # no network, read-only system folders, never your home folder, the course or .grader/.
+  trust: false                  # true: when no sandbox works, run unsandboxed (shown and audited)
+  python: grader                # grader: the Python grader runs in (it has pytest); system:
+                                # /usr/bin/python3; or the folder of a virtual environment
+  paths: []                     # more read-only folders checks may read (absolute or from here)
+  jobs: 4                       # how many checks `grader autograde` runs at once
+  limits: {memory_mb: 1024, processes: 128, file_size_mb: 64, output_kb: 256, cpu_seconds: 0}
 """
 
 ROSTER_CSV = """\
@@ -79,10 +89,31 @@ criteria:
     title: Test suite passes
     skills: [testing]
     points: 20
-    check:
-      run: python -m pytest -q
-      timeout: 60
+    check:                        # run: exit status 0 earns the points, anything else 0
+      run: python -m pytest -q    # split into words, never run by a shell (for one: sh -c '…')
+      timeout: 60                 # seconds, at most 3600
     files: ["tests/**"]
+  # junit: partial credit from a JUnit XML report (pytest, Jest, Maven…), points × passed / total.
+  # - id: unit-tests
+  #   title: Unit tests
+  #   skills: [testing]
+  #   points: 20
+  #   check:
+  #     junit: python -m pytest -q --noconftest -p no:cacheprovider --junitxml=.grader-report.xml
+  #     report: .grader-report.xml    # where the command writes it, inside the checkout
+  #     timeout: 60
+  #     weights: {"test_divide*": 2}  # optional: tests matching a glob count double (default 1)
+  # io: input/output cases, as in GitHub Classroom; the command runs once per case.
+  # - id: answers
+  #   title: Calculator answers
+  #   skills: [python-basics]
+  #   points: 10
+  #   check:
+  #     io: python calculator.py
+  #     timeout: 10                   # seconds per case, unless a case sets its own
+  #     cases:                        # comparison: included (default), exact or regex (re.search)
+  #       - {name: adds, input: "2 + 3\\n", expected: "5", points: 4}
+  #       - {name: divides, input: "7 / 2\\n", expected: '^3\\.5$', comparison: regex, points: 6}
 """
 
 

@@ -26,18 +26,30 @@ from pathlib import Path
 
 from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
-from grader.domain.events import EventOutcome, EventSource
 from grader.domain.progress import Progress
-from grader.domain.rubric import CriterionKind, Rubric
+from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.text import printable
 from grader.durable import write_shared
-from grader.exports.feedback import CriterionResult, FeedbackSheet, not_final_text, render_feedback
+from grader.exports.feedback import (
+    AutogradeFeedback,
+    CriterionResult,
+    FeedbackSheet,
+    not_final_text,
+    render_feedback,
+)
 from grader.git.commit import CommitRefused, commit_file
 from grader.git.history import commits
 from grader.git.mirror import is_complete, resolve
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
 from grader.gradebook.pull import mirror_path
-from grader.gradebook.status import GRADED, RUBRIC_REFUSED, SubmissionStatus, submission_statuses
+from grader.gradebook.status import (
+    AUTOGRADE_PROBLEM,
+    GRADED,
+    RUBRIC_REFUSED,
+    CriterionStatus,
+    SubmissionStatus,
+    submission_statuses,
+)
 
 FEEDBACK_FILE = "FEEDBACK.md"
 FEEDBACK_BRANCH = "feedback"
@@ -48,8 +60,8 @@ COMMITTED = "committed"
 ALREADY_COMMITTED = "already committed"
 NO_REPOSITORY = "not committed: no repository was pulled"
 COMMIT_FAILED = "commit failed"
-OPERATIONAL_FLAG = "last pull "
-"""Flags about our own pulls (they may name local paths), kept out of a student's page."""
+OPERATIONAL_FLAGS = ("last pull ", AUTOGRADE_PROBLEM)
+"""Flags about our own pulls and runs (they may name local paths), kept out of a student's page."""
 
 
 @dataclass(frozen=True)
@@ -85,13 +97,24 @@ def feedback_path(out_dir: Path, assignment_id: str, student_id: str) -> Path:
     return out_dir / assignment_id / f"{student_id}.md"
 
 
-def _autograded(ctx: CourseContext, assignment_id: str) -> set[tuple[str, str]]:
-    """(student, criterion) whose current points were last set by the autograder."""
-    source: dict[tuple[str, str], EventSource] = {}
-    for event in ctx.store.events(assignment_id):
-        if event.outcome is EventOutcome.APPLIED and event.new.points != event.old.points:
-            source[(event.student_id, event.criterion_id)] = event.source
-    return {key for key, by in source.items() if by is EventSource.AUTOGRADER}
+def _runs(ctx: CourseContext, row: SubmissionStatus) -> dict[str, AutogradeFeedback]:
+    """The latest run of each autograded criterion of the submission, as its page shows it."""
+    if not any(c.autograde is not None for c in row.criteria):
+        return {}
+    found = ctx.store.latest_runs(row.assignment_id, [row.student_id], with_output=True).get(
+        row.student_id, {}
+    )
+    return {
+        criterion_id: AutogradeFeedback(
+            status=run.result.status.value,
+            reason=run.result.reason,
+            failing=tuple(t.name for t in run.result.tests if t.outcome in ("failed", "error")),
+            output=run.result.output,
+            output_truncated=run.result.output_truncated,
+            sandbox=run.result.sandbox,
+        )
+        for criterion_id, run in found.items()
+    }
 
 
 def _subject(ctx: CourseContext, assignment_id: str, student_id: str, sha: str | None) -> str:
@@ -110,16 +133,17 @@ def sheet_for(
     assignment: Assignment,
     rubric: Rubric,
     row: SubmissionStatus,
-    autograded: set[tuple[str, str]],
 ) -> FeedbackSheet:
     course = ctx.files.course
     by_id = {c.criterion_id: c for c in row.criteria}
+    runs = _runs(ctx, row)
     results = tuple(
         CriterionResult(
             criterion,
             by_id[criterion.id].choice,
             by_id[criterion.id].points,
-            criterion.kind is CriterionKind.AUTOGRADED and (row.student_id, criterion.id) in autograded,
+            _by_autograder(criterion, by_id[criterion.id]),
+            runs.get(criterion.id) if criterion.kind is CriterionKind.AUTOGRADED else None,
         )
         for criterion in rubric.criteria
     )
@@ -137,9 +161,20 @@ def sheet_for(
         late_policy=assignment.late,
         graded_commit=row.graded_commit,
         commit_subject=_subject(ctx, assignment.id, row.student_id, row.graded_commit),
-        flags=tuple(f for f in row.flags if not f.startswith(OPERATIONAL_FLAG)),
+        flags=tuple(f for f in row.flags if not f.startswith(OPERATIONAL_FLAGS)),
         criteria=results,
         final=row.final,
+    )
+
+
+def _by_autograder(criterion: Criterion, status: CriterionStatus) -> bool:
+    """The criterion's points are a run's: autograded, scored by a run, not overridden."""
+    found = status.autograde
+    return (
+        criterion.kind is CriterionKind.AUTOGRADED
+        and found is not None
+        and found.points is not None
+        and not status.overridden
     )
 
 
@@ -217,14 +252,13 @@ def export_feedback(
         rubric = ctx.files.rubric(assignment_id)
         refused: dict[str, str] = {}
         rows = submission_statuses(ctx, [assignment_id], refused=refused)
-        autograded = _autograded(ctx, assignment_id)
         for row in rows:
             path = feedback_path(folder, assignment_id, row.student_id)
             if row.status != GRADED or RUBRIC_REFUSED in row.flags:
                 status = RUBRIC_REFUSED if RUBRIC_REFUSED in row.flags else row.status
                 yield FeedbackSkipped(assignment_id, row.student_id, status, path if path.is_file() else None)
             else:
-                sheet = sheet_for(ctx, assignment, rubric, row, autograded)
+                sheet = sheet_for(ctx, assignment, rubric, row)
                 page = render_feedback(sheet).encode("utf-8")
                 changed = _write(path, page)
                 sha, status, reason = commit_feedback(ctx, sheet, page, when) if commit else (None, "", "")

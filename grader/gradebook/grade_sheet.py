@@ -20,7 +20,14 @@ from grader.domain.progress import Progress
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.domain.rubric import Criterion, Rubric
-from grader.domain.scoring import IncompatibleChoice, is_final, penalty_fraction, score_criterion
+from grader.domain.scoring import (
+    IncompatibleChoice,
+    Merged,
+    effective_choices,
+    is_final,
+    penalty_fraction,
+    score_criterion,
+)
 from grader.domain.submission import EMPTY_REPOSITORY
 from grader.exports.grade_rows import (
     AssignmentGrade,
@@ -75,12 +82,15 @@ class _Scorer:
     """Scores one assignment's submissions a criterion at a time, each distinct choice once."""
 
     def __init__(self, rubric: Rubric, policy: LatePolicy) -> None:
+        self.rubric = rubric
+        self.merged: Merged = {}
+        """Effective choices shared between submissions (``effective_choices``)."""
         self.criteria = rubric.criteria
         self.manual = frozenset(i for i, c in enumerate(rubric.criteria) if c.is_manual)
         self.policy = policy
         self.totals: dict[tuple[str, int | None], tuple[Decimal, Decimal]] = {}
-        self.decided: dict[tuple[int, ...], tuple[bool, bool]] = {}
-        """Per pattern of unscored criteria: (final, every manual criterion scored)."""
+        self.decided: dict[tuple[int, ...], tuple[bool, bool, bool]] = {}
+        """Per pattern of unscored criteria: (final, every manual criterion scored, any is)."""
         self.stale = False
 
     def _score(self, criterion: Criterion, choice: CriterionChoice | None) -> Decimal | None:
@@ -118,22 +128,27 @@ class _Scorer:
             return AssignmentGrade(
                 status, None, late, ZERO, points, choices, pending=NOT_GRADED.get(status, status)
             )
-        final, complete = self._decide(points, unscored)
-        status = GRADED if complete else IN_PROGRESS
+        final, complete, started = self._decide(points, unscored)
+        # As status_row: a run's score alone starts nobody's grading.
+        status = GRADED if complete else IN_PROGRESS if started else pull_status(pull)
         subtotal = sum(filter(None, points), ZERO)  # None and zeros add nothing
         penalty, total = self._penalised(subtotal, late)
         if final:
             return AssignmentGrade(status, total, late, penalty, points, choices)
-        pending = AUTOGRADE_PENDING if complete else IN_PROGRESS
+        pending = (
+            AUTOGRADE_PENDING if complete else IN_PROGRESS if started else NOT_GRADED.get(status, status)
+        )
         return AssignmentGrade(status, None, late, penalty, points, choices, pending=pending)
 
-    def _decide(self, points: tuple[Decimal | None, ...], unscored: list[int]) -> tuple[bool, bool]:
-        """Whether the grade is final (``is_final``) and complete, decided once per pattern of
-        unscored criteria (a class has a handful), since both depend on that pattern alone."""
+    def _decide(self, points: tuple[Decimal | None, ...], unscored: list[int]) -> tuple[bool, bool, bool]:
+        """Whether the grade is final (``is_final``), complete, and has a manual criterion scored,
+        decided once per pattern of unscored criteria (a class has a handful), since all three
+        depend on that pattern alone."""
         pattern = tuple(unscored)
         found = self.decided.get(pattern)
         if found is None:
-            found = self.decided[pattern] = (is_final(points), self.manual.isdisjoint(unscored))
+            started = not self.manual.issubset(unscored)
+            found = self.decided[pattern] = (is_final(points), self.manual.isdisjoint(unscored), started)
         return found
 
     def _penalised(self, subtotal: Decimal, late: int | None) -> tuple[Decimal, Decimal]:
@@ -204,7 +219,10 @@ def _column(
     """The grades of ``student_ids`` on one assignment, in that order."""
     grades = ctx.store.grades_of(assignment_id, student_ids)
     pulls = ctx.store.pull_states_of(assignment_id, student_ids)
-    choices = [g.choices if g is not None else {} for g in map(grades.get, student_ids)]
+    rubric, merged = scorer.rubric, scorer.merged
+    choices = [
+        effective_choices(rubric, g, merged) if g is not None else {} for g in map(grades.get, student_ids)
+    ]
     points = scorer.points(choices)
     if scorer.stale:  # a choice saved since the rubric check broke: refused, naming what to map
         effective_rubric(ctx, assignment_id, grades)

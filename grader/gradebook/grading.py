@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import ConflictError, GraderError
 from grader.domain.events import ChoiceChange, EventSource
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
-from grader.domain.scoring import score_criterion
+from grader.domain.scoring import effective_choices, score_criterion
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.rubrics import ensure_accepted, rubric_in_force
 from grader.gradebook.summary import summarizer
@@ -120,7 +120,9 @@ def record_choice(
         adjustment_comment=adjustment_comment,
         comment=comment,
     )
-    if new.adjustment and not new.is_scored:
+    run = current_grade.autograde.get(criterion_id) if criterion.kind is CriterionKind.AUTOGRADED else None
+    scored_by_run = run is not None and run.points is not None
+    if new.adjustment and not new.is_scored and not scored_by_run:
         raise GraderError(
             f"criterion '{criterion_id}' is not scored yet; choose a level, items or points "
             "before adjusting it"
@@ -149,4 +151,6 @@ def record_choice(
                 raise
             based_on = latest.version
     version = versions.get((assignment_id, student_id), based_on)
-    return GradeRecorded(score_criterion(criterion, new), version, new)
+    saved = replace(current_grade, choices={**current_grade.choices, criterion_id: new})
+    effective = effective_choices(rubric, saved).get(criterion_id, new)
+    return GradeRecorded(score_criterion(criterion, effective), version, new)

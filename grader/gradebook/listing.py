@@ -15,6 +15,7 @@ from grader.domain.errors import RubricChangeRefused
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+from grader.domain.scoring import Merged
 from grader.gradebook.context import CourseContext
 from grader.gradebook.quick import QuickContext
 from grader.gradebook.rubrics import rubric_in_force
@@ -157,6 +158,7 @@ class SubmissionList:
         reader = self.ctx.view if isinstance(self.ctx, QuickContext) else self.ctx.store
         grades = reader.grades_of(self.assignment.id, ids)
         pulls = reader.pull_states_of(self.assignment.id, ids)
+        memo: Merged = {}
         return {
             index: status_row(
                 self.assignment,
@@ -165,6 +167,7 @@ class SubmissionList:
                 grades.get(student.student_id),
                 pulls.get(student.student_id),
                 refused,
+                memo,
             )
             for index, student in zip(indexes, students, strict=True)
         }

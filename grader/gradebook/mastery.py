@@ -18,6 +18,7 @@ from grader.domain.mastery import (
 )
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+from grader.domain.scoring import Merged, effective_choices
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import effective_rubric
 
@@ -78,8 +79,12 @@ def mastery_report(ctx: CourseContext, student_id: str | None = None) -> Mastery
         except RubricChangeRefused as refusal:
             refused[assignment.id] = str(refusal)
             continue
-        grades[assignment.id] = {
-            sid: g.choices for sid, g in saved.items() if sid in on_roster and not g.excused
+        memo: Merged = {}
+        rubric = rubrics[assignment.id]
+        grades[assignment.id] = {  # scored as every scorer does: with the autograde layer merged in
+            sid: effective_choices(rubric, g, memo)
+            for sid, g in saved.items()
+            if sid in on_roster and not g.excused
         }
         for sid, g in saved.items():
             if g.excused and sid in on_roster:

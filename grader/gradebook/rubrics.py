@@ -16,7 +16,7 @@ from grader.domain.errors import GraderError, RubricChangeRefused
 from grader.domain.events import ChoiceChange, EventSource, SubmissionGrade
 from grader.domain.remap import mapping_target_problem, remap_choice, stale_parts
 from grader.domain.rubric import Rubric
-from grader.domain.scoring import IncompatibleChoice, base_points, score_submission
+from grader.domain.scoring import IncompatibleChoice, base_points, effective_choices, score_submission
 from grader.gradebook.context import RECHECK_AFTER, CourseContext, utc_now
 
 
@@ -206,7 +206,8 @@ def diff_rubric(ctx: CourseContext, assignment_id: str) -> RubricDiff:
     before_rubric = Rubric.from_dict(accepted[1]) if accepted else current
     changes = []
     for student_id, grade in sorted(grades.items()):
-        before, after = _total(before_rubric, grade.choices), _total(current, grade.choices)
+        before = _total(before_rubric, effective_choices(before_rubric, grade))
+        after = _total(current, effective_choices(current, grade))
         if before != after:
             changes.append(TotalChange(student_id, before, after))
     removed: Counter[str] = Counter()

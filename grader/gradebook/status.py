@@ -9,11 +9,11 @@ from decimal import Decimal
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Assignment
 from grader.domain.errors import RubricChangeRefused
-from grader.domain.events import SubmissionGrade
+from grader.domain.events import AutogradeScore, SubmissionGrade
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.domain.rubric import CriterionKind, Rubric
-from grader.domain.scoring import score_submission
+from grader.domain.scoring import Merged, effective_choices, is_override, score_submission
 from grader.domain.submission import EMPTY_REPOSITORY
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import effective_rubric
@@ -33,13 +33,23 @@ FLAGGED = "flagged"
 """Not a status: a grader's flag note is a flag (``SubmissionStatus.flagged``, and ``FLAG_PREFIX``
 plus the note among the flags); a status filter asking for "flagged" keeps the flagged rows."""
 FLAG_PREFIX = "flagged: "
+AUTOGRADE_PROBLEM = "last autograde "
+"""The flag of an autograded criterion whose latest run could not happen ("last autograde error:
+why"), beside the score of an earlier run if there is one; operational, like "last pull failed"."""
+UNSCORED_RUNS = ("error", "refused")
+NO_CHOICE = CriterionChoice()
 
 
 @dataclass(frozen=True)
 class CriterionStatus:
     criterion_id: str
     choice: CriterionChoice
+    """The effective choice: the grader's own, with an autograde run's points merged in."""
     points: Decimal | None
+    autograde: AutogradeScore | None = None
+    """The autograde layer's current result (autograded criteria that a check has run on)."""
+    overridden: bool = False
+    """A grader's points stand on this autograded criterion instead of any run's."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,9 @@ class SubmissionStatus:
     final: bool = False
     """The grade is final: every criterion scored (autograded ones included), or excused
     (``grader.domain.scoring.is_final``); never while a rubric change needs mapping."""
+    autograde_summary: str = ""
+    """What the autograde column of a list shows ("7/10 tests", "passed", "failed", "timeout",
+    "error", "not run"); empty for a rubric without autograded criteria (``autograde_text``)."""
 
     @property
     def flagged(self) -> bool:
@@ -87,6 +100,40 @@ def choice_summary(choice: CriterionChoice) -> str | list[str] | Decimal | None:
     if choice.points is not None:
         return choice.points
     return None
+
+
+def autograde_text(rubric: Rubric, grade: SubmissionGrade | None) -> str:
+    """The autograde column of one submission: the worst latest outcome of its autograded
+    criteria (error, then timeout), else the tests passed of all of them ("7/10 tests"), else
+    "passed" or "failed"; "not run" until a check ran; "" when the rubric autogrades nothing."""
+    autograded = [c.id for c in rubric.criteria if c.kind is CriterionKind.AUTOGRADED]
+    if not autograded:
+        return ""
+    layer = grade.autograde if grade is not None else {}
+    scores = [found for cid in autograded if (found := layer.get(cid)) is not None]
+    statuses = {score.status for score in scores}
+    if not scores:
+        return "not run"
+    if statuses & set(UNSCORED_RUNS):
+        return "error"
+    if "timeout" in statuses:
+        return "timeout"
+    counted = [s for s in scores if s.tests_total]
+    if counted:
+        passed = sum(s.tests_passed or 0 for s in counted)
+        return f"{passed}/{sum(s.tests_total or 0 for s in counted)} tests"
+    return "passed" if statuses == {"passed"} else "failed"
+
+
+def _autograde_flags(rubric: Rubric, grade: SubmissionGrade | None) -> tuple[str, ...]:
+    if grade is None or not grade.autograde:
+        return ()
+    flags = []
+    for criterion in rubric.criteria:
+        found = grade.autograde.get(criterion.id)
+        if criterion.kind is CriterionKind.AUTOGRADED and found is not None and found.status in UNSCORED_RUNS:
+            flags.append(f"{AUTOGRADE_PROBLEM}{found.status}: {criterion.id}: {found.reason}")
+    return tuple(flags)
 
 
 def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
@@ -112,13 +159,17 @@ def status_row(
     grade: SubmissionGrade | None,
     pull: PullState | None,
     refused: bool,
+    memo: Merged | None = None,
 ) -> SubmissionStatus:
     """One submission's status from its grade and pull state (None: never saved / never pulled).
 
-    The status is one of ``STATUSES``; a flag note, autograde pending, a refused rubric change
-    and the pull's warnings are flags beside it, never a status.
+    Scored from the effective choices (an autograde run's points where no grader overrode
+    them). The status is one of ``STATUSES``: "in progress" once a grader scored a manual
+    criterion (a run alone starts nobody's grading), "graded" once every manual one is; a flag
+    note, autograde pending, a run that could not happen, a refused rubric change and the
+    pull's warnings are flags beside it, never a status. ``memo``: see ``effective_choices``.
     """
-    choices = grade.choices if grade else {}
+    choices = effective_choices(rubric, grade, memo)
     status, flags = _pull_status(pull)
     late_minutes = pull.late_minutes if pull else None
     if refused:
@@ -133,11 +184,12 @@ def status_row(
         total = score.total if score.any_scored else None
         if score.complete and score.any_scored:  # any_scored: a rubric of only autograded criteria
             status = GRADED
-        elif score.any_scored:
+        elif any(scores[c.id] is not None for c in rubric.manual_criteria):
             status = IN_PROGRESS
         pending = any(c.kind is CriterionKind.AUTOGRADED and scores[c.id] is None for c in rubric.criteria)
         if pending and score.any_scored:
             flags = (*flags, AUTOGRADE_PENDING)
+        flags = (*flags, *_autograde_flags(rubric, grade))
     flag_note = grade.flag_note if grade else ""
     excused = grade.excused if grade else False
     if flag_note:
@@ -155,15 +207,34 @@ def status_row(
         late_minutes=late_minutes,
         graded_commit=pull.graded_commit if pull else None,
         flags=flags,
-        criteria=tuple(
-            CriterionStatus(c.id, choices.get(c.id, CriterionChoice()), scores[c.id]) for c in rubric.criteria
-        ),
+        criteria=_criteria(rubric, choices, scores, grade),
         graded_by=grade.updated_by if grade else "",
         version=grade.version if grade else 0,
         pull_result=pull.result if pull else None,
         flag_note=flag_note,
         excused=excused,
         final=final or excused,
+        autograde_summary=autograde_text(rubric, grade),
+    )
+
+
+def _criteria(
+    rubric: Rubric,
+    choices: Mapping[str, CriterionChoice],
+    scores: Mapping[str, Decimal | None],
+    grade: SubmissionGrade | None,
+) -> tuple[CriterionStatus, ...]:
+    """Each criterion's effective choice and score, with its autograde result where a check ran."""
+    layer = grade.autograde if grade is not None else {}
+    return tuple(
+        CriterionStatus(
+            c.id,
+            choices.get(c.id, NO_CHOICE),
+            scores[c.id],
+            layer.get(c.id) if c.kind is CriterionKind.AUTOGRADED else None,
+            is_override(c, grade),
+        )
+        for c in rubric.criteria
     )
 
 
@@ -190,7 +261,9 @@ def submission_statuses(
                 raise
             refused[assignment_id] = str(refusal)
             rubric, is_refused = ctx.files.rubric(assignment_id), True
+        memo: Merged = {}
         for student in ctx.files.students:
             sid = student.student_id
-            out.append(status_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), is_refused))
+            row = status_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), is_refused, memo)
+            out.append(row)
     return out

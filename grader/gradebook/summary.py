@@ -23,13 +23,13 @@ from grader.domain.mastery import StudentMastery, course_mastery
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
-from grader.domain.scoring import IncompatibleChoice
+from grader.domain.scoring import IncompatibleChoice, Merged, effective_choices
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import SubmissionStatus, status_row
 from grader.store.summary_values import Key, SubmissionSummary, Summarize, SummaryInput
 
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 """Bump when what a summary holds, or how ``status_row`` or ``course_mastery`` decide it,
 changes: every stored summary then misses its stamp and is recomputed on the next count."""
 CHUNK = 2_000
@@ -100,13 +100,16 @@ def summarize_with(specs: Mapping[str, SummarySpec]) -> Summarize:
 def summaries(spec: SummarySpec, inputs: Sequence[SummaryInput]) -> dict[Key, SubmissionSummary]:
     """The summaries of some submissions of one assignment; one whose choices the rubric cannot
     hold (another grader saved under a different rubric file) is left out, so it stays stale."""
-    mastery = _mastery(spec, inputs)
+    memo: Merged = {}
+    mastery = _mastery(spec, inputs, memo)
     found: dict[Key, SubmissionSummary] = {}
     for item in inputs:
         key = (item.assignment_id, item.student_id)
         student = Student(item.student_id, "", "", "")
         try:
-            row = status_row(spec.assignment, spec.rubric, student, item.grade, item.pull, bool(spec.refused))
+            row = status_row(
+                spec.assignment, spec.rubric, student, item.grade, item.pull, bool(spec.refused), memo
+            )
         except IncompatibleChoice:
             continue
         if key in mastery or row.excused or spec.refused:
@@ -136,16 +139,16 @@ def _summary(spec: SummarySpec, row: SubmissionStatus, mastery: StudentMastery |
     )
 
 
-def _mastery(spec: SummarySpec, inputs: Sequence[SummaryInput]) -> dict[Key, StudentMastery]:
-    """Each submission's mastery evidence by the domain's rule (``course_mastery``), the
-    submissions taken together; those it cannot score are left out."""
+def _mastery(spec: SummarySpec, inputs: Sequence[SummaryInput], memo: Merged) -> dict[Key, StudentMastery]:
+    """Each submission's mastery evidence by the domain's rule (``course_mastery``) on the
+    effective choices, the submissions taken together; those it cannot score are left out."""
     if spec.refused:
         return {}
     aid = spec.assignment.id
     # A submission never saved has no grade at all, as in mastery_report (not an empty one).
     found = {(aid, i.student_id): StudentMastery() for i in inputs if i.grade is None}
     chosen: dict[str, Mapping[str, CriterionChoice]] = {
-        i.student_id: i.grade.choices for i in inputs if i.grade is not None
+        i.student_id: effective_choices(spec.rubric, i.grade, memo) for i in inputs if i.grade is not None
     }
     try:
         computed = course_mastery({aid: spec.rubric}, {aid: chosen})

@@ -92,6 +92,7 @@ def _changed_by_others(ctx: CourseContext, event: GradeEvent) -> list[GradeEvent
         if e.id > event.id
         and e.criterion_id == event.criterion_id
         and e.outcome is EventOutcome.APPLIED
+        and e.source is not EventSource.AUTOGRADER  # the autograde layer: no grader's choice changed
         and (e.actor != event.actor or e.source not in OWN_SOURCES)
     ]
 

@@ -7,24 +7,29 @@ quick view (grader.store.quick), so both decode a row exactly alike.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from grader.domain.choices import CriterionChoice
-from grader.domain.events import SubmissionGrade
+from grader.domain.events import NO_AUTOGRADE, AutogradeScore, SubmissionGrade
 from grader.domain.pulls import PullState
 from grader.store.codec import cached, choice_from_columns, parse_timestamp
 
 NO_FLAGS = "[]"
 
 
-def grades_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, SubmissionGrade]:
-    """Grades from rows ordered by student, one row per choice (or one with no choice).
+def grades_from_rows(
+    rows: Iterable[tuple[Any, ...]], autograde: Mapping[str, Mapping[str, AutogradeScore]] | None = None
+) -> dict[str, SubmissionGrade]:
+    """Grades from rows ordered by student, one row per choice (or one with no choice), with
+    each student's autograde layer from ``autograde`` (``autograde_from_rows``).
 
     A row: assignment id, student id, version, updated by, updated at, flags, excused,
     criterion id, then the six choice columns (codec.choice_from_columns order).
     """
+    layers = autograde or {}
     grades: dict[str, SubmissionGrade] = {}
     # Choices, times and texts repeat across a class: equal ones are made once and shared (choices
     # are frozen), so a class holds one object per distinct value, not one per row.
@@ -46,6 +51,7 @@ def grades_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, SubmissionGra
                 cached(times, updated_at, parse_timestamp) if updated_at else None,
                 bool(excused),
                 flag_note(flags) if flags != NO_FLAGS else "",
+                layers.get(current, NO_AUTOGRADE),
             )
         criterion_id = row[7]
         if criterion_id is not None:
@@ -55,6 +61,23 @@ def grades_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, SubmissionGra
                 choice = choices[columns] = choice_from_columns(*columns)
             chosen[texts.setdefault(criterion_id, criterion_id)] = choice
     return grades
+
+
+def autograde_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, dict[str, AutogradeScore]]:
+    """Each student's autograde layer (criterion id → score) from ``autograde_result`` rows:
+    student id, criterion id, status, points, reason, tests passed, tests total, sandbox."""
+    found: dict[str, dict[str, AutogradeScore]] = {}
+    shared: dict[tuple[Any, ...], AutogradeScore] = {}  # a class repeats a few outcomes
+    for student_id, criterion_id, *values in rows:
+        key = tuple(values)
+        score = shared.get(key)
+        if score is None:
+            status, points, reason, passed, total, sandbox = values
+            score = shared[key] = AutogradeScore(
+                status, None if points is None else Decimal(points), reason, passed, total, sandbox
+            )
+        found.setdefault(student_id, {})[criterion_id] = score
+    return found
 
 
 def flag_note(flags: str | None) -> str:

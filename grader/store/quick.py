@@ -20,11 +20,11 @@ from urllib.parse import quote, unquote
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import GraderError
-from grader.domain.events import EventOutcome, SubmissionGrade
+from grader.domain.events import EventOutcome, EventSource, SubmissionGrade
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.store.codec import choice_from_json, load_json_dict, parse_timestamp
-from grader.store.decode import grades_from_rows, states_from_rows
+from grader.store.decode import autograde_from_rows, grades_from_rows, states_from_rows
 from grader.store.revision import HEAD
 
 ID_CHUNK = 500
@@ -39,6 +39,11 @@ SELECT s.assignment_id, s.student_id, s.version, s.updated_by, s.updated_at, s.f
 FROM submission AS s LEFT OUTER JOIN criterion_choice AS c ON c.submission_id = s.id
 WHERE s.assignment_id = ? AND s.student_id IN ({marks})
 ORDER BY s.student_id, c.criterion_id
+"""
+_AUTOGRADE = """
+SELECT s.student_id, r.criterion_id, r.status, r.points, r.reason, r.tests_passed, r.tests_total, r.sandbox
+FROM submission AS s JOIN autograde_result AS r ON r.submission_id = s.id
+WHERE s.assignment_id = ? AND s.student_id IN ({marks})
 """
 _STATES = """
 SELECT assignment_id, student_id, result, reason, graded_commit, late_minutes, flags, pulled_at,
@@ -128,8 +133,11 @@ class QuickReader:
         found: dict[str, SubmissionGrade] = {}
         for start in range(0, len(student_ids), ID_CHUNK):
             chunk = list(student_ids[start : start + ID_CHUNK])
-            sql = _GRADES.format(marks=", ".join("?" * len(chunk)))
-            found.update(grades_from_rows(self._all(sql, (assignment_id, *chunk))))
+            marks = ", ".join("?" * len(chunk))
+            layers = autograde_from_rows(self._all(_AUTOGRADE.format(marks=marks), (assignment_id, *chunk)))
+            found.update(
+                grades_from_rows(self._all(_GRADES.format(marks=marks), (assignment_id, *chunk)), layers)
+            )
         return found
 
     def pull_states_of(self, assignment_id: str, student_ids: Sequence[str]) -> dict[str, PullState]:
@@ -156,11 +164,11 @@ class QuickReader:
         self, assignment_id: str, after_event_id: int, *, limit: int = 5000
     ) -> tuple[int, list[tuple[str, CriterionChoice]]] | None:
         """As Store.choices_since on SQLite: the newest event id read and (criterion, new
-        choice) of the assignment's applied events since; None past ``limit`` events."""
+        choice) of the assignment's applied grader events since; None past ``limit`` events."""
         rows = self._all(
             "SELECT id, assignment_id, criterion_id, new FROM grade_event "
-            "WHERE id > ? AND outcome = ? ORDER BY id LIMIT ?",
-            (after_event_id, EventOutcome.APPLIED.value, limit + 1),
+            "WHERE id > ? AND outcome = ? AND source != ? ORDER BY id LIMIT ?",
+            (after_event_id, EventOutcome.APPLIED.value, EventSource.AUTOGRADER.value, limit + 1),
         )
         if len(rows) > limit:
             return None

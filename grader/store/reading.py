@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.events import EventOutcome, EventSource, GradeEvent, SubmissionGrade
+from grader.store.autograde_tables import AUTOGRADE_RESULT
 from grader.store.codec import cached, choice_from_json, parse_timestamp
-from grader.store.decode import grades_from_rows
+from grader.store.decode import autograde_from_rows, grades_from_rows
 from grader.store.tables import CHOICE, CHOICE_VALUES, GRADE_EVENT, SUBMISSION
 
 STREAM_ROWS = 10_000
@@ -33,14 +34,31 @@ GRADE_COLUMNS = (
 )
 
 
+AUTOGRADE_COLUMNS = (
+    SUBMISSION.c.student_id,
+    AUTOGRADE_RESULT.c.criterion_id,
+    AUTOGRADE_RESULT.c.status,
+    AUTOGRADE_RESULT.c.points,
+    AUTOGRADE_RESULT.c.reason,
+    AUTOGRADE_RESULT.c.tests_passed,
+    AUTOGRADE_RESULT.c.tests_total,
+    AUTOGRADE_RESULT.c.sandbox,
+)
+"""One autograde result per row, in decode.autograde_from_rows order."""
+WITH_RESULTS = SUBMISSION.join(AUTOGRADE_RESULT, AUTOGRADE_RESULT.c.submission_id == SUBMISSION.c.id)
+
+
 def read_grades(
     session: Session, where: ColumnElement[bool], params: Mapping[str, object] | None = None
 ) -> dict[str, SubmissionGrade]:
-    """The grades of the matching submissions, keyed by student id, in one joined query
-    (``params``: values of the bound parameters ``where`` names).
+    """The grades of the matching submissions, keyed by student id, in one joined query, and
+    their autograde layer in a second (``params``: values of the bound parameters ``where`` names).
 
     The rows are streamed (a large class has millions), never all held at once.
     """
+    layers = autograde_from_rows(
+        session.execute(select(*AUTOGRADE_COLUMNS).select_from(WITH_RESULTS).where(where), params)
+    )
     statement = (
         select(*GRADE_COLUMNS)
         .select_from(SUBMISSION.outerjoin(CHOICE, CHOICE.c.submission_id == SUBMISSION.c.id))
@@ -48,7 +66,7 @@ def read_grades(
         .order_by(SUBMISSION.c.student_id, CHOICE.c.criterion_id)
         .execution_options(yield_per=STREAM_ROWS)
     )
-    return grades_from_rows(chain.from_iterable(session.execute(statement, params).partitions()))
+    return grades_from_rows(chain.from_iterable(session.execute(statement, params).partitions()), layers)
 
 
 def empty_grade(assignment_id: str, student_id: str) -> SubmissionGrade:
@@ -108,10 +126,11 @@ def event_from_row(
 
 
 def replay(events: Iterable[GradeEvent]) -> dict[str, dict[str, CriterionChoice]]:
-    """The current choices per student, rebuilt from applied events alone."""
+    """The graders' current choices per student, rebuilt from applied events alone (the
+    autograder's events record the other layer, the autograde results, and are skipped)."""
     state: dict[str, dict[str, CriterionChoice]] = {}
     for event in events:
-        if event.outcome is not EventOutcome.APPLIED:
+        if event.outcome is not EventOutcome.APPLIED or event.source is EventSource.AUTOGRADER:
             continue
         choices = state.setdefault(event.student_id, {})
         if event.new.is_empty:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from grader.domain.choices import CriterionChoice
-from grader.domain.events import EventOutcome
+from grader.domain.events import EventOutcome, EventSource
 from grader.store.codec import choice_from_columns, choice_from_json, dump_json
 from grader.store.saving import create_submissions
 from grader.store.tables import CHOICE, GRADE_EVENT, RUBRIC_CHECK, SUBMISSION
@@ -90,7 +90,7 @@ def choices_since(
     session: Session, assignment_id: str, after_event_id: int, limit: int
 ) -> tuple[int, list[tuple[str, CriterionChoice]]] | None:
     """The newest event id read, and (criterion id, new choice) of an assignment's applied
-    events after ``after_event_id``.
+    events after ``after_event_id`` (graders' choices: the autograder's events are left out).
 
     Read by id range alone (the newest few rows); None when more than ``limit`` events of any
     assignment came since, or on PostgreSQL (the caller then checks everything instead). Only
@@ -102,7 +102,11 @@ def choices_since(
         return None
     statement = (
         select(GRADE_EVENT.c.id, GRADE_EVENT.c.assignment_id, GRADE_EVENT.c.criterion_id, GRADE_EVENT.c.new)
-        .where(GRADE_EVENT.c.id > after_event_id, GRADE_EVENT.c.outcome == EventOutcome.APPLIED.value)
+        .where(
+            GRADE_EVENT.c.id > after_event_id,
+            GRADE_EVENT.c.outcome == EventOutcome.APPLIED.value,
+            GRADE_EVENT.c.source != EventSource.AUTOGRADER.value,  # the other layer: no choice
+        )
         .order_by(GRADE_EVENT.c.id)
         .limit(limit + 1)
     )

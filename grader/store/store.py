@@ -18,6 +18,7 @@ from grader.domain.events import (
     SubmissionGrade,
 )
 from grader.store import reading, records, review, summaries, undoing
+from grader.store.autograde_access import AutogradeAccess
 from grader.store.backup import copy_sqlite
 from grader.store.base import ID_CHUNK
 from grader.store.codec import timestamp
@@ -51,9 +52,10 @@ def open_store(url: str, *, mounts_file: Path = PROC_MOUNTS, script_location: Pa
     return Store(engine)
 
 
-class Store(PullAccess, CredentialAccess, RecordAccess):
-    """Grades and their review state here; pulls, credentials, rubrics and logs in the parts it
-    is made of (``pull_access``, ``credential_access``, ``record_access``).
+class Store(PullAccess, CredentialAccess, RecordAccess, AutogradeAccess):
+    """Grades and their review state here; pulls, credentials, rubrics, logs and autograde runs in
+    the parts it is made of (``pull_access``, ``credential_access``, ``record_access``,
+    ``autograde_access``).
 
     Every method is one unit of work with its own session, so a Store may be shared by threads.
     Times passed in must be timezone-aware; they are kept as UTC.

@@ -21,9 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from grader.store.codec import dump_json
-from grader.store.decode import grades_from_rows, states_from_rows
+from grader.store.decode import autograde_from_rows, grades_from_rows, states_from_rows
 from grader.store.pulls import STATE_COLUMNS, read_states
-from grader.store.reading import GRADE_COLUMNS, STREAM_ROWS, read_grades
+from grader.store.reading import AUTOGRADE_COLUMNS, GRADE_COLUMNS, STREAM_ROWS, WITH_RESULTS, read_grades
 from grader.store.summary_values import (
     STALE,
     Key,
@@ -83,10 +83,18 @@ _ONE_GRADE = (
     )
     .order_by(CHOICE.c.criterion_id)
 )
+_ONE_AUTOGRADE = (
+    select(*AUTOGRADE_COLUMNS)
+    .select_from(WITH_RESULTS)
+    .where(
+        SUBMISSION.c.assignment_id == bindparam("assignment"), SUBMISSION.c.student_id == bindparam("student")
+    )
+)
 _ONE_STATE = select(*STATE_COLUMNS).where(
     PULL_STATE.c.assignment_id == bindparam("assignment"), PULL_STATE.c.student_id == bindparam("student")
 )
-"""One submission's grade and pull state: built once, as a grader's every save reads them."""
+"""One submission's grade, autograde layer and pull state: built once, as a grader's every save
+reads them."""
 
 
 def read_inputs(session: Session, keys: Iterable[Key]) -> list[SummaryInput]:
@@ -95,7 +103,8 @@ def read_inputs(session: Session, keys: Iterable[Key]) -> list[SummaryInput]:
     if len(keys) == 1:
         ((assignment_id, student_id),) = keys
         params = {"assignment": assignment_id, "student": student_id}
-        grade = grades_from_rows(session.execute(_ONE_GRADE, params)).get(student_id)
+        layers = autograde_from_rows(session.execute(_ONE_AUTOGRADE, params))
+        grade = grades_from_rows(session.execute(_ONE_GRADE, params), layers).get(student_id)
         pull = states_from_rows(session.execute(_ONE_STATE, params)).get(student_id)
         return [SummaryInput(assignment_id, student_id, grade, pull)]
     inputs: list[SummaryInput] = []

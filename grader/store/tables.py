@@ -334,3 +334,6 @@ class RevocationRow(GradebookTable, table=True):
 CREDENTIAL = METADATA.tables["credential"]
 CREDENTIAL_REVIEW = METADATA.tables["credential_review"]
 REVOCATION = METADATA.tables["revocation"]
+
+# The autograde layer's tables live in their own module; importing it registers them on METADATA.
+from grader.store import autograde_tables  # noqa: E402, F401  (after METADATA and GradebookTable exist)

@@ -97,7 +97,7 @@ def test_db_upgrade_brings_a_gradebook_made_before_summaries_up_to_date(
 
     code, out, err = run(capsys, course_dir, *db_args, "db", "upgrade")
     assert code == 0, err
-    assert "gradebook at schema revision 0006 (latest)" in out
+    assert "gradebook at schema revision 0007 (latest)" in out
     assert "submission summaries up to date (4 recomputed)" in out
     code, out, err = run(capsys, course_dir, *db_args, "db", "check")
     assert code == 0 and "(0 out of date" in out, err

@@ -64,9 +64,34 @@ def test_rubric_has_the_documented_shape(path: Path) -> None:
             assert len(signs) == 1, "never mixed"
             assert isinstance(criterion["points"], int)
         else:
-            assert set(criterion["check"]) == {"run", "timeout"}
+            check_has_a_demo_shape(criterion["check"])
             autograded += 1
     assert autograded == 1
+
+
+def check_has_a_demo_shape(check: dict[str, Any]) -> None:
+    """A pytest run of grader's own Python, quick to time out, writing its report where it says."""
+    (kind,) = set(check) & {"run", "junit", "io"}
+    assert set(check) == {kind, "timeout"} | ({"report"} if kind == "junit" else set())
+    words = check[kind].split()
+    assert words[:3] == ["python", "-m", "pytest"]
+    assert "--disable-plugin-autoload" in words, "grader's own pytest plugins stay out of the students' runs"
+    assert 5 <= check["timeout"] <= 30, "a student's endless loop keeps the demo's autograde quick"
+    if kind == "junit":
+        assert f"--junitxml={check['report']}" in words and "--noconftest" in words
+
+
+def test_the_demo_shows_partial_credit_and_all_or_nothing() -> None:
+    kinds = {
+        path.stem: next(
+            kind
+            for c in load(path)["criteria"]
+            for kind in ("run", "junit", "io")
+            if kind in c.get("check", {})
+        )
+        for path in RUBRICS
+    }
+    assert kinds == {"calculator": "junit", "dataanalysis": "junit", "webpage": "run"}
 
 
 @pytest.mark.parametrize("path", RUBRICS, ids=lambda p: p.stem)

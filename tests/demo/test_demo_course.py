@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ import yaml
 from demo_helpers import PROJECT, build, files_of, refs_of
 
 from grader.demo import build_demo_course
+from grader.demo.course_def import COURSE
+from grader.demo.course_yaml import render_course_yaml
+from grader.domain.course import ChecksConfig
 from grader.domain.errors import GraderError
 from grader.files.course import load_course
 
@@ -40,6 +44,7 @@ def test_course_yaml_describes_the_demo(demo_course: Path) -> None:
     data = yaml.safe_load((demo_course / "course.yaml").read_text(encoding="utf-8"))
     assert data["course"]["id"] == "cs101-fall26-demo"
     assert data["sources"] == {"allow_local": True}
+    assert data["checks"] == {"python": "grader"}, "the checks run with grader's own Python (pytest)"
     assert data["issuer"]["name"]
     assert len(data["assignments"]) == 3
     for assignment in data["assignments"]:
@@ -78,6 +83,19 @@ def test_the_course_loads_with_the_projects_own_reader(demo_course: Path) -> Non
         "a3-dataanalysis",
     ]
     assert course.rubric("a1-calculator").max_points == 100
+    assert course.course.checks == ChecksConfig(python="grader")
+
+
+def test_checks_settings_other_than_the_default_are_written() -> None:
+    checks = ChecksConfig(trust=True, paths=("/opt/checks venv", "data, shared"), jobs=2, memory_mb=512)
+    text = render_course_yaml(replace(COURSE, checks=checks))
+    assert yaml.safe_load(text)["checks"] == {
+        "python": "grader",
+        "trust": True,
+        "paths": ["/opt/checks venv", "data, shared"],
+        "jobs": 2,
+        "limits": {"memory_mb": 512},
+    }
 
 
 def test_same_seed_builds_the_same_course(tmp_path: Path, demo_course: Path) -> None:

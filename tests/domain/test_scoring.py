@@ -8,9 +8,13 @@ from hypothesis import strategies as st
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
+from grader.domain.events import AutogradeScore, SubmissionGrade
 from grader.domain.rubric import ChecklistItem, Criterion, CriterionKind, Level, Rubric
 from grader.domain.scoring import (
+    Merged,
+    effective_choices,
     is_final,
+    is_override,
     late_days,
     minutes_late,
     penalty_fraction,
@@ -221,3 +225,56 @@ def test_recomputing_after_a_rubric_edit_equals_computing_fresh(case: tuple, dat
     assert score_submission(edited, stored, late, policy) == score_submission(edited, choices, late, policy)
     assert Rubric.from_dict(edited.to_dict()) == edited
     assert Rubric.from_dict(edited.to_dict()).content_hash == edited.content_hash
+
+
+def _graded(choices: dict[str, CriterionChoice], autograde: dict[str, AutogradeScore]) -> SubmissionGrade:
+    return SubmissionGrade("a1", "s1", 1, choices, "ann", None, autograde=autograde)
+
+
+AUTOGRADED = Rubric("r", "R", {}, (LEVELS, AUTO))
+
+
+def test_a_runs_points_score_an_autograded_criterion_no_grader_scored() -> None:
+    grade = _graded(
+        {"correctness": CriterionChoice(level="Proficient")}, {"tests": AutogradeScore("partial", D(12))}
+    )
+    effective = effective_choices(AUTOGRADED, grade)
+    assert effective["tests"] == CriterionChoice(points=D(12))
+    assert effective["correctness"] is grade.choices["correctness"]
+    assert score_submission(AUTOGRADED, effective).total == D(42)
+    assert grade.choices == {
+        "correctness": CriterionChoice(level="Proficient")
+    }  # the grader's layer as it was
+
+
+def test_a_graders_points_override_the_run_and_an_adjustment_applies_on_top_of_it() -> None:
+    override = _graded({"tests": CriterionChoice(points=D(5))}, {"tests": AutogradeScore("passed", D(20))})
+    assert effective_choices(AUTOGRADED, override)["tests"].points == D(5)
+    assert is_override(AUTO, override)
+    adjusted = CriterionChoice(adjustment=D(-3), adjustment_comment="copied", comment="see me")
+    on_top = _graded({"tests": adjusted}, {"tests": AutogradeScore("passed", D(20))})
+    merged = effective_choices(AUTOGRADED, on_top)["tests"]
+    assert (merged.points, merged.adjustment, merged.comment) == (D(20), D(-3), "see me")
+    assert score_criterion(AUTO, merged) == D(17) and not is_override(AUTO, on_top)
+
+
+def test_a_run_without_points_or_on_a_manual_criterion_changes_nothing() -> None:
+    grade = _graded(
+        {"tests": CriterionChoice(comment="pending")},
+        {
+            "tests": AutogradeScore("error", None, "sandbox failed"),
+            "correctness": AutogradeScore("passed", D(40)),
+        },
+    )
+    effective = effective_choices(AUTOGRADED, grade)
+    assert effective == grade.choices
+    assert effective_choices(AUTOGRADED, None) == {}
+    bare = _graded({}, {})
+    assert effective_choices(AUTOGRADED, bare) is bare.choices  # nothing to merge: no copy
+
+
+def test_equal_merged_choices_are_shared_through_the_memo() -> None:
+    memo: Merged = {}
+    first = effective_choices(AUTOGRADED, _graded({}, {"tests": AutogradeScore("passed", D(20))}), memo)
+    second = effective_choices(AUTOGRADED, _graded({}, {"tests": AutogradeScore("passed", D(20))}), memo)
+    assert first["tests"] is second["tests"]

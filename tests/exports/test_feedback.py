@@ -14,7 +14,7 @@ from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
 from grader.domain.rubric import Check, ChecklistItem, Criterion, CriterionKind, Level, Rubric
 from grader.domain.scoring import score_submission
-from grader.exports.feedback import CriterionResult, FeedbackSheet, render_feedback
+from grader.exports.feedback import AutogradeFeedback, CriterionResult, FeedbackSheet, render_feedback
 
 D = Decimal
 RUBRIC = Rubric(
@@ -260,3 +260,49 @@ def test_hostile_rubric_text_cannot_break_the_table_or_the_headings() -> None:
     assert table_rows(page)[1] == ["Correct | results ## sneaky", "A|B", "40 / 40"]
     assert [h for _, h in headings(page)][3] == "Correct | results ## sneaky: 40 / 40"
     assert len(headings(page)) == 6
+
+
+HOSTILE_OUTPUT = (
+    "FAILED test_calc.py::test_div - assert 3 == 3.5\n"
+    "```\n# Pwned\n<script>alert(1)</script>\x1b]0;title\x07 ````` </pre>\n"
+    "1 failed, 2 passed in 0.05s\n"
+)
+
+
+def with_run(run: AutogradeFeedback, *, by_autograder: bool = True) -> FeedbackSheet:
+    made = sheet(GRADED, by_autograder=by_autograder)
+    criteria = tuple(replace(r, run=run) if r.criterion.id == "tests" else r for r in made.criteria)
+    return replace(made, criteria=criteria)
+
+
+def test_a_run_lists_its_failing_tests_and_the_end_of_its_output_as_literal_text() -> None:
+    run = AutogradeFeedback(
+        "partial",
+        "1 of 3 tests failed: test_div",
+        ("test_calc.test_div", "a`b"),
+        HOSTILE_OUTPUT,
+        sandbox="bwrap",
+    )
+    page = render_feedback(with_run(run))
+    tokens = blocks(page)
+    assert "Latest run: partial: 1 of 3 tests failed: test\\_div" in page
+    codes = [t.content for t in inline_tokens(page) if t.type == "code_inline"]
+    assert "test_calc.test_div" in codes and "a`b" in codes
+    (fence,) = [t for t in tokens if t.type == "fence"]
+    assert fence.info == "text"
+    assert fence.content == HOSTILE_OUTPUT.replace("\x1b", "␛").replace("\x07", "␇").rstrip("\n") + "\n"
+    assert len(headings(page)) == 6  # the output's "# Pwned" stays inside the block
+    assert not any(t.type in ("html_block", "html_inline") for t in tokens)
+    assert "unsandboxed" not in page and "A grader's points stand" not in page
+
+
+def test_a_long_output_shows_its_end_an_override_and_an_unsandboxed_run_say_so() -> None:
+    long = "".join(f"line {n}\n" for n in range(5000))
+    run = AutogradeFeedback("failed", "exit status 1", (), long, output_truncated=False, sandbox="trusted")
+    page = render_feedback(with_run(run, by_autograder=False))
+    (fence,) = [t for t in blocks(page) if t.type == "fence"]
+    assert fence.content.endswith("line 4999\n") and "line 0\n" not in fence.content
+    assert len(fence.content) <= 8 * 1024 + 1
+    assert "Output (its end; earlier output was cut):" in page
+    assert "A grader's points stand instead of the run's." in page
+    assert "The check ran unsandboxed (the course trusts its code)." in page

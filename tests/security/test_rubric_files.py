@@ -109,6 +109,46 @@ criteria:
     assert problems_of("id: r\ntitle: T\n") == ["rubrics/r.yaml:1 criteria: is required but missing"]
 
 
+def test_rub_5_hostile_checks_are_refused_at_once_and_nothing_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = f"""\
+id: r
+title: T
+criteria:
+  - id: a
+    title: A
+    points: 5
+    check: {{run: "python t.py; touch {marker}", timeout: 99999}}
+  - id: b
+    title: B
+    points: 5
+    check: {{junit: "mvn test", report: ../../../home/ta/.ssh/id_ed25519}}
+  - id: c
+    title: C
+    points: 5
+    check:
+      io: "python calc.py $(touch {marker})"
+      cases: [{{name: x, expected: "(.*a)+$", comparison: regex}}]
+  - id: d
+    title: D
+    points: 5
+    check: {{run: "sh -c 'unbalanced", io: x}}
+"""
+    assert problems_of(text) == [
+        'rubrics/r.yaml:7 criteria[0].check.run: uses the shell operator ";", but a check is never run by a '
+        f"shell; write sh -c '…' to use one, got \"python t.py; touch {str(marker)[:18]}...\"",
+        "rubrics/r.yaml:7 criteria[0].check.timeout: expected a whole number of seconds from 1 to 3600, got 99999",
+        "rubrics/r.yaml:11 criteria[1].check.report: expected a path inside the checkout, relative and without "
+        "'..', e.g. .grader-report.xml, got \"../../../home/ta/.ssh/id_ed25519\"",
+        "rubrics/r.yaml:17 criteria[2].check.cases[0].expected: repeats a group that itself repeats, as in (a+)+, "
+        "which can take exponential time on hostile output; rewrite it without the nested repetition",
+        "rubrics/r.yaml:21 criteria[3].check.io: expected one of run, junit or io, got run and io",
+        "rubrics/r.yaml:21 criteria[3].check.run: cannot be split into arguments (no closing quotation), "
+        'got "sh -c \'unbalanced"',
+    ]
+    assert not marker.exists()
+
+
 def test_rub_6_encodings_and_sizes(tmp_path: Path) -> None:
     good = "id: r\ntitle: T\ncriteria:\n" + VALID_CRITERION
     bom_crlf = b"\xef\xbb\xbf" + good.replace("\n", "\r\n").encode()

@@ -94,3 +94,31 @@ def test_audit_entries_come_back_in_order_with_their_details(store: Store) -> No
     assert entries[1].details == {"student": "Zoë", "days": 2, "nested": {"ok": [1, 2]}}
     assert entries[1].actor == "bob" and entries[1].at == NOW + timedelta(seconds=1)
     assert [e.action for e in store.audit_entries("backup")] == ["backup"]
+
+
+def test_graders_accepting_one_rubric_at_the_same_moment_all_succeed(store_url: str) -> None:
+    """Several processes open a fresh assignment at once: each accepts the same rubric, and
+    exactly one snapshot is in force afterwards (PostgreSQL once raised a duplicate key here)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from grader.store import open_store
+
+    rubric, other = _rubric("v1"), _rubric("v2")
+    stores = [open_store(store_url) for _ in range(6)]
+    barrier = Barrier(len(stores))
+
+    def accept(index: int) -> None:
+        chosen = rubric if index % 2 == 0 else other
+        barrier.wait()
+        stores[index].accept_rubric("hw1", chosen.content_hash, chosen.to_dict(), actor="ann", now=NOW)
+
+    try:
+        with ThreadPoolExecutor(len(stores)) as pool:
+            for future in [pool.submit(accept, index) for index in range(len(stores))]:
+                future.result()
+        current = stores[0].accepted_rubric("hw1")
+        assert current is not None and current[0] in {rubric.content_hash, other.content_hash}
+    finally:
+        for opened in stores:
+            opened.close()

@@ -73,7 +73,7 @@ async def test_the_help_key_shows_in_the_footer_of_submissions_and_grading_at_12
         await pilot.pause()
         await pilot.press("enter")
         await _until(pilot, lambda: isinstance(app.screen, SubmissionsScreen))
-        assert _visible_keys(app) >= {"question_mark", "escape", "e", "B", "c"}
+        assert _visible_keys(app) >= {"question_mark", "escape", "A", "g", "B", "c"}
         await pilot.press("enter")
         await _until(pilot, lambda: isinstance(app.screen, GradingScreen))
         assert _visible_keys(app) >= {"question_mark", "escape", "u", "n", "d"}

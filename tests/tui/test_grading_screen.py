@@ -64,7 +64,9 @@ async def test_checklists_toggle_then_confirm_and_zero_means_none(ctx: CourseCon
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, screen, student)
         await pilot.press("j", "j")
-        assert focused(screen) == "code-quality", "j skips the autograded criterion"
+        assert focused(screen) == "tests", "j reaches the autograded criterion"
+        await pilot.press("j")
+        assert focused(screen) == "code-quality"
         await pilot.press("1", "4", "1")
         await settle(pilot, screen, student)
         assert choices(ctx, student)["code-quality"].items == ("Dead code",), "each tick is saved at once"
@@ -79,12 +81,29 @@ async def test_checklists_toggle_then_confirm_and_zero_means_none(ctx: CourseCon
         await settle(pilot, screen, student)
         assert choices(ctx, student)["code-quality"].items == ("Missing docstrings", "Dead code")
         assert focused(screen) == "readme"
-        await pilot.press("k", "k", "0")
+        await pilot.press("k", "k", "k", "0")
         await settle(pilot, screen, student)
         assert "cli" not in choices(ctx, student), "0 on a levels criterion saves nothing"
-        await pilot.press("down", "down", "down", "0")
+        await pilot.press("down", "down", "down", "down", "0")
         await settle(pilot, screen, student)
         assert choices(ctx, student)["git-practice"].items == ()
+
+
+async def test_choosing_what_is_chosen_already_saves_nothing_and_later_choices_still_save(
+    ctx: CourseContext,
+) -> None:
+    student = pulled_students(ctx)[0]
+    screen = GradingScreen(ctx, A1, student)
+    app = Harness(screen)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, screen, student)
+        await pilot.press("2", "k", "2")  # Proficient, then Proficient again: no change to save
+        await settle(pilot, screen, student)
+        await pilot.press("k", "3", "1")  # then a real change, and the next criterion
+        await settle(pilot, screen, student)
+    saved = choices(ctx, student)
+    assert (saved["correctness"].level, saved["cli"].level) == ("Developing", "Exemplary")
+    assert [e.new.level for e in ctx.store.events(A1, student)] == ["Proficient", "Developing", "Exemplary"]
 
 
 async def test_adjust_needs_a_comment_and_comment_and_flag_are_saved(ctx: CourseContext) -> None:

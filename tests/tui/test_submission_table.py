@@ -13,7 +13,7 @@ from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.flagging import set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.listing import PAGE_SIZE
-from grader.tui.widgets.submission_table import COLUMNS, late_label
+from grader.tui.widgets.submission_cells import COLUMNS, Column, late_label
 from tests.tui.test_submissions_screen import ASSIGNMENT, NavApp, screen_of, settle, table_text
 
 STUDENTS = 20_000
@@ -98,10 +98,10 @@ async def test_page_down_moves_one_screen(big_ctx: CourseContext) -> None:
         assert student.student_id in table_text(app)
 
 
-def _cells(line: str) -> dict[str, str]:
+def _cells(line: str, columns: Sequence[Column] = COLUMNS) -> dict[str, str]:
     """One drawn row, cut into its columns by their widths."""
     cells, start = {}, 0
-    for column in COLUMNS:
+    for column in columns:
         width = column.width or len(line) - start
         cells[column.title] = line[start : start + width].strip()
         start += width + 1
@@ -123,14 +123,16 @@ async def test_a_flagged_graded_row_shows_graded_as_status_and_the_note_among_th
     set_flag(ctx, ASSIGNMENT, ids[0], "same code as another student")
     set_flag(ctx, ASSIGNMENT, ids[1], "no commits?")
     app = NavApp(ctx)
-    async with app.run_test(size=(160, 20)) as pilot:
+    async with app.run_test(size=(200, 20)) as pilot:
         await settle(app, pilot)
         lines = table_text(app).splitlines()
-        graded = _cells(next(line for line in lines if ids[0] in line))
+        columns = screen_of(app).table.columns
+        graded = _cells(next(line for line in lines if ids[0] in line), columns)
         assert graded["status"] == "graded"
+        assert graded["autograde"] == "not run"
         assert graded["flags"].startswith("⚑ same code as another student")
         assert "autograde" in graded["flags"]
-        pulled_only = _cells(next(line for line in lines if ids[1] in line))
+        pulled_only = _cells(next(line for line in lines if ids[1] in line), columns)
         assert pulled_only["status"] in ("pulled", "missing", "not pulled")
         assert pulled_only["flags"].startswith("⚑ no commits?")
 

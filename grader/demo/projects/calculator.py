@@ -1,193 +1,118 @@
-"""Assignment 1: a command-line calculator with tests, as one student might build it."""
+"""Assignment 1: a command-line calculator with tests, as one student might build it.
+
+The student's own tests are what the autograder runs (a JUnit report, so each test earns its
+share): what the code gets wrong depends on the student's ``Work`` (see grader.demo.outcomes).
+"""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, replace
 
+from grader.demo.outcomes import Work
+from grader.demo.projects.calculator_text import (
+    DIVIDE_CHECKED,
+    DIVIDE_PLAIN,
+    HEADER,
+    INTERFACE,
+    MAIN_CHECKED,
+    MAIN_PLAIN,
+    MULTIPLY,
+    NUMBERS,
+    POWER,
+    README_DONE,
+    README_START,
+    README_TESTS,
+    SUBTRACT,
+    TESTS_BASIC,
+    TESTS_MORE,
+    TESTS_POWER,
+)
 from grader.demo.projects.common import Step
 
 GITIGNORE = "__pycache__/\n*.pyc\n.venv/\n.pytest_cache/\n"
 
-OPERATIONS = '''\
-"""A small command-line calculator.
 
-Author: {name}
-"""
+@dataclass(frozen=True)
+class Code:
+    """How this student's calculator behaves; every field names a variant in calculator_text."""
 
-from __future__ import annotations
-
-import argparse
-import sys
-
-
-def add(a: float, b: float) -> float:
-    """Return a + b."""
-    return a + b
+    subtract: str = "right"
+    divide: str = "checked"
+    numbers: str = "float"
+    power: str = ""
+    handles_errors: bool = True
+    tests: bool = True
 
 
-def subtract(a: float, b: float) -> float:
-    """Return a - b."""
-    return a - b
+EDGE_SLIPS = (
+    Code(divide="floor"),  # 7 / 2 gives 3: test_divide fails
+    Code(divide="zero-is-zero"),  # 1 / 0 gives 0: both division-by-zero tests fail
+    Code(numbers="int"),  # "2.5" is refused: test_decimals fails
+    Code(numbers="digits"),  # "-3" and "2.5" are refused: test_negative_numbers and test_decimals fail
+)
+"""One student's slip on an edge case, each caught by one or two of their own tests."""
 
 
-def multiply(a: float, b: float) -> float:
-    """Return a * b."""
-    return a * b
+def code_for(work: Work, rng: random.Random) -> Code:
+    """The calculator a student with ``work`` writes; ``rng`` picks the slip and the extras."""
+    slip = EDGE_SLIPS[int(rng.random() * len(EDGE_SLIPS))]
+    power = "exact" if rng.random() < 0.4 else ""
+    if work is Work.EDGE_SLIPS:
+        return replace(slip, power=power)
+    if work is Work.SHAKY:
+        return Code(subtract="swapped", divide="swapped", numbers="int", power=power, handles_errors=False)
+    if work is Work.ENDLESS:
+        return Code(power="loop")
+    if work is Work.UNTESTED:
+        return Code(power=power, tests=False)
+    return Code(power=power)
 
 
-def divide(a: float, b: float) -> float:
-    """Return a / b."""
-{divide_body}
-{power}'''
-
-DIVIDE_CHECKED = """\
-    if b == 0:
-        raise ZeroDivisionError("cannot divide by zero")
-    return a {op} b
-"""
-
-POWER = '''
-
-def power(a: float, b: float) -> float:
-    """Return a raised to the power b."""
-    return a**b
-'''
-
-INTERFACE = '''
-
-OPERATIONS = {{{table}}}
-
-
-def calculate(expression: str) -> float:
-    """Evaluate 'NUMBER OPERATOR NUMBER', for example '3 * 4'."""
-    parts = expression.split()
-    if len(parts) != 3:
-        raise ValueError(f"expected NUMBER OPERATOR NUMBER, got {{expression!r}}")
-    left, operator, right = parts
-    if operator not in OPERATIONS:
-        raise ValueError(f"unknown operator {{operator!r}}")
-    return OPERATIONS[operator](float(left), float(right))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the calculator on the command line; return the exit status."""
-    parser = argparse.ArgumentParser(description="Evaluate a simple arithmetic expression.")
-    parser.add_argument("expression", nargs="+", help="for example: 3 * 4 (quote the *)")
-    args = parser.parse_args(argv)
-{run}
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-'''
-
-RUN_PLAIN = """\
-    print(f"{calculate(' '.join(args.expression)):g}")"""
-
-RUN_CHECKED = """\
-    try:
-        result = calculate(" ".join(args.expression))
-    except (ValueError, ZeroDivisionError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(f"{result:g}")"""
-
-TESTS_BASIC = '''\
-"""Tests for the calculator's operations."""
-
-import pytest
-
-from calculator import add, divide, multiply, subtract
-
-
-def test_add():
-    assert add(2, 3) == 5
-
-
-def test_subtract_gives_negative_results():
-    assert subtract(2, 5) == -3
-
-
-def test_multiply_decimals():
-    assert multiply(1.5, 4) == pytest.approx(6.0)
-
-
-def test_divide():
-    assert divide(7, 2) == {half}
-'''
-
-TESTS_MORE = """
-
-def test_divide_by_zero_is_an_error():
-    with pytest.raises(ZeroDivisionError):
-        divide(1, 0)
-
-
-def test_main_prints_the_result(capsys):
-    from calculator import main
-
-    assert main(["3", "*", "4"]) == 0
-    assert capsys.readouterr().out.strip() == "12"
-"""
-
-README_START = "# Calculator\n\nAssignment 1 for CS101, by {name}.\n"
-
-README_DONE = """\
-# Calculator
-
-A small command-line calculator, written by {name} for CS101 assignment 1.
-
-## Usage
-
-```
-python calculator.py 3 + 4
-python calculator.py 10 / 4
-python calculator.py "6 * 7"
-```
-
-Division by zero and malformed expressions print an error and exit with status 2.
-
-## Tests
-
-```
-python -m pytest -q
-```
-"""
-
-
-def steps(name: str, rng: random.Random) -> list[Step]:
-    """The calculator built in six steps; ``rng`` picks this student's habits and slips."""
-    integer_division = rng.random() < 0.2
-    checks_zero = rng.random() < 0.75
-    has_power = rng.random() < 0.4
-    op = "//" if integer_division else "/"
-    body_plain = f"    return a {op} b\n"
-    body_checked = DIVIDE_CHECKED.format(op=op) if checks_zero else body_plain
-    power = POWER if has_power else ""
-    table = ", ".join(
-        f'"{sym}": {fn}' for sym, fn in (("+", "add"), ("-", "subtract"), ("*", "multiply"), ("/", "divide"))
-    ) + (', "^": power' if has_power else "")
-
-    def module(body: str, run: str | None) -> str:
-        source = OPERATIONS.format(name=name, divide_body=body.rstrip("\n"), power=power)
-        if run is not None:
-            source += INTERFACE.format(table=table, run=run)
+def module(name: str, code: Code, *, interface: bool, checked: bool) -> str:
+    """calculator.py: the operations, then (once written) the command-line interface."""
+    source = (
+        HEADER.format(name=name)
+        + SUBTRACT[code.subtract]
+        + MULTIPLY
+        + (DIVIDE_CHECKED if checked else DIVIDE_PLAIN)[code.divide]
+        + POWER.get(code.power, "")
+    )
+    if not interface:
         return source
+    table = '"+": add, "-": subtract, "*": multiply, "/": divide' + (', "^": power' if code.power else "")
+    main = MAIN_CHECKED if checked and code.handles_errors else MAIN_PLAIN
+    return source + INTERFACE.format(table=table, numbers=NUMBERS[code.numbers]) + main
 
-    tests = TESTS_BASIC.format(half="3.5")
-    return [
+
+def steps(name: str, rng: random.Random, work: Work) -> list[Step]:
+    """The calculator built in six steps (four without tests): ``work`` decides what its tests find."""
+    code = code_for(work, rng)
+    tests = TESTS_BASIC + (TESTS_POWER if code.power else "")
+    readme = README_DONE.format(name=name) + (README_TESTS if code.tests else "")
+    work_steps = [
         Step("Start the calculator project", {"README.md": README_START.format(name=name),
                                               ".gitignore": GITIGNORE}),
-        Step("Add the four basic operations", {"calculator.py": module(body_plain, None)}),
+        Step("Add the four basic operations", {"calculator.py": module(name, code, interface=False,
+                                                                       checked=False)}),
         Step("Test the basic operations", {"tests/test_calculator.py": tests}),
-        Step("Add a command-line interface", {"calculator.py": module(body_plain, RUN_PLAIN)}),
+        Step("Add a command-line interface", {"calculator.py": module(name, code, interface=True,
+                                                                      checked=False)}),
         Step(
             "Report division by zero and bad input instead of crashing",
             {
-                "calculator.py": module(body_checked, RUN_CHECKED),
-                "tests/test_calculator.py": tests + (TESTS_MORE if checks_zero else ""),
+                "calculator.py": module(name, code, interface=True, checked=True),
+                "tests/test_calculator.py": tests + TESTS_MORE,
             },
         ),
-        Step("Document usage and tests in the README", {"README.md": README_DONE.format(name=name)}),
+        Step("Document usage and tests in the README", {"README.md": readme}),
     ]  # fmt: skip
+    if not code.tests:
+        work_steps = [
+            Step(step.message.replace("Report division by zero and bad input", "Handle bad input"),
+                 {path: text for path, text in step.files.items() if not path.startswith("tests/")})
+            for step in work_steps
+            if step.message != "Test the basic operations"
+        ]  # fmt: skip
+        work_steps[-1] = Step("Document usage in the README", work_steps[-1].files)
+    return work_steps

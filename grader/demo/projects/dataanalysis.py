@@ -1,12 +1,24 @@
-"""Assignment 3: a pandas analysis of daily weather, with tests, a chart and a report."""
+"""Assignment 3: an analysis of daily weather in plain Python, with tests, a text chart and a report."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from grader.demo.outcomes import Work
 from grader.demo.projects.common import Step
+from grader.demo.projects.dataanalysis_text import (
+    ANALYSIS,
+    BOTTOM,
+    CLEAN,
+    HEADING,
+    RAIN,
+    REPORT,
+    TESTS,
+    WEEK_START,
+)
 
 CITIES = {
     "Boston": 24.0,
@@ -19,109 +31,6 @@ CITIES = {
     "Lisbon": 27.0,
 }
 """Cities and their typical daily maximum (°C) in early September."""
-
-ANALYSIS = '''\
-"""Daily weather: clean the data, summarise it per week and plot the temperatures.
-
-Author: {name}
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-DATA = Path(__file__).parent / "data" / "weather.csv"
-FIGURES = Path(__file__).parent / "figures"
-
-
-def load(path: Path = DATA) -> pd.DataFrame:
-    """Read the CSV with parsed dates."""
-    return pd.read_csv(path, parse_dates=["date"])
-
-
-def clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop rows without a temperature and readings outside a plausible range."""
-    frame = frame.dropna(subset=["temp_max_c", "temp_min_c"])
-    plausible = frame["temp_max_c"].between(-60, 60) & frame["temp_min_c"].between(-60, 60)
-    return frame[plausible & (frame["temp_min_c"] <= frame["temp_max_c"])]
-
-
-def weekly(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean temperatures and total precipitation per week."""
-    return frame.resample("W", on="date").agg(
-        temp_max_c=("temp_max_c", "mean"),
-        temp_min_c=("temp_min_c", "mean"),
-        precipitation_mm=("precipitation_mm", "sum"),
-    )
-
-
-def plot(summary: pd.DataFrame) -> Path:
-    """Save a line chart of the weekly temperatures."""
-    FIGURES.mkdir(exist_ok=True)
-    axes = summary[["temp_max_c", "temp_min_c"]].plot(marker="o")
-{labels}    target = FIGURES / "weekly_temperatures.png"
-    plt.savefig(target, dpi=120, bbox_inches="tight")
-    return target
-
-
-if __name__ == "__main__":
-    summary = weekly(clean(load()))
-    print(summary.round(1).to_string())
-    print(f"saved {{plot(summary)}}")
-'''
-
-LABELS = """\
-    axes.set_xlabel("Week")
-    axes.set_ylabel("Temperature (°C)")
-    axes.set_title("Weekly mean temperatures, {city}")
-"""
-
-TESTS = '''\
-"""Tests for the cleaning and weekly summary."""
-
-import pandas as pd
-
-from analysis import clean, weekly
-
-
-def frame(rows):
-    data = pd.DataFrame(rows, columns=["date", "temp_max_c", "temp_min_c", "precipitation_mm"])
-    data["date"] = pd.to_datetime(data["date"])
-    return data
-
-
-def test_clean_drops_missing_and_impossible_rows():
-    rows = [("2026-10-05", 20, 10, 0), ("2026-10-06", None, 9, 1), ("2026-10-07", 99, 8, 0)]
-    assert len(clean(frame(rows))) == 1
-
-
-def test_weekly_sums_precipitation():
-    rows = [("2026-10-05", 20, 10, 1.5), ("2026-10-06", 22, 12, 2.5)]
-    assert weekly(frame(rows))["precipitation_mm"].iloc[0] == 4.0
-'''
-
-REPORT = """\
-# Weather in {city}, {start} to {end}
-
-By {name}.
-
-## Findings
-
-- The mean daily maximum was **{mean_max} °C**; the warmest day was {warmest} ({warmest_max} °C).
-- It rained on {wet_days} of {days} days, {total_rain} mm in total.
-- Weekly means are in `figures/weekly_temperatures.png` (run `python analysis.py`).
-
-## Limitations
-
-{removed} readings were missing or implausible and were dropped, so some weeks rest on fewer days.
-The data come from a single station.
-"""
 
 
 def _weather(rng: random.Random, typical: float, start: date, days: int) -> list[tuple[str, str, str, str]]:
@@ -145,8 +54,54 @@ def _one(value: float) -> str:
     return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN))
 
 
-def steps(name: str, rng: random.Random) -> list[Step]:
-    """The analysis built in five steps; the report's numbers come from the generated data."""
+@dataclass(frozen=True)
+class Analysis:
+    """How this student's analysis.py behaves; every field names a variant in dataanalysis_text."""
+
+    clean: str = "right"
+    week_start: str = "monday"
+    rain: str = "sum"
+    bottom: str = "zero"
+    tests: bool = True
+
+
+EDGE_SLIPS = (
+    Analysis(clean="freezing"),  # test_clean_keeps_freezing_days fails
+    Analysis(clean="unordered"),  # test_clean_drops_a_minimum_above_the_maximum fails
+    Analysis(rain="mean"),  # test_weekly_sums_precipitation fails
+    Analysis(week_start="sunday"),  # test_weeks_start_on_monday fails
+)
+"""One student's slip on an edge case, each caught by one of their own tests."""
+SHAKY = Analysis(clean="missing-only", week_start="sunday", rain="mean")
+"""Four of the eight tests fail."""
+
+
+def analysis_for(work: Work, rng: random.Random) -> Analysis:
+    """The analysis a student with ``work`` writes (a loop is not among its slips: ENDLESS is SOLID)."""
+    slip = EDGE_SLIPS[int(rng.random() * len(EDGE_SLIPS))]
+    bottom = "truncated" if rng.random() < 0.2 else "zero"
+    if work is Work.EDGE_SLIPS:
+        return replace(slip, bottom=bottom)
+    if work is Work.SHAKY:
+        return replace(SHAKY, bottom=bottom)
+    return Analysis(bottom=bottom, tests=work is not Work.UNTESTED)
+
+
+def source(name: str, city: str, analysis: Analysis, *, labelled: bool) -> str:
+    """analysis.py; its chart has a title and axis labels when ``labelled``."""
+    return ANALYSIS.format(
+        name=name,
+        clean=CLEAN[analysis.clean],
+        week_start=WEEK_START[analysis.week_start],
+        rain=RAIN[analysis.rain],
+        bottom=BOTTOM[analysis.bottom],
+        heading=HEADING.format(city=city) if labelled else "",
+    )
+
+
+def steps(name: str, rng: random.Random, work: Work) -> list[Step]:
+    """The analysis built in five steps (four without tests); the report's numbers come from the
+    generated data, ``work`` decides what the student's tests find."""
     city = rng.choice(sorted(CITIES))
     start = date(2026, 9, 1)
     rows = _weather(rng, CITIES[city], start, 60)
@@ -167,13 +122,18 @@ def steps(name: str, rng: random.Random) -> list[Step]:
         total_rain=_one(sum(float(r[3]) for r in valid)),
         removed=len(rows) - len(valid),
     )
-    requirements = "pandas>=2.2\nmatplotlib>=3.9\npytest>=8\n"
-    work = [
+    analysis = analysis_for(work, rng)
+    requirements = "pytest>=8   # for the tests; the analysis itself needs only the standard library\n"
+    work_steps = [
         Step("Add the weather data", {"data/weather.csv": csv, "requirements.txt": requirements}),
-        Step("Load, clean and plot the data", {"analysis.py": ANALYSIS.format(name=name, labels="")}),
-        Step("Test cleaning and the weekly summary", {"tests/test_analysis.py": TESTS}),
-    ]
+        Step("Load, clean and chart the data",
+             {"analysis.py": source(name, city, analysis, labelled=False)}),
+    ]  # fmt: skip
+    if analysis.tests:
+        work_steps.append(
+            Step("Test cleaning, the weekly summary and the chart", {"tests/test_analysis.py": TESTS})
+        )
     if rng.random() < 0.7:
-        labels = LABELS.format(city=city)
-        work.append(Step("Label the chart", {"analysis.py": ANALYSIS.format(name=name, labels=labels)}))
-    return [*work, Step("Write up the findings", {"REPORT.md": report})]
+        labelled = source(name, city, analysis, labelled=True)
+        work_steps.append(Step("Label the chart", {"analysis.py": labelled}))
+    return [*work_steps, Step("Write up the findings", {"REPORT.md": report})]

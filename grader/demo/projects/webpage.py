@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import random
 
+from grader.demo.outcomes import Work
 from grader.demo.projects.common import Step
 
 PAGE_CHECKS = '''\
@@ -18,27 +19,41 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.tags = []
+        self.title = ""
+        self.in_title = False
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        self.in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self.in_title = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
 
 
 def page():
     parser = Page()
     parser.feed(Path(__file__).parent.parent.joinpath("index.html").read_text(encoding="utf-8"))
-    return parser.tags
+    return parser
 
 
 def test_page_declares_its_language():
-    assert any(tag == "html" and attrs.get("lang") for tag, attrs in page())
+    assert any(tag == "html" and attrs.get("lang") for tag, attrs in page().tags)
+
+
+def test_page_has_a_title():
+    assert page().title.strip()
 
 
 def test_page_has_exactly_one_h1():
-    assert [tag for tag, _ in page()].count("h1") == 1
+    assert [tag for tag, _ in page().tags].count("h1") == 1
 
 
 def test_every_image_has_alt_text():
-    assert all("alt" in attrs for tag, attrs in page() if tag == "img")
+    assert all("alt" in attrs for tag, attrs in page().tags if tag == "img")
 '''
 
 LOGO = """\
@@ -69,13 +84,13 @@ PAGE = """\
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{name} – about me</title>
+  <title>{title}</title>
   <link rel="stylesheet" href="styles.css">
 </head>
 <body>
 {skip}  <header>
     <img src="images/logo.svg" {alt}width="64" height="64">
-    <nav aria-label="Main">
+{brand}    <nav aria-label="Main">
       <ul>
         <li><a href="#about">About</a></li>
         <li><a href="#projects">Projects</a></li>
@@ -182,21 +197,36 @@ DARK_CSS = """
 }
 """
 
+SLIPS = ("no-lang", "no-title", "two-h1", "no-alt")
+"""What one starter check each catches; a shaky page has three of them."""
+SHAKY_SLIPS = frozenset({"no-lang", "two-h1", "no-alt"})
+
 HOBBIES = ("hiking", "chess", "baking bread", "football", "film photography", "climbing")
 ACCENTS = ("#1f5fa8", "#8a2be2", "#0a7a4b", "#b3261e", "#c77700")
 
 
-def steps(name: str, rng: random.Random) -> list[Step]:
-    """The page built in five steps; ``rng`` picks this student's accessibility slips."""
+def slips_for(work: Work, rng: random.Random) -> frozenset[str]:
+    """The starter checks this student's page fails (a page cannot loop: ENDLESS is SOLID here)."""
+    slip = SLIPS[int(rng.random() * len(SLIPS))]
+    if work is Work.EDGE_SLIPS:
+        return frozenset({slip})
+    return SHAKY_SLIPS if work is Work.SHAKY else frozenset()
+
+
+def steps(name: str, rng: random.Random, work: Work) -> list[Step]:
+    """The page built in five steps; ``work`` decides which starter checks fail (UNTESTED: the
+    student deleted them), ``rng`` picks the slip and the rest of the student's habits."""
     initials = "".join(part[:1] for part in name.split()[:2]) or name[:1]
     accent = rng.choice(ACCENTS)
     escaped = html.escape(name)
-    has_alt = rng.random() < 0.75
+    slips = slips_for(work, rng)
     page = PAGE.format(
         name=escaped,
-        lang=' lang="en"' if rng.random() < 0.85 else "",
+        title="" if "no-title" in slips else f"{escaped} – about me",
+        lang="" if "no-lang" in slips else ' lang="en"',
         skip=SKIP_LINK if rng.random() < 0.4 else "",
-        alt=f'alt="{escaped}: logo" ' if has_alt else "",
+        alt="" if "no-alt" in slips else f'alt="{escaped}: logo" ',
+        brand=f'    <h1 class="brand">{html.escape(initials)}</h1>\n' if "two-h1" in slips else "",
         hobby=rng.choice(HOBBIES),
         field=FIELD_LABELLED if rng.random() < 0.7 else FIELD_BARE,
     )
@@ -213,9 +243,11 @@ def steps(name: str, rng: random.Random) -> list[Step]:
         f"# {name} – personal page\n\nOpen `index.html` in a browser.\n\n"
         "Fonts: the system font. Logo: drawn by me in SVG.\n"
     )
+    starter = {"index.html": PAGE_START.format(name=escaped)}
+    if work is not Work.UNTESTED:
+        starter["tests/test_page.py"] = PAGE_CHECKS
     return [
-        Step("Start the page from the starter", {"index.html": PAGE_START.format(name=escaped),
-                                                  "tests/test_page.py": PAGE_CHECKS}),
+        Step("Start the page from the starter", starter),
         Step("Add header, navigation and sections", {"index.html": page}),
         Step("Add a logo", {"images/logo.svg": LOGO.format(initials=html.escape(initials),
                                                             accent=accent)}),

@@ -54,14 +54,15 @@ def choice_label(request: ChoiceRequest) -> str:
 
 
 class CriterionModal(ModalScreen[Criterion | None]):
-    """Pick one manual criterion of a rubric."""
+    """Pick one criterion of a rubric: a manual one, or (``autograded``) one a check scores, whose
+    points then override the run."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="CriterionModal")
     BINDINGS: ClassVar[list[BindingType]] = [CANCEL]
 
-    def __init__(self, rubric: Rubric, prompt: str) -> None:
+    def __init__(self, rubric: Rubric, prompt: str, *, autograded: bool = False) -> None:
         super().__init__()
-        self.criteria = [c for c in rubric.criteria if c.is_manual]
+        self.criteria = [c for c in rubric.criteria if c.is_manual or autograded]
         self.prompt = prompt
 
     def compose(self) -> ComposeResult:
@@ -112,7 +113,8 @@ class ChoiceModal(ModalScreen[ChoiceRequest | None]):
                     *((safe_text(f"{it.label} ({points_label(it.points)})"), it.label) for it in c.items)
                 )
             else:
-                yield Label(f"Points from 0 to {points_label(c.max_points)}, then enter:")
+                override = " (they override the run's)" if c.kind is CriterionKind.AUTOGRADED else ""
+                yield Label(f"Points from 0 to {points_label(c.max_points)}{override}, then enter:")
                 yield Input(placeholder="points", id="points")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

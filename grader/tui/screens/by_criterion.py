@@ -5,7 +5,9 @@ Loading reads one grade and one pull state (never the class).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -18,8 +20,11 @@ from grader.domain.rubric import Rubric
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import status_row
+from grader.tui.points import number
 from grader.tui.safe import safe_text
-from grader.tui.widgets.rubric_panel import number
+
+if TYPE_CHECKING:
+    from grader.gradebook.autograde import StoredRun
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Loaded:
     student: Student
     grade: SubmissionGrade
     pull: PullState | None
+    runs: Mapping[str, StoredRun] = field(default_factory=dict)
+    """The latest run of each autograded criterion (tests and output included)."""
 
     @property
     def commit(self) -> str | None:
@@ -52,7 +59,12 @@ def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> 
     rubric = rubric_in_force(ctx, assignment_id)
     grade = ctx.store.grade(assignment_id, student_id)
     pull = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
-    return Loaded(assignment, rubric, student, grade, pull)
+    runs: Mapping[str, StoredRun] = {}
+    if any(not criterion.is_manual for criterion in rubric.criteria):
+        from grader.gradebook.autograde import latest_results
+
+        runs = latest_results(ctx, assignment_id, student_id)
+    return Loaded(assignment, rubric, student, grade, pull, runs)
 
 
 def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> Text:

@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +26,7 @@ from grader.gradebook.grading import ChoiceRequest
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
 from grader.tui.screens.by_criterion import Loaded, status_line
+from grader.tui.screens.grading_autograde import AutogradeReview
 from grader.tui.screens.grading_keys import GRADING_BINDINGS
 from grader.tui.screens.grading_reads import (
     BadgesChanged,
@@ -47,7 +47,7 @@ from grader.tui.screens.grading_saves import (
     UndoFinished,
     UndoLast,
 )
-from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal, parse_points
+from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal
 from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
 from grader.tui.widgets.save_path import SavePath
 from grader.tui.widgets.submission_files import SubmissionFiles
@@ -55,7 +55,7 @@ from grader.tui.widgets.submission_files import SubmissionFiles
 LOAD, BADGES = "grading-load", "grading-badges"  # worker groups: which read failed
 
 
-class GradingScreen(Screen[None]):
+class GradingScreen(AutogradeReview):
     CSS_PATH = "grading.tcss"
     BINDINGS: ClassVar[list[BindingType]] = GRADING_BINDINGS
 
@@ -112,6 +112,7 @@ class GradingScreen(Screen[None]):
 
     def _refused(self, student_id: str, message: str) -> None:
         self.student_id, self.loaded, self.state = student_id, None, None
+        self.refresh_bindings()
         self.query_one("#grading-header", Static).update(Text(f"cannot grade {student_id}", style="bold red"))
         self.query_one(SubmissionFiles).show_note("cannot grade", message)
         self.query_one(RubricPanel).show(None)
@@ -133,6 +134,8 @@ class GradingScreen(Screen[None]):
             loaded.late_minutes,
             loaded.assignment.late,
             only=self.criterion_id if self.by_criterion else None,
+            autograde=loaded.grade.autograde,
+            runs={criterion_id: run.result for criterion_id, run in loaded.runs.items()},
         )
         state.first_unscored()
         if focus is not None:
@@ -141,6 +144,7 @@ class GradingScreen(Screen[None]):
         if focus is None:
             self.query_one(SubmissionFiles).reset(self.student_id, loaded.commit)
         self._refresh_panel()
+        self.refresh_bindings()  # the keys that need a submission are enabled now (the footer shows them)
 
     @on(FilesListed)
     def files_listed(self, event: FilesListed) -> None:
@@ -169,6 +173,7 @@ class GradingScreen(Screen[None]):
         if action == "retry_saves":
             return self.save_path.not_saved is not None
         needs_submission = {"choose", "none_apply", "confirm", "adjust", "comment", "flag", "move", "diff"}
+        needs_submission |= {"points", "output", "autograde"}
         return not (action in needs_submission and self.state is None)
 
     def _save(self, request: ChoiceRequest, criterion_id: str) -> bool:
@@ -207,7 +212,8 @@ class GradingScreen(Screen[None]):
             self._chosen(self.state.none_applies())
 
     def action_confirm(self) -> None:
-        """Enter: on a checklist, the ticks (each saved already) are the choice; on points, type them."""
+        """Enter: on a checklist, the ticks (each saved already) are the choice; on points, type
+        them; on an autograded criterion, accept the run's score (move on)."""
         state = self.state
         criterion = state.focused if state else None
         if state is None or criterion is None or self.save_path.refused():
@@ -219,19 +225,9 @@ class GradingScreen(Screen[None]):
                 self._move_on()
                 self._refresh_panel()
         elif criterion.kind is CriterionKind.POINTS:
-            current = state.choice(criterion.id).points
-            modal = NoteModal(f"Points for {criterion.title} (0–{criterion.max_points})",
-                              value="" if current is None else str(current))  # fmt: skip
-            self.app.push_screen(modal, lambda text: self._points_given(criterion.id, text))
-
-    def _points_given(self, criterion_id: str, text: str | None) -> None:
-        if text is None or self.state is None:
-            return
-        points = parse_points(text)
-        if points is None:
-            self.notify(f"not a number of points: {text!r}", severity="error", markup=False)
-            return
-        self._chosen(self.state.points(criterion_id, points))
+            self.ask_points(criterion)
+        elif criterion.kind is CriterionKind.AUTOGRADED:
+            self.accept_run(criterion)
 
     def action_move(self, step: int) -> None:
         if self.state is not None:
@@ -296,7 +292,8 @@ class GradingScreen(Screen[None]):
         self.focus_next()
 
     def action_back(self) -> None:
-        self._leave("go back", self.app.pop_screen, staying=False)
+        if not self.cancel_autograde():
+            self._leave("go back", self.app.pop_screen, staying=False)
 
     def confirm_quit(self, quit_app: Callable[[], object]) -> bool:
         """Before the app quits: the choices queued are saved first, and while saving fails the

@@ -190,9 +190,10 @@ class SaveQueue:
             self.ops.task_done()
 
     def _version(self, student_id: str, shown: int) -> int:
+        """The version the shown one became through this queue's own saves (versions only grow)."""
         moves = self.advanced.get(student_id, {})
         version = shown
-        while version in moves:
+        while moves.get(version, version) > version:
             version = moves[version]
         return version
 
@@ -239,7 +240,8 @@ class SaveQueue:
             )
             self.target.post_message(SaveRefused(op.student_id, message, conflict=True))
             return
-        self.advanced.setdefault(op.student_id, {})[based_on] = recorded.version
+        if recorded.version != based_on:  # a choice equal to the saved one moves nothing on
+            self.advanced.setdefault(op.student_id, {})[based_on] = recorded.version
         self.target.post_message(ChoiceSaved(op.student_id, op.criterion_id, recorded))
 
 

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.binding import BindingType
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -22,6 +21,9 @@ from grader.gradebook.quick import QuickContext
 from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
+from grader.tui.screens.outcome_groups import groups_line
+from grader.tui.screens.submissions_keys import SUBMISSIONS_BINDINGS
+from grader.tui.screens.submissions_review import OutcomeReview
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_table import SubmissionTable
 
@@ -30,73 +32,11 @@ if TYPE_CHECKING:
     from grader.tui.screens.filter import FilterRun
 
 
-class SubmissionsScreen(Screen[None]):
+class SubmissionsScreen(OutcomeReview):
     """Every student's submission of one assignment; scales to 100,000 rows."""
 
     CSS_PATH = Path(__file__).with_name("submissions.tcss")
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "grade", "Grade", id="submissions.grade", tooltip="Grade the selected submission"),
-        Binding(
-            "n",
-            "next_ungraded",
-            "Next ungraded",
-            id="submissions.next_ungraded",
-            tooltip="Grade the first submission from the cursor on that still needs grading",
-        ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            id="submissions.search",
-            tooltip="Search by id, name or handle; filter by status, flagged, late, grader",
-        ),
-        Binding(
-            "space",
-            "mark",
-            "Mark",
-            id="submissions.mark",
-            tooltip="Mark or unmark the selected row, then move down",
-        ),
-        Binding(
-            "asterisk",
-            "mark_all",
-            "Mark all",
-            show=False,  # in `?` and the palette: the footer keeps room for `escape` and `?`
-            id="submissions.mark_all",
-            tooltip="Mark every shown row; when every shown row is marked already, clear all marks",
-        ),
-        Binding(
-            "P",
-            "pull",
-            "Pull",
-            id="submissions.pull",
-            tooltip="Pull the marked submissions (or all when none is marked)",
-        ),
-        Binding(
-            "B",
-            "batch",
-            "Batch",
-            id="submissions.batch",
-            tooltip="Apply one rubric choice to every marked submission, each its own grade event",
-        ),
-        Binding(
-            "c",
-            "by_criterion",
-            "By criterion",
-            id="submissions.by_criterion",
-            tooltip="Grade one criterion across every submission",
-        ),
-        Binding(
-            "F",
-            "next_flagged",
-            "Next flagged",
-            show=False,  # in `?` and the palette: the footer keeps room for `escape` and `?`
-            id="submissions.next_flagged",
-            tooltip="Move to the next flagged submission",
-        ),
-        Binding("e", "export", "Export", id="submissions.export", tooltip="Export this assignment's grades"),
-        Binding("escape", "back", "Back", id="submissions.back", tooltip="Back to the course"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = SUBMISSIONS_BINDINGS
 
     def __init__(self, ctx: CourseContext | QuickContext, assignment_id: str) -> None:
         """``ctx`` may be a quick (read-only) open: rows show at once; writing waits for
@@ -108,10 +48,8 @@ class SubmissionsScreen(Screen[None]):
         self.table = SubmissionTable(self.listing, id="submission-table")
         self.waiting = ""
         """What waits for the full open (shown quietly in the title line), "" when nothing does."""
-
-    @property
-    def assignment_id(self) -> str:
-        return self.listing.assignment_id
+        self.filtered = None
+        self.groups = None
 
     def use_context(self, ctx: CourseContext) -> None:
         """The course is fully open now (the same files): read and write through it."""
@@ -136,7 +74,7 @@ class SubmissionsScreen(Screen[None]):
     def show_counts(self) -> None:
         assignment = self.listing.assignment
         line = safe_text(assignment.title, style="bold")
-        shown, total = self.table.row_count, len(self.listing)
+        shown, total = self.table.shown_count, len(self.listing)
         line.append(f"  {shown:,} of {total:,} shown" if shown != total else f"  {total:,} submissions")
         if self.table.marked:
             line.append(f" · {len(self.table.marked):,} marked")
@@ -145,6 +83,9 @@ class SubmissionsScreen(Screen[None]):
 
             line.append(" · filter: ")
             line.append_text(safe_text(describe(self.wanted), limit=60))
+        grouped = self.table.grouped
+        if grouped is not None:
+            line.append(f" · {groups_line(grouped)}", style="bold")
         if self.waiting:
             line.append(f" · {self.waiting}", style="dim italic")
         self.query_one("#submissions-title", Static).update(line)
@@ -157,6 +98,9 @@ class SubmissionsScreen(Screen[None]):
     # Navigation
 
     def action_grade(self) -> None:
+        group = self.table.cursor_group
+        if group is not None and group.members:  # a group's header: its first submission
+            self.table.cursor += 1
         student_id = self.table.cursor_student_id
         if student_id is None:
             self.notify("no submission is shown (clear the filter with / then ctrl+r)", severity="error")
@@ -186,8 +130,9 @@ class SubmissionsScreen(Screen[None]):
         if table.row_count == 0:
             self.notify(nothing, severity="warning")
             return
-        after = table.roster_index(table.cursor) - (1 if inclusive else 0)
-        self.find(self.listing, after, table.view, predicate, then_grade=then_grade, nothing=nothing)
+        after = table.cursor_roster_index() - (1 if inclusive else 0)
+        within = None if table.view is None else table.shown_indexes()
+        self.find(self.listing, after, within, predicate, then_grade=then_grade, nothing=nothing)
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False)
     def find(
@@ -219,6 +164,10 @@ class SubmissionsScreen(Screen[None]):
         navigator(self.app).open_export(self.assignment_id)
 
     def action_back(self) -> None:
+        run = self.autograde_progress()
+        if run is not None and run.running:  # escape cancels the run first; again: back
+            run.cancel()
+            return
         self.dismiss()
 
     def action_pull(self) -> None:
@@ -232,8 +181,11 @@ class SubmissionsScreen(Screen[None]):
         return [sid for _, sid in sorted((p, sid) for p, sid in positions if p is not None)]
 
     def action_mark(self) -> None:
-        self.table.toggle_mark()
-        self.table.cursor += 1
+        table = self.table
+        grouped, on_header = table.grouped, table.cursor_group is not None
+        table.toggle_mark()
+        following = grouped.next_header_row(table.cursor) if grouped and on_header else None
+        table.cursor = following if following is not None else table.cursor + 1
         self.show_counts()
 
     def action_mark_all(self) -> None:
@@ -258,8 +210,8 @@ class SubmissionsScreen(Screen[None]):
             return
         if wanted.is_empty:
             self.wanted = wanted
-            self.table.set_view(None)
-            self.show_counts()
+            self.filtered = None
+            self.show_rows()
             return
         runs = list(self.query("#filter-progress").results(FilterRun))
         if not runs:  # mounted when the first filter runs
@@ -269,8 +221,8 @@ class SubmissionsScreen(Screen[None]):
 
     def on_filter_run_filtered(self, message: FilterRun.Filtered) -> None:
         self.wanted = message.wanted
-        self.table.set_view(message.indexes)
-        self.show_counts()
+        self.filtered = message.indexes
+        self.show_rows()
         if not message.indexes:
             self.notify("no submission matches the filter", severity="warning")
 
@@ -301,7 +253,8 @@ class SubmissionsScreen(Screen[None]):
         rubric = await self.read_rubric()
         if rubric is None:
             return
-        criterion = await self.app.push_screen_wait(CriterionModal(rubric, "Batch-apply to which criterion?"))
+        modal = CriterionModal(rubric, "Batch-apply to which criterion?", autograded=True)
+        criterion = await self.app.push_screen_wait(modal)
         if criterion is None:
             return
         request = await self.app.push_screen_wait(ChoiceModal(criterion))
@@ -336,9 +289,10 @@ class SubmissionsScreen(Screen[None]):
             CriterionModal(rubric, "Grade which criterion across everyone?")
         )
         if criterion is not None:
-            table = self.table
-            first_shown = table.roster_index(0) if table.row_count else None
-            self.first_without_choice(self.listing, table.view, first_shown, criterion)
+            shown = self.table.shown_indexes()
+            first_shown = shown[0] if shown else None
+            within = None if self.table.view is None else shown
+            self.first_without_choice(self.listing, within, first_shown, criterion)
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False)
     def first_without_choice(

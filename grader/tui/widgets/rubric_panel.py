@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from rich.text import Text
 from textual.widget import Widget
 
+from grader.domain.autograde import CheckResult
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
+from grader.domain.events import NO_AUTOGRADE, AutogradeScore, SubmissionGrade
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
-from grader.domain.scoring import late_days, score_criterion, score_submission
+from grader.domain.scoring import effective_choices, late_days, score_criterion, score_submission
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.points import number
 from grader.tui.safe import safe_text
-
-AUTOGRADE_PENDING = "autograde: not run (pending)"
-
-
-def number(value: Decimal) -> str:
-    """Points without trailing zeros: 35, 2.5, -3."""
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
+from grader.tui.widgets.autograde_result import autograde_lines
 
 
 @dataclass(frozen=True)
@@ -48,49 +45,61 @@ class RubricState:
     focus: int = 0
     unsaved: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Choices whose save failed, per criterion, in words (shown as NOT SAVED, never as chosen)."""
+    autograde: Mapping[str, AutogradeScore] = field(default_factory=lambda: NO_AUTOGRADE)
+    """The submission's autograde layer (each autograded criterion's current result)."""
+    runs: Mapping[str, CheckResult] = field(default_factory=dict)
+    """The latest run of each autograded criterion, tests and output included."""
 
     @property
     def shown(self) -> tuple[Criterion, ...]:
+        """The criteria shown, each of which the focus reaches (autograded ones too)."""
         if self.only is not None:
             return tuple(c for c in self.rubric.criteria if c.id == self.only)
         return self.rubric.criteria
 
     @property
-    def manual(self) -> tuple[Criterion, ...]:
-        return tuple(c for c in self.shown if c.is_manual)
-
-    @property
     def focused(self) -> Criterion | None:
-        manual = self.manual
-        return manual[self.focus % len(manual)] if manual else None
+        shown = self.shown
+        return shown[self.focus % len(shown)] if shown else None
 
     def choice(self, criterion_id: str) -> CriterionChoice:
+        """The grader's own choice (on an autograded criterion: an override, an adjustment)."""
         return self.choices.get(criterion_id, CriterionChoice())
 
+    def effective(self) -> dict[str, CriterionChoice]:
+        """What is scored: the graders' choices with the autograde layer merged in."""
+        grade = SubmissionGrade("", "", 0, self.choices, "", None, autograde=self.autograde)
+        return effective_choices(self.rubric, grade)
+
+    def _needs_grader(self, criterion: Criterion) -> bool:
+        """A manual criterion without a choice: where the focus moves on to (an autograded one
+        is only reached with j/k, so grading stays k + 1 keys)."""
+        return criterion.is_manual and not self.choice(criterion.id).is_scored
+
     def move(self, step: int) -> None:
-        if self.manual:
-            self.focus = (self.focus + step) % len(self.manual)
+        if self.shown:
+            self.focus = (self.focus + step) % len(self.shown)
 
     def focus_on(self, criterion_id: str) -> None:
-        for index, criterion in enumerate(self.manual):
+        for index, criterion in enumerate(self.shown):
             if criterion.id == criterion_id:
                 self.focus = index
 
     def advance(self) -> None:
         """Focus the next manual criterion without a choice (after this one, wrapping); else stay."""
-        manual = self.manual
-        for step in range(1, len(manual) + 1):
-            index = (self.focus + step) % len(manual)
-            if not self.choice(manual[index].id).is_scored:
+        shown = self.shown
+        for step in range(1, len(shown) + 1):
+            index = (self.focus + step) % len(shown)
+            if self._needs_grader(shown[index]):
                 self.focus = index
                 return
 
     def first_unscored(self) -> None:
-        for index, criterion in enumerate(self.manual):
-            if not self.choice(criterion.id).is_scored:
+        for index, criterion in enumerate(self.shown):
+            if self._needs_grader(criterion):
                 self.focus = index
                 return
-        self.focus = 0
+        self.focus = next((i for i, c in enumerate(self.shown) if c.is_manual), 0)
 
     def choose(self, n: int) -> Chosen | str:
         """What key ``n`` chooses on the focused criterion (a level, or a checklist tick); else why not."""
@@ -110,6 +119,8 @@ class RubricState:
             chosen = [x for x in current if x != label] if label in current else [*current, label]
             items = tuple(it.label for it in criterion.items if it.label in chosen)
             return Chosen(criterion.id, ChoiceRequest(items=items), replace(old, items=items), moves_on=False)
+        if criterion.kind is CriterionKind.AUTOGRADED:
+            return "an autograded criterion: enter accepts the run, p types points (an override)"
         return "type the points: press enter"
 
     def none_applies(self) -> Chosen | str:
@@ -126,15 +137,16 @@ class RubricState:
 
     def render(self) -> Text:
         out = Text(end="")
+        effective = self.effective()
         for criterion in self.shown:
-            self._criterion(out, criterion)
-        self._total(out)
+            self._criterion(out, criterion, effective.get(criterion.id, CriterionChoice()))
+        self._total(out, effective)
         return out
 
-    def _criterion(self, out: Text, criterion: Criterion) -> None:
+    def _criterion(self, out: Text, criterion: Criterion, scored: CriterionChoice) -> None:
         choice = self.choice(criterion.id)
         is_focused = criterion is self.focused
-        points = score_criterion(criterion, choice) if criterion.is_manual else None
+        points = score_criterion(criterion, scored)
         got = "–" if points is None else number(points)
         marker = "▶ " if is_focused else "  "
         head_style = "bold reverse" if is_focused else "bold"
@@ -146,7 +158,8 @@ class RubricState:
             out.append_text(safe_text(lost, style="bold red", limit=120))
             out.append("\n")
         if criterion.kind is CriterionKind.AUTOGRADED:
-            out.append(f"    {AUTOGRADE_PENDING}\n", style="italic yellow")
+            run, layer = self.runs.get(criterion.id), self.autograde.get(criterion.id)
+            autograde_lines(out, criterion, run, layer, choice, focused=is_focused)
         elif criterion.kind is CriterionKind.LEVELS:
             for n, level in enumerate(criterion.levels[:9], start=1):
                 chosen = choice.level == level.label
@@ -181,10 +194,10 @@ class RubricState:
             out.append_text(safe_text(choice.comment, limit=300))
             out.append("\n")
 
-    def _total(self, out: Text) -> None:
+    def _total(self, out: Text, effective: Mapping[str, CriterionChoice]) -> None:
         if self.only is not None:
             return
-        score = score_submission(self.rubric, self.choices, self.late_minutes, self.policy)
+        score = score_submission(self.rubric, effective, self.late_minutes, self.policy)
         out.append("\nTotal ", style="bold")
         out.append(f"{number(score.total)} / {number(score.max_score)}", style="bold")
         if score.penalty:

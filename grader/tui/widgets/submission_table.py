@@ -11,101 +11,49 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
-from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError
-from grader.gradebook.listing import PAGE_SIZE, SubmissionList, is_flagged
-from grader.gradebook.status import FLAG_PREFIX, SubmissionStatus
+from grader.gradebook.listing import PAGE_SIZE, SubmissionList
+from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width: int
-    """Cells; 0 takes what is left."""
-
-
-COLUMNS = (
-    Column("", 1),
-    Column("student", 14),
-    Column("name", 22),
-    Column("status", 13),
-    Column("late", 7),
-    Column("score", 11),
-    Column("grader", 10),
-    Column("commit", 8),
-    Column("flags", 0),
+from grader.tui.widgets.grouped_rows import Group, GroupedRows
+from grader.tui.widgets.row_cursor import RowCursorView
+from grader.tui.widgets.submission_cells import (
+    COLUMNS,
+    Column,
+    autograde_cell,
+    columns_for,
+    group_label,
+    join_cells,
+    late_label,
+    row_cells,
 )
+
+__all__ = ["COLUMNS", "HEADER_LINES", "MARK", "SubmissionTable", "late_label"]
+
 HEADER_LINES = 1
 MARK = "●"
+SOME_MARKED = "◐"
 
 
-def late_label(minutes: int | None) -> str:
-    """How late, compactly: '' on time, '45m', '5h 10m', '2d 3h'."""
-    if not minutes or minutes <= 0:
-        return ""
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    return f"{hours}h {mins}m" if hours else f"{mins}m"
-
-
-def points_label(value: Decimal | None) -> str:
-    return "–" if value is None else format(value.normalize(), "f")
-
-
-def score_label(row: SubmissionStatus) -> str:
-    return f"{points_label(row.score)}/{points_label(row.max_score)}"
-
-
-def flags_label(row: SubmissionStatus) -> str:
-    parts = [f"⚑ {row.flag_note}"] if row.flag_note else []
-    parts += [flag for flag in row.flags if not flag.startswith(FLAG_PREFIX)]
-    return "; ".join(parts)
-
-
-class SubmissionTable(ScrollView, can_focus=True):
+class SubmissionTable(RowCursorView, can_focus=True):
     """Submissions of one assignment, one line each, with a cursor and marks."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", id="submissions.up", tooltip="Move to the row above", show=False),
-        Binding(
-            "down", "cursor_down", "Down", id="submissions.down", tooltip="Move to the row below", show=False
-        ),
-        Binding(
-            "pageup", "page_up", "Page up", id="submissions.page_up", tooltip="Up one screen", show=False
-        ),
-        Binding(
-            "pagedown",
-            "page_down",
-            "Page down",
-            id="submissions.page_down",
-            tooltip="Down one screen",
-            show=False,
-        ),
-        Binding("home", "first", "First", id="submissions.first", tooltip="Go to the first row", show=False),
-        Binding("end", "last", "Last", id="submissions.last", tooltip="Go to the last row", show=False),
-    ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "submission-table--header",
         "submission-table--cursor",
         "submission-table--marked",
         "submission-table--pending",
+        "submission-table--group",
     }
     DEFAULT_CSS = """
     SubmissionTable { height: 1fr; overflow-x: hidden; }
@@ -116,9 +64,8 @@ class SubmissionTable(ScrollView, can_focus=True):
     SubmissionTable:blur > .submission-table--cursor { background: $block-cursor-blurred-background; }
     SubmissionTable > .submission-table--marked { color: $accent; text-style: bold; }
     SubmissionTable > .submission-table--pending { color: $text-muted; }
+    SubmissionTable > .submission-table--group { text-style: bold; background: $primary-background; }
     """
-
-    cursor: reactive[int] = reactive(0, layout=False, always_update=True)
 
     @dataclass
     class RowsShown(Message):
@@ -134,7 +81,10 @@ class SubmissionTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.listing = listing
         self.view: Sequence[int] | None = None
-        """Roster indexes shown (a filter), or None for the whole roster."""
+        """Roster indexes shown (a filter, ascending; or a GroupedRows), or None for the whole roster."""
+        rubric = listing.ctx.files.rubric(listing.assignment_id)
+        self.autograde = any(not criterion.is_manual for criterion in rubric.criteria)
+        """The autograde column is shown (the assignment has autograded criteria)."""
         self.marked: set[str] = set()
         self._reading = False
         self._shown = False
@@ -146,21 +96,59 @@ class SubmissionTable(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self.listing) if self.view is None else len(self.view)
 
+    @property
+    def shown_count(self) -> int:
+        """The submissions shown (a grouped view's header rows are not submissions)."""
+        grouped = self.grouped
+        return grouped.member_count if grouped is not None else self.row_count
+
+    @property
+    def header_lines(self) -> int:
+        return HEADER_LINES
+
     def roster_index(self, row: int) -> int:
+        """The roster index a row shows; negative for a group's header row (grouped view)."""
         return row if self.view is None else self.view[row]
+
+    @property
+    def grouped(self) -> GroupedRows | None:
+        return self.view if isinstance(self.view, GroupedRows) else None
+
+    @property
+    def cursor_group(self) -> Group | None:
+        """The group whose header row the cursor is on (grouped view), else None."""
+        grouped = self.grouped
+        return grouped.header_at(self.cursor) if grouped and 0 <= self.cursor < self.row_count else None
 
     @property
     def cursor_student_id(self) -> str | None:
         if not 0 <= self.cursor < self.row_count:
             return None
-        return self.listing.students[self.roster_index(self.cursor)].student_id
+        index = self.roster_index(self.cursor)
+        return self.listing.students[index].student_id if index >= 0 else None
+
+    def cursor_roster_index(self) -> int:
+        """The roster index at the cursor; on a group's header, its first member's (-1: none)."""
+        if not 0 <= self.cursor < self.row_count:
+            return -1
+        group = self.cursor_group
+        if group is not None:
+            return group.members[0] if group.members else -1
+        return self.roster_index(self.cursor)
+
+    def shown_indexes(self) -> Sequence[int]:
+        """The roster indexes shown, ascending (a grouped view's members in roster order)."""
+        if self.view is None:
+            return range(len(self.listing))
+        grouped = self.grouped
+        return grouped.members() if grouped is not None else self.view
 
     def shown_student_ids(self) -> list[str]:
         students = self.listing.students
-        return [students[self.roster_index(row)].student_id for row in range(self.row_count)]
+        return [students[index].student_id for index in self.shown_indexes()]
 
     def set_view(self, view: Sequence[int] | None) -> None:
-        """Show only these roster indexes (ascending), or everyone."""
+        """Show only these roster indexes (ascending, or a GroupedRows), or everyone."""
         keep = self.cursor_student_id
         self.view = view
         self._resize()
@@ -174,8 +162,14 @@ class SubmissionTable(ScrollView, can_focus=True):
         index = self.listing.position_of(student_id)
         if index is None:
             return False
+        grouped = self.grouped
         if self.view is None:
             row = index
+        elif grouped is not None:
+            found = grouped.row_of(index)
+            if found is None:
+                return False
+            row = found
         else:
             row = bisect_left(self.view, index)
             if row >= len(self.view) or self.view[row] != index:
@@ -195,6 +189,17 @@ class SubmissionTable(ScrollView, can_focus=True):
     # Marks
 
     def toggle_mark(self) -> None:
+        """Mark or unmark the row at the cursor; on a group's header, the whole group."""
+        group = self.cursor_group
+        if group is not None:
+            students = self.listing.students
+            members = {students[index].student_id for index in group.members}
+            if members <= self.marked:
+                self.marked -= members
+            else:
+                self.marked |= members
+            self.refresh()
+            return
         student_id = self.cursor_student_id
         if student_id is not None:
             self.marked.symmetric_difference_update({student_id})
@@ -208,83 +213,40 @@ class SubmissionTable(ScrollView, can_focus=True):
         self.marked.clear()
         self.refresh()
 
-    # Geometry and cursor
+    # Geometry
 
     def on_mount(self) -> None:
         self._resize()
         self._read_visible()
-
-    def _resize(self) -> None:
-        self.virtual_size = Size(0, self.row_count + HEADER_LINES)  # never scrolls sideways
 
     def on_resize(self, event: events.Resize) -> None:
         self._resize()
         self._follow_cursor()
         self._read_visible()
 
-    @property
-    def _page_rows(self) -> int:
-        return max(self.scrollable_content_region.height - HEADER_LINES, 1)
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        clamped = max(0, min(new, self.row_count - 1))
-        if clamped != new:
-            self.cursor = clamped
-            return
-        self._follow_cursor()
-        self.refresh()
-
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self._read_visible()
 
-    def _follow_cursor(self) -> None:
-        top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + self._page_rows:
-            self.scroll_to(y=self.cursor - self._page_rows + 1, animate=False)
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_page_up(self) -> None:
-        self.cursor -= self._page_rows
-
-    def action_page_down(self) -> None:
-        self.cursor += self._page_rows
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = self.row_count - 1
-
-    def on_click(self, event: events.Click) -> None:
-        row = round(self.scroll_y) + event.y - HEADER_LINES
-        if event.y >= HEADER_LINES and 0 <= row < self.row_count:
-            self.cursor = row
-
     # Reading rows
 
-    def _visible_rows(self) -> range:
-        top = round(self.scroll_y)
-        return range(top, min(top + self._page_rows, self.row_count))
+    def _row_read(self, row: int) -> bool:
+        """The row is read (a group's header row has nothing to read)."""
+        index = self.roster_index(row)
+        return index < 0 or self.listing.cached(index) is not None
 
     def _read_visible(self) -> None:
         if self._reading or not self.is_mounted:
             return
         visible = self._visible_rows()
-        if all(self.listing.cached(self.roster_index(r)) is not None for r in visible):
+        if all(self._row_read(r) for r in visible):
             return
         self._reading = True
         if self.view is None and self._shown:
             self._read_page(visible.start, visible.stop + PAGE_SIZE)  # a page ahead, for scrolling
         else:  # a filtered view, or the first screenful (shown sooner without the page after it)
-            self._read_indexes([self.roster_index(r) for r in visible])
+            indexes = [index for r in visible if (index := self.roster_index(r)) >= 0]
+            self._read_indexes(indexes)
 
     @work(thread=True, group="rows", exit_on_error=False)
     def _read_page(self, start: int, stop: int) -> None:
@@ -321,13 +283,18 @@ class SubmissionTable(ScrollView, can_focus=True):
             return
         self.refresh()
         visible = self._visible_rows()
-        if all(self.listing.cached(self.roster_index(r)) is not None for r in visible):
+        if all(self._row_read(r) for r in visible):
             self._shown = True
             self.call_after_refresh(self.post_message, self.RowsShown(self))
         else:
             self._read_visible()  # the viewport moved while reading
 
     # Drawing
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns at the current width (narrower ones below 100 cells)."""
+        return columns_for(self.scrollable_content_region.width, autograde=self.autograde)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -338,48 +305,44 @@ class SubmissionTable(ScrollView, can_focus=True):
         row = round(self.scroll_y) + y - HEADER_LINES
         if row >= self.row_count:
             return Strip.blank(width, self.rich_style)
+        cursor = self.get_component_rich_style("submission-table--cursor") if row == self.cursor else Style()
         index = self.roster_index(row)
+        if index < 0:
+            assert self.grouped is not None
+            group_style = self.get_component_rich_style("submission-table--group")
+            return self._group_line(self.grouped.groups[-1 - index], width, group_style + cursor)
         student = self.listing.students[index]
         status = self.listing.cached(index)
         marked = student.student_id in self.marked
         cells = self._cells(student.student_id, student.name, status, marked)
         style = self.get_component_rich_style("submission-table--pending") if status is None else Style()
-        if row == self.cursor:
-            style = style + self.get_component_rich_style("submission-table--cursor")
-        return self._strip(cells, width, style)
+        return self._strip(cells, width, style + cursor)
 
     def _header(self) -> list[Text]:
-        return [Text(column.title) for column in COLUMNS]
+        return [Text(column.title) for column in self.columns]
+
+    def _mark(self, text: str) -> Text:
+        return Text(text, style=self.get_component_rich_style("submission-table--marked"))
+
+    def _group_line(self, group: Group, width: int, style: Style) -> Strip:
+        """A group's header row: its mark, then the signature and the count across the row."""
+        students = self.listing.students
+        marked = sum(1 for index in group.members if students[index].student_id in self.marked)
+        mark = MARK if marked == len(group.members) else SOME_MARKED if marked else ""
+        columns = (self.columns[0], Column("", 0))
+        return self._strip([self._mark(mark), group_label(group, marked)], width, style, columns)
 
     def _cells(self, student_id: str, name: str, row: SubmissionStatus | None, marked: bool) -> list[Text]:
-        mark = (
-            Text(MARK, style=self.get_component_rich_style("submission-table--marked")) if marked else Text()
-        )
+        mark = self._mark(MARK) if marked else Text()
         if row is None:
             return [mark, safe_text(student_id), safe_text(name), Text("…")]
-        return [
-            mark,
-            safe_text(student_id),
-            safe_text(name),
-            Text(row.status),
-            Text(late_label(row.late_minutes)),
-            Text(score_label(row)),
-            safe_text(row.graded_by),
-            safe_text((row.graded_commit or "")[:7]),
-            safe_text(flags_label(row), style="bold" if is_flagged(row) else ""),
-        ]
+        autograde = autograde_cell(row.autograde_summary or "not run") if self.autograde else None
+        return [mark, *row_cells(row, autograde)]
 
-    def _strip(self, cells: list[Text], width: int, style: Style) -> Strip:
-        line = Text(no_wrap=True, end="")
-        used = 0
-        for column, cell in zip(COLUMNS, cells, strict=False):
-            cell_width = column.width or max(width - used, 0)
-            cell = cell.copy()
-            cell.truncate(cell_width, overflow="ellipsis", pad=True)
-            line.append_text(cell)
-            line.append(" ")
-            used += cell_width + 1
-        line.truncate(width, pad=True)
+    def _strip(
+        self, cells: list[Text], width: int, style: Style, columns: tuple[Column, ...] | None = None
+    ) -> Strip:
+        line = join_cells(cells, columns or self.columns, width)
         line.stylize(style)
         segments = list(line.render(self.app.console))
         return Strip(segments, width).apply_style(self.rich_style)

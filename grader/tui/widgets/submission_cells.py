@@ -1,0 +1,141 @@
+"""What one row of the Submissions table says, column by column, and how wide each column is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rich.text import Text
+
+from grader.gradebook.listing import is_flagged
+from grader.gradebook.status import FLAG_PREFIX, SubmissionStatus
+from grader.tui.safe import safe_plain, safe_text
+from grader.tui.widgets.grouped_rows import Group
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int
+    """Cells; 0 takes what is left."""
+
+
+AUTOGRADE = "autograde"
+COLUMNS = (
+    Column("", 1),
+    Column("student", 14),
+    Column("name", 22),
+    Column("status", 13),
+    Column("late", 7),
+    Column("score", 11),
+    Column("grader", 10),
+    Column("commit", 8),
+    Column("flags", 0),
+)
+"""An assignment without autograded criteria, on a wide screen."""
+NARROW = 100
+"""Below this many cells the id, name and status columns shrink so the score and autograde fit."""
+NARROW_WIDTHS = {"student": 10, "name": 16, "status": 11}
+AUTOGRADE_WIDTH = 11
+"""Fits "10/10 tests", "timeout", "not run"."""
+
+
+def columns_for(width: int, *, autograde: bool) -> tuple[Column, ...]:
+    """The columns for a table ``width`` cells wide, with the autograde column after the score."""
+    columns: list[Column] = []
+    for column in COLUMNS:
+        narrowed = NARROW_WIDTHS.get(column.title) if width < NARROW else None
+        columns.append(Column(column.title, narrowed) if narrowed else column)
+        if autograde and column.title == "score":
+            columns.append(Column(AUTOGRADE, AUTOGRADE_WIDTH))
+    return tuple(columns)
+
+
+def late_label(minutes: int | None) -> str:
+    """How late, compactly: '' on time, '45m', '5h 10m', '2d 3h'."""
+    if not minutes or minutes <= 0:
+        return ""
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    return f"{hours}h {mins}m" if hours else f"{mins}m"
+
+
+def points_label(value: Decimal | None) -> str:
+    return "–" if value is None else format(value.normalize(), "f")
+
+
+def score_label(row: SubmissionStatus) -> str:
+    return f"{points_label(row.score)}/{points_label(row.max_score)}"
+
+
+UNSANDBOXED = "autograde ran unsandboxed (trusted code)"
+
+
+def flags_label(row: SubmissionStatus) -> str:
+    parts = [f"⚑ {row.flag_note}"] if row.flag_note else []
+    parts += [flag for flag in row.flags if not flag.startswith(FLAG_PREFIX)]
+    if any(c.autograde is not None and c.autograde.sandbox == "trusted" for c in row.criteria):
+        parts.append(UNSANDBOXED)  # said wherever a result is shown
+    return "; ".join(parts)
+
+
+AUTOGRADE_STYLES = {
+    "passed": "green",
+    "failed": "red",
+    "timeout": "red",
+    "error": "bold red",
+    "not run": "dim",
+}
+
+
+def autograde_cell(label: str) -> Text:
+    """The autograde column's cell: "7/10 tests", "passed", "failed", "timeout", "error", "not run"."""
+    style = AUTOGRADE_STYLES.get(label, "yellow" if "tests" in label else "")
+    return Text(safe_plain(label), style=style)
+
+
+def row_cells(row: SubmissionStatus, autograde: Text | None) -> list[Text]:
+    """A read row's cells after the mark (the autograde cell after the score, when there is one)."""
+    cells = [
+        safe_text(row.student_id),
+        safe_text(row.name),
+        Text(row.status),
+        Text(late_label(row.late_minutes)),
+        Text(score_label(row)),
+    ]
+    if autograde is not None:
+        cells.append(autograde)
+    return [
+        *cells,
+        safe_text(row.graded_by),
+        safe_text((row.graded_commit or "")[:7]),
+        safe_text(flags_label(row), style="bold" if is_flagged(row) else ""),
+    ]
+
+
+def group_label(group: Group, marked: int) -> Text:
+    """A group's header: its outcome signature (test names: sanitised) and how many it holds."""
+    line = Text("▾ ")
+    line.append_text(safe_text(group.signature, limit=80))
+    count = len(group.members)
+    line.append(f"  · {count:,} submission{'s' if count != 1 else ''}")
+    if marked:
+        line.append(f" · {marked:,} marked")
+    return line
+
+
+def join_cells(cells: list[Text], columns: tuple[Column, ...], width: int) -> Text:
+    """One line: each cell cut or padded to its column, a space between columns."""
+    line = Text(no_wrap=True, end="")
+    used = 0
+    for column, cell in zip(columns, cells, strict=False):
+        cell_width = column.width or max(width - used, 0)
+        cell = cell.copy()
+        cell.truncate(cell_width, overflow="ellipsis", pad=True)
+        line.append_text(cell)
+        line.append(" ")
+        used += cell_width + 1
+    line.truncate(width, pad=True)
+    return line
