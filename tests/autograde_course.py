@@ -71,16 +71,24 @@ PARTIAL = {"calc.py": CALC.replace("return a / b", "return a // b"), "test_calc.
 HANGS = {"calc.py": CALC, "test_calc.py": TESTS + "\n\ndef test_forever():\n    while True:\n        pass\n"}
 
 
-def write_course(course_dir: Path, projects: Mapping[str, Mapping[str, str]], *, timeout: int = 20) -> Path:
+def write_course(
+    course_dir: Path, projects: Mapping[str, Mapping[str, str]], *, timeout: int = 20, tag: str = ""
+) -> Path:
     """The test course with ``RUBRIC`` and, per student id in ``projects``, a local repository
-    holding those files, committed a day before the deadline. Nothing pulled yet."""
+    holding those files, committed a day before the deadline. Nothing pulled yet.
+
+    ``tag`` goes into both check commands (as ``-p no:TAG``, which pytest accepts and ignores),
+    so a test can find its own checks among every process on the machine."""
     course = course_dir / "course.yaml"
     text = course.read_text()
     text = text.replace("https://github.com/cs101-fall26/a1-calculator-{github}", "remotes/{github}.git")
     text = text.replace("allow_local: false", "allow_local: true")
     text = text.replace("deadline: 2026-10-01T23:59:00-04:00", f"deadline: {DEADLINE.isoformat()}")
     course.write_text(text)
-    (course_dir / "rubrics" / "calculator.yaml").write_text(RUBRIC.replace("TIMEOUT", str(timeout)))
+    rubric = RUBRIC.replace("TIMEOUT", str(timeout))
+    if tag:
+        rubric = rubric.replace("-p no:cacheprovider", f"-p no:cacheprovider -p no:{tag}")
+    (course_dir / "rubrics" / "calculator.yaml").write_text(rubric)
     for student_id, files in projects.items():
         push_files(course_dir, student_id, files, DEADLINE - timedelta(days=1))
     return course_dir

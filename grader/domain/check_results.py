@@ -13,7 +13,8 @@ from grader.domain.junit import TestOutcome
 
 OUTPUT_LIMIT = 256 * 1024
 """The most characters of output a result keeps (the sandbox caps each run's bytes before)."""
-POINT_STEP = Decimal("0.0001")  # partial credit is rounded down to the places rubrics allow
+POINT_STEP = Decimal("0.01")
+"""Partial credit is rounded down to hundredths: what a gradebook shows (8.88 of 20, not 8.8888)."""
 NAMES_SHOWN = 3
 
 

@@ -4,6 +4,7 @@ autograde layer; the cache, --rerun, skipped submissions, cancellation, a hostil
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -151,24 +152,22 @@ def test_one_hostile_submission_never_stops_the_others(course_dir: Path) -> None
 
 
 def test_stopping_the_iteration_ends_the_run_and_records_no_half_result(course_dir: Path) -> None:
-    write_course(course_dir, {"00123": HANGS, "00124": HANGS, "00125": HANGS}, timeout=30)
+    tag = f"stop-{uuid.uuid4().hex[:12]}"
+    running = f"-p\x00no:{tag}"  # this test's checks, as /proc shows their command lines
+    write_course(course_dir, {"00123": HANGS, "00124": HANGS, "00125": HANGS}, timeout=30, tag=tag)
     pull_all(course_dir)
     with open_course(course_dir, actor="Ada") as ctx:
         steps = autograde(ctx, jobs=2)
         for step in steps:  # heartbeats come every 0.2 s while checks run
-            if isinstance(step, Progress) and processes_with(RUNNING):
+            if isinstance(step, Progress) and processes_with(running):
                 break  # the students' tests are running in the sandbox now
-        assert processes_with(RUNNING)
+        assert processes_with(running)
         steps.close()
         assert ctx.store.latest_runs("a1-calculator") == {}
         assert ctx.store.events("a1-calculator") == []
     assert not [t for t in threading.enumerate() if t.name.startswith("autograde")]
-    left = wait_until_gone(RUNNING)
+    left = wait_until_gone(running)
     assert left == [], [Path(f"/proc/{p}/cmdline").read_bytes()[:300] for p in left]
-
-
-RUNNING = "pytest\x00-q\x00-p\x00no:cacheprovider"
-"""The command line of the checks (both criteria's) while they run, as /proc shows it."""
 
 
 def test_a_sandbox_that_cannot_work_is_one_refusal_before_anything_runs(

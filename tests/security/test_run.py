@@ -182,15 +182,16 @@ def test_run3_fork_bomb_and_escaped_daemon_leave_nothing(
         print("forked", forked, flush=True)
         time.sleep(600)
         """
-    checkout = make_checkout(tmp_path / "checkout", {"bomb.py": bomb})
+    script = f"bomb_{uuid.uuid4().hex[:8]}.py"  # this test's own, among every process on the machine
+    checkout = make_checkout(tmp_path / "checkout", {script: bomb})
 
-    result = run(checkout, ["python", "bomb.py"], kind, policy, timeout=8)
+    result = run(checkout, ["python", script], kind, policy, timeout=8)
 
     assert result.limit_hit == "processes" and not result.timed_out, text(result.stdout + result.stderr)
     refused_after = int(text(result.stdout).split("fork refused after ")[1].split()[0])
     assert refused_after < 128  # the processes limit (the setsid sleep and python count too)
     assert processes_with(tag) == []  # at once: the run ends after every process it started
-    assert processes_with("bomb.py") == []
+    assert processes_with(script) == []
 
 
 def test_run3_processes_limit_applies(tmp_path: Path, kind: str, course: Path) -> None:

@@ -171,3 +171,19 @@ async def test_the_output_viewer_scrolls_a_long_output_and_escape_closes_it() ->
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, OutputModal)
+
+
+def test_tests_beyond_the_shown_ones_are_counted_by_outcome() -> None:
+    many = tuple(TestOutcome(f"t.test_fail_{i}", "failed", Decimal(0)) for i in range(5)) + tuple(
+        TestOutcome(f"t.test_pass_{i}", "passed", Decimal(1)) for i in range(4)
+    )
+    state = panel(autograde={"tests": layer()}, runs={"tests": run(tests=many)})
+    state.focus_on("correctness")  # not focused: three names
+    text = state.render().plain
+    assert "tests: 4 passed, 5 failed" in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert len([line for line in lines if line.startswith("✗")]) == 3
+    assert not [line for line in lines if line.startswith("✓")]
+    assert "… 2 more failed, 4 passed (o: all)" in lines
+    state.focus_on("tests")  # focused: eight
+    assert "… 1 passed (o: all)" in [line.strip() for line in state.render().plain.splitlines()]

@@ -107,8 +107,9 @@ def point_a3_at(root: Path, port: int, *, timeout_seconds: int = 300) -> None:
 async def test_keys_answer_during_a_slow_pull_and_escape_cancels_it(
     demo_root: Path, silent_server: int
 ) -> None:
-    # a1 fetches from disk at once; each a3 repository waits 2 s on a server that never answers
-    point_a3_at(demo_root, silent_server, timeout_seconds=2)
+    # a1 fetches from disk at once; each a3 repository waits 5 s on a server that never answers,
+    # so a key held up by the pull would take longer than the 4 s allowed (a loaded machine)
+    point_a3_at(demo_root, silent_server, timeout_seconds=5)
     with open_course(demo_root, actor="ta-test") as ctx:
         students = [s.student_id for s in ctx.files.students[:6]]
         before = {sid: len(obs) for sid, obs in ctx.store.all_observations("a1-calculator").items()}
@@ -123,20 +124,20 @@ async def test_keys_answer_during_a_slow_pull_and_escape_cancels_it(
                 seen.append(screen.done)
                 started = time.monotonic()
                 await pilot.press("question_mark")
-                await until(pilot, lambda: isinstance(app.screen, HelpScreen), 1.5, "help, at once")
+                await until(pilot, lambda: isinstance(app.screen, HelpScreen), 4, "help, at once")
                 await pilot.press("escape")
-                await until(pilot, lambda: app.screen is screen, 1.5, "help to close, at once")
-                assert time.monotonic() - started < 1.5
+                await until(pilot, lambda: app.screen is screen, 4, "help to close, at once")
+                assert time.monotonic() - started < 4
                 assert time.monotonic() < deadline, "the pull stopped moving"
             assert len(set(seen)) >= 3, f"the progress moved while keys were pressed: {sorted(set(seen))}"
             assert screen.outcome == ""
             log = "\n".join(line.text for line in screen.query_one(RichLog).lines)
             assert "a3-dataanalysis" in log and "timed out" in log
             started = time.monotonic()
-            await pilot.press("escape")  # cancel: the remaining four would take 8 s
+            await pilot.press("escape")  # cancel: the remaining four would take 20 s
             await until(pilot, lambda: screen.outcome, 15, "the cancel")
             assert screen.outcome == "cancelled"
-            assert time.monotonic() - started < 1.9, "git was stopped, not waited for"
+            assert time.monotonic() - started < 4, "git was stopped, not waited for (5 s)"
             assert "cancelled: " in text(pilot)
             await released(ctx.root)
             assert stop_all_git() == 0, "no git process left running"

@@ -135,5 +135,15 @@ def _tests(out: Text, tests: tuple[TestOutcome, ...], shown: int) -> None:
         out.append(f"      {mark} ", style=style)
         out.append_text(safe_text(short_name(test.name), limit=NAME_CHARS))
         out.append("\n")
-    if len(ordered) > shown:
-        out.append(f"      … {len(ordered) - shown} more\n", style="dim")
+    rest = ordered[shown:]
+    if rest:
+        more_failed = sum(t.outcome in ("failed", "error") for t in rest)
+        more_passed = sum(t.outcome == "passed" for t in rest)
+        parts = [f"{more_failed} more failed"] if more_failed else []
+        parts += [f"{more_passed} passed"] if more_passed else []
+        parts += (
+            [f"{len(rest) - more_failed - more_passed} skipped"]
+            if len(rest) > more_failed + more_passed
+            else []
+        )
+        out.append(f"      … {', '.join(parts)} (o: all)\n", style="dim")
