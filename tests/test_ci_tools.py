@@ -41,8 +41,11 @@ def test_on_sqlite(tmp_path):
 COMMANDS = ("pdftoppm", "pdftotext", "chromium", "openssl", "bwrap")
 
 
-def run_tiny(tmp_path: Path, tests: str, *, present: tuple[str, ...], ci: dict[str, str]) -> tuple[int, str]:
-    """Run ``tests`` with stand-ins for ``present`` on PATH and the CI variables ``ci``."""
+def run_tiny(
+    tmp_path: Path, tests: str, *, present: tuple[str, ...], ci: dict[str, str], workers: int = 0
+) -> tuple[int, str]:
+    """Run ``tests`` with stand-ins for ``present`` on PATH and the CI variables ``ci``; with
+    ``workers``, on that many pytest-xdist workers (as make test runs the suite)."""
     folder, bin_dir = tmp_path / "suite", tmp_path / "bin"
     folder.mkdir(parents=True)
     bin_dir.mkdir()
@@ -57,8 +60,9 @@ def run_tiny(tmp_path: Path, tests: str, *, present: tuple[str, ...], ci: dict[s
         PATH=str(bin_dir), PYTHONPATH=str(TESTS), COLUMNS="300", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", **ci
     )
     env.pop(required_tools.POSTGRES_VARIABLE, None)
+    spread = ["-p", "xdist", "-n", str(workers)] if workers else []
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(folder)],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *spread, "-q", str(folder)],
         cwd=folder,
         env=env,
         capture_output=True,
@@ -82,6 +86,20 @@ def test_locally_a_missing_tool_skips_the_test_and_says_what_to_install(tmp_path
     assert "backends: sqlite 1 test, postgresql ✗ missing; tools: " in out
     assert "poppler ✗ missing, 1 test skipped" in out
     assert "CI requires" not in out
+
+
+def test_on_several_workers_the_summary_adds_up_what_each_ran(tmp_path: Path) -> None:
+    tests = TINY + "\n".join(
+        f"\ndef test_more_{i}(tmp_path):\n    test_on_sqlite(tmp_path)\n" for i in range(5)
+    )
+    code, out = run_tiny(tmp_path, tests, present=WITHOUT_PDFTOPPM, ci={}, workers=2)
+    assert code == 0, out
+    assert "6 passed, 1 skipped" in out
+    assert "backends: sqlite 6 tests, postgresql ✗ missing; tools: " in out
+    assert "poppler ✗ missing, 1 test skipped" in out
+    code, out = run_tiny(tmp_path / "ci", tests, present=COMMANDS, ci={"CI": "1"}, workers=2)
+    assert "7 passed" in out and "poppler ✓ 1 test" in out, out
+    assert code == 1 and "CI requires postgresql" in out, "the controller fails the run, not only a worker"
 
 
 @pytest.mark.parametrize("ci", [{"GRADER_REQUIRE_ALL_TOOLS": "1"}, {"CI": "true"}])
