@@ -13,6 +13,7 @@ from grader.domain.errors import GraderError
 from grader.domain.numbers import number_problem
 from grader.domain.scoring import effective_choices, score_submission
 from grader.domain.text import printable
+from grader.gradebook.claims import claim_warning
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric
@@ -86,6 +87,9 @@ def grade(
         comment=comment,
     )
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        held = claim_warning(ctx, assignment, student_id)
+        if held:
+            fail(held)
         recorded = record_choice(ctx, assignment, student_id, criterion_id, request)
         grade_state = ctx.store.grade(assignment, student_id)
         rubric = effective_rubric(ctx, assignment, {student_id: grade_state})

@@ -71,6 +71,8 @@ COMMANDS = {
     "roster": "grader.cli.roster_cmds",
     "db": "grader.cli.db_cmds",
     "backup": "grader.cli.db_cmds",
+    "log": "grader.cli.log_cmds",
+    "assign": "grader.cli.assign_cmds",
 }
 """Each command and the module that defines it (imported only when the command runs)."""
 

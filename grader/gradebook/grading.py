@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import ConflictError, GraderError
-from grader.domain.events import ChoiceChange, EventSource
+from grader.domain.events import ChoiceChange, EventSource, SubmissionGrade
+from grader.domain.remap import stale_parts
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import effective_choices, score_criterion
+from grader.gradebook.conflicts import ChoiceConflict, ConflictSeen, choice_seen, conflict_found
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.rubrics import ensure_accepted, rubric_in_force
 from grader.gradebook.summary import summarizer
@@ -90,11 +92,14 @@ def record_choice(
     source: EventSource = EventSource.GRADER,
     rubric: Rubric | None = None,
 ) -> GradeRecorded:
-    """Merge the request into the current choice, validate it and save it as a grade event.
+    """Merge the request into the criterion's choice, validate it and save it as a grade event.
 
-    The save names the version the merge was based on (``expected_version``, else the one just
-    read), so a change made by someone else in between is refused, never overwritten.
-    ``rubric``: the one ``rubric_in_force`` returned, to spare checking it again on every save.
+    With ``expected_version`` (the version the grader's screen showed the criterion at) the
+    request is merged onto the choice as that grader saw it, and a change someone else made to
+    this criterion since is refused (ChoiceConflict: mine and theirs), never overwritten; changes
+    to other criteria are no conflict. Without it (a one-shot command) the choice just read is
+    the base, and the save goes on over a concurrent change only if this criterion's choice is
+    still that one. ``rubric``: the one ``rubric_in_force`` returned, to spare checking it again.
     """
     ctx.files.student(student_id)
     if rubric is None:
@@ -102,6 +107,70 @@ def record_choice(
     current_grade = ctx.store.grade(assignment_id, student_id)
     criterion = checked_criterion(rubric, assignment_id, criterion_id, request)
     old = current_grade.choices.get(criterion_id, CriterionChoice())
+    seen = (
+        None
+        if expected_version is None
+        else choice_seen(ctx, assignment_id, student_id, criterion_id, expected_version)
+    )
+    if seen is not None:  # changed since the grader saw it: the request is merged onto what they saw
+        old = seen
+    new = _merged(old, request)
+    run = current_grade.autograde.get(criterion_id) if criterion.kind is CriterionKind.AUTOGRADED else None
+    scored_by_run = run is not None and run.points is not None
+    if new.adjustment and not new.is_scored and not scored_by_run:
+        raise GraderError(
+            f"criterion '{criterion_id}' is not scored yet; choose a level, items or points "
+            "before adjusting it"
+        )
+    ensure_accepted(ctx, assignment_id, rubric)
+    based_on = current_grade.version if expected_version is None else expected_version
+    for attempt in range(RETRIES + 1):
+        change = ChoiceChange(assignment_id, student_id, criterion_id, new, based_on)
+        try:
+            versions = _save(ctx, change, rubric, source)
+            break
+        except ConflictError as error:
+            # Someone changed this criterion meanwhile. A one-shot save (no version given) goes
+            # on only if the criterion's choice is still the one the merge started from.
+            latest = ctx.store.grade(assignment_id, student_id)
+            unchanged = latest.choices.get(criterion_id, CriterionChoice()) == old
+            if expected_version is not None or not unchanged or attempt == RETRIES:
+                raise _conflict(ctx, error, change, rubric) from None
+            based_on = latest.version
+    version = versions.get((assignment_id, student_id), based_on)
+    return _recorded(
+        rubric,
+        criterion,
+        replace(current_grade, choices={**current_grade.choices, criterion_id: new}),
+        version,
+    )
+
+
+def keep_mine(ctx: CourseContext, seen: ConflictSeen, rubric: Rubric | None = None) -> GradeRecorded:
+    """After a conflict: save the refused choice over theirs, against the version read with it
+    (ChoiceConflict again if the criterion changed once more meanwhile)."""
+    assignment_id, student_id, criterion_id = seen.assignment_id, seen.student_id, seen.criterion_id
+    if rubric is None:
+        rubric = rubric_in_force(ctx, assignment_id)
+    criterion = checked_criterion(rubric, assignment_id, criterion_id, ChoiceRequest())
+    stale = stale_parts(criterion, seen.mine)
+    if stale:
+        kind, label = stale[0]
+        raise GraderError(
+            f"cannot keep your choice: criterion '{criterion_id}' no longer has {kind} '{label}'"
+        )
+    ensure_accepted(ctx, assignment_id, rubric)
+    change = ChoiceChange(assignment_id, student_id, criterion_id, seen.mine, seen.version)
+    try:
+        versions = _save(ctx, change, rubric, EventSource.GRADER)
+    except ConflictError as error:
+        raise _conflict(ctx, error, change, rubric) from None
+    grade = ctx.store.grade(assignment_id, student_id)
+    return _recorded(rubric, criterion, grade, versions.get((assignment_id, student_id), seen.version))
+
+
+def _merged(old: CriterionChoice, request: ChoiceRequest) -> CriterionChoice:
+    """The request applied to ``old``: a part not asked for stays as it was."""
     adjustment = request.adjustment if request.adjustment is not None else old.adjustment
     comment = request.comment if request.comment is not None else old.comment
     adjustment_comment = old.adjustment_comment
@@ -112,7 +181,7 @@ def record_choice(
         comment = old.comment
     elif request.adjustment is not None:
         adjustment_comment = ""
-    new = CriterionChoice(
+    return CriterionChoice(
         level=request.level if request.level is not None else old.level,
         items=request.items if request.items is not None else old.items,
         points=request.points if request.points is not None else old.points,
@@ -120,37 +189,39 @@ def record_choice(
         adjustment_comment=adjustment_comment,
         comment=comment,
     )
-    run = current_grade.autograde.get(criterion_id) if criterion.kind is CriterionKind.AUTOGRADED else None
-    scored_by_run = run is not None and run.points is not None
-    if new.adjustment and not new.is_scored and not scored_by_run:
-        raise GraderError(
-            f"criterion '{criterion_id}' is not scored yet; choose a level, items or points "
-            "before adjusting it"
-        )
-    ensure_accepted(ctx, assignment_id, rubric)
-    based_on = current_grade.version if expected_version is None else expected_version
-    summarize = summarizer(ctx, assignment_id, rubric)
-    for attempt in range(RETRIES + 1):
-        change = ChoiceChange(assignment_id, student_id, criterion_id, new, based_on)
-        try:
-            versions = ctx.store.save(
-                [change],
-                actor=ctx.actor,
-                rubric_hash=rubric.content_hash,
-                source=source,
-                now=utc_now(),
-                summarize=summarize,
-            )
-            break
-        except ConflictError:
-            # Someone saved this submission meanwhile. A one-shot save (no version given) goes on
-            # only if this criterion's choice is still the one the merge started from.
-            latest = ctx.store.grade(assignment_id, student_id)
-            unchanged = latest.choices.get(criterion_id, CriterionChoice()) == old
-            if expected_version is not None or not unchanged or attempt == RETRIES:
-                raise
-            based_on = latest.version
-    version = versions.get((assignment_id, student_id), based_on)
-    saved = replace(current_grade, choices={**current_grade.choices, criterion_id: new})
-    effective = effective_choices(rubric, saved).get(criterion_id, new)
-    return GradeRecorded(score_criterion(criterion, effective), version, new)
+
+
+def _save(
+    ctx: CourseContext, change: ChoiceChange, rubric: Rubric, source: EventSource
+) -> dict[tuple[str, str], int]:
+    return ctx.store.save(
+        [change],
+        actor=ctx.actor,
+        rubric_hash=rubric.content_hash,
+        source=source,
+        now=utc_now(),
+        summarize=summarizer(ctx, change.assignment_id, rubric),
+    )
+
+
+def _conflict(
+    ctx: CourseContext, error: ConflictError, change: ChoiceChange, rubric: Rubric
+) -> ChoiceConflict:
+    return conflict_found(
+        ctx,
+        error,
+        change.choice,
+        assignment_id=change.assignment_id,
+        student_id=change.student_id,
+        criterion_id=change.criterion_id,
+        based_on=change.expected_version or 0,
+        at=utc_now(),
+        rubric=rubric,
+    )
+
+
+def _recorded(rubric: Rubric, criterion: Criterion, grade: SubmissionGrade, version: int) -> GradeRecorded:
+    """What a save reports: the criterion's points (a run's score merged in), the version, the choice."""
+    choice = grade.choices.get(criterion.id, CriterionChoice())
+    effective = effective_choices(rubric, grade).get(criterion.id, choice)
+    return GradeRecorded(score_criterion(criterion, effective), version, choice)

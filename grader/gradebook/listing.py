@@ -11,12 +11,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from grader.domain.claims import Claim
 from grader.domain.errors import RubricChangeRefused
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
 from grader.domain.scoring import Merged
-from grader.gradebook.context import CourseContext
+from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.quick import QuickContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import EXCUSED, FLAGGED, GRADED, SubmissionStatus, status_row
@@ -100,6 +101,8 @@ class SubmissionList:
         self._positions: dict[str, int] | None = None
         self._rubric: tuple[Rubric, bool] | None = None
         self._lock = threading.Lock()
+        self.claims: dict[str, Claim] = {}
+        """Other graders' claims on this assignment by student, as last read (see read_claims)."""
 
     def __len__(self) -> int:
         return len(self.students)
@@ -144,6 +147,7 @@ class SubmissionList:
         missing = [i for i in wanted if i not in self._rows]
         if missing:
             read = self._read(missing)
+            self.read_claims()  # shown with the rows: one small query
             with self._lock:
                 if len(self._rows) + len(read) > CACHE_LIMIT:
                     self._rows.clear()
@@ -171,6 +175,37 @@ class SubmissionList:
             )
             for index, student in zip(indexes, students, strict=True)
         }
+
+    def read_claims(self) -> dict[str, Claim]:
+        """Read who else is grading which submission of this assignment now (none on a quick,
+        read-only open: claims show once the course is fully open)."""
+        if isinstance(self.ctx, CourseContext):
+            from grader.gradebook.claims import others_claims
+
+            found = others_claims(self.ctx, [self.assignment.id])
+            self.claims = {student_id: claim for (_, student_id), claim in found.items()}
+        return self.claims
+
+    def claim_of(self, student_id: str) -> Claim | None:
+        """Another grader's claim on this student's submission, if it has not run out."""
+        found = self.claims.get(student_id)
+        return found if found is not None and found.is_active(utc_now()) else None
+
+    def needs_grader(self, criterion_id: str | None = None) -> Callable[[SubmissionStatus], bool]:
+        """Whether a row still needs grading (the submission, or just ``criterion_id``; never
+        excused) and nobody else is grading it: claims are read once, now."""
+        claimed = set(self.read_claims())
+
+        def needs(row: SubmissionStatus) -> bool:
+            if row.student_id in claimed:
+                return False
+            if criterion_id is None:
+                return is_ungraded(row)
+            return not row.excused and not any(
+                c.criterion_id == criterion_id and c.choice.is_scored for c in row.criteria
+            )
+
+        return needs
 
     def invalidate(self, student_ids: Iterable[str]) -> None:
         """Forget these students' rows (they changed); they are read again when shown."""
@@ -217,24 +252,18 @@ class SubmissionList:
         return None
 
     def next_ungraded(self, after_student_id: str | None) -> str | None:
-        """The next student (roster order, wrapping) whose submission still needs grading."""
+        """The next student (roster order, wrapping) whose submission still needs grading and
+        is not being graded by someone else."""
         after = -1 if after_student_id is None else self.position_of(after_student_id)
-        found = self.next_matching(-1 if after is None else after, is_ungraded)
+        found = self.next_matching(-1 if after is None else after, self.needs_grader())
         return None if found is None else self.students[found].student_id
 
     def next_to_grade(self, after_student_id: str, criterion_id: str | None = None) -> str | None:
         """The next student after this one (roster order, wrapping, never this one) still to
-        grade: the whole submission, or with ``criterion_id`` just that criterion (never excused)."""
-
-        def needs(row: SubmissionStatus) -> bool:
-            if criterion_id is None:
-                return is_ungraded(row)
-            return not row.excused and not any(
-                c.criterion_id == criterion_id and c.choice.is_scored for c in row.criteria
-            )
-
+        grade: the whole submission, or with ``criterion_id`` just that criterion (never excused);
+        a submission another grader has claimed is skipped."""
         after = self.position_of(after_student_id)
-        found = self.next_matching(-1 if after is None else after, needs)
+        found = self.next_matching(-1 if after is None else after, self.needs_grader(criterion_id))
         return None if found is None or found == after else self.students[found].student_id
 
     def matching(self, wanted: SubmissionFilter) -> Iterator[Progress | list[int]]:

@@ -1,14 +1,16 @@
-"""Stale saves: kept in the grade log as refused attempts, reported naming who changed what."""
+"""Stale saves: kept in the grade log as refused attempts, reported naming who changed the
+criterion, when and to what."""
 
 from __future__ import annotations
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from grader.domain.choice_words import describe_choice
 from grader.domain.choices import CriterionChoice
 from grader.domain.errors import ConflictError
-from grader.domain.events import EventOutcome
-from grader.store.codec import choice_from_columns, normalized
+from grader.domain.events import EventOutcome, EventSource
+from grader.store.codec import choice_from_columns, choice_from_json, normalized
 from grader.store.saving import (
     Conflict,
     Stamp,
@@ -73,29 +75,40 @@ def _error(
     count: int,
     batch_size: int,
 ) -> ConflictError:
+    """The refusal in words: who changed this criterion, when, to what."""
     change = conflict.change
     expected = change.expected_version or 0
-    changed_criteria = session.execute(
-        select(GRADE_EVENT.c.criterion_id)
+    latest = session.execute(
+        select(GRADE_EVENT.c.actor, GRADE_EVENT.c.at, GRADE_EVENT.c.new)
         .where(
             GRADE_EVENT.c.submission_id == submission.id,
+            GRADE_EVENT.c.criterion_id == change.criterion_id,
             GRADE_EVENT.c.outcome == EventOutcome.APPLIED.value,
+            GRADE_EVENT.c.source != EventSource.AUTOGRADER.value,
             GRADE_EVENT.c.version > expected,
         )
-        .distinct()
-        .order_by(GRADE_EVENT.c.criterion_id)
-    ).scalars()
-    what = ", ".join(changed_criteria) or "nothing recorded"
-    who = submission.updated_by or "someone else"
-    when = submission.updated_at or "an unknown time"
+        .order_by(GRADE_EVENT.c.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if latest is not None:
+        who, when = latest.actor, latest.at
+        what = f"now {describe_choice(choice_from_json(latest.new))}"
+    else:  # a version this submission never had: the grader saw another gradebook
+        who, when = submission.updated_by or "someone else", submission.updated_at or ""
+        what = "the gradebook holds an older version than the one you saw"
     batch = (
         f" Nothing from this batch of {batch_size} changes was saved ({count} were stale)."
         if batch_size > 1
         else ""
     )
     message = (
-        f"Not saved: {change.student_id}'s grade for {change.assignment_id} was changed by "
-        f"{who} at {when} (version {submission.version}, you had version {expected}; changed: "
-        f"{what}). Reload and try again.{batch}"
+        f"Not saved: {change.student_id}'s {change.criterion_id} in {change.assignment_id} was "
+        f"changed by {who} at {_shown(when)} ({what}; you had version {expected}, it is now "
+        f"version {submission.version}). Reload and try again.{batch}"
     )
     return ConflictError(message, changed_by=who, changed_at=when, version=submission.version)
+
+
+def _shown(at: str) -> str:
+    """A stored UTC time as a person reads it: 2026-03-02 09:33:00 UTC."""
+    return f"{at[:19].replace('T', ' ')} UTC" if at else "an unknown time"

@@ -3,7 +3,7 @@ the logs (grade events, the audit log)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from grader.domain.choices import CriterionChoice
 from grader.domain.events import AuditEntry, EventOutcome, GradeEvent
 from grader.domain.roster import Student
-from grader.store import reading, records, review, snapshots
+from grader.store import history, reading, records, review, snapshots
 from grader.store.base import StoreBase
 from grader.store.codec import parse_timestamp, timestamp
 
@@ -101,6 +101,34 @@ class RecordAccess(StoreBase):
         """Grade events, applied and refused, oldest first."""
         with self._reading() as session:
             return reading.read_events(session, assignment_id=assignment_id, student_id=student_id)
+
+    def criterion_changes(
+        self, assignment_id: str, student_id: str, criterion_id: str, after_version: int
+    ) -> list[GradeEvent]:
+        """The applied changes of one criterion of one submission since ``after_version``, oldest
+        first (the autograder's runs left out): what a grader who saw that version has not seen."""
+        with self._reading() as session:
+            return history.criterion_changes(session, assignment_id, student_id, criterion_id, after_version)
+
+    def event_log(
+        self,
+        *,
+        assignment_id: str | None = None,
+        student_id: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+    ) -> Iterator[GradeEvent]:
+        """Grade events, applied and refused, oldest first, streamed from one read transaction
+        (a consistent snapshot, fetched in chunks)."""
+        with self._reading() as session:
+            yield from history.stream_events(
+                session, assignment_id=assignment_id, student_id=student_id, actor=actor, since=since
+            )
+
+    def audit_log(self, *, actor: str | None = None, since: datetime | None = None) -> Iterator[AuditEntry]:
+        """Audit entries (actions beside grading), oldest first, streamed like ``event_log``."""
+        with self._reading() as session:
+            yield from history.stream_audit(session, actor=actor, since=since)
 
     def replay(self, assignment_id: str) -> dict[str, dict[str, CriterionChoice]]:
         """The assignment's current choices per student, rebuilt from applied events alone."""

@@ -1,4 +1,4 @@
-"""Saving choices: one write transaction per batch, a version check, an event per change."""
+"""Saving choices: one write transaction per batch, a check per criterion, an event per change."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import groupby, islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Insert, and_, bindparam, insert, select, update
+from sqlalchemy import Insert, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -74,11 +74,7 @@ def apply_changes(session: Session, changes: Sequence[ChoiceChange], stamp: Stam
     if to_create:
         create_submissions(session, to_create)
         stored.update(lock_submissions(session, to_create))
-    conflicts = [
-        Conflict(change, stored.get(_key(change)))
-        for change in changes
-        if change.expected_version is not None and change.expected_version != _version(stored, _key(change))
-    ]
+    conflicts = stale_changes(session, changes, stored)
     if conflicts:
         raise SaveRefused(conflicts)
 
@@ -109,6 +105,54 @@ def apply_changes(session: Session, changes: Sequence[ChoiceChange], stamp: Stam
         ],
     )
     return {key: versions.get(key, 0) for key in keys}
+
+
+def stale_changes(
+    session: Session, changes: Sequence[ChoiceChange], stored: dict[Key, StoredSubmission]
+) -> list[Conflict]:
+    """The changes whose criterion someone changed since the grader saw it (``expected_version``).
+
+    A change conflicts only with a change to the same criterion: an applied event of the same
+    submission and criterion whose version is above the one expected. Changes to other criteria,
+    flags and excuses never conflict, and neither do the autograder's events (the runs are a layer
+    of their own, never a grader's choice). A version the submission never reached conflicts too
+    (the grader saw another gradebook). Call with the submissions locked.
+    """
+    checked = [change for change in changes if change.expected_version is not None]
+    slots = {(stored[_key(c)].id, c.criterion_id) for c in checked if _key(c) in stored}
+    latest = _latest_versions(session, slots) if slots else {}
+    conflicts = []
+    for change in checked:
+        expected = change.expected_version or 0
+        submission = stored.get(_key(change))
+        changed = submission is not None and latest.get((submission.id, change.criterion_id), 0) > expected
+        if changed or expected > _version(stored, _key(change)):
+            conflicts.append(Conflict(change, submission))
+    return conflicts
+
+
+_LATEST_VERSIONS = (
+    select(GRADE_EVENT.c.submission_id, GRADE_EVENT.c.criterion_id, func.max(GRADE_EVENT.c.version))
+    .where(
+        GRADE_EVENT.c.submission_id.in_(bindparam("b_submissions", expanding=True)),
+        GRADE_EVENT.c.criterion_id.in_(bindparam("b_criteria", expanding=True)),
+        GRADE_EVENT.c.outcome == EventOutcome.APPLIED.value,
+        GRADE_EVENT.c.source != EventSource.AUTOGRADER.value,
+    )
+    .group_by(GRADE_EVENT.c.submission_id, GRADE_EVENT.c.criterion_id)
+)
+"""Built once: every save that names the version it was based on runs it."""
+
+
+def _latest_versions(session: Session, slots: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """The version of each (submission id, criterion id)'s latest applied change by a grader."""
+    latest: dict[tuple[int, str], int] = {}
+    criteria = sorted({criterion_id for _, criterion_id in slots})
+    for submission_ids in _chunks(sorted({submission_id for submission_id, _ in slots})):
+        params = {"b_submissions": submission_ids, "b_criteria": criteria}
+        for submission_id, criterion_id, version in session.execute(_LATEST_VERSIONS, params):
+            latest[(submission_id, criterion_id)] = version
+    return latest
 
 
 def event_row(

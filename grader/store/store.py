@@ -21,6 +21,8 @@ from grader.store import reading, records, review, summaries, undoing
 from grader.store.autograde_access import AutogradeAccess
 from grader.store.backup import copy_sqlite
 from grader.store.base import ID_CHUNK
+from grader.store.changes import ChangeAccess
+from grader.store.claim_access import ClaimAccess
 from grader.store.codec import timestamp
 from grader.store.conflicts import record_conflicts
 from grader.store.credential_access import CredentialAccess
@@ -30,6 +32,7 @@ from grader.store.mounts import PROC_MOUNTS
 from grader.store.pull_access import PullAccess
 from grader.store.record_access import RecordAccess
 from grader.store.saving import Key, SaveRefused, Stamp, apply_changes
+from grader.store.split import SplitAccess
 from grader.store.summary_store import SummaryStore
 from grader.store.summary_values import Summarize
 from grader.store.tables import SUBMISSION
@@ -52,10 +55,13 @@ def open_store(url: str, *, mounts_file: Path = PROC_MOUNTS, script_location: Pa
     return Store(engine)
 
 
-class Store(PullAccess, CredentialAccess, RecordAccess, AutogradeAccess):
-    """Grades and their review state here; pulls, credentials, rubrics, logs and autograde runs in
-    the parts it is made of (``pull_access``, ``credential_access``, ``record_access``,
-    ``autograde_access``).
+class Store(
+    PullAccess, CredentialAccess, RecordAccess, AutogradeAccess, SplitAccess, ClaimAccess, ChangeAccess
+):
+    """Grades and their review state here; pulls, credentials, rubrics, logs, autograde runs,
+    the work split, claims and change detection in the parts it is made of (``pull_access``,
+    ``credential_access``, ``record_access``, ``autograde_access``, ``split``, ``claim_access``,
+    ``changes``).
 
     Every method is one unit of work with its own session, so a Store may be shared by threads.
     Times passed in must be timezone-aware; they are kept as UTC.

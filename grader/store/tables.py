@@ -259,6 +259,8 @@ class SubmissionSummaryRow(GradebookTable, table=True):
     mastery_graded: bool = Field(default=False, sa_type=Boolean, sa_column_kwargs={"server_default": false()})
     skills: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     unscored: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})
+    changed_at: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""}, index=True)
+    """The database's clock at the row's latest write, set by triggers (0008): what changed since T."""
 
 
 # Core views of the tables, for set-based queries and executemany writes.
@@ -336,4 +338,4 @@ CREDENTIAL_REVIEW = METADATA.tables["credential_review"]
 REVOCATION = METADATA.tables["revocation"]
 
 # The autograde layer's tables live in their own module; importing it registers them on METADATA.
-from grader.store import autograde_tables  # noqa: E402, F401  (after METADATA and GradebookTable exist)
+from grader.store import autograde_tables, claim_tables, split_tables  # noqa: E402, F401  (after METADATA and GradebookTable exist)

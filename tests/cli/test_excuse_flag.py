@@ -132,3 +132,21 @@ def test_undo_json_still_warns_when_badges_cannot_be_updated(
     assert code == 0
     assert json.loads(out)["restored"] == {}
     assert "the undo is saved, but its badges could not be updated: the signing key is unreadable" in err
+
+
+def test_grade_warns_when_another_grader_holds_the_claim_and_saves_anyway(
+    course_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from grader.gradebook.claims import claim
+    from grader.gradebook.context import open_course
+
+    with open_course(course_dir, actor="ta-ben") as ctx:
+        claim(ctx, A1, "00123")
+    args = ("grade", A1, "--student", "00123", "--criterion", "correctness", "--level", "Proficient")
+    code, _, err = run(capsys, course_dir, *args, actor="ta-anna")
+    assert code == 0, err
+    assert "warning: 00123 in a1-calculator is being graded by ta-ben (claimed at " in err
+    assert "saving anyway" in err
+    assert status_row(capsys, course_dir, "00123")["criteria"]["correctness"]["choice"] == "Proficient"
+    code, _, err = run(capsys, course_dir, *args, actor="ta-ben")  # one's own claim: no warning
+    assert code == 0 and "warning" not in err, err

@@ -19,6 +19,7 @@ from grader.domain.errors import GraderError
 from grader.domain.events import ChoiceChange
 from grader.store import open_store
 from grader.store.migrate import MIGRATIONS, current_revision, head_revision, upgrade
+from grader.store.revision import HEAD
 from grader.store.tables import METADATA
 
 SECOND_REVISION = '''
@@ -60,8 +61,8 @@ def _columns(path: Path, table: str) -> set[str]:
 
 def test_a_new_database_is_created_at_the_head_revision(store_url: str) -> None:
     with open_store(store_url) as store:
-        assert store.revision() == head_revision() == "0007"
-    assert current_revision(store_url) == "0007"
+        assert store.revision() == head_revision() == HEAD
+    assert current_revision(store_url) == HEAD
 
 
 def test_the_migration_builds_exactly_the_declared_tables(store_url: str) -> None:
@@ -88,9 +89,9 @@ def test_an_older_database_is_backed_up_then_upgraded(sqlite_file: Path, newer_m
     assert "note" in _columns(sqlite_file, "submission")
 
     (backup,) = sqlite_file.parent.glob("grades.db.bak-*")
-    assert re.fullmatch(r"grades\.db\.bak-0007-\d{8}T\d{6}Z", backup.name)
+    assert re.fullmatch(rf"grades\.db\.bak-{HEAD}-\d{{8}}T\d{{6}}Z", backup.name)
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0007",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
         assert copy.execute("SELECT level FROM criterion_choice").fetchall() == [("Good",)]
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert "note" not in _columns(backup, "submission")
@@ -107,7 +108,7 @@ def test_a_database_from_a_newer_grader_is_refused(sqlite_file: Path, newer_migr
     url = f"sqlite:///{sqlite_file}"
     open_store(url, script_location=newer_migrations).close()
 
-    with pytest.raises(GraderError, match=r"newer version of grader .*9999.*0007"):
+    with pytest.raises(GraderError, match=rf"newer version of grader .*9999.*{HEAD}"):
         open_store(url)
     assert current_revision(url) == "9999"
 
@@ -130,7 +131,7 @@ def test_an_older_postgresql_database_is_not_upgraded_without_a_dump(
 
     with pytest.raises(GraderError, match="pg_dump"):
         open_store(postgres_url, script_location=newer_migrations)
-    assert current_revision(postgres_url) == "0007"
+    assert current_revision(postgres_url) == HEAD
     upgrade(postgres_url, script_location=newer_migrations)  # what `grader db upgrade` runs
     assert current_revision(postgres_url) == "9999"
 
@@ -177,8 +178,8 @@ def test_the_upgrade_command_also_backs_up_an_older_file(sqlite_file: Path, newe
     upgrade(url, script_location=newer_migrations)
 
     assert current_revision(url) == "9999"
-    (backup,) = sqlite_file.parent.glob("grades.db.bak-0007-*")
-    assert current_revision(f"sqlite:///{backup}") == "0007"
+    (backup,) = sqlite_file.parent.glob(f"grades.db.bak-{HEAD}-*")
+    assert current_revision(f"sqlite:///{backup}") == HEAD
 
 
 def test_a_gradebook_made_before_pulls_existed_is_backed_up_and_upgraded(sqlite_file: Path) -> None:
@@ -187,7 +188,7 @@ def test_a_gradebook_made_before_pulls_existed_is_backed_up_and_upgraded(sqlite_
     with sqlite3.connect(sqlite_file) as old:
         assert "observation" not in {row[0] for row in old.execute("SELECT name FROM sqlite_master")}
     open_store(url).close()
-    assert current_revision(url) == "0007"
+    assert current_revision(url) == HEAD
     assert "sha" in _columns(sqlite_file, "observation")
     (backup,) = sqlite_file.parent.glob("grades.db.bak-0001-*")
     assert current_revision(f"sqlite:///{backup}") == "0001"
@@ -199,7 +200,7 @@ def test_a_gradebook_made_before_rubric_checks_keeps_its_grades_and_gains_the_ta
     url = f"sqlite:///{sqlite_file}"
     upgrade_to(url, "0003")
     with open_store(url) as store:
-        assert store.revision() == "0007"
+        assert store.revision() == HEAD
         assert store.rubric_check("hw1") is None
         save(store, [ChoiceChange("hw1", "s1", "c1", CriterionChoice(level="Good"))])
         store.record_rubric_check("hw1", "hash", store.last_event_id(), checked_at=NOW)
@@ -260,7 +261,7 @@ def test_a_gradebook_made_before_summaries_gets_one_marked_stale_per_submission(
     old.close()
 
     with open_store(url) as store:
-        assert store.revision() == "0007"
+        assert store.revision() == HEAD
         assert store.grade("hw1", "s1").choices == {"c1": CriterionChoice(level="Good")}
         assert store.summaries.student_ids("hw1", not_at="any stamp") == ["s1", "s2"]
         assert store.summaries.student_ids("hw2", not_at="any stamp") == ["s1"]
@@ -306,9 +307,38 @@ def test_a_gradebook_made_before_autograde_gains_its_tables_and_keeps_its_grades
     if backend == "postgres":
         upgrade(url)
     with open_store(url) as store:
-        assert store.revision() == "0007"
+        assert store.revision() == HEAD
         assert store.grade("hw1", "s1").choices == {"c1": CriterionChoice(level="Good")}
         ran = CheckResult(RunStatus.PASSED, Decimal(5), Decimal(5), 0, 0.1, "passed")
         store.record_autograde([AutogradeRun("hw1", "s1", "t", "c", "d", ran, "h")], actor="a", now=NOW)
         assert store.grade("hw1", "s1").autograde["t"].points == Decimal(5)
         assert store.summaries.student_ids("hw1", not_at="") == []  # the new trigger marked it stale
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_gradebook_made_before_claims_gains_them_and_stamps_each_change(
+    backend: str, sqlite_file: Path, request: pytest.FixtureRequest
+) -> None:
+    from datetime import timedelta
+
+    from grader.domain.claims import Claimant
+
+    url = f"sqlite:///{sqlite_file}" if backend == "sqlite" else request.getfixturevalue("postgres_url")
+    upgrade_to(url, "0007")
+    engine = create_engine(url)
+    with engine.begin() as old:
+        old.exec_driver_sql("INSERT INTO submission (assignment_id, student_id) VALUES ('hw1', 's1')")
+        old.exec_driver_sql(
+            "INSERT INTO criterion_choice (submission_id, criterion_id, level, updated_by, updated_at) "
+            "SELECT id, 'c1', 'Good', 'ann', '2026-01-01T00:00:00+00:00' FROM submission"
+        )
+    engine.dispose()
+    if backend == "postgres":
+        upgrade(url)
+    with open_store(url) as store:
+        assert store.grade("hw1", "s1").choices == {"c1": CriterionChoice(level="Good")}
+        since = store.changed_since(None).clock
+        save(store, [ChoiceChange("hw1", "s2", "c1", CriterionChoice(level="Good"))])
+        assert set(store.changed_since(since).keys) == {("hw1", "s2")}  # the new triggers stamp it
+        held = store.claim("hw1", "s1", Claimant("ann", "p1"), now=NOW, lease=timedelta(seconds=90))
+        assert held.actor == "ann"

@@ -149,7 +149,7 @@ def test_a_stale_undo_is_refused_and_leaves_the_event_undoable(store: Store) -> 
     save(store, [ChoiceChange("hw1", "s1", "c1", GOOD)], actor="ann")
     event = store.last_undoable("ann")
     assert event is not None
-    save(store, [ChoiceChange("hw1", "s1", "c2", POOR)], actor="bob")
+    save(store, [ChoiceChange("hw1", "s1", "c1", POOR)], actor="bob")  # the same criterion
 
     with pytest.raises(ConflictError):
         store.save_undo(
@@ -162,7 +162,7 @@ def test_a_stale_undo_is_refused_and_leaves_the_event_undoable(store: Store) -> 
 
     assert store.audit_entries("grade undone") == []
     assert store.last_undoable("ann") == event
-    assert store.grade("hw1", "s1").choices["c1"] == GOOD
+    assert store.grade("hw1", "s1").choices["c1"] == POOR
 
 
 def test_choices_since_never_vouches_for_events_a_slower_writer_commits_later(postgres_url: str) -> None:

@@ -6,13 +6,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from grading_harness import A1, Harness, header_text, notifications, pulled_students, settle
+from grading_harness import A1, Harness, header_text, notifications, pulled_students, settle, until
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.tui.app import make_app
+from grader.tui.screens.conflict import ConflictModal
 from grader.tui.screens.grading import GradingScreen
 from grader.tui.screens.submissions import SubmissionsScreen
 from grader.tui.widgets.key_bar import KeyBar
@@ -58,10 +60,16 @@ async def test_a_conflict_says_who_changed_what(ctx: CourseContext) -> None:
         other = replace(ctx, actor="prof-b")
         record_choice(other, A1, student, "correctness", ChoiceRequest(level="Beginning"))
         await pilot.press("1")
+        await until(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict dialog")
+        dialog = app.screen
+        assert isinstance(dialog, ConflictModal)
+        assert "prof-b changed Correct results" in str(dialog.query_one("#conflict-title", Static).content)
+        assert "level: Beginning" in str(dialog.query_one("#conflict-theirs", Static).content)
+        await pilot.press("t")
         await settle(pilot, screen, student)
         assert ctx.store.grade(A1, student).choices["correctness"].level == "Beginning"
-        said = [n for n in notifications(app) if "changed by prof-b" in n]
-        assert said and "Correct results → Beginning" in said[0], notifications(app)
+        said = [n for n in notifications(app) if "prof-b's choice stands (you took theirs)" in n]
+        assert said and "Correct results" in said[0], notifications(app)
         assert screen.state is not None and screen.state.choice("correctness").level == "Beginning"
 
 

@@ -23,6 +23,8 @@ from grader.domain.choices import CriterionChoice
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.pull import checkout_path
+from grader.tui.live import stop_following
+from grader.tui.screens.conflict import ConflictModal
 from grader.tui.screens.grading import GradingScreen
 from grader.tui.widgets.file_tree import FileTree
 
@@ -194,17 +196,21 @@ async def test_diff_cycles_starter_then_previous_then_file(ctx: CourseContext) -
         assert "calculator.py" in viewer_text(screen).splitlines()[0]
 
 
-async def test_a_change_by_someone_else_is_refused_and_reloaded(ctx: CourseContext) -> None:
+async def test_a_change_by_someone_else_to_the_criterion_is_refused_and_shown(ctx: CourseContext) -> None:
+    """Even under the same grader name (another terminal): a change this screen has not seen."""
     student = pulled_students(ctx)[0]
     screen = GradingScreen(ctx, A1, student)
     app = Harness(screen)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, screen, student)
+        stop_following(screen)  # not shown live: the change is one this screen has not seen
         record_choice(ctx, A1, student, "correctness", ChoiceRequest(level="Beginning"))
         await pilot.press("1")
+        await until(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict dialog")
+        await pilot.press("escape")
         await settle(pilot, screen, student)
         assert choices(ctx, student)["correctness"].level == "Beginning", "never overwritten"
-        assert any("changed by" in n for n in notifications(app))
+        assert any("choice stands (cancelled)" in n for n in notifications(app))
         assert screen.state is not None and screen.state.choice("correctness").level == "Beginning"
 
 

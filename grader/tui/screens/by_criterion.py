@@ -1,6 +1,8 @@
 """What the grading screen loads for one submission, and the header line that sums it up.
 
-Loading reads one grade and one pull state (never the class).
+Loading reads one grade and one pull state (never the class), and claims the submission for the
+grader (grader.gradebook.claims): the claim standing afterwards comes with it, someone else's
+when they are grading it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from grader.domain.claims import Claim
 from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
 from grader.domain.events import SubmissionGrade
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+from grader.gradebook.claims import claim, is_someone_elses
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import status_row
@@ -36,6 +40,8 @@ class Loaded:
     pull: PullState | None
     runs: Mapping[str, StoredRun] = field(default_factory=dict)
     """The latest run of each autograded criterion (tests and output included)."""
+    claim: Claim | None = None
+    """The claim standing once loaded: the grader's own, or that of whoever else grades it."""
 
     @property
     def commit(self) -> str | None:
@@ -64,7 +70,13 @@ def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> 
         from grader.gradebook.autograde import latest_results
 
         runs = latest_results(ctx, assignment_id, student_id)
-    return Loaded(assignment, rubric, student, grade, pull, runs)
+    return Loaded(assignment, rubric, student, grade, pull, runs, claim(ctx, assignment_id, student_id))
+
+
+def claimed_by_other(ctx: CourseContext, loaded: Loaded) -> Claim | None:
+    """The claim of whoever else is grading the loaded submission (None: the grader's own)."""
+    found = loaded.claim
+    return found if found is not None and is_someone_elses(ctx, found) else None
 
 
 def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> Text:
@@ -91,4 +103,11 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
     if ctx.actor and grade.updated_by and grade.updated_by != ctx.actor:
         line.append("  · last graded by ", style="dim")
         line.append_text(safe_text(grade.updated_by, style="dim", limit=40))
-    return line
+    other = claimed_by_other(ctx, loaded)
+    if other is None:
+        return line
+    read_only = Text("read-only: being graded by ", style="bold reverse yellow")  # first: always seen
+    read_only.append_text(safe_text(other.actor, style="bold reverse yellow", limit=40))
+    read_only.append("  ")
+    read_only.append_text(line)
+    return read_only

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, ListView, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -28,7 +27,9 @@ from grader.tui.screens.course_data import (
     badge_summaries,
 )
 from grader.tui.screens.course_items import AssignmentItem, AssignmentList, counting_line
+from grader.tui.screens.course_live import CourseLive
 from grader.tui.screens.help import HelpScreen
+from grader.tui.widgets.grader_progress import GraderProgress
 from grader.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def is_command_palette(screen: object) -> bool:
     return palette is not None and isinstance(screen, palette.CommandPalette)
 
 
-class CourseScreen(Screen[None]):
+class CourseScreen(CourseLive):
     """Assignments and badges at a glance; the way into everything else."""
 
     DEFAULT_CSS = """
@@ -148,16 +149,20 @@ class CourseScreen(Screen[None]):
             with Vertical(id="badges"):
                 yield Static(Text("Badges", style="bold"))
                 yield Static(Text("counting…", style="dim italic"), id="badge-list")
+                yield GraderProgress("assignment-list", id="grader-progress")
         yield KeyBar()  # one widget, not Footer's one per key: the first frame comes sooner
 
     def on_mount(self) -> None:
         self.query_one(AssignmentList).focus()
+        if self._ctx is not None:
+            self.follow(self._ctx)
 
     def use_context(self, ctx: CourseContext) -> None:
         """The course is fully open now: count through it (the list again if the files changed)."""
         quick, self.quick, self._ctx = self.quick, None, ctx
         if quick is not None and quick.files.course != ctx.files.course:
             self.refresh(recompose=True)
+        self.follow(ctx)
         self.on_screen_resume()
 
     def show_waiting(self, text: str) -> None:
@@ -185,6 +190,7 @@ class CourseScreen(Screen[None]):
             self.stale = False
             self.load_counts(self.ctx, self.chunk)
             self.load_badges(self.ctx, self.chunk)
+            self.query_one(GraderProgress).show_for(self.ctx, self.selected_assignment())
 
     def on_screen_suspend(self) -> None:
         # Another screen's reads should not wait behind counting: stop it (between two chunks),
@@ -193,6 +199,7 @@ class CourseScreen(Screen[None]):
         if not isinstance(self.app.screen, HelpScreen) and not is_command_palette(self.app.screen):
             self.workers.cancel_group(self, COUNTS)
             self.workers.cancel_group(self, BADGES)
+            self.stop_recounting()
             self.stale = True
 
     @work(thread=True, exclusive=True, group=COUNTS, exit_on_error=False)
@@ -230,6 +237,7 @@ class CourseScreen(Screen[None]):
                     item.failed(failed)
         elif event.worker.group == BADGES and self.badges is None:
             self.query_one("#badge-list", Static).update(failed)
+        self.stop_recounting()
         self.stale = True
         self.go.report_error(event.worker.error)
 
@@ -245,7 +253,9 @@ class CourseScreen(Screen[None]):
 
     @on(AssignmentCounted)
     def show_counts(self, message: AssignmentCounted) -> None:
-        summary = message.summary
+        self.show_summary(message.summary)
+
+    def show_summary(self, summary: AssignmentSummary) -> None:
         self.summaries[summary.assignment_id] = summary
         for item in self.query(AssignmentItem):
             if item.assignment_id == summary.assignment_id:

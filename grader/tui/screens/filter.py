@@ -1,5 +1,5 @@
-"""Search and filter the submissions: text, status, flagged, late, grader (one modal, enter
-applies); the filter then runs over the whole class under a progress bar."""
+"""Search and filter the submissions: text, status, flagged, late, grader, mine (one modal,
+enter applies); the filter then runs over the whole class under a progress bar."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
+from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionFilter, SubmissionList
+from grader.gradebook.mine import TeamFilter, is_mine, resolve_mine
 from grader.gradebook.status import STATUSES
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
@@ -29,6 +31,7 @@ def describe(wanted: SubmissionFilter) -> str:
     parts += ["flagged"] if wanted.flagged else []
     parts += ["late"] if wanted.late else []
     parts += [f"graded by {wanted.grader.strip()}"] if wanted.grader.strip() else []
+    parts += ["mine"] if is_mine(wanted) else []
     return ", ".join(parts)
 
 
@@ -75,6 +78,8 @@ class FilterModal(ModalScreen[SubmissionFilter | None]):
                 yield Checkbox("flagged", now.flagged, id="flagged")
                 yield Checkbox("late", now.late, id="late")
             yield Input(now.grader, placeholder="graded by (exact name)", id="grader")
+            # Last, so the fields before it keep their tab order.
+            yield Checkbox("only mine: what the work split gives me", is_mine(now), id="mine")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the status list is open, enter picks the highlighted status instead.
@@ -82,12 +87,13 @@ class FilterModal(ModalScreen[SubmissionFilter | None]):
 
     def chosen(self) -> SubmissionFilter:
         status = self.query_one("#status", Select).value
-        return SubmissionFilter(
+        return TeamFilter(
             text=self.query_one("#text", Input).value,
             status=status if isinstance(status, str) else "",
             flagged=self.query_one("#flagged", Checkbox).value,
             late=self.query_one("#late", Checkbox).value,
             grader=self.query_one("#grader", Input).value,
+            mine=self.query_one("#mine", Checkbox).value,
         )
 
     @on(Input.Submitted)
@@ -106,6 +112,7 @@ class FilterModal(ModalScreen[SubmissionFilter | None]):
         self.query_one("#status", Select).clear()
         self.query_one("#flagged", Checkbox).value = False
         self.query_one("#late", Checkbox).value = False
+        self.query_one("#mine", Checkbox).value = False
 
 
 class FilterRun(ProgressBar):
@@ -132,13 +139,21 @@ class FilterRun(ProgressBar):
     def start(self, listing: SubmissionList, wanted: SubmissionFilter) -> None:
         self.update(total=None, progress=0)
         self.display = True
+        if is_mine(wanted) and not isinstance(listing.ctx, CourseContext):
+            # The split is read from the gradebook: once the course is fully open.
+            navigator(self.app).when_open("show your submissions", lambda ctx: self.scan(listing, wanted))
+            return
         self.scan(listing, wanted)
 
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
     def scan(self, listing: SubmissionList, wanted: SubmissionFilter) -> None:
         worker = get_current_worker()
         try:
-            for step in listing.matching(wanted):
+            ready = wanted
+            if is_mine(wanted):
+                assert isinstance(listing.ctx, CourseContext)  # see start
+                ready = resolve_mine(listing.ctx, listing.assignment_id, wanted)
+            for step in listing.matching(ready):
                 if worker.is_cancelled:
                     return
                 if isinstance(step, Progress):

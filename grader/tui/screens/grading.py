@@ -27,7 +27,10 @@ from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
 from grader.tui.screens.by_criterion import Loaded, status_line
 from grader.tui.screens.grading_autograde import AutogradeReview
+from grader.tui.screens.grading_claims import GradingClaims
+from grader.tui.screens.grading_conflicts import ConflictReview
 from grader.tui.screens.grading_keys import GRADING_BINDINGS
+from grader.tui.screens.grading_live import GradingLive
 from grader.tui.screens.grading_reads import (
     BadgesChanged,
     FilesListed,
@@ -55,7 +58,7 @@ from grader.tui.widgets.submission_files import SubmissionFiles
 LOAD, BADGES = "grading-load", "grading-badges"  # worker groups: which read failed
 
 
-class GradingScreen(AutogradeReview):
+class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview):
     CSS_PATH = "grading.tcss"
     BINDINGS: ClassVar[list[BindingType]] = GRADING_BINDINGS
 
@@ -324,8 +327,7 @@ class GradingScreen(AutogradeReview):
         self._evaluate_badges(event.student_id)
         if self.loaded is None or event.student_id != self.student_id or self.state is None:
             return
-        grade = self.loaded.grade
-        self.loaded = replace(self.loaded, grade=replace(grade, version=event.recorded.version))
+        # The version stays the one read: the save queue knows what its own saves made.
         self.state.choices[event.criterion_id] = event.recorded.choice
         self._refresh_panel()
 
@@ -346,7 +348,6 @@ class GradingScreen(AutogradeReview):
         if undone.student_id != self.student_id or self.loaded is None or self.state is None:
             self.load(undone.student_id)
             return
-        self.loaded = replace(self.loaded, grade=replace(self.loaded.grade, version=undone.version))
         self.state.choices[undone.criterion_id] = undone.restored
         self.state.focus_on(undone.criterion_id)
         self._refresh_panel()

@@ -46,6 +46,8 @@ GRADING_BINDINGS: list[BindingType] = [
     Binding("f", "flag", "Flag", id="grading.flag",
             tooltip="Flag this submission with a note (an empty note clears it)"),
     Binding("u", "undo", "Undo", id="grading.undo", tooltip="Undo your last choice in this assignment"),
+    Binding("h", "history", "History", show=False, id="grading.history",
+            tooltip="This submission's history: every change and refused attempt, newest first"),
     Binding("n", "next_ungraded", "Next ungraded", id="grading.next-ungraded",
             tooltip="Open the next submission (roster order) that is not graded yet"),
     Binding("right_square_bracket", "step(1)", "Next", key_display="]", id="grading.next-submission",
@@ -56,6 +58,8 @@ GRADING_BINDINGS: list[BindingType] = [
             tooltip="Cycle the viewer: file, diff against the starter, diff against the previous commit"),
     Binding("tab", "cycle_panes", "Panes", show=False, id="grading.cycle-panes",
             tooltip="Move between the file tree, the viewer and the rubric"),
+    Binding("T", "take_over", "Take over", show=False, id="grading.take-over",
+            tooltip="Read-only while another grader grades it: take their claim over (audited)"),
     Binding("escape", "back", "Back", id="grading.back",
             tooltip="Back to the previous screen (while autograding: cancel the run)"),
 ]  # fmt: skip

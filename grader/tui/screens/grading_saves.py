@@ -1,16 +1,19 @@
 """The grading screen's saves, one at a time and in order, in a thread; results come back as messages.
 
 Every choice is queued the moment it is made and saved by one thread in the order made, so a
-second key never races the first. A save names the version the screen showed; when an earlier
-save of this same queue moved the version on, the later one follows it (a change by anyone else
-still conflicts). Moving to another submission goes through the queue too, so "next ungraded"
-sees every choice made before it.
+second key never races the first. A save names the version at which the grader saw its
+criterion: the version the screen read, or the one this queue's own latest save of that
+criterion made, whichever is later; only a change to that criterion by someone else since then
+is a conflict. A conflict stops the queue until the grader decides (ConflictFound, then
+``resolve``): keep mine saves it over theirs, in its place in the order; take theirs and cancel
+save nothing. Moving to another submission goes through the queue too, so "next ungraded" sees
+every choice made before it.
 
 A save that fails (the gradebook could not write it, or the worker itself died) stops the queue:
 the failed choice and every choice queued behind it go back to the screen as not saved, to be
 sent again in order (``retry``) or given up when the grader leaves. A choice the gradebook
-refuses for what it is (a conflict, an adjustment without a comment) is not a failure to save:
-it is refused, and the queue goes on.
+refuses for what it is (an adjustment without a comment) is not a failure to save: it is
+refused, and the queue goes on.
 """
 
 from __future__ import annotations
@@ -18,18 +21,18 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
-from grader.domain.choices import CriterionChoice
-from grader.domain.errors import ConflictError, GradebookUnavailable, GraderError
-from grader.domain.events import EventOutcome
+from grader.domain.errors import GradebookUnavailable, GraderError
 from grader.domain.rubric import Rubric
+from grader.gradebook.conflicts import ChoiceConflict, ConflictSeen
 from grader.gradebook.context import CourseContext
 from grader.gradebook.flagging import clear_flag, set_flag
-from grader.gradebook.grading import ChoiceRequest, GradeRecorded, record_choice
+from grader.gradebook.grading import ChoiceRequest, GradeRecorded, keep_mine, record_choice
 from grader.gradebook.listing import SubmissionList
 from grader.gradebook.undo import Undone, undo_last
 
@@ -62,13 +65,24 @@ class FindNext:
 
 
 @dataclass(frozen=True)
+class SawTheirs:
+    """After a conflict the grader did not keep theirs over: the screen now shows the criterion as
+    it stood at ``version``, so choices made from here on are based on it (those queued before
+    still conflict: they were made without seeing theirs)."""
+
+    student_id: str
+    criterion_id: str
+    version: int
+
+
+@dataclass(frozen=True)
 class AfterSaves:
     """Once everything queued before it is saved, ``then`` runs (on the UI thread: SavesDone)."""
 
     then: Callable[[], object]
 
 
-Op = SaveChoice | UndoLast | Flag | FindNext | AfterSaves
+Op = SaveChoice | UndoLast | Flag | FindNext | AfterSaves | SawTheirs
 Unsaved = SaveChoice | Flag
 """A grader's choice: what is lost when saving it fails and the grader leaves."""
 
@@ -82,11 +96,28 @@ class ChoiceSaved(Message):
 
 
 class SaveRefused(Message):
-    def __init__(self, student_id: str, message: str, *, conflict: bool) -> None:
+    """The gradebook refused an operation for what it is (not a conflict: ConflictFound)."""
+
+    def __init__(self, student_id: str, message: str) -> None:
         super().__init__()
         self.student_id = student_id
         self.message = message
-        self.conflict = conflict
+
+
+class Resolution(StrEnum):
+    """The grader's answer to a conflict."""
+
+    KEEP_MINE = "keep mine"
+    TAKE_THEIRS = "take theirs"
+    CANCEL = "cancel"
+
+
+class ConflictFound(Message):
+    """A choice was refused: someone else changed its criterion. The queue waits for ``resolve``."""
+
+    def __init__(self, seen: ConflictSeen) -> None:
+        super().__init__()
+        self.seen = seen
 
 
 class SaveFailed(Message):
@@ -133,14 +164,21 @@ class SaveQueue:
     target: MessagePump
     rubric: Rubric | None = None
     ops: queue.Queue[Op] = field(default_factory=queue.Queue)
-    advanced: dict[str, dict[int, int]] = field(default_factory=dict)
-    """Per student: version -> the version this queue's own save made of it."""
+    known: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Per (student, criterion): the latest version the screen knows it at, from this queue's own
+    saves of it and the conflicts the grader saw."""
+    answers: queue.Queue[Resolution] = field(default_factory=queue.Queue)
+    """The grader's answers to conflicts, one per ConflictFound."""
 
     running: Op | None = None
     """The operation the worker is on; after the worker died, the one it died on."""
 
     def put(self, op: Op) -> None:
         self.ops.put(op)
+
+    def resolve(self, resolution: Resolution) -> None:
+        """The grader's answer to the conflict the queue waits on (from the UI)."""
+        self.answers.put(resolution)
 
     @property
     def pending(self) -> int:
@@ -176,7 +214,7 @@ class SaveQueue:
             if isinstance(op, SaveChoice | Flag) and not refused_as_given(error):
                 return op, str(error)
             student_id = getattr(op, "student_id", "")
-            self.target.post_message(SaveRefused(student_id, str(error), conflict=False))
+            self.target.post_message(SaveRefused(student_id, str(error)))
         return None
 
     def take_waiting(self) -> list[Op]:
@@ -189,13 +227,10 @@ class SaveQueue:
                 return taken
             self.ops.task_done()
 
-    def _version(self, student_id: str, shown: int) -> int:
-        """The version the shown one became through this queue's own saves (versions only grow)."""
-        moves = self.advanced.get(student_id, {})
-        version = shown
-        while moves.get(version, version) > version:
-            version = moves[version]
-        return version
+    def _based_on(self, op: SaveChoice) -> int:
+        """The version at which the grader saw the criterion: the screen's, or the one this
+        queue's own save of it made since (versions only grow)."""
+        return max(op.expected_version, self.known.get((op.student_id, op.criterion_id), 0))
 
     def _do(self, op: Op) -> None:
         if isinstance(op, SaveChoice):
@@ -203,10 +238,13 @@ class SaveQueue:
         elif isinstance(op, UndoLast):
             undone = undo_last(self.ctx, assignment_id=self.assignment_id)
             if undone is not None:
-                self.advanced.setdefault(undone.student_id, {})[undone.version - 1] = undone.version
+                self.known[(undone.student_id, undone.criterion_id)] = undone.version
             self.target.post_message(UndoFinished(undone))
         elif isinstance(op, AfterSaves):
             self.target.post_message(SavesDone(op.then))
+        elif isinstance(op, SawTheirs):
+            key = (op.student_id, op.criterion_id)
+            self.known[key] = max(op.version, self.known.get(key, 0))
         elif isinstance(op, Flag):
             if op.note.strip():
                 set_flag(self.ctx, self.assignment_id, op.student_id, op.note)
@@ -220,7 +258,6 @@ class SaveQueue:
             self.target.post_message(NextFound(found, op.criterion_id))
 
     def _save(self, op: SaveChoice) -> None:
-        based_on = self._version(op.student_id, op.expected_version)
         try:
             recorded = record_choice(
                 self.ctx,
@@ -228,51 +265,46 @@ class SaveQueue:
                 op.student_id,
                 op.criterion_id,
                 op.request,
-                expected_version=based_on,
+                expected_version=self._based_on(op),
                 rubric=self.rubric,
             )
-        except ConflictError as conflict:
-            changed = changes_since(self.ctx, self.assignment_id, op.student_id, based_on, self.rubric)
-            message = (
-                f"{op.student_id} was changed by {conflict.changed_by} at "
-                f"{conflict.changed_at[:19].replace('T', ' ')} ({changed}): "
-                "your last choice was not saved; the submission is reloaded"
-            )
-            self.target.post_message(SaveRefused(op.student_id, message, conflict=True))
+        except ChoiceConflict as conflict:
+            self._settle(conflict.seen)
             return
-        if recorded.version != based_on:  # a choice equal to the saved one moves nothing on
-            self.advanced.setdefault(op.student_id, {})[based_on] = recorded.version
-        self.target.post_message(ChoiceSaved(op.student_id, op.criterion_id, recorded))
+        self._saved(op.student_id, op.criterion_id, recorded)
+
+    def _saved(self, student_id: str, criterion_id: str, recorded: GradeRecorded) -> None:
+        key = (student_id, criterion_id)
+        self.known[key] = max(recorded.version, self.known.get(key, 0))
+        self.target.post_message(ChoiceSaved(student_id, criterion_id, recorded))
+
+    def _settle(self, seen: ConflictSeen) -> None:
+        """Ask the grader (ConflictFound) and wait; keep mine saves it against the version just
+        read, asking again if the criterion changed once more meanwhile."""
+        while True:
+            self.target.post_message(ConflictFound(seen))
+            if self._answer() is not Resolution.KEEP_MINE:
+                return
+            try:
+                recorded = keep_mine(self.ctx, seen, self.rubric)
+            except ChoiceConflict as again:
+                seen = again.seen
+                continue
+            self._saved(seen.student_id, seen.criterion_id, recorded)
+            return
+
+    def _answer(self) -> Resolution:
+        """The grader's answer; cancel when the screen goes away first."""
+        worker = get_current_worker()
+        while True:
+            try:
+                return self.answers.get(timeout=0.1)
+            except queue.Empty:
+                if worker.is_cancelled:
+                    return Resolution.CANCEL
 
 
 def refused_as_given(error: GraderError) -> bool:
     """True when the gradebook refused the choice itself (sending it again cannot help); False
     when it could not use the database (locked, full, read-only, gone)."""
     return not isinstance(error, GradebookUnavailable)
-
-
-def changes_since(
-    ctx: CourseContext, assignment_id: str, student_id: str, version: int, rubric: Rubric | None
-) -> str:
-    """What others changed after ``version``: "Correct results → Proficient; README → Partial"."""
-    titles = {c.id: c.title for c in rubric.criteria} if rubric is not None else {}
-    events = [
-        e
-        for e in ctx.store.events(assignment_id, student_id)
-        if e.outcome is EventOutcome.APPLIED and e.version > version
-    ]
-    latest = {e.criterion_id: e.new for e in events}
-    parts = [f"{titles.get(cid, cid)} → {describe_choice(choice)}" for cid, choice in latest.items()]
-    return "; ".join(parts[:4]) + ("; …" if len(parts) > 4 else "") if parts else "flag or excuse"
-
-
-def describe_choice(choice: CriterionChoice) -> str:
-    if choice.level is not None:
-        return choice.level
-    if choice.items is not None:
-        return ", ".join(choice.items) or "no item applies"
-    if choice.points is not None:
-        return f"{choice.points} points"
-    if choice.adjustment:
-        return f"adjusted {choice.adjustment}"
-    return "comment" if choice.comment else "cleared"

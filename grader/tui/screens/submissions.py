@@ -16,13 +16,14 @@ from textual.worker import Worker, WorkerState
 from grader.domain.errors import GraderError
 from grader.domain.rubric import Criterion, Rubric
 from grader.gradebook.context import CourseContext
-from grader.gradebook.listing import SubmissionFilter, SubmissionList, is_flagged, is_ungraded
+from grader.gradebook.listing import SubmissionFilter, SubmissionList, is_flagged
 from grader.gradebook.quick import QuickContext
 from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
 from grader.tui.screens.outcome_groups import groups_line
 from grader.tui.screens.submissions_keys import SUBMISSIONS_BINDINGS
+from grader.tui.screens.submissions_live import SubmissionsLive
 from grader.tui.screens.submissions_review import OutcomeReview
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_table import SubmissionTable
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from grader.tui.screens.filter import FilterRun
 
 
-class SubmissionsScreen(OutcomeReview):
+class SubmissionsScreen(SubmissionsLive, OutcomeReview):
     """Every student's submission of one assignment; scales to 100,000 rows."""
 
     CSS_PATH = Path(__file__).with_name("submissions.tcss")
@@ -55,6 +56,7 @@ class SubmissionsScreen(OutcomeReview):
         """The course is fully open now (the same files): read and write through it."""
         self.ctx = ctx
         self.listing.use_context(ctx)
+        self.follow(ctx)
 
     def compose(self) -> ComposeResult:
         # Only what the first frame shows: the filter's progress bar is mounted by the first
@@ -66,6 +68,8 @@ class SubmissionsScreen(OutcomeReview):
     def on_mount(self) -> None:
         self.table.focus()
         self.show_counts()
+        if isinstance(self.ctx, CourseContext):
+            self.follow(self.ctx)
 
     def on_screen_resume(self) -> None:
         if self.table.is_mounted:
@@ -86,6 +90,7 @@ class SubmissionsScreen(OutcomeReview):
         grouped = self.table.grouped
         if grouped is not None:
             line.append(f" · {groups_line(grouped)}", style="bold")
+        line.append_text(self.claims_line())
         if self.waiting:
             line.append(f" · {self.waiting}", style="dim italic")
         self.query_one("#submissions-title", Static).update(line)
@@ -108,24 +113,29 @@ class SubmissionsScreen(OutcomeReview):
         navigator(self.app).open_grading(self.assignment_id, student_id)
 
     def action_next_ungraded(self) -> None:
+        """Grade the next submission that needs it and that no one else is grading."""
         self.find_from_cursor(
-            is_ungraded, inclusive=True, then_grade=True, nothing="every shown submission is graded"
+            self.listing.needs_grader,
+            inclusive=True,
+            then_grade=True,
+            nothing="every shown submission is graded or being graded",
         )
 
     def action_next_flagged(self) -> None:
         self.find_from_cursor(
-            is_flagged, inclusive=False, then_grade=False, nothing="no shown submission is flagged"
+            lambda: is_flagged, inclusive=False, then_grade=False, nothing="no shown submission is flagged"
         )
 
     def find_from_cursor(
         self,
-        predicate: Callable[[SubmissionStatus], bool],
+        predicate: Callable[[], Callable[[SubmissionStatus], bool]],
         *,
         inclusive: bool,
         then_grade: bool,
         nothing: str,
     ) -> None:
-        """Scan from the cursor (a page at a time, wrapping, in a worker) to the first match."""
+        """Scan from the cursor (a page at a time, wrapping, in a worker) to the first match of
+        the test ``predicate()`` makes there (it may read: claims)."""
         table = self.table
         if table.row_count == 0:
             self.notify(nothing, severity="warning")
@@ -140,13 +150,13 @@ class SubmissionsScreen(OutcomeReview):
         listing: SubmissionList,
         after: int,
         within: Sequence[int] | None,
-        predicate: Callable[[SubmissionStatus], bool],
+        predicate: Callable[[], Callable[[SubmissionStatus], bool]],
         *,
         then_grade: bool,
         nothing: str,
     ) -> None:
         try:
-            found = listing.next_matching(after, predicate, within=within)
+            found = listing.next_matching(after, predicate(), within=within)
         except GraderError as error:
             self.app.call_from_thread(self.fail, error)
             return
@@ -218,6 +228,11 @@ class SubmissionsScreen(OutcomeReview):
             runs = [FilterRun(id="filter-progress", show_eta=False)]
             await self.mount(runs[0], after=self.table)
         runs[0].start(self.listing, wanted)
+
+    async def action_mine(self) -> None:
+        from grader.gradebook.mine import mine_toggled
+
+        await self.filter_chosen(mine_toggled(self.wanted))
 
     def on_filter_run_filtered(self, message: FilterRun.Filtered) -> None:
         self.wanted = message.wanted
@@ -302,11 +317,8 @@ class SubmissionsScreen(OutcomeReview):
         first_shown: int | None,
         criterion: Criterion,
     ) -> None:
-        def unchosen(row: SubmissionStatus) -> bool:
-            return not any(c.criterion_id == criterion.id and c.choice.is_scored for c in row.criteria)
-
-        try:
-            found = listing.next_matching(-1, unchosen, within=within)
+        try:  # the first without a choice for it that nobody else is grading
+            found = listing.next_matching(-1, listing.needs_grader(criterion.id), within=within)
         except GraderError as error:
             self.app.call_from_thread(self.fail, error)
             return

@@ -49,6 +49,9 @@ class SavePath(Static):
         self.queue = SaveQueue(ctx, assignment_id, self)
         self.not_saved: NotSaved | None = None
         """Set while saving fails: why, and every choice not saved (further ones are refused)."""
+        self.read_only = ""
+        """Set while the submission is open read-only (another grader's claim): why every choice
+        is refused ("read-only: 00123 is being graded by ta-anna")."""
 
     def on_mount(self) -> None:
         self._start()
@@ -57,7 +60,11 @@ class SavePath(Static):
         self.run_worker(self.queue.run, thread=True, name="saves", exit_on_error=False)
 
     def refused(self) -> bool:
-        """While saving fails no choice is taken: True, and the grader is told why and what to do."""
+        """While saving fails no choice is taken: True, and the grader is told why and what to do.
+        Nor while the submission is open read-only."""
+        if self.read_only:
+            self.notify(self.read_only, severity="warning", markup=False)
+            return True
         if self.not_saved is None:
             return False
         self.notify(self.not_saved.refusal(), severity="error", markup=False)

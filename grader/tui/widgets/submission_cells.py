@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from rich.text import Text
 
+from grader.domain.claims import Claim, being_graded
 from grader.gradebook.listing import is_flagged
 from grader.gradebook.status import FLAG_PREFIX, SubmissionStatus
 from grader.tui.safe import safe_plain, safe_text
@@ -73,8 +74,13 @@ def score_label(row: SubmissionStatus) -> str:
 UNSANDBOXED = "autograde ran unsandboxed (trusted code)"
 
 
-def flags_label(row: SubmissionStatus) -> str:
-    parts = [f"⚑ {row.flag_note}"] if row.flag_note else []
+CLAIMED = "✎ "
+"""Before a grader's name in the status cell: someone else is grading this submission now."""
+
+
+def flags_label(row: SubmissionStatus, claim: Claim | None = None) -> str:
+    parts = [being_graded(claim)] if claim is not None else []
+    parts += [f"⚑ {row.flag_note}"] if row.flag_note else []
     parts += [flag for flag in row.flags if not flag.startswith(FLAG_PREFIX)]
     if any(c.autograde is not None and c.autograde.sandbox == "trusted" for c in row.criteria):
         parts.append(UNSANDBOXED)  # said wherever a result is shown
@@ -96,12 +102,23 @@ def autograde_cell(label: str) -> Text:
     return Text(safe_plain(label), style=style)
 
 
-def row_cells(row: SubmissionStatus, autograde: Text | None) -> list[Text]:
-    """A read row's cells after the mark (the autograde cell after the score, when there is one)."""
+def status_cell(row: SubmissionStatus, claim: Claim | None) -> Text:
+    """The status, or while another grader grades it "✎ NAME" (narrow: it fits 80 columns; the
+    flags cell says "being graded by NAME" where there is room)."""
+    if claim is None:
+        return Text(row.status)
+    cell = Text(CLAIMED, style="bold yellow")
+    cell.append_text(safe_text(claim.actor, style="bold yellow"))
+    return cell
+
+
+def row_cells(row: SubmissionStatus, autograde: Text | None, claim: Claim | None = None) -> list[Text]:
+    """A read row's cells after the mark (the autograde cell after the score, when there is one);
+    ``claim``: another grader is grading it now."""
     cells = [
         safe_text(row.student_id),
         safe_text(row.name),
-        Text(row.status),
+        status_cell(row, claim),
         Text(late_label(row.late_minutes)),
         Text(score_label(row)),
     ]
@@ -111,7 +128,7 @@ def row_cells(row: SubmissionStatus, autograde: Text | None) -> list[Text]:
         *cells,
         safe_text(row.graded_by),
         safe_text((row.graded_commit or "")[:7]),
-        safe_text(flags_label(row), style="bold" if is_flagged(row) else ""),
+        safe_text(flags_label(row, claim), style="bold" if is_flagged(row) or claim else ""),
     ]
 
 

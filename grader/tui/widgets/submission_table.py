@@ -337,7 +337,7 @@ class SubmissionTable(RowCursorView, can_focus=True):
         if row is None:
             return [mark, safe_text(student_id), safe_text(name), Text("…")]
         autograde = autograde_cell(row.autograde_summary or "not run") if self.autograde else None
-        return [mark, *row_cells(row, autograde)]
+        return [mark, *row_cells(row, autograde, self.listing.claim_of(student_id))]
 
     def _strip(
         self, cells: list[Text], width: int, style: Style, columns: tuple[Column, ...] | None = None
