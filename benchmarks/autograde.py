@@ -1,6 +1,7 @@
 """Sandboxed `grader autograde` against the same command run unsandboxed, per submission.
 
     python benchmarks/autograde.py [--students 200] [--jobs 4] [--repeat 3] [--course DIR]
+                                   [--command "python -c pass"] [--timeout 60]
 
 Builds the demo course with N students (`grader demo --students N --no-tui`: real git
 repositories), gives a1-calculator's autograded criterion a trivial check
@@ -16,6 +17,10 @@ process timed over one submission (T1) and over all of them (TN):
 Per submission = (TN - T1) / (N - 1) on each side, so start-up (Python, the course files, the
 gradebook) does not hide the sandbox's cost. Prints T1 and the per-submission time of each side
 and their ratio (goal <= 1.3), for each repeat and the medians.
+
+``--command`` replaces the trivial check by another (e.g. the students' own tests,
+``python -m pytest -q --noconftest -p no:cacheprovider --disable-plugin-autoload``, with
+``--timeout 10``: both sides stop a run at the timeout), to see the cost a real check pays.
 """
 
 from __future__ import annotations
@@ -32,15 +37,17 @@ from pathlib import Path
 GOAL = 1.3
 ASSIGNMENT = "a1-calculator"
 CRITERION = "tests"
-COMMAND = ["python", "-c", "pass"]
-CHECK = "    check: {run: python -c pass, timeout: 60}"
+COMMAND = "python -c pass"
 FLOOR = """
 import os, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
-jobs, command, folders = int(sys.argv[1]), sys.argv[2].split(), sys.argv[3:]
+jobs, timeout, command, folders = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3].split(), sys.argv[4:]
 def one(folder):
-    done = subprocess.run(command, cwd=folder, stdin=subprocess.DEVNULL, capture_output=True)
-    return done.returncode
+    try:  # a failing or endless student program is a result, as for grader
+        subprocess.run(command, cwd=folder, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    return 0
 with ThreadPoolExecutor(jobs) as pool:
     sys.exit(max(pool.map(one, folders)))
 """
@@ -50,26 +57,26 @@ def grader(*args: str, course: Path) -> list[str]:
     return [sys.executable, "-m", "grader", "--course", str(course), "--as", "benchmark", *args]
 
 
-def trivial_check(rubric: Path) -> None:
-    """Replace the check of a1's autograded criterion by the trivial one."""
+def set_check(rubric: Path, command: str, timeout: int) -> None:
+    """Make ``command`` the check of a1's autograded criterion (a run: exit status only)."""
     lines = rubric.read_text(encoding="utf-8").splitlines()
     start = lines.index(f"  - id: {CRITERION}")
     check = next(i for i in range(start, len(lines)) if lines[i].startswith("    check:"))
     end = check + 1
     while end < len(lines) and lines[end].startswith("      "):
         end += 1
-    lines[check:end] = [CHECK]
+    lines[check:end] = [f"    check: {{run: {command}, timeout: {timeout}}}"]
     rubric.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def build(course: Path, students: int) -> None:
+    """The demo course with ``students`` students, a1 pulled."""
     print(f"building the demo course with {students} students in {course} ...", flush=True)
     subprocess.run(
         grader("demo", str(course), "--students", str(students), "--no-tui", course=course.parent),
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    trivial_check(course / "rubrics" / "calculator.yaml")
     subprocess.run(
         grader("pull", ASSIGNMENT, "--jobs", "8", course=course), check=True, stderr=subprocess.DEVNULL
     )
@@ -92,11 +99,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--course", type=Path, help="reuse (or build here and keep) this course")
+    parser.add_argument("--command", default=COMMAND, help="the check both sides run (default: %(default)s)")
+    parser.add_argument("--timeout", type=int, default=60, help="seconds per run, on both sides")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="grader-bench-") as tmp:
         course = args.course or Path(tmp) / "course"
         if not (course / ".grader" / "grades.db").exists():
             build(course, args.students)
+        set_check(course / "rubrics" / "calculator.yaml", args.command, args.timeout)
         folder = course / ".grader" / "checkouts" / ASSIGNMENT
         checkouts = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
         count = len(checkouts)
@@ -107,10 +117,10 @@ def main() -> None:
             "autograde", ASSIGNMENT, "--rerun", "--jobs", jobs, "--student", first, course=course
         )
         ours_all = grader("autograde", ASSIGNMENT, "--rerun", "--jobs", jobs, course=course)
-        floor = [sys.executable, "-c", FLOOR, jobs, " ".join(COMMAND)]
+        floor = [sys.executable, "-c", FLOOR, jobs, str(args.timeout), args.command]
         probe = "from grader.sandbox import SandboxPolicy, sandbox_kind; print(sandbox_kind(SandboxPolicy()))"
         kind = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-        shown = " ".join(COMMAND)
+        shown = args.command
         print(f"{count} submissions with a checkout, {args.jobs} at a time; {kind.stdout.strip()}; {shown}")
         ratios = []
         for run in range(1, args.repeat + 1):
