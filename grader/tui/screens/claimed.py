@@ -55,7 +55,7 @@ class ClaimedModal(ModalScreen[ClaimAnswer]):
         with Vertical():
             yield Label(title, id="claimed-title")
             yield Static(since)
-            yield Label(
+            yield Static(  # a Static wraps where a Label would cut the line
                 Text(
                     "r opens it read-only · t takes it over (audited) · escape leaves it to them", style="dim"
                 )
