@@ -8,23 +8,7 @@ import pwd
 from pathlib import Path
 
 from grader.domain.errors import GraderError
-
-HOME_SECRETS = (
-    ".ssh",
-    ".gnupg",
-    ".aws",
-    ".azure",
-    ".kube",
-    ".docker",
-    ".config",
-    ".netrc",
-    ".git-credentials",
-    ".pgpass",
-    ".password-store",
-    ".local/share/keyrings",
-)
-SYSTEM_SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/ssh", "/etc/sudoers", "/etc/ssl/private")
-HOST_ONLY = ("/proc", "/sys", "/dev", "/run")
+from grader.domain.exposure import HOME_SECRETS, HOST_ONLY, SYSTEM_SECRETS
 
 
 def home_folders() -> tuple[Path, ...]:
