@@ -73,6 +73,7 @@ COMMANDS = {
     "backup": "grader.cli.db_cmds",
     "log": "grader.cli.log_cmds",
     "assign": "grader.cli.assign_cmds",
+    "moderate": "grader.cli.moderate_cmds",
 }
 """Each command and the module that defines it (imported only when the command runs)."""
 

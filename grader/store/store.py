@@ -28,6 +28,7 @@ from grader.store.conflicts import record_conflicts
 from grader.store.credential_access import CredentialAccess
 from grader.store.engine import make_engine
 from grader.store.migrate import prepare
+from grader.store.moderation import ModerationAccess
 from grader.store.mounts import PROC_MOUNTS
 from grader.store.pull_access import PullAccess
 from grader.store.record_access import RecordAccess
@@ -56,11 +57,19 @@ def open_store(url: str, *, mounts_file: Path = PROC_MOUNTS, script_location: Pa
 
 
 class Store(
-    PullAccess, CredentialAccess, RecordAccess, AutogradeAccess, SplitAccess, ClaimAccess, ChangeAccess
+    PullAccess,
+    CredentialAccess,
+    RecordAccess,
+    AutogradeAccess,
+    SplitAccess,
+    ClaimAccess,
+    ChangeAccess,
+    ModerationAccess,
 ):
     """Grades and their review state here; pulls, credentials, rubrics, logs, autograde runs,
-    the work split, claims and change detection in the parts it is made of (``pull_access``,
-    ``credential_access``, ``record_access``, ``autograde_access``, ``split``, ``claim_access``,
+    the work split, claims, change detection and moderation in the parts it is made of
+    (``pull_access``, ``credential_access``, ``record_access``, ``autograde_access``, ``split``,
+    ``claim_access``, ``moderation``,
     ``changes``).
 
     Every method is one unit of work with its own session, so a Store may be shared by threads.

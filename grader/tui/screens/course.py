@@ -31,6 +31,7 @@ from grader.tui.screens.course_live import CourseLive
 from grader.tui.screens.help import HelpScreen
 from grader.tui.widgets.grader_progress import GraderProgress
 from grader.tui.widgets.key_bar import KeyBar
+from grader.tui.widgets.moderation_panel import ModerationPanel
 
 if TYPE_CHECKING:
     from grader.gradebook.counts import AssignmentCounts, BadgeCounts
@@ -150,6 +151,7 @@ class CourseScreen(CourseLive):
                 yield Static(Text("Badges", style="bold"))
                 yield Static(Text("counting…", style="dim italic"), id="badge-list")
                 yield GraderProgress("assignment-list", id="grader-progress")
+                yield ModerationPanel("assignment-list", id="moderation-panel")
         yield KeyBar()  # one widget, not Footer's one per key: the first frame comes sooner
 
     def on_mount(self) -> None:
@@ -190,7 +192,8 @@ class CourseScreen(CourseLive):
             self.stale = False
             self.load_counts(self.ctx, self.chunk)
             self.load_badges(self.ctx, self.chunk)
-            self.query_one(GraderProgress).show_for(self.ctx, self.selected_assignment())
+            for panel in self.query(GraderProgress):  # the Graders and Moderation panels
+                panel.show_for(self.ctx, self.selected_assignment())
 
     def on_screen_suspend(self) -> None:
         # Another screen's reads should not wait behind counting: stop it (between two chunks),
