@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 import click
 
 from grader.cli.main import LazyGroup, Options, cli
-from grader.cli.output import certify_json, dumps, fail, fmt_points, number
+from grader.cli.output import certify_json, decimal_option, dumps, fail, fmt_points, number
 from grader.domain.errors import GraderError
-from grader.domain.numbers import number_problem
 from grader.domain.scoring import effective_choices, score_submission
 from grader.domain.text import printable
 from grader.gradebook.claims import claim_warning
@@ -20,19 +18,6 @@ from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric
 
 if TYPE_CHECKING:
     from grader.gradebook.certify import CertifyResult
-
-
-def _decimal(text: str | None, option: str) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise click.BadParameter(f"expected a number, got {text!r}", param_hint=option) from None
-    problem = number_problem(value)
-    if problem:
-        raise click.BadParameter(f"{problem}, got {text!r}", param_hint=option)
-    return value
 
 
 @cli.command()
@@ -82,8 +67,8 @@ def grade(
     request = ChoiceRequest(
         level=level,
         items=tuple(items) if items else (() if no_items else None),
-        points=_decimal(points, "--points"),
-        adjustment=_decimal(adjust, "--adjust"),
+        points=decimal_option(points, "--points"),
+        adjustment=decimal_option(adjust, "--adjust"),
         comment=comment,
     )
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:

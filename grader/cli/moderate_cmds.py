@@ -7,10 +7,9 @@ from typing import Any
 
 import click
 
-from grader.cli.grade_cmds import _decimal
 from grader.cli.main import Options, cli
 from grader.cli.moderate_report import print_report, report_json
-from grader.cli.output import dumps
+from grader.cli.output import decimal_option, dumps
 from grader.domain.errors import GraderError
 from grader.domain.moderation import parse_sample
 from grader.domain.text import printable
@@ -159,7 +158,7 @@ def mark_cmd(
     request = ChoiceRequest(
         level=level,
         items=tuple(items) if items else (() if no_items else None),
-        points=_decimal(points, "--points"),
+        points=decimal_option(points, "--points"),
     )
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         saved = record_second_mark(ctx, assignment, student_id, criterion_id, request)

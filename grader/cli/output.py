@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+import click
 from rich.console import Console
 
+from grader.domain.numbers import number_problem
 from grader.domain.text import printable
 
 if TYPE_CHECKING:
@@ -82,3 +84,17 @@ def certify_json(result: CertifyResult) -> dict[str, object]:
         "path": str(result.path) if result.path else None,
         "detail": result.detail,
     }
+
+
+def decimal_option(text: str | None, option: str) -> Decimal | None:
+    """A command-line number (points, an adjustment), or a usage error naming the option."""
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise click.BadParameter(f"expected a number, got {text!r}", param_hint=option) from None
+    problem = number_problem(value)
+    if problem:
+        raise click.BadParameter(f"{problem}, got {text!r}", param_hint=option)
+    return value
