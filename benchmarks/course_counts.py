@@ -32,23 +32,17 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-try:
-    from grader.demo import build_demo_course
-except ModuleNotFoundError:  # run from a source checkout without installing grader
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from grader.demo import build_demo_course
+# the same 100k course as the export benchmark (this folder is on sys.path; export.py also
+# makes grader importable from a source checkout)
+from export import build
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.events import ChoiceChange, EventSource
 from grader.domain.mastery import StudentMastery, Withheld, course_mastery, evaluate_badge
-from grader.domain.pulls import PullState
-from grader.domain.rubric import Criterion, CriterionKind
-from grader.domain.submission import Observation
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.counts import (
     SCORE_BINS,
@@ -65,55 +59,6 @@ COUNTS_GOAL, BADGES_GOAL = 2.0, 5.0
 OLD_CHUNK = 2_000
 SAVES = 100
 ROUNDS = 4
-
-
-def _choice(criterion: Criterion, rng: random.Random) -> CriterionChoice | None:
-    if criterion.kind is CriterionKind.LEVELS:
-        return CriterionChoice(level=rng.choice(criterion.levels).label)
-    if criterion.kind is CriterionKind.CHECKLIST:
-        return CriterionChoice(items=tuple(i.label for i in criterion.items if rng.random() < 0.3))
-    if criterion.kind is CriterionKind.AUTOGRADED and rng.random() < 0.1:
-        return None  # autograde pending: the grade is not final
-    return CriterionChoice(points=Decimal(rng.randrange(int(criterion.max_points) + 1)))
-
-
-def build(root: Path, students: int) -> None:
-    """The demo course with every submission graded and pulled (some late); summaries stale."""
-    started = time.perf_counter()
-    for _ in build_demo_course(root, students=students, repos=False):
-        pass
-    rng = random.Random(7)
-    now = datetime.now(UTC)
-    with open_course(root, actor="bench") as ctx:
-        for assignment in ctx.files.course.assignments:
-            rubric = ctx.files.rubric(assignment.id)
-            changes = [
-                ChoiceChange(assignment.id, s.student_id, c.id, choice)
-                for s in ctx.files.students
-                for c in rubric.criteria
-                if (choice := _choice(c, rng)) is not None
-            ]
-            ctx.store.save_many(
-                changes,
-                actor="bench",
-                rubric_hash=rubric.content_hash,
-                source=EventSource.BATCH,
-                now=now,
-                batch_size=5000,
-            )
-            seen = assignment.deadline + timedelta(days=1)
-            pulls = []
-            for s in ctx.files.students:
-                sha = f"{rng.getrandbits(160):040x}"
-                late = rng.choice((0, 0, 0, 0, 45, 1500, 3000))
-                state = PullState(assignment.id, s.student_id, "cloned", "", sha, late, (), seen, sha)
-                pulls.append((Observation(seen, "cloned", sha=sha), state))
-            for start in range(0, len(pulls), 5000):
-                ctx.store.record_pulls(pulls[start : start + 5000])
-            print(
-                f"  graded {assignment.id}: {len(changes):,} choices ({time.perf_counter() - started:.0f} s)",
-                flush=True,
-            )
 
 
 def old_counts(ctx: CourseContext) -> list[AssignmentCounts]:
@@ -295,7 +240,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_only:
-        build(args.course, args.students)
+        build(args.course, args.students, pending=0.1)  # some grades not final
         return
     if args.phase:
         print(json.dumps(phase(args.phase, args.course)))

@@ -59,16 +59,19 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as out:
 """
 
 
-def _choice(criterion: Criterion, rng: random.Random) -> CriterionChoice:
+def _choice(criterion: Criterion, rng: random.Random, pending: float) -> CriterionChoice | None:
     if criterion.kind is CriterionKind.LEVELS:
         return CriterionChoice(level=rng.choice(criterion.levels).label)
     if criterion.kind is CriterionKind.CHECKLIST:
         return CriterionChoice(items=tuple(i.label for i in criterion.items if rng.random() < 0.3))
+    if criterion.kind is CriterionKind.AUTOGRADED and pending and rng.random() < pending:
+        return None  # autograde pending: the grade is not final
     return CriterionChoice(points=Decimal(rng.randrange(int(criterion.max_points) + 1)))
 
 
-def build(root: Path, students: int) -> None:
-    """The demo course with every submission graded and pulled (some late)."""
+def build(root: Path, students: int, *, pending: float = 0.0) -> None:
+    """The demo course with every submission graded and pulled (some late); with ``pending``,
+    that share of the autograded criteria left without a score (those grades are not final)."""
     started = time.perf_counter()
     for _ in build_demo_course(root, students=students, repos=False):
         pass
@@ -78,9 +81,10 @@ def build(root: Path, students: int) -> None:
         for assignment in ctx.files.course.assignments:
             rubric = ctx.files.rubric(assignment.id)
             changes = [
-                ChoiceChange(assignment.id, s.student_id, c.id, _choice(c, rng))
+                ChoiceChange(assignment.id, s.student_id, c.id, choice)
                 for s in ctx.files.students
                 for c in rubric.criteria
+                if (choice := _choice(c, rng, pending)) is not None
             ]
             ctx.store.save_many(
                 changes,

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 import click
 
 from grader.cli.main import LazyGroup, Options, cli
-from grader.cli.output import certify_json, decimal_option, dumps, fail, fmt_points, number
+from grader.cli.output import (
+    certify_json,
+    choice_options_given,
+    decimal_option,
+    dumps,
+    fail,
+    fmt_points,
+    number,
+)
 from grader.domain.errors import GraderError
 from grader.domain.scoring import effective_choices, score_submission
 from grader.domain.text import printable
@@ -46,16 +54,7 @@ def grade(
     as_json: bool,
 ) -> None:
     """Record a choice for one criterion of one student's submission (an audited grade event)."""
-    chosen = [
-        name
-        for name, given in (
-            ("--level", level is not None),
-            ("--item", bool(items)),
-            ("--no-items", no_items),
-            ("--points", points is not None),
-        )
-        if given
-    ]
+    chosen = choice_options_given(level, items, no_items, points)
     if len(chosen) > 1:
         raise click.UsageError(
             f"choose one of --level, --item, --no-items or --points, not {' and '.join(chosen)}"

@@ -9,7 +9,7 @@ import click
 
 from grader.cli.main import Options, cli
 from grader.cli.moderate_report import print_report, report_json
-from grader.cli.output import decimal_option, dumps
+from grader.cli.output import choice_options_given, decimal_option, dumps
 from grader.domain.errors import GraderError
 from grader.domain.moderation import parse_sample
 from grader.domain.text import printable
@@ -145,11 +145,7 @@ def mark_cmd(
 ) -> None:
     """Give a blind second mark for one criterion of a queued submission: saved apart from the
     grade (which it never changes); refused for the submission's first marker."""
-    given = [
-        n
-        for n, g in (("--level", level), ("--item", items), ("--no-items", no_items), ("--points", points))
-        if g
-    ]
+    given = choice_options_given(level, items, no_items, points)
     if len(given) != 1:
         raise click.UsageError(
             "choose one of --level, --item, --no-items or --points"

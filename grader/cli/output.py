@@ -98,3 +98,16 @@ def decimal_option(text: str | None, option: str) -> Decimal | None:
     if problem:
         raise click.BadParameter(f"{problem}, got {text!r}", param_hint=option)
     return value
+
+
+def choice_options_given(
+    level: str | None, items: tuple[str, ...], no_items: bool, points: str | None
+) -> list[str]:
+    """Which of --level, --item, --no-items and --points a command line gave (at most one may be)."""
+    given = (
+        ("--level", level is not None),
+        ("--item", bool(items)),
+        ("--no-items", no_items),
+        ("--points", points is not None),
+    )
+    return [name for name, present in given if present]

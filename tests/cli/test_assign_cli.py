@@ -4,33 +4,16 @@ work, --by-section, --by-criterion, --clear, the audit entries, and every refusa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cli_helpers import run
-from required_tools import require_tool
 
 from grader.gradebook.context import open_course
 from grader.store.split import SPLIT_CLEARED, SPLIT_MADE
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 A1 = "a1-calculator"
 ROSTER = ["00123", "00124", "00125", "00126", "00127"]  # sections A, A, B, B, B
-
-
-@pytest.fixture(params=BACKENDS)
-def db_args(request: pytest.FixtureRequest) -> Iterator[list[str]]:
-    """The --db option for each backend (none: the course's own SQLite file)."""
-    if request.param == "sqlite":
-        yield []
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield ["--db", url]
 
 
 def assign_json(capsys: pytest.CaptureFixture[str], course: Path, db_args: list[str], *args: str) -> dict:

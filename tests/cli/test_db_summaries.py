@@ -3,32 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cli_helpers import run
-from required_tools import require_tool
 from sqlalchemy import create_engine
 
 from grader.store.migrate import MIGRATIONS, current_revision
 from grader.store.revision import HEAD
-from grader.store.testing import postgres_test_url, scratch_postgres_url
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=BACKENDS)
-def db_args(request: pytest.FixtureRequest, course_dir: Path) -> Iterator[list[str]]:
-    """The --db option for each backend (none: the course's own SQLite file)."""
-    if request.param == "sqlite":
-        yield []
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield ["--db", url]
 
 
 def database_url(course: Path, db_args: list[str]) -> str:

@@ -4,36 +4,20 @@ blind second marks and their refusals, and the report's figures computed by hand
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cli_helpers import run
-from required_tools import require_tool
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.store.moderation import MODERATION_QUEUED
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 A1 = "a1-calculator"
 ANN = ["00123", "00124", "00125"]  # first-marked by ann: Proficient (30), Dead code (17)
 BEN = ["00126", "00127"]  # first-marked by ben: Exemplary (40), no item (20)
-
-
-@pytest.fixture(params=BACKENDS)
-def db_args(request: pytest.FixtureRequest) -> Iterator[list[str]]:
-    if request.param == "sqlite":
-        yield []
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield ["--db", url]
 
 
 @pytest.fixture

@@ -8,18 +8,16 @@ import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from cli_helpers import run
-from required_tools import needs_tool, require_tool
+from required_tools import needs_tool
 
 from grader.cli.main import main
 from grader.demo import build_demo_course
 from grader.demo.outcomes import Work
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 EXPECTED_STATUS = {"missing": "missing", "empty": "missing"}
 
@@ -95,22 +93,6 @@ def test_a_second_pull_only_fetches(pulled_demo, capsys) -> None:
     results = [json.loads(line)["result"] for line in out.splitlines()]
     assert set(results) == {"unchanged", "missing"}
     assert len(results) == len(submissions)
-
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=BACKENDS)
-def db_args(request: pytest.FixtureRequest) -> Iterator[list[str]]:
-    """The --db option for each backend (none: the course's own SQLite file, already pulled)."""
-    if request.param == "sqlite":
-        yield []
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield ["--db", url]
 
 
 AUTOGRADED = {"a1-calculator": "tests", "a2-webpage": "page-checks", "a3-dataanalysis": "pipeline-tests"}
