@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Generator, Sequence
 from contextlib import closing
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -14,6 +15,7 @@ from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fail, fmt_points, number, progress_bar
 from grader.domain.progress import Progress
 from grader.domain.text import printable
+from grader.gradebook.anonymity import IdentityViews, identities, typed_students
 from grader.gradebook.context import CourseContext, open_course
 
 if TYPE_CHECKING:
@@ -119,8 +121,14 @@ def run_and_show(
     from grader.gradebook.autograde import AutogradeNote, AutogradeRecorded, AutogradeSkipped, autograde
 
     counts: Counter[str] = Counter()
+    views = IdentityViews(ctx)
     steps: Generator[Reported, None, None] = autograde(
-        ctx, assignment_ids, student_ids, jobs=jobs, rerun=rerun, report=True
+        ctx,
+        assignment_ids,
+        typed_students(ctx, student_ids, assignment_ids),
+        jobs=jobs,
+        rerun=rerun,
+        report=True,
     )
     with closing(steps), progress_bar() as bar:  # closing: Ctrl-C ends the running checks at once
         task = bar.add_task("autograding", total=None)
@@ -130,6 +138,7 @@ def run_and_show(
                     task, completed=item.done, total=item.total, description=printable(item.message)[:60]
                 )
             elif isinstance(item, AutogradeSkipped):
+                item = views.item(item)
                 counts["skipped"] += 1
                 bar.console.print(
                     printable(f"{item.assignment_id} {item.student_id}: skipped: {item.reason}")
@@ -137,6 +146,7 @@ def run_and_show(
             elif isinstance(item, AutogradeNote):
                 bar.console.print(printable(f"note: {item.message}"), markup=False, highlight=False)
             elif isinstance(item, AutogradeRecorded):
+                item = views.item(item)
                 counts[item.result.status.value] += 1
                 counts["reused"] += item.cached
                 if as_json:
@@ -168,6 +178,9 @@ def autograde_groups(options: Options, assignment: str, as_json: bool) -> None:
 
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         groups = outcome_groups(ctx, assignment)
+        shown = identities(ctx, assignment)
+    if shown.hidden:  # pseudonyms, in their order: roster order would tell who is who
+        groups = [replace(g, student_ids=tuple(sorted(map(shown.shown_id, g.student_ids)))) for g in groups]
     if as_json:
         click.echo(
             dumps(

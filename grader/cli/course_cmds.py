@@ -18,6 +18,7 @@ from grader.cli.tui_cmd import open_tui
 from grader.domain.text import printable
 from grader.files.course import load_course
 from grader.files.skeleton import write_skeleton
+from grader.gradebook.anonymity import shown_statuses
 from grader.gradebook.context import open_course
 from grader.gradebook.status import (
     CriterionStatus,
@@ -158,6 +159,7 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
         rows = submission_statuses(
             ctx, [assignment] if assignment else None, refused=None if assignment else refused
         )
+        rows = shown_statuses(ctx, rows)
     for message in refused.values():
         fail(f"warning: {message}")
     if as_json:

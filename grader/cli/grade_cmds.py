@@ -19,6 +19,7 @@ from grader.cli.output import (
 from grader.domain.errors import GraderError
 from grader.domain.scoring import effective_choices, score_submission
 from grader.domain.text import printable
+from grader.gradebook.anonymity import find_student, identities
 from grader.gradebook.claims import claim_warning
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
@@ -71,6 +72,8 @@ def grade(
         comment=comment,
     )
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        shown = identities(ctx, assignment)
+        student_id = find_student(ctx, assignment, student_id).student_id
         held = claim_warning(ctx, assignment, student_id)
         if held:
             fail(held)
@@ -93,7 +96,7 @@ def grade(
             dumps(
                 {
                     "assignment": assignment,
-                    "student_id": student_id,
+                    "student_id": shown.shown_id(student_id),
                     "criterion": criterion_id,
                     "choice": recorded.choice.to_dict(),
                     "points": number(recorded.criterion_points),
@@ -105,8 +108,9 @@ def grade(
             )
         )
         return
+    who = shown.shown_id(student_id)
     click.echo(
-        f"{assignment} {student_id} {criterion_id}: {fmt_points(recorded.criterion_points)} / "
+        f"{assignment} {who} {criterion_id}: {fmt_points(recorded.criterion_points)} / "
         f"{fmt_points(criterion.max_points)} points; total {fmt_points(total.total)} / "
         f"{fmt_points(total.max_score)} (version {recorded.version})"
     )

@@ -9,9 +9,11 @@ import click
 
 from grader.cli.main import Options, cli
 from grader.cli.output import fail
+from grader.domain.anonymity import is_pseudonym
 from grader.domain.errors import GraderError
 from grader.domain.events import AuditEntry, GradeEvent
 from grader.domain.text import printable
+from grader.gradebook.anonymity import identities, is_anonymous, shown_log
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.history import (
     LogEntry,
@@ -56,14 +58,33 @@ def log_command(
         moment = parse_since(since) if since is not None else None
     except GraderError as error:
         raise click.BadParameter(str(error), param_hint="--since") from None
-    query = LogQuery(assignment_id, student_id, grader, moment, with_audit=not grades_only)
     shown = 0
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        for line in _lines(log_entries(ctx, query), as_json=as_json):
+        assignment_id, student_id, by_pseudonym = _who(ctx, assignment_id, student_id)
+        query = LogQuery(assignment_id, student_id, grader, moment, with_audit=not grades_only)
+        by_real_id = student_id is not None and not by_pseudonym
+        entries = shown_log(ctx, log_entries(ctx, query), by_real_id=by_real_id)
+        for line in _lines(entries, as_json=as_json):
             click.echo(line)
             shown += 1
         if not shown:
             fail(f"log: nothing recorded{_unknown(ctx, query)}")
+
+
+def _who(
+    ctx: CourseContext, assignment_id: str | None, student_id: str | None
+) -> tuple[str | None, str | None, bool]:
+    """(assignment, student id, named by pseudonym): a pseudonym names a student of one
+    anonymous assignment, so the listing keeps to that assignment."""
+    if student_id is None or not is_pseudonym(student_id):
+        return assignment_id, student_id, False
+    wanted = [assignment_id] if assignment_id else [a.id for a in ctx.files.course.assignments]
+    for candidate in wanted:
+        if candidate is not None and is_anonymous(ctx, candidate):
+            found = identities(ctx, candidate).real_id(student_id)
+            if found is not None:
+                return candidate, found, True
+    return assignment_id, student_id, True
 
 
 def _unknown(ctx: CourseContext, query: LogQuery) -> str:

@@ -74,6 +74,7 @@ COMMANDS = {
     "log": "grader.cli.log_cmds",
     "assign": "grader.cli.assign_cmds",
     "moderate": "grader.cli.moderate_cmds",
+    "reveal": "grader.cli.reveal_cmds",
 }
 """Each command and the module that defines it (imported only when the command runs)."""
 

@@ -8,11 +8,13 @@ from typing import Any
 import click
 
 from grader.cli.main import Options, cli
-from grader.cli.moderate_report import print_report, report_json
+from grader.cli.moderate_report import print_report, queued_json, report_json
 from grader.cli.output import choice_options_given, decimal_option, dumps
+from grader.domain.anonymity import Identities
 from grader.domain.errors import GraderError
-from grader.domain.moderation import parse_sample
+from grader.domain.moderation import Queued, parse_sample
 from grader.domain.text import printable
+from grader.gradebook.anonymity import find_student, identities
 from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest
 from grader.gradebook.moderation import (
@@ -79,18 +81,16 @@ def sample_cmd(
             per_grader=per_grader,
             moderators=[m.strip() for m in moderators],
         )
+        shown = identities(ctx, assignment)
     if as_json:
-        click.echo(dumps(_run_json(run)))
+        click.echo(dumps(_run_json(run, shown)))
         return
-    _print_run(run, str(size))
+    _print_run(run, str(size), shown)
 
 
-def _run_json(run: SampleRun) -> dict[str, object]:
-    def entries(queued: tuple[Any, ...]) -> list[dict[str, str]]:
-        return [
-            {"student_id": q.student_id, "first_marker": q.first_marker, "moderator": q.moderator}
-            for q in queued
-        ]
+def _run_json(run: SampleRun, shown: Identities) -> dict[str, object]:
+    def entries(queued: tuple[Queued, ...]) -> list[dict[str, str]]:
+        return [queued_json(q, shown) for q in queued]
 
     return {
         "assignment": run.assignment_id,
@@ -101,7 +101,7 @@ def _run_json(run: SampleRun) -> dict[str, object]:
     }
 
 
-def _print_run(run: SampleRun, size: str) -> None:
+def _print_run(run: SampleRun, size: str, shown: Identities) -> None:
     if run.already:
         click.echo(
             f"{len(run.already):,} submission(s) already queued; they stay queued and are not sampled again"
@@ -118,7 +118,10 @@ def _print_run(run: SampleRun, size: str) -> None:
     )
     for q in run.added:
         click.echo(
-            printable(f"  {q.student_id}  first marked by {q.first_marker or '(unknown)'}  →  {q.moderator}")
+            printable(
+                f"  {shown.shown_id(q.student_id)}  first marked by {q.first_marker or '(unknown)'}"
+                f"  →  {q.moderator}"
+            )
         )
 
 
@@ -157,13 +160,15 @@ def mark_cmd(
         points=decimal_option(points, "--points"),
     )
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        shown = identities(ctx, assignment)
+        student_id = find_student(ctx, assignment, student_id).student_id
         saved = record_second_mark(ctx, assignment, student_id, criterion_id, request)
     if as_json:
         click.echo(
             dumps(
                 {
                     "assignment": assignment,
-                    "student_id": student_id,
+                    "student_id": shown.shown_id(student_id),
                     "criterion": criterion_id,
                     "second_mark": saved.choice.to_dict(),
                     "by": saved.actor,
@@ -174,7 +179,7 @@ def mark_cmd(
         return
     click.echo(
         printable(
-            f"{assignment} {student_id} {criterion_id}: second mark saved by {saved.actor} "
+            f"{assignment} {shown.shown_id(student_id)} {criterion_id}: second mark saved by {saved.actor} "
             "(the grade is unchanged)"
         )
     )
@@ -190,7 +195,8 @@ def report_cmd(options: Options, assignment: str, as_json: bool) -> None:
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         ctx.files.rubric(assignment)
         report, queue = moderation_report(ctx, assignment)
+        shown = identities(ctx, assignment)
     if as_json:
-        click.echo(dumps(report_json(assignment, report, queue)))
+        click.echo(dumps(report_json(assignment, report, queue, shown)))
         return
-    print_report(assignment, report, queue)
+    print_report(assignment, report, queue, shown)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from grader.cli.output import fmt_points, number, stdout
 from grader.domain.agreement import Agreement, AgreementReport, describe
+from grader.domain.anonymity import Identities
 from grader.domain.moderation import Queued
 from grader.domain.text import printable
 
@@ -26,13 +27,21 @@ def agreement_json(figures: Agreement) -> dict[str, object]:
     }
 
 
-def report_json(assignment_id: str, report: AgreementReport, queue: dict[str, Queued]) -> dict[str, object]:
+def queued_json(queued: Queued, shown: Identities) -> dict[str, str]:
+    """One queued submission (by pseudonym while the assignment's identities are hidden)."""
+    return {
+        "student_id": shown.shown_id(queued.student_id),
+        "first_marker": queued.first_marker,
+        "moderator": queued.moderator,
+    }
+
+
+def report_json(
+    assignment_id: str, report: AgreementReport, queue: dict[str, Queued], shown: Identities
+) -> dict[str, object]:
     return {
         "assignment": assignment_id,
-        "queued": [
-            {"student_id": q.student_id, "first_marker": q.first_marker, "moderator": q.moderator}
-            for q in queue.values()
-        ],
+        "queued": [queued_json(q, shown) for q in queue.values()],
         "overall": agreement_json(report.overall),
         "criteria": [{"criterion": a.key, **agreement_json(a)} for a in report.by_criterion],
         "markers": [
@@ -42,7 +51,7 @@ def report_json(assignment_id: str, report: AgreementReport, queue: dict[str, Qu
         ],
         "disagreements": [
             {
-                "student_id": p.student_id,
+                "student_id": shown.shown_id(p.student_id),
                 "criterion": p.criterion.id,
                 "first": p.first.to_dict(),
                 "first_marker": p.first_marker,
@@ -69,7 +78,9 @@ def _figures_table(title: str, rows: tuple[Agreement, ...]) -> Table:
     return table
 
 
-def print_report(assignment_id: str, report: AgreementReport, queue: dict[str, Queued]) -> None:
+def print_report(
+    assignment_id: str, report: AgreementReport, queue: dict[str, Queued], shown: Identities
+) -> None:
     marked = len({p.student_id for p in report.disagreements})
     overall = report.overall
     click.echo(
@@ -92,7 +103,7 @@ def print_report(assignment_id: str, report: AgreementReport, queue: dict[str, Q
     for p in report.disagreements:
         diff = p.difference
         table.add_row(
-            Text(printable(p.student_id)),
+            Text(printable(shown.shown_id(p.student_id))),
             Text(printable(p.criterion.id)),
             Text(printable(f"{describe(p.criterion, p.first)} ({p.first_marker})")),
             Text(printable(f"{describe(p.criterion, p.second)} ({p.second_marker})")),

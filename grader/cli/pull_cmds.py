@@ -11,6 +11,7 @@ from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fail, progress_bar
 from grader.domain.progress import Progress as Step
 from grader.domain.text import printable
+from grader.gradebook.anonymity import typed_student, typed_students
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.extensions import extend
 from grader.gradebook.pull import PullResult, pull
@@ -21,7 +22,7 @@ PROBLEMS = ("failed", "refused")
 def result_json(result: PullResult) -> dict[str, object]:
     return {
         "assignment": result.assignment_id,
-        "student_id": result.student_id,
+        "student_id": result.who,
         "result": result.result,
         "reason": result.reason,
         "commit": result.commit,
@@ -32,7 +33,7 @@ def result_json(result: PullResult) -> dict[str, object]:
 
 
 def result_line(result: PullResult) -> str:
-    text = f"{result.assignment_id} {result.student_id}: {result.result}"
+    text = f"{result.assignment_id} {result.who}: {result.result}"
     if result.reason:
         text += f": {result.reason}"
     if result.commit:
@@ -74,7 +75,8 @@ def pull_command(
         pulled: dict[str, list[tuple[str, bool]]] = {}
         with progress_bar() as bar:
             task = bar.add_task("pulling", total=None)
-            for item in pull(ctx, list(assignments) or None, list(students) or None, jobs=jobs):
+            chosen = typed_students(ctx, students, assignments)
+            for item in pull(ctx, list(assignments) or None, chosen, jobs=jobs):
                 if isinstance(item, Step):
                     bar.update(
                         task, completed=item.done, total=item.total, description=printable(item.message)
@@ -157,7 +159,7 @@ def extend_command(options: Options, student_id: str, assignment: str, until_tex
     """Grant STUDENT_ID an extension on ASSIGNMENT; recorded in the audit log."""
     until = _moment(until_text)
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        state = extend(ctx, student_id, assignment, until, reason)
+        state = extend(ctx, typed_student(ctx, student_id, assignment), assignment, until, reason)
     click.echo(f"{assignment} {student_id}: extended until {until.isoformat()}")
     if state is not None:
         late = f"{state.late_minutes} min late" if state.late_minutes else "on time"

@@ -9,6 +9,7 @@ from grader.cli.main import Options, cli
 from grader.cli.output import certify_json, dumps, fail, fmt_points
 from grader.domain.choices import CriterionChoice
 from grader.domain.text import printable
+from grader.gradebook.anonymity import identities, typed_student
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.flagging import clear_flag, set_excused, set_flag
 from grader.gradebook.undo import undo_last
@@ -45,11 +46,13 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
         if assignment_id is not None:
             ctx.files.rubric(assignment_id)  # names the known assignments when it is not one
         if student_id is not None:
+            student_id = typed_student(ctx, student_id, assignment_id)
             ctx.files.student(student_id)
         undone = undo_last(ctx, assignment_id=assignment_id, student_id=student_id)
         if undone is None:
             click.echo("null" if as_json else f"nothing of {ctx.actor}'s left to undo")
             return
+        who = identities(ctx, undone.assignment_id).shown_id(undone.student_id)
         if as_json:
             badges, problem = _badges_after(ctx, undone.student_id)
             if problem:
@@ -58,7 +61,7 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
                 dumps(
                     {
                         "assignment": undone.assignment_id,
-                        "student_id": undone.student_id,
+                        "student_id": who,
                         "criterion": undone.criterion_id,
                         "restored": undone.restored.to_dict(),
                         "replaced": undone.replaced.to_dict(),
@@ -71,7 +74,7 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
             return
         click.echo(
             printable(
-                f"undone: {undone.assignment_id} {undone.student_id} {undone.criterion_id}: "
+                f"undone: {undone.assignment_id} {who} {undone.criterion_id}: "
                 f"{describe(undone.restored)} restored (was {describe(undone.replaced)}; "
                 f"version {undone.version})"
             )
@@ -88,7 +91,7 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
 def excuse(options: Options, assignment: str, student_id: str, reason: str, withdraw: bool) -> None:
     """Excuse a student from an assignment: no score, counted nowhere, EX in a Canvas export."""
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        set_excused(ctx, assignment, student_id, not withdraw, reason)
+        set_excused(ctx, assignment, typed_student(ctx, student_id, assignment), not withdraw, reason)
         click.echo(f"{assignment} {student_id}: {'no longer excused' if withdraw else 'excused'}")
         _badges(ctx, student_id, "the change")
 
@@ -105,9 +108,9 @@ def flag(options: Options, assignment: str, student_id: str, note: str | None, c
         raise click.UsageError("give either --note TEXT or --clear")
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         if clear:
-            clear_flag(ctx, assignment, student_id)
+            clear_flag(ctx, assignment, typed_student(ctx, student_id, assignment))
             click.echo(f"{assignment} {student_id}: flag cleared")
         else:
             assert note is not None
-            set_flag(ctx, assignment, student_id, note)
+            set_flag(ctx, assignment, typed_student(ctx, student_id, assignment), note)
             click.echo(f"{assignment} {student_id}: flagged")

@@ -43,6 +43,9 @@ def open_tui(
     gc.disable()  # until the first frame of a quick open: see resume_gc
     try:
         found = _quick_open_while_importing(options, root, open_assignment)
+        if isinstance(found, QuickContext) and _anonymous(found, open_assignment):
+            found.close()  # its pseudonyms come from the full open: no quick view shows identities
+            found = Declined(("an anonymous assignment opens fully",))
         if isinstance(found, QuickContext):
             _run_quick(options, found, open_assignment, exit_after_first_rows, headless, press_at_first_paint)
             return
@@ -91,6 +94,11 @@ def resume_gc() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+def _anonymous(quick: QuickContext, assignment_id: str | None) -> bool:
+    assignment = quick.files.course.assignment(assignment_id) if assignment_id else None
+    return assignment is not None and assignment.anonymous
 
 
 def _quick_open_while_importing(

@@ -19,6 +19,7 @@ HEADER = """\
 # folder when the course is read, {github} and {student_id} by the student's roster values.
 # The course therefore keeps working wherever the folder is moved or copied.
 # Local file:// sources are refused unless sources.allow_local is true, as it is here.
+# An assignment with `anonymous: true` is graded by pseudonym until `grader reveal ID`.
 """
 
 
@@ -40,6 +41,9 @@ def _late(policy: LatePolicy) -> str:
     return "{" + ", ".join(fields) + "}"
 
 
+ANONYMOUS = "    anonymous: true      # graders see pseudonyms until grader reveal"
+
+
 def _assignment(assignment: Assignment) -> list[str]:
     return [
         f"  - id: {assignment.id}",
@@ -51,6 +55,11 @@ def _assignment(assignment: Assignment) -> list[str]:
         *(
             [f"    canvas_id: {assignment.canvas_id}   # the assignment's id in Canvas"]
             if assignment.canvas_id
+            else []
+        ),
+        *(
+            ["    anonymous: true      # graders see pseudonyms until grader reveal"]
+            if assignment.anonymous
             else []
         ),
     ]

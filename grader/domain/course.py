@@ -56,6 +56,8 @@ class Assignment:
     """The assignment's id in Canvas, for grade exports; empty when not given."""
     moodle_name: str = ""
     """The assignment's grade item name in Moodle, when it differs from the title."""
+    anonymous: bool = False
+    """Graders see a pseudonym for each student until ``grader reveal`` (LMS exports keep ids)."""
 
 
 @dataclass(frozen=True)

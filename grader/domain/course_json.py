@@ -15,7 +15,7 @@ from grader import __version__
 from grader.domain.course import Assignment, Badge, ChecksConfig, Course, Issuer, LatePolicy, Sources
 from grader.domain.roster import Student
 
-FORMAT = f"grader {__version__}, course snapshot 2"
+FORMAT = f"grader {__version__}, course snapshot 3"
 """Which code wrote a course dict. A snapshot holds what *that* code's validation made of the
 files; another version may read the same bytes differently (a new rule, a new field), so its
 snapshot is not trusted: ``course_from_dict`` refuses it and the writer replaces it. Bump the
@@ -54,6 +54,7 @@ def course_to_dict(course: Course) -> dict[str, object]:
                 "late": [a.late.grace_minutes, str(a.late.penalty_per_day), a.late.max_days],
                 "canvas_id": a.canvas_id,
                 "moodle_name": a.moodle_name,
+                "anonymous": a.anonymous,
             }
             for a in course.assignments
         ],
@@ -98,6 +99,7 @@ def course_from_dict(data: dict[str, Any]) -> Course:
                 late=LatePolicy(a["late"][0], Decimal(a["late"][1]), a["late"][2]),
                 canvas_id=a["canvas_id"],
                 moodle_name=a["moodle_name"],
+                anonymous=a["anonymous"],
             )
             for a in data["assignments"]
         ),

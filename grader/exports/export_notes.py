@@ -43,11 +43,14 @@ def export_notes(
 ) -> ExportNotes:
     """The notes of an export of ``fmt``: per student and assignment, then the summary lines."""
     if not fmt.is_lms:
-        if not not_final:
-            return ExportNotes()
-        return ExportNotes(
-            summary=[f"{not_final} grade(s) are not final: blank, and the not_final column says why"]
-        )
+        lines = [
+            f"left out {a}: graded anonymously; export it alone (--assignment {a}) for rows by "
+            f"pseudonym, or reveal it first (grader reveal {a})"
+            for a in dropped
+        ]
+        if not_final:
+            lines.append(f"{not_final} grade(s) are not final: blank, and the not_final column says why")
+        return ExportNotes(summary=lines)
     lms = LMS_NAMES[fmt]
     summary: list[str] = []
     if cleared:

@@ -265,6 +265,7 @@ def _load_course(root: Path) -> CourseFiles:
                 late=LatePolicy(a.late.grace_minutes, a.late.penalty_per_day, a.late.max_days),
                 canvas_id=a.canvas_id,
                 moodle_name=a.moodle_name,
+                anonymous=a.anonymous,
             )
             for a in spec.assignments
         ),

@@ -188,6 +188,7 @@ class AssignmentSpec(Strict):
     late: LateSpec = LateSpec()
     canvas_id: Annotated[str, BeforeValidator(_canvas_id)] = ""
     moodle_name: Text = ""
+    anonymous: Flag = False
 
 
 class RequiresSpec(Strict):

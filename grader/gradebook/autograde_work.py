@@ -14,7 +14,7 @@ from grader.domain.events import StoredRun
 from grader.domain.pulls import PullState
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.gradebook.context import CourseContext
-from grader.gradebook.pull import checkout_path
+from grader.gradebook.pull import checkout_of
 from grader.gradebook.rubrics import rubric_in_force
 
 NOT_PULLED = "not pulled yet: run grader pull first"
@@ -114,7 +114,7 @@ def plan_assignment(
                     criterion,
                     criterion.check,
                     state.graded_commit,
-                    checkout_path(ctx.root, assignment.id, student_id),
+                    checkout_of(ctx, assignment.id, student_id),
                     rubric.content_hash,
                     current_run_id=ran.run_id if ran is not None else None,
                 )
@@ -129,7 +129,7 @@ def _why_not(ctx: CourseContext, assignment_id: str, student_id: str, state: Pul
         return NOT_PULLED
     if state.graded_commit is None:
         return NO_COMMIT
-    folder = checkout_path(ctx.root, assignment_id, student_id)
+    folder = checkout_of(ctx, assignment_id, student_id)
     if state.checked_out != state.graded_commit or not folder.is_dir():
         return NO_CHECKOUT
     return None

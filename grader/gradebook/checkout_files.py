@@ -7,6 +7,7 @@ and capped. Strings returned here are raw: the TUI sanitises them before display
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,10 +15,12 @@ from pathlib import Path
 
 from grader.domain.errors import GraderError
 from grader.git.diff import DiffText, diff_commits, parent_commit, root_commit
+from grader.git.history import commit_people
 from grader.git.tree import TreeReport, inspect_tree
 from grader.git.worktree import Entry, link_label, list_checkout, read_checkout_file
+from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext
-from grader.gradebook.pull import checkout_path, mirror_path
+from grader.gradebook.pull import checkout_of, mirror_of
 
 MAX_VIEW_BYTES = 256 * 1024
 """A file bigger than this is shown up to here, with a note."""
@@ -58,11 +61,11 @@ class DiffView:
 
 def list_files(ctx: CourseContext, assignment_id: str, student_id: str, commit: str | None) -> Listing:
     """Every entry of the checkout; links come from the commit's tree (they are text files on disk)."""
-    root = checkout_path(ctx.root, assignment_id, student_id)
+    root = checkout_of(ctx, assignment_id, student_id)
     if not root.is_dir():
         return Listing((), "no checkout: pull this submission first")
     report: TreeReport | None = None
-    mirror = mirror_path(ctx.root, assignment_id, student_id)
+    mirror = mirror_of(ctx, assignment_id, student_id)
     note = ""
     if commit and mirror.is_dir():
         try:
@@ -78,7 +81,7 @@ def read_file(ctx: CourseContext, assignment_id: str, student_id: str, entry: En
         return FileView(entry.path, "link", link_label(entry))
     if entry.kind != "file":
         return FileView(entry.path, "refused", f"{entry.kind}: nothing to show")
-    root = checkout_path(ctx.root, assignment_id, student_id)
+    root = checkout_of(ctx, assignment_id, student_id)
     try:
         data = read_checkout_file(root, entry.path, max_bytes=MAX_VIEW_BYTES + 1)
     except GraderError as refused:
@@ -86,7 +89,7 @@ def read_file(ctx: CourseContext, assignment_id: str, student_id: str, entry: En
     size = max(entry.size, len(data))
     if is_binary(data):
         return FileView(entry.path, "binary", f"binary file, {size:,} bytes", size)
-    text = data[:MAX_VIEW_BYTES].decode("utf-8", "replace")
+    text = scrubbed(ctx, assignment_id, student_id, data[:MAX_VIEW_BYTES].decode("utf-8", "replace"))
     return FileView(entry.path, "text", text, size, len(data) > MAX_VIEW_BYTES, has_bidi(text))
 
 
@@ -99,7 +102,7 @@ def read_diff(
     paths: tuple[str, ...] = (),
 ) -> DiffView:
     """The graded commit against the starter (first commit) or its parent, from the mirror."""
-    mirror = mirror_path(ctx.root, assignment_id, student_id)
+    mirror = mirror_of(ctx, assignment_id, student_id)
     if not commit or not mirror.is_dir():
         return DiffView(against, "no graded commit: nothing to compare")
     timeout = float(ctx.files.course.sources.timeout_seconds)
@@ -114,8 +117,25 @@ def read_diff(
         found: DiffText = diff_commits(mirror, base, commit, paths=paths, timeout=timeout)
     except GraderError as error:
         return DiffView(against, f"cannot show the diff: {error}")
-    text = found.text or "no changes in these files"
+    text = scrubbed(ctx, assignment_id, student_id, found.text) or "no changes in these files"
     return DiffView(against, text, base, found.truncated, has_bidi(found.text))
+
+
+def scrubbed(ctx: CourseContext, assignment_id: str, student_id: str, text: str) -> str:
+    """A student's work as a grader of an anonymous assignment reads it: their roster identity
+    and the names and e-mails on their commits replaced by the pseudonym."""
+    shown = identities(ctx, assignment_id)
+    if not shown.hidden or not text:
+        return text
+    state = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
+    mirror = mirror_of(ctx, assignment_id, student_id)
+    people: tuple[str, ...] = ()
+    if state is not None and state.graded_commit and mirror.is_dir():
+        with contextlib.suppress(GraderError):  # unreadable history: the roster's terms still go
+            people = commit_people(
+                mirror, state.graded_commit, timeout=float(ctx.files.course.sources.timeout_seconds)
+            )
+    return shown.scrub(text, student_id, people)
 
 
 def matching(entries: tuple[Entry, ...], patterns: tuple[str, ...]) -> tuple[Entry, ...]:
@@ -165,4 +185,4 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def checkout_root(ctx: CourseContext, assignment_id: str, student_id: str) -> Path:
-    return checkout_path(ctx.root, assignment_id, student_id)
+    return checkout_of(ctx, assignment_id, student_id)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from grader.domain.claims import Claim, Claimant, being_graded
+from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext, utc_now
 
 LEASE = timedelta(seconds=90)
@@ -79,7 +80,8 @@ def claim_warning(ctx: CourseContext, assignment_id: str, student_id: str) -> st
     held = others_claims(ctx, [assignment_id]).get((assignment_id, student_id))
     if held is None:
         return None
+    who = identities(ctx, assignment_id).shown_id(student_id)
     return (
-        f"warning: {student_id} in {assignment_id} is {being_graded(held)} "
+        f"warning: {who} in {assignment_id} is {being_graded(held)} "
         f"(claimed at {held.claimed_at:%H:%M} UTC); saving anyway"
     )

@@ -6,7 +6,7 @@ import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +65,8 @@ class CourseContext:
     files: CourseFiles
     store: Store
     actor: str
+    pseudonyms: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    """Anonymous assignment id → student id → pseudonym, as read (pseudonyms never change)."""
 
     @property
     def root(self) -> Path:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
+from grader.domain.anonymity import Identities, pseudonymous, shown_students
 from grader.domain.errors import GraderError, Problem, ValidationFailed
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
@@ -24,13 +25,14 @@ from grader.durable import write_shared
 from grader.exports.against import Comparison, compare
 from grader.exports.csv_safety import encode, render
 from grader.exports.formats import ExportFormat, FormatOptions, Shape, identity_problem
-from grader.exports.grade_rows import GradeSheet
+from grader.exports.grade_rows import GradeSheet, StudentGrades
 from grader.exports.grades_export import GradesExport, new_spool
 from grader.exports.lms_checks import check_canvas
 from grader.exports.lms_file import LmsRows
 from grader.exports.moodle_checks import check_moodle, check_worksheet
 from grader.exports.worksheet import Worksheet, parse_worksheet
 from grader.files.reading import decode_utf8, read_capped
+from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grade_sheet import grade_sheet
 
@@ -186,6 +188,7 @@ def build_export(
     The caller closes the export (its spool) once written.
     """
     chosen = chosen_assignments(ctx, request)
+    chosen, hidden, masked = _anonymous_part(ctx, chosen, request.fmt)
     if request.fmt is ExportFormat.CANVAS:
         _canvas_ids(ctx, request, chosen)
     options = FormatOptions(
@@ -195,17 +198,46 @@ def build_export(
         worksheet=_worksheet(request),
     )
     students, skipped = _matched(ctx.files.students, request, options)
+    if masked is not None:
+        students = shown_students(masked, students)
     sheets = grade_sheet(ctx, chosen, students=students, choices=request.fmt.shows_choices)
     if request.fmt.is_lms:
         export = yield from _lms_export(sheets, request, options, now=now)
     else:
-        export = yield from _spreadsheet_export(sheets, request, options)
+        export = yield from _spreadsheet_export(sheets, request, options, masked)
+        export.dropped = hidden
     export.skipped = skipped
     yield export
 
 
+def _anonymous_part(
+    ctx: CourseContext, chosen: list[str], fmt: ExportFormat
+) -> tuple[list[str], list[str], Identities | None]:
+    """(assignments exported, anonymous ones left out, how rows name students): an LMS file
+    carries real ids always; a spreadsheet of one anonymous assignment names students by
+    pseudonym; beside other assignments it would tie pseudonyms to names, so it is left out."""
+    if fmt.is_lms:
+        return chosen, [], None
+    shown = {a: identities(ctx, a) for a in chosen}
+    hidden = [a for a in chosen if shown[a].hidden]
+    if not hidden:
+        return chosen, [], None
+    if len(chosen) == 1:
+        return chosen, [], shown[chosen[0]]
+    kept = [a for a in chosen if a not in hidden]
+    if not kept:
+        raise GraderError(
+            f"{', '.join(hidden)} are graded anonymously: export each alone (--assignment ID) "
+            "for rows by pseudonym, or reveal it first (grader reveal ID)"
+        )
+    return kept, hidden, None
+
+
 def _spreadsheet_export(
-    sheets: Iterator[Progress | GradeSheet], request: GradesRequest, options: FormatOptions
+    sheets: Iterator[Progress | GradeSheet],
+    request: GradesRequest,
+    options: FormatOptions,
+    masked: Identities | None = None,
 ) -> Generator[Progress, None, GradesExport]:
     """long or wide, streamed into the spool a chunk at a time: every grade, blanks marked."""
     spool = new_spool()
@@ -223,6 +255,8 @@ def _spreadsheet_export(
                 spool.write(encode(render([shape.header()])))
             rows: list[list[str]] = []
             for graded in item.students:
+                if masked is not None:  # by pseudonym: no name, e-mail or handle
+                    graded = StudentGrades(pseudonymous(graded.student), graded.grades)
                 rows += shape.rows(graded)
                 export.not_final += sum(not grade.final for grade in graded.grades)
             export.students += len(item.students)

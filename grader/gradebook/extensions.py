@@ -16,10 +16,10 @@ from grader.gradebook.pull import (
     LOST_HISTORY,
     Known,
     basis_of,
-    checkout_path,
+    checkout_of,
     kept_result,
     limits_of,
-    mirror_path,
+    mirror_of,
     resolve,
     unavailable,
 )
@@ -57,17 +57,16 @@ def _extend(
     if previous is None or not observations:
         return None
     known = Known(observations, previous, extension)
-    if previous.graded_commit and unavailable(ctx.root, assignment, student.student_id, known):
+    mirror = mirror_of(ctx, assignment_id, student.student_id)
+    if previous.graded_commit and unavailable(mirror, known):
         graded = kept_result(previous, LOST_HISTORY)
     else:
-        graded = resolve(ctx.root, assignment, student.student_id, observations, extension)
-    dest = checkout_path(ctx.root, assignment_id, student.student_id)
+        graded = resolve(mirror, assignment, observations, extension)
+    dest = checkout_of(ctx, assignment_id, student.student_id)
     checked_out, flags = previous.checked_out, graded.flags
     if graded.sha and (graded.sha != previous.checked_out or not dest.is_dir()):
         try:
-            checkout(
-                mirror_path(ctx.root, assignment_id, student.student_id), graded.sha, dest, limits_of(ctx)
-            )
+            checkout(mirror, graded.sha, dest, limits_of(ctx))
             checked_out = graded.sha
         except (GraderError, OSError):
             flags = (*flags, CHECKOUT_REFUSED)

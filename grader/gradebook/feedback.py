@@ -41,7 +41,7 @@ from grader.git.commit import CommitRefused, commit_file
 from grader.git.history import commits
 from grader.git.mirror import is_complete, resolve
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
-from grader.gradebook.pull import mirror_path
+from grader.gradebook.pull import mirror_of
 from grader.gradebook.status import (
     AUTOGRADE_PROBLEM,
     GRADED,
@@ -118,7 +118,7 @@ def _runs(ctx: CourseContext, row: SubmissionStatus) -> dict[str, AutogradeFeedb
 
 
 def _subject(ctx: CourseContext, assignment_id: str, student_id: str, sha: str | None) -> str:
-    mirror = mirror_path(ctx.root, assignment_id, student_id)
+    mirror = mirror_of(ctx, assignment_id, student_id)
     if sha is None or not is_complete(mirror):
         return ""
     try:
@@ -199,7 +199,7 @@ def commit_feedback(
     ctx: CourseContext, sheet: FeedbackSheet, page: bytes, when: datetime
 ) -> tuple[str | None, str, str]:
     """(commit, status, reason) for committing ``page`` to the feedback branch."""
-    mirror = mirror_path(ctx.root, sheet.assignment_id, sheet.student_id)
+    mirror = mirror_of(ctx, sheet.assignment_id, sheet.student_id)
     if sheet.graded_commit is None or not is_complete(mirror):
         return None, NO_REPOSITORY, ""
     before = resolve(mirror, FEEDBACK_REFS + FEEDBACK_BRANCH)

@@ -11,12 +11,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from grader.domain.anonymity import Identities, shown_students
 from grader.domain.claims import Claim
 from grader.domain.errors import RubricChangeRefused
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
 from grader.domain.scoring import Merged
+from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.quick import QuickContext
 from grader.gradebook.rubrics import rubric_in_force
@@ -52,11 +54,14 @@ class SubmissionFilter:
         """True when the filter looks at grades or pulls, not only at the roster."""
         return bool(self.status or self.flagged or self.late or self.grader.strip())
 
-    def matches_student(self, student: Student) -> bool:
+    def matches_student(self, student: Student, *, anonymous: bool = False) -> bool:
+        """``anonymous``: ``student`` is masked (its name is its pseudonym; its id is never
+        matched, or typing a real id would find the student)."""
         needle = self.text.strip().casefold()
         if not needle:
             return True
-        return any(needle in value.casefold() for value in (student.student_id, student.name, student.github))
+        values = (student.name,) if anonymous else (student.student_id, student.name, student.github)
+        return any(needle in value.casefold() for value in values)
 
     def matches_row(self, row: SubmissionStatus) -> bool:
         if self.status == FLAGGED:
@@ -96,7 +101,12 @@ class SubmissionList:
         assert assignment is not None
         self.ctx = ctx
         self.assignment = assignment
-        self.students: Sequence[Student] = ctx.files.students
+        self.identities = (
+            identities(ctx, assignment_id) if isinstance(ctx, CourseContext) else Identities(assignment_id)
+        )
+        """How students are shown (a quick open never lists an anonymous assignment)."""
+        self.students: Sequence[Student] = shown_students(self.identities, ctx.files.students)
+        """In roster order; masked and in pseudonym order while identities are hidden."""
         self._rows: dict[int, SubmissionStatus] = {}
         self._positions: dict[str, int] | None = None
         self._rubric: tuple[Rubric, bool] | None = None
@@ -269,7 +279,8 @@ class SubmissionList:
     def matching(self, wanted: SubmissionFilter) -> Iterator[Progress | list[int]]:
         """Progress, then the roster indexes of the rows the filter keeps (the whole class)."""
         total = len(self.students)
-        candidates = [i for i, s in enumerate(self.students) if wanted.matches_student(s)]
+        hidden = self.identities.hidden
+        candidates = [i for i, s in enumerate(self.students) if wanted.matches_student(s, anonymous=hidden)]
         if not wanted.needs_store:
             yield Progress(total, total, "filtered")
             yield candidates

@@ -40,9 +40,9 @@ class AssignedFilter(TeamFilter):
     def needs_store(self) -> bool:
         return super().needs_store or bool(self.criteria)
 
-    def matches_student(self, student: Student) -> bool:
+    def matches_student(self, student: Student, *, anonymous: bool = False) -> bool:
         mine = self.students is None or student.student_id in self.students
-        return mine and super().matches_student(student)
+        return mine and super().matches_student(student, anonymous=anonymous)
 
     def matches_row(self, row: SubmissionStatus) -> bool:
         if self.criteria and (row.excused or not _lacks(row, self.criteria)):

@@ -31,6 +31,7 @@ from grader.git.history import commits, missing_objects, object_exists
 from grader.git.limits import Limits
 from grader.git.sources import SourceRefused, fill_source, validate_source
 from grader.git.sync import SyncOutcome, sync
+from grader.gradebook.anonymity import identities, student_folder
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
 from grader.gradebook.locks import course_lock
 from grader.gradebook.summary import summarize_with, summary_spec
@@ -54,6 +55,13 @@ class PullResult:
     head: str | None
     late_minutes: int | None
     flags: tuple[str, ...]
+    shown_as: str = ""
+    """How graders see the student (a pseudonym while the assignment's identities are hidden;
+    then ``reason`` is scrubbed of the student's name, handle and id too)."""
+
+    @property
+    def who(self) -> str:
+        return self.shown_as or self.student_id
 
 
 @dataclass(frozen=True)
@@ -65,12 +73,37 @@ class Known:
     extension: Extension | None = None
 
 
-def mirror_path(root: Path, assignment_id: str, student_id: str) -> Path:
-    return root / STATE_DIR / "repos" / assignment_id / f"{student_id}.git"
+def mirror_path(root: Path, assignment_id: str, folder: str) -> Path:
+    """The bare mirror of one student's repository; ``folder``: see :func:`student_folder`."""
+    return root / STATE_DIR / "repos" / assignment_id / f"{folder}.git"
 
 
-def checkout_path(root: Path, assignment_id: str, student_id: str) -> Path:
-    return root / STATE_DIR / "checkouts" / assignment_id / student_id
+def checkout_path(root: Path, assignment_id: str, folder: str) -> Path:
+    """The checkout of one student's graded commit; ``folder``: see :func:`student_folder`."""
+    return root / STATE_DIR / "checkouts" / assignment_id / folder
+
+
+def mirror_of(ctx: CourseContext, assignment_id: str, student_id: str) -> Path:
+    return mirror_path(ctx.root, assignment_id, student_folder(ctx, assignment_id, student_id))
+
+
+def checkout_of(ctx: CourseContext, assignment_id: str, student_id: str) -> Path:
+    return checkout_path(ctx.root, assignment_id, student_folder(ctx, assignment_id, student_id))
+
+
+def _adopt_named_folders(ctx: CourseContext, assignment_id: str, student_id: str) -> None:
+    """An assignment made anonymous after a pull: its folders named by student id take the
+    pseudonym's name (the checkout is made again from the mirror)."""
+    folder = student_folder(ctx, assignment_id, student_id)
+    if folder == student_id:
+        return
+    named, hidden = (
+        mirror_path(ctx.root, assignment_id, student_id),
+        mirror_path(ctx.root, assignment_id, folder),
+    )
+    if named.is_dir() and not hidden.exists():
+        named.rename(hidden)
+    shutil.rmtree(checkout_path(ctx.root, assignment_id, student_id), ignore_errors=True)
 
 
 def limits_of(ctx: CourseContext) -> Limits:
@@ -109,14 +142,12 @@ def _needs_history(
 
 
 def resolve(
-    root: Path,
+    mirror: Path,
     assignment: Assignment,
-    student_id: str,
     observations: list[Observation],
     extension: Extension | None,
 ) -> GradedCommit:
     """The graded commit from every observation so far, the mirror's history and any extension."""
-    mirror = mirror_path(root, assignment.id, student_id)
     needed = mirror.exists() and _needs_history(assignment, observations, extension)
     history = _history(mirror, observations) if needed else {}
     return resolve_graded_commit(
@@ -133,7 +164,8 @@ def _sync_one(ctx: CourseContext, assignment: Assignment, student: Student, limi
         source = validate_source(source, allow_local=allow_local)
     except SourceRefused as refusal:
         return SyncOutcome("refused", printable(str(refusal)), None, None, None)
-    mirror = mirror_path(ctx.root, assignment.id, student.student_id)
+    _adopt_named_folders(ctx, assignment.id, student.student_id)
+    mirror = mirror_of(ctx, assignment.id, student.student_id)
     mirror.parent.mkdir(parents=True, exist_ok=True)
     return sync(source, mirror, allow_local=allow_local, limits=limits)
 
@@ -157,12 +189,12 @@ def _settled(assignment: Assignment, known: Known, outcome: SyncOutcome) -> bool
     return seen_after and known.observations[-1].sha == outcome.head
 
 
-def unavailable(root: Path, assignment: Assignment, student_id: str, known: Known) -> bool:
+def unavailable(mirror: Path, known: Known) -> bool:
     """The local copy lacks a commit that the recorded result or the observations rest on."""
     needed = {o.sha for o in known.observations if o.sha}
     if known.state is not None and known.state.graded_commit:
         needed.add(known.state.graded_commit)
-    return bool(needed) and bool(missing_objects(mirror_path(root, assignment.id, student_id), needed))
+    return bool(needed) and bool(missing_objects(mirror, needed))
 
 
 def kept_result(state: PullState, extra: str | None = None) -> GradedCommit:
@@ -171,9 +203,8 @@ def kept_result(state: PullState, extra: str | None = None) -> GradedCommit:
 
 
 def _graded(
-    root: Path,
+    mirror: Path,
     assignment: Assignment,
-    student_id: str,
     known: Known,
     observed: Observation,
     outcome: SyncOutcome,
@@ -185,9 +216,9 @@ def _graded(
     learnt_nothing = outcome.result not in SUCCESSFUL or _settled(assignment, known, outcome)
     if previous is not None and same_basis and learnt_nothing:
         return kept_result(previous)
-    if previous is not None and previous.graded_commit and unavailable(root, assignment, student_id, known):
+    if previous is not None and previous.graded_commit and unavailable(mirror, known):
         return kept_result(previous, LOST_HISTORY)
-    return resolve(root, assignment, student_id, [*known.observations, observed], known.extension)
+    return resolve(mirror, assignment, [*known.observations, observed], known.extension)
 
 
 def pull_one(
@@ -197,18 +228,19 @@ def pull_one(
     limits = limits_of(ctx)
     outcome = _sync_one(ctx, assignment, student, limits)
     observed = Observation(now or utc_now(), outcome.result, outcome.reason, outcome.ref, outcome.head)
-    graded = _graded(ctx.root, assignment, student.student_id, known, observed, outcome)
+    mirror = mirror_of(ctx, assignment.id, student.student_id)
+    graded = _graded(mirror, assignment, known, observed, outcome)
     result, reason, flags = (
         outcome.result,
         outcome.reason,
         tuple(f for f in graded.flags if f != CHECKOUT_REFUSED),
     )
-    dest = checkout_path(ctx.root, assignment.id, student.student_id)
+    dest = checkout_of(ctx, assignment.id, student.student_id)
     checked_out = known.state.checked_out if known.state else None
     if graded.sha is not None and (checked_out != graded.sha or not dest.is_dir()):
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            checkout(mirror_path(ctx.root, assignment.id, student.student_id), graded.sha, dest, limits)
+            checkout(mirror, graded.sha, dest, limits)
             checked_out = graded.sha
         except CheckoutRefused as refusal:
             result, reason = "refused", printable(str(refusal))
@@ -232,15 +264,17 @@ def pull_one(
         checked_out=checked_out,
         basis=basis_of(assignment, known.extension),
     )
+    shown = identities(ctx, assignment.id)
     pulled = PullResult(
         assignment.id,
         student.student_id,
         result,
-        reason,
+        shown.scrub(reason, student.student_id),
         graded.sha,
         outcome.head,
         graded.late_minutes,
         flags,
+        shown.shown_id(student.student_id),
     )
     return observed, state, pulled
 

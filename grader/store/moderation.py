@@ -3,11 +3,10 @@ transaction) and the append-only second marks, kept apart from grade events."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from grader.domain.choices import CriterionChoice
@@ -15,7 +14,7 @@ from grader.domain.errors import GraderError
 from grader.domain.events import AuditEntry
 from grader.domain.moderation import Queued, SecondMark
 from grader.store import records
-from grader.store.base import StoreBase
+from grader.store.base import StoreBase, serialise
 from grader.store.codec import choice_from_json, choice_json, parse_timestamp, timestamp
 from grader.store.moderation_tables import MODERATION_QUEUE, SECOND_MARK
 from grader.store.tables import CHOICE, SUBMISSION
@@ -62,7 +61,7 @@ class ModerationAccess(StoreBase):
         is), audited with ``details`` and what was added, together."""
         at = timestamp(now)
         with self._writing() as session:
-            _lock(session, assignment_id)
+            serialise(session, "moderation", assignment_id)
             queued = _queue(session, assignment_id)
             added = [e for e in entries if e.student_id not in queued]
             rows = [
@@ -153,13 +152,3 @@ def _queue(session: Session, assignment_id: str) -> dict[str, Queued]:
         row.student_id: Queued(row.student_id, row.first_marker, row.moderator)
         for row in session.execute(statement)
     }
-
-
-def _lock(session: Session, assignment_id: str) -> None:
-    """Serialise queueing for one assignment, so two runs at once never queue one submission
-    twice (SQLite's write transactions are serial already)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.sha256(f"moderation:{assignment_id}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from grader.domain.events import AuditEntry
 from grader.domain.rubric import Rubric
+from grader.store.base import serialise
 from grader.store.codec import dump_json, load_json_dict, parse_timestamp
 from grader.store.tables import AUDIT_EVENT, RUBRIC_SNAPSHOT
 
@@ -41,16 +40,6 @@ def read_audit(session: Session, action: str | None = None) -> list[AuditEntry]:
     ]
 
 
-def _lock_rubric(session: Session, assignment_id: str) -> None:
-    """Serialise acceptances of one assignment's rubric: graders opening it at the same moment
-    must not both insert it (SQLite's write transactions are already serial)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.sha256(f"rubric:{assignment_id}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-
 def current_rubric(session: Session, assignment_id: str) -> tuple[str, dict[str, object]] | None:
     row = session.execute(
         select(RUBRIC_SNAPSHOT.c.rubric_hash, RUBRIC_SNAPSHOT.c.content).where(
@@ -73,7 +62,7 @@ def accept_rubric(
     actual = Rubric.from_dict(content).content_hash
     if actual != rubric_hash:
         raise ValueError(f"rubric hash {rubric_hash} does not match its content ({actual})")
-    _lock_rubric(session, assignment_id)
+    serialise(session, "rubric", assignment_id)
     current = current_rubric(session, assignment_id)
     if current is not None and current[0] == rubric_hash:
         return

@@ -3,18 +3,17 @@ entry in one transaction, and the few grouped reads that say what work has start
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from grader.domain.errors import GraderError
 from grader.domain.events import AuditEntry
 from grader.domain.split import SplitMode, StoredSplit
 from grader.store import records
-from grader.store.base import ID_CHUNK, StoreBase
+from grader.store.base import ID_CHUNK, StoreBase, serialise
 from grader.store.codec import parse_timestamp, timestamp
 from grader.store.split_tables import GRADER_SPLIT
 from grader.store.tables import CHOICE, SUBMISSION, SUMMARY
@@ -62,7 +61,7 @@ class SplitAccess(StoreBase):
             for position, (item_id, grader) in enumerate(owners.items())
         ]
         with self._writing() as session:
-            _lock(session, assignment_id)
+            serialise(session, "split", assignment_id)
             _refuse_if_changed(_read_split(session, assignment_id), based_on)
             session.execute(delete(GRADER_SPLIT).where(GRADER_SPLIT.c.assignment_id == assignment_id))
             if rows:
@@ -73,7 +72,7 @@ class SplitAccess(StoreBase):
         """Remove the assignment's split (audited); the split removed, or None when there was none."""
         at = timestamp(now)
         with self._writing() as session:
-            _lock(session, assignment_id)
+            serialise(session, "split", assignment_id)
             found = _read_split(session, assignment_id)
             if found is None:
                 return None
@@ -183,12 +182,3 @@ def _refuse_if_changed(current: StoredSplit | None, based_on: StoredSplit | None
         f"the work split was changed by {current.assigned_by} at {when} while this one was "
         "computed; nothing was saved: run grader assign again"
     )
-
-
-def _lock(session: Session, assignment_id: str) -> None:
-    """Serialise splits of one assignment (SQLite's write transactions are serial already)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.sha256(f"split:{assignment_id}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -18,6 +18,7 @@ from grader.domain.events import (
     SubmissionGrade,
 )
 from grader.store import reading, records, review, summaries, undoing
+from grader.store.anonymity import AnonymityAccess
 from grader.store.autograde_access import AutogradeAccess
 from grader.store.backup import copy_sqlite
 from grader.store.base import ID_CHUNK
@@ -65,12 +66,12 @@ class Store(
     ClaimAccess,
     ChangeAccess,
     ModerationAccess,
+    AnonymityAccess,
 ):
     """Grades and their review state here; pulls, credentials, rubrics, logs, autograde runs,
-    the work split, claims, change detection and moderation in the parts it is made of
-    (``pull_access``, ``credential_access``, ``record_access``, ``autograde_access``, ``split``,
-    ``claim_access``, ``moderation``,
-    ``changes``).
+    the work split, claims, change detection, moderation and anonymity in the parts it is made
+    of (``pull_access``, ``credential_access``, ``record_access``, ``autograde_access``,
+    ``split``, ``claim_access``, ``moderation``, ``anonymity``, ``changes``).
 
     Every method is one unit of work with its own session, so a Store may be shared by threads.
     Times passed in must be timezone-aware; they are kept as UTC.

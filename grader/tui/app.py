@@ -362,12 +362,20 @@ class GraderApp(OpeningApp):
             and quick is not None
             and not self.waiting_actions
             and assignment_id in quick.in_force
+            and not _anonymous(quick, assignment_id)
         ):
             self.push_quick_submissions(quick, assignment_id)
             return
         self.when_open(
             f"open {assignment_id}", lambda ctx: self.push_screen(SubmissionsScreen(ctx, assignment_id))
         )
+
+
+def _anonymous(quick: QuickContext, assignment_id: str) -> bool:
+    """An anonymous assignment is listed once the course is fully open (its pseudonyms are
+    read from the gradebook first: the quick view never shows who is who)."""
+    assignment = quick.files.course.assignment(assignment_id)
+    return assignment is None or assignment.anonymous
 
 
 make_app = GraderApp

@@ -116,7 +116,7 @@ class OpeningApp(App[None]):
                 )
             )
 
-        self.when_open(f"grade {student_id} in {assignment_id}", grade)
+        self.when_open(f"grade a submission of {assignment_id}", grade)
 
     def open_student(self, student_id: str) -> None:
         from grader.tui.screens.student import StudentScreen

@@ -89,9 +89,9 @@ async def test_enter_at_first_paint_lists_at_once_and_a_grading_open_waits_for_t
             await pilot.press("enter")  # grading writes: it waits for the full open
             await pilot.pause()
             assert app.screen is screen
-            assert [what for what, _ in app.waiting_actions] == [f"grade {first} in {A1}"]
+            assert [what for what, _ in app.waiting_actions] == [f"grade a submission of {A1}"]
             title = str(screen.query_one("#submissions-title").render())
-            assert f"opening the course… then: grade {first} in {A1}" in title
+            assert f"opening the course… then: grade a submission of {A1}" in title
             held.release.set()
             await until(pilot, lambda: type(app.screen).__name__ == "GradingScreen", "the grading screen")
             grading = app.screen

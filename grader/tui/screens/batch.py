@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, OptionList, ProgressBar, SelectionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from grader.domain.anonymity import Identities
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
@@ -160,6 +161,8 @@ class BatchOutcome:
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
+    shown: Identities | None = None
+    """How the messages name students (pseudonyms while the assignment's are hidden)."""
 
     @property
     def touched(self) -> list[str]:
@@ -171,7 +174,11 @@ class BatchOutcome:
         if self.cancelled:
             summary += "; stopped before the rest"
         found: list[tuple[SeverityLevel, str]] = [("information", summary)]
-        found += [("error", safe_plain(f"{sid}: {error}")) for sid, error in self.failed[:5]]
+        shown = self.shown or Identities("")
+        found += [
+            ("error", safe_plain(f"{shown.shown_id(sid)}: {shown.scrub(error, sid)}"))
+            for sid, error in self.failed[:5]
+        ]
         if len(self.failed) > 5:
             found.append(("error", f"{len(self.failed) - 5:,} more failed"))
         found += [("warning", safe_plain(warning)) for warning in self.warnings[:3]]
@@ -198,6 +205,7 @@ class BatchModal(ModalScreen[BatchOutcome | None]):
         criterion: Criterion,
         request: ChoiceRequest,
         student_ids: Sequence[str],
+        shown: Identities | None = None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -205,7 +213,7 @@ class BatchModal(ModalScreen[BatchOutcome | None]):
         self.criterion = criterion
         self.request = request
         self.student_ids = list(student_ids)
-        self.outcome = BatchOutcome()
+        self.outcome = BatchOutcome(shown=shown)
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -309,7 +317,9 @@ class BatchModal(ModalScreen[BatchOutcome | None]):
             return
         self.outcome.applied.append(step.student_id)
         if step.warning:
-            self.outcome.warnings.append(step.warning)
+            shown = self.outcome.shown
+            warning = shown.scrub(step.warning, step.student_id) if shown else step.warning
+            self.outcome.warnings.append(warning)
 
     def action_cancel(self) -> None:
         if not self.running:

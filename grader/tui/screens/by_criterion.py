@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from grader.domain.anonymity import ANONYMOUS_NAME, Identities
 from grader.domain.claims import Claim
 from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
@@ -20,6 +21,7 @@ from grader.domain.events import SubmissionGrade
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+from grader.gradebook.anonymity import identities, scrubbed_run
 from grader.gradebook.claims import claim, is_someone_elses
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
@@ -42,6 +44,16 @@ class Loaded:
     """The latest run of each autograded criterion (tests and output included)."""
     claim: Claim | None = None
     """The claim standing once loaded: the grader's own, or that of whoever else grades it."""
+    identities: Identities | None = None
+    """How the assignment's students are shown (``student`` is masked while they are hidden)."""
+
+    @property
+    def shown(self) -> Identities:
+        return self.identities or Identities(self.assignment.id)
+
+    def scrub(self, text: str) -> str:
+        """``text`` without anything that identifies the student while identities are hidden."""
+        return self.shown.scrub(text, self.student.student_id)
 
     @property
     def commit(self) -> str | None:
@@ -61,7 +73,8 @@ def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> 
     if assignment is None:
         known = ", ".join(a.id for a in ctx.files.course.assignments)
         raise GraderError(f"no assignment '{assignment_id}' (expected one of: {known})")
-    student = ctx.files.student(student_id)
+    shown = identities(ctx, assignment_id)
+    student = shown.shown(ctx.files.student(student_id))
     rubric = rubric_in_force(ctx, assignment_id)
     grade = ctx.store.grade(assignment_id, student_id)
     pull = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
@@ -69,8 +82,21 @@ def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> 
     if any(not criterion.is_manual for criterion in rubric.criteria):
         from grader.gradebook.autograde import latest_results
 
-        runs = latest_results(ctx, assignment_id, student_id)
-    return Loaded(assignment, rubric, student, grade, pull, runs, claim(ctx, assignment_id, student_id))
+        runs = {
+            cid: scrubbed_run(shown, run)
+            for cid, run in latest_results(ctx, assignment_id, student_id).items()
+        }
+    return Loaded(
+        assignment, rubric, student, grade, pull, runs, claim(ctx, assignment_id, student_id), shown
+    )
+
+
+def shown_id(loaded: Loaded | None, student_id: str) -> str:
+    """How a message names the student: by pseudonym while identities are hidden (before a
+    submission is loaded, as "this submission" when the assignment is anonymous)."""
+    if loaded is None:
+        return student_id
+    return loaded.shown.shown_id(student_id)
 
 
 def claimed_by_other(ctx: CourseContext, loaded: Loaded) -> Claim | None:
@@ -84,7 +110,8 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
     row = status_row(loaded.assignment, loaded.rubric, loaded.student, grade, loaded.pull, False)
     line = safe_text(loaded.student.name, style="bold", limit=60)
     line.append("  ")
-    line.append_text(safe_text(loaded.student.student_id, style="dim"))
+    who = ANONYMOUS_NAME if loaded.shown.hidden else loaded.student.student_id
+    line.append_text(safe_text(who, style="dim"))
     # Most useful first: at 80 columns the end of the line is cut off, and the rubric's total
     # may be scrolled out of sight.
     score = "–" if row.score is None else number(row.score)
@@ -96,7 +123,7 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
         line.append(f" (−{row.penalty.quantize(row.penalty.__class__('0.01'))})", style="red")
     if grade.flag_note:
         line.append("  · ⚑ ", style="bold magenta")
-        line.append_text(safe_text(grade.flag_note, limit=80))
+        line.append_text(safe_text(loaded.scrub(grade.flag_note), limit=80))
     commit = loaded.pull.graded_commit if loaded.pull else None
     line.append(f"  · commit {commit[:10]}" if commit else "  · no graded commit", style="cyan")
     line.append(f"  · {loaded.assignment.id}", style="dim")

@@ -41,13 +41,15 @@ class ClaimedModal(ModalScreen[ClaimAnswer]):
                 tooltip="Leave it to them"),
     ]  # fmt: skip
 
-    def __init__(self, claim: Claim) -> None:
+    def __init__(self, claim: Claim, who: str | None = None) -> None:
+        """``who``: how the student is named (a pseudonym while identities are hidden)."""
         super().__init__()
         self.claim = claim
+        self.who = who or claim.student_id
 
     def compose(self) -> ComposeResult:
         claim = self.claim
-        title = safe_text(claim.student_id, style="bold", limit=40)
+        title = safe_text(self.who, style="bold", limit=40)
         title.append(" is being graded by ", style="bold")
         title.append_text(safe_text(claim.actor, style="bold", limit=60))
         since = Text(f"claimed at {claim.claimed_at:%H:%M} UTC; their claim runs out by itself ")

@@ -20,12 +20,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from grader.domain.anonymity import Identities, shown_students
 from grader.domain.rubric import CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, status_line
+from grader.tui.screens.by_criterion import Loaded, shown_id, status_line
 from grader.tui.screens.grading_autograde import AutogradeReview
 from grader.tui.screens.grading_claims import GradingClaims
 from grader.tui.screens.grading_conflicts import ConflictReview
@@ -84,6 +85,10 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
         self._loading = student_id
         """The student the latest load asked for (an older load's result is dropped)."""
 
+    def loaded_assignment_anonymous(self) -> bool:
+        assignment = self.ctx.files.course.assignment(self.assignment_id)
+        return assignment is not None and assignment.anonymous
+
     def compose(self) -> ComposeResult:
         yield Static(Text("loading…", style="dim"), id="grading-header")
         yield self.save_path
@@ -116,7 +121,9 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
     def _refused(self, student_id: str, message: str) -> None:
         self.student_id, self.loaded, self.state = student_id, None, None
         self.refresh_bindings()
-        self.query_one("#grading-header", Static).update(Text(f"cannot grade {student_id}", style="bold red"))
+        anonymous = self.loaded_assignment_anonymous()
+        who = "this submission" if anonymous else student_id
+        self.query_one("#grading-header", Static).update(Text(f"cannot grade {who}", style="bold red"))
         self.query_one(SubmissionFiles).show_note("cannot grade", message)
         self.query_one(RubricPanel).show(None)
         self.notify(message, severity="error", markup=False)
@@ -130,6 +137,7 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
         focus = self.state.focus if again and self.state else None  # the same one again: stay put
         self.student_id = loaded.student.student_id
         self.loaded = loaded
+        self.save_path.who = loaded.shown.shown_id
         self.saves.rubric = loaded.rubric
         state = RubricState(
             loaded.rubric,
@@ -285,7 +293,8 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
         self._leave("open the next ungraded submission", partial(self.saves.put, find_next))
 
     def action_step(self, step: int) -> None:
-        roster = [s.student_id for s in self.ctx.files.students]
+        shown = self.loaded.shown if self.loaded is not None else Identities(self.assignment_id)
+        roster = [s.student_id for s in shown_students(shown, self.ctx.files.students)]
         if self.student_id in roster:
             wanted = roster[(roster.index(self.student_id) + step) % len(roster)]
             which = "next" if step > 0 else "previous"
@@ -344,7 +353,9 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
             self.notify("nothing to undo", severity="warning")
             return
         self._evaluate_badges(undone.student_id)
-        self.notify(f"undone: {undone.criterion_id} of {undone.student_id}", markup=False)
+        self.notify(
+            f"undone: {undone.criterion_id} of {shown_id(self.loaded, undone.student_id)}", markup=False
+        )
         if undone.student_id != self.student_id or self.loaded is None or self.state is None:
             self.load(undone.student_id)
             return
@@ -369,7 +380,7 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
 
     @on(BadgesChanged)
     def badges_changed(self, event: BadgesChanged) -> None:
-        self.notify(f"badges: {event.names()}", markup=False)
+        self.notify(f"badges: {event.names(partial(shown_id, self.loaded))}", markup=False)
 
     # --- when saving fails ----------------------------------------------------------------------------
 

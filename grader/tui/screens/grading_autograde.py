@@ -116,7 +116,8 @@ class AutogradeReview(Screen[None]):
         if run is None:
             self.notify(f"no output: {criterion.title} has no run yet (A runs it)", severity="warning")
             return
-        who = f"{self.loaded.student.name} ({self.loaded.student.student_id})"
+        student = self.loaded.student
+        who = student.name if self.loaded.shown.hidden else f"{student.name} ({student.student_id})"
         self.app.push_screen(OutputModal(f"{criterion.title} · {who}", run))
 
     # Runs

@@ -28,7 +28,7 @@ from grader.gradebook import claims
 from grader.gradebook.context import CourseContext
 from grader.tui.live import GradebookChanged
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, claimed_by_other
+from grader.tui.screens.by_criterion import Loaded, claimed_by_other, shown_id
 from grader.tui.screens.claimed import ClaimAnswer, ClaimedModal
 from grader.tui.screens.grading_reads import SubmissionLoaded
 from grader.tui.widgets.save_path import SavePath
@@ -123,17 +123,22 @@ class GradingClaims(Screen[None]):
         else:
             self._read_only(other)
             previous = before if before != student_id else None
-            self.app.push_screen(ClaimedModal(other), partial(self._answered, student_id, previous))
+            self.app.push_screen(
+                ClaimedModal(other, shown_id(loaded, student_id)),
+                partial(self._answered, student_id, previous),
+            )
 
     def _grading(self, student_id: str, *, freed: bool) -> None:
         self._held, self._decided = student_id, None
         self.save_path.read_only = ""
         if freed:
-            self.notify(f"{student_id} is yours to grade now: the other grader left it", markup=False)
+            who = shown_id(self.loaded, student_id)
+            self.notify(f"{who} is yours to grade now: the other grader left it", markup=False)
 
     def _read_only(self, other: Claim) -> None:
         self.save_path.read_only = safe_plain(
-            f"read-only: {other.student_id} is being graded by {other.actor}; nothing is saved "
+            f"read-only: {shown_id(self.loaded, other.student_id)} is being graded by {other.actor}; "
+            "nothing is saved "
             "(T takes it over)"
         )
         self._refresh_panel()
@@ -174,7 +179,8 @@ class GradingClaims(Screen[None]):
             if event.took and event.before is not None:
                 self.notify(
                     safe_plain(
-                        f"you took {event.student_id} over from {event.before.actor} (in the audit log)"
+                        f"you took {shown_id(self.loaded, event.student_id)} over from {event.before.actor} "
+                        "(in the audit log)"
                     ),
                     markup=False,
                 )
@@ -187,7 +193,7 @@ class GradingClaims(Screen[None]):
         self._decided = other.student_id
         self._read_only(other)
         self.notify(
-            safe_plain(f"{other.actor} took {other.student_id} over: read-only now"),
+            safe_plain(f"{other.actor} took {shown_id(self.loaded, other.student_id)} over: read-only now"),
             severity="warning",
             markup=False,
         )

@@ -19,7 +19,7 @@ from grader.domain.errors import GraderError
 from grader.gradebook.conflicts import ConflictSeen
 from grader.gradebook.context import CourseContext
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded
+from grader.tui.screens.by_criterion import Loaded, shown_id
 from grader.tui.screens.conflict import ConflictModal
 from grader.tui.screens.grading_saves import ConflictFound, Resolution, SaveQueue, SawTheirs
 from grader.tui.screens.history import HistoryModal
@@ -43,6 +43,8 @@ class ConflictReview(Screen[None]):
 
     def _student_words(self, student_id: str) -> str:
         """ "Zoë Ångström (00123)", or the id alone when the roster no longer has it."""
+        if self.loaded is not None and self.loaded.shown.hidden:
+            return self.loaded.shown.shown_id(student_id)
         try:
             return f"{self.ctx.files.student(student_id).name} ({student_id})"
         except GraderError:
@@ -62,7 +64,7 @@ class ConflictReview(Screen[None]):
         answer = answer or Resolution.CANCEL
         self.saves.resolve(answer)
         title = self._titles().get(seen.criterion_id, seen.criterion_id)
-        who = f"{title} of {seen.student_id}"
+        who = f"{title} of {shown_id(self.loaded, seen.student_id)}"
         if answer is Resolution.KEEP_MINE:
             self.notify(safe_plain(f"{who}: saving your choice over {seen.theirs_by}'s"), markup=False)
             return

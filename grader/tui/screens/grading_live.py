@@ -27,7 +27,7 @@ from grader.gradebook.live import merge_grade, read_grade
 from grader.tui.live import GradebookChanged, LiveUpdatesFailed, follow_gradebook, stop_following
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded
+from grader.tui.screens.by_criterion import Loaded, shown_id
 from grader.tui.screens.grading_saves import ChoiceSaved, SaveQueue, SawTheirs
 from grader.tui.widgets.rubric_panel import RubricState
 
@@ -103,7 +103,10 @@ class GradingLive(Screen[None]):
             titles = {c.id: c.title for c in self.loaded.rubric.criteria}
             named = ", ".join(titles.get(c, c) for c in merged.updated)
             self.notify(
-                safe_plain(f"{event.grade.updated_by} changed {named} of {self.student_id}"), markup=False
+                safe_plain(
+                    f"{event.grade.updated_by} changed {named} of {shown_id(self.loaded, self.student_id)}"
+                ),
+                markup=False,
             )
 
     @on(LiveUpdatesFailed)

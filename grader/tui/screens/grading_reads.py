@@ -8,6 +8,7 @@ sees the worker's ERROR state, puts itself right and reports it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -47,8 +48,9 @@ class BadgesChanged(Message):
         super().__init__()
         self.results = results
 
-    def names(self) -> str:
-        return ", ".join(f"{r.badge_id} for {r.student_id}: {r.status}" for r in self.results)
+    def names(self, who: Callable[[str], str]) -> str:
+        """``who``: how a student is named (a pseudonym while identities are hidden)."""
+        return ", ".join(f"{r.badge_id} for {who(r.student_id)}: {r.status}" for r in self.results)
 
 
 def read_submission(

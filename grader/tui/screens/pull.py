@@ -41,7 +41,7 @@ def result_line(result: PullResult) -> Text:
     line = Text.assemble(
         safe_text(result.assignment_id),
         " ",
-        safe_text(result.student_id, style="bold"),
+        safe_text(result.who, style="bold"),
         ": ",
         (result.result, style),
     )

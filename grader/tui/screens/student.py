@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from grader.domain.errors import GraderError, RubricChangeRefused
 from grader.domain.issued import IssuedCredential
 from grader.domain.roster import Student
+from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext
 from grader.gradebook.issuer import credential_folder
 from grader.gradebook.mastery import MasteryReport, mastery_report
@@ -44,13 +45,19 @@ class StudentView:
     folders: dict[str, Path | None]
     """Learner files by credential id (None when not written)."""
     badge_titles: dict[str, str]
+    hidden: tuple[str, ...] = ()
+    """Anonymous assignments whose identities are hidden: this student's grade is not shown."""
 
 
 def load_student(ctx: CourseContext, student_id: str) -> StudentView:
     """Read one student's grades, mastery and credentials: a few queries per assignment."""
     student = ctx.files.student(student_id)
     statuses: list[SubmissionStatus] = []
+    hidden: list[str] = []
     for assignment in ctx.files.course.assignments:
+        if identities(ctx, assignment.id).hidden:
+            hidden.append(assignment.id)
+            continue
         grade = ctx.store.grade(assignment.id, student_id)
         pull = ctx.store.pull_states_of(assignment.id, [student_id]).get(student_id)
         try:
@@ -71,6 +78,7 @@ def load_student(ctx: CourseContext, student_id: str) -> StudentView:
         credentials=credentials,
         folders=folders,
         badge_titles={badge.id: badge.title for badge in ctx.files.course.badges},
+        hidden=tuple(hidden),
     )
 
 
@@ -191,6 +199,10 @@ class StudentScreen(Screen[None]):
                 safe_text("; ".join(status.flags), limit=FLAGS_WIDTH),
                 key=status.assignment_id,
             )
+        for assignment_id in view.hidden:
+            hidden = Text("graded anonymously: shown once revealed (grader reveal)", style="dim italic")
+            empty = [Text("–")] * (len(COLUMNS) - 2)
+            table.add_row(safe_text(assignment_id, style="bold"), hidden, *empty, key=assignment_id)
         report = view.report
         self.query_one(MasteryBars).show(report.skills, report.mastery[view.student.student_id].skills)
         self.query_one(BadgeList).show(report.badges[view.student.student_id], view.badge_titles)

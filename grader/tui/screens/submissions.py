@@ -278,7 +278,7 @@ class SubmissionsScreen(SubmissionsLive, OutcomeReview):
         assignment_id = self.assignment_id
 
         def confirm(ctx: CourseContext) -> None:
-            modal = BatchModal(ctx, assignment_id, criterion, request, student_ids)
+            modal = BatchModal(ctx, assignment_id, criterion, request, student_ids, self.listing.identities)
             self.app.push_screen(modal, self.batch_done)
 
         if isinstance(self.ctx, CourseContext):

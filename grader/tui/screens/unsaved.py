@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -41,13 +41,13 @@ def describe_request(request: ChoiceRequest) -> str:
     return "; ".join(parts) or "cleared"
 
 
-def describe_op(op: Unsaved, titles: Mapping[str, str]) -> str:
+def describe_op(op: Unsaved, titles: Mapping[str, str], who: Callable[[str], str] = str) -> str:
     """One unsaved choice with whose and which criterion it was: "00123 · Correct results → Proficient"."""
     if isinstance(op, Flag):
         what = f"flag note → {op.note.strip()}" if op.note.strip() else "flag cleared"
     else:
         what = f"{titles.get(op.criterion_id, op.criterion_id)} → {describe_request(op.request)}"
-    return f"{op.student_id} · {what}"
+    return f"{who(op.student_id)} · {what}"
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class NotSaved:
 
     reason: str
     ops: tuple[Unsaved, ...]
+    who: Callable[[str], str] = str
+    """How a student is named (a pseudonym while identities are hidden)."""
 
     def criteria_of(self, student_id: str) -> dict[str, tuple[str, ...]]:
         """Per criterion of this student: the unsaved choices, in words."""
@@ -108,7 +110,7 @@ class LeaveUnsavedModal(ModalScreen[bool]):
 
     def lost(self) -> list[str]:
         """Each choice that leaving loses, in words (what the modal lists)."""
-        return [describe_op(op, self.titles) for op in self.not_saved.ops]
+        return [describe_op(op, self.titles, self.not_saved.who) for op in self.not_saved.ops]
 
     def compose(self) -> ComposeResult:
         lost = self.lost()

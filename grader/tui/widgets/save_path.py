@@ -52,6 +52,9 @@ class SavePath(Static):
         self.read_only = ""
         """Set while the submission is open read-only (another grader's claim): why every choice
         is refused ("read-only: 00123 is being graded by ta-anna")."""
+        self.who: Callable[[str], str] = str
+        """How a message names a student (the grading screen sets it: a pseudonym while the
+        assignment's identities are hidden)."""
 
     def on_mount(self) -> None:
         self._start()
@@ -105,9 +108,9 @@ class SavePath(Static):
         if not unsaved:
             self._start()  # nothing was lost: saving goes on
             return
-        self._show(NotSaved(reason, unsaved))
+        self._show(NotSaved(reason, unsaved, self.who))
         self.notify(
-            f"{unsaved[0].student_id}: {reason}",
+            f"{self.who(unsaved[0].student_id)}: {reason}",
             title="NOT SAVED",
             severity="error",
             timeout=15,

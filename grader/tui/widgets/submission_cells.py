@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from rich.text import Text
 
+from grader.domain.anonymity import ANONYMOUS_NAME, Identities
 from grader.domain.claims import Claim, being_graded
 from grader.gradebook.listing import is_flagged
 from grader.gradebook.status import FLAG_PREFIX, SubmissionStatus
@@ -112,12 +113,23 @@ def status_cell(row: SubmissionStatus, claim: Claim | None) -> Text:
     return cell
 
 
-def row_cells(row: SubmissionStatus, autograde: Text | None, claim: Claim | None = None) -> list[Text]:
+def shown_name(shown: Identities, name: str) -> str:
+    """The name column: the name, or "anonymous" while identities are hidden (the id column
+    shows the pseudonym)."""
+    return ANONYMOUS_NAME if shown.hidden else name
+
+
+def row_cells(
+    row: SubmissionStatus, autograde: Text | None, claim: Claim | None = None, shown: Identities | None = None
+) -> list[Text]:
     """A read row's cells after the mark (the autograde cell after the score, when there is one);
-    ``claim``: another grader is grading it now."""
+    ``claim``: another grader is grading it now; ``shown``: how the assignment's students are
+    shown (a pseudonym, and nothing that identifies them, while hidden)."""
+    shown = shown or Identities(row.assignment_id)
+    flags = shown.scrub(flags_label(row, claim), row.student_id)
     cells = [
-        safe_text(row.student_id),
-        safe_text(row.name),
+        safe_text(shown.shown_id(row.student_id)),
+        safe_text(shown_name(shown, row.name)),
         status_cell(row, claim),
         Text(late_label(row.late_minutes)),
         Text(score_label(row)),
@@ -128,7 +140,7 @@ def row_cells(row: SubmissionStatus, autograde: Text | None, claim: Claim | None
         *cells,
         safe_text(row.graded_by),
         safe_text((row.graded_commit or "")[:7]),
-        safe_text(flags_label(row, claim), style="bold" if is_flagged(row) or claim else ""),
+        safe_text(flags, style="bold" if is_flagged(row) or claim else ""),
     ]
 
 

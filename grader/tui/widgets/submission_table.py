@@ -36,6 +36,7 @@ from grader.tui.widgets.submission_cells import (
     join_cells,
     late_label,
     row_cells,
+    shown_name,
 )
 
 __all__ = ["COLUMNS", "HEADER_LINES", "MARK", "SubmissionTable", "late_label"]
@@ -334,10 +335,12 @@ class SubmissionTable(RowCursorView, can_focus=True):
 
     def _cells(self, student_id: str, name: str, row: SubmissionStatus | None, marked: bool) -> list[Text]:
         mark = self._mark(MARK) if marked else Text()
+        shown = self.listing.identities
         if row is None:
-            return [mark, safe_text(student_id), safe_text(name), Text("…")]
+            who = [safe_text(shown.shown_id(student_id)), safe_text(shown_name(shown, name))]
+            return [mark, *who, Text("…")]
         autograde = autograde_cell(row.autograde_summary or "not run") if self.autograde else None
-        return [mark, *row_cells(row, autograde, self.listing.claim_of(student_id))]
+        return [mark, *row_cells(row, autograde, self.listing.claim_of(student_id), shown)]
 
     def _strip(
         self, cells: list[Text], width: int, style: Style, columns: tuple[Column, ...] | None = None
