@@ -104,7 +104,7 @@ class Identities:
     pseudonyms: Mapping[str, str] = field(default_factory=dict)
     """Student id → pseudonym (every roster student of an anonymous assignment)."""
     students: Mapping[str, Student] = field(default_factory=dict)
-    """Student id → the roster's student (only when hidden: for scrubbing)."""
+    """Student id → the roster's student (for scrubbing)."""
 
     def shown_id(self, student_id: str) -> str:
         """What stands for the student in a list or message: the pseudonym when hidden."""
@@ -115,17 +115,6 @@ class Identities:
     def shown(self, student: Student) -> Student:
         """The student as graders see them (a masked copy when hidden)."""
         return masked(student, self.shown_id(student.student_id)) if self.hidden else student
-
-    def label(self, student: Student) -> str:
-        """ "Name (id)", or the pseudonym alone when hidden."""
-        return self.shown_id(student.student_id) if self.hidden else f"{student.name} ({student.student_id})"
-
-    def named(self, student_id: str) -> str:
-        """Like :meth:`label`, from an id (the id alone when the roster no longer has it)."""
-        student = self.students.get(student_id)
-        if self.hidden or student is None:
-            return self.shown_id(student_id)
-        return f"{student.name} ({student_id})"
 
     def real_id(self, typed: str) -> str | None:
         """The student id a typed pseudonym stands for (None when it is not one of ours)."""

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from grader.domain.anonymity import IDENTITIES_REVEALED, IDENTITY_LOOKED_UP, is_pseudonym
 from grader.gradebook.anonymity import identities
@@ -148,3 +150,23 @@ def test_a_reveal_of_an_assignment_that_is_not_anonymous_is_refused(
 ) -> None:
     code, _out, err = run(capsys, course_dir, "reveal", A1, "--yes")
     assert code == 1 and "is not graded anonymously (course.yaml: anonymous: true)" in err
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("UPDATE pseudonym SET pseudonym = 'anon-22222'", "pseudonyms never change"),
+        ("DELETE FROM pseudonym", "pseudonyms never change"),
+        ("DELETE FROM identity_reveal", "a reveal cannot be undone"),
+    ],
+)
+def test_the_database_refuses_to_change_a_pseudonym_or_undo_a_reveal(
+    capsys: pytest.CaptureFixture[str], anonymous: Path, db_args: list[str], statement: str, refusal: str
+) -> None:
+    pseudonyms(anonymous, db_args)
+    code, _out, err = run(capsys, anonymous, *db_args, "reveal", A1, "--yes")
+    assert code == 0, err
+    with open_course(anonymous, database_url=db_args[1] if db_args else None) as ctx:
+        with pytest.raises(DBAPIError, match=refusal), ctx.store._writing() as session:
+            session.execute(text(statement))
+        assert len(identities(ctx, A1).pseudonyms) == len(REAL)
