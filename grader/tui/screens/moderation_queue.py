@@ -30,7 +30,7 @@ def how_to_queue(assignment_id: str) -> str:
 
 def status_cell(row: QueueRow, *, mine: bool) -> Text:
     if row.first_marked_by_actor:
-        return Text("you first-marked it: not yours to second-mark", style="red")
+        return Text("you first-marked it: refused", style="red")
     if not mine:
         text = safe_text(row.moderator, style="dim", limit=30)
         text.append(f"'s to mark · {'done' if row.done else 'to do'}", style="dim")
