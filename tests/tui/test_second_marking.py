@@ -15,6 +15,7 @@ from hostile import Harness, screen_lines
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from grader.domain.errors import GraderError
 from grader.domain.moderation import SampleSize
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.flagging import set_flag
@@ -22,6 +23,7 @@ from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.moderation import sample_for_moderation
 from grader.gradebook.status import submission_statuses
 from grader.tui.app import make_app
+from grader.tui.screens import second_marking_saves
 from grader.tui.screens.course import CourseScreen
 from grader.tui.screens.moderation_queue import ModerationQueueScreen
 from grader.tui.screens.second_marking import SecondMarkingScreen
@@ -221,3 +223,22 @@ async def test_m_on_the_course_opens_the_queue_and_an_empty_one_says_how_to_queu
         assert f"grader moderate {A1} --sample 10%" in shown
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(pilot.app.screen, CourseScreen), "back on the course")
+
+
+async def test_a_second_mark_not_saved_says_why_and_is_not_shown_as_chosen(
+    moderator: CourseContext, queued: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: object) -> None:
+        raise GraderError("the gradebook is locked by another program; try again")
+
+    monkeypatch.setattr(second_marking_saves, "record_second_mark", refuse)
+    app = Harness(lambda: SecondMarkingScreen(moderator, A1, queued[0]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot, queued[0])
+        await pilot.press("1")
+        await saved(pilot)
+        shown = "\n".join(screen_lines(pilot.app))
+        assert "NOT SAVED" in shown and "saved:" not in shown and "0/5 marked" in shown
+        assert ("error", "the gradebook is locked by another program; try again") in app.messages_shown
+        assert screen.state is not None and screen.state.choice("correctness").level is None
+    assert moderator.store.second_marks(A1) == []
