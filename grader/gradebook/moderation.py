@@ -95,6 +95,11 @@ def sample_for_moderation(
     return SampleRun(assignment_id, len(candidates), tuple(already.values()), tuple(added), entry.id)
 
 
+def first_marker_refusal(actor: str, assignment_id: str, student_id: str) -> str:
+    """Why ``actor`` may not second-mark a submission they first-marked (one wording everywhere)."""
+    return f"{actor} first-marked {student_id}'s {assignment_id} submission and cannot second-mark it"
+
+
 def record_second_mark(
     ctx: CourseContext, assignment_id: str, student_id: str, criterion_id: str, request: ChoiceRequest
 ) -> SecondMark:
@@ -110,10 +115,7 @@ def record_second_mark(
     if request.level is None and request.items is None and request.points is None:
         raise GraderError("a second mark needs a level, items or points")
     if ctx.actor in ctx.store.first_markers(assignment_id).get(student_id, ()):
-        raise GraderError(
-            f"{ctx.actor} first-marked {student_id}'s {assignment_id} submission and cannot "
-            "second-mark it; nothing was saved"
-        )
+        raise GraderError(first_marker_refusal(ctx.actor, assignment_id, student_id) + "; nothing was saved")
     choice = CriterionChoice(level=request.level, items=request.items, points=request.points)
     return ctx.store.record_second_mark(
         assignment_id,

@@ -121,13 +121,14 @@ class ModerationAccess(StoreBase):
             )
         return SecondMark(student_id, criterion_id, choice, actor, parse_timestamp(at))
 
-    def second_marks(self, assignment_id: str) -> list[SecondMark]:
-        """The second mark in force (the latest) of each criterion of each queued submission."""
+    def second_marks(self, assignment_id: str, *, per_actor: bool = False) -> list[SecondMark]:
+        """The second mark in force (the latest) of each criterion of each queued submission;
+        ``per_actor``: the latest of each second marker's own (what each of them gave)."""
         c = SECOND_MARK.c
         statement = select(c.student_id, c.criterion_id, c.choice, c.actor, c.at).where(
             c.assignment_id == assignment_id
         )
-        latest: dict[tuple[str, str], SecondMark] = {}
+        latest: dict[tuple[str, ...], SecondMark] = {}
         with self._reading() as session:
             for row in session.execute(statement.order_by(c.id)):
                 mark = SecondMark(
@@ -137,7 +138,8 @@ class ModerationAccess(StoreBase):
                     row.actor,
                     parse_timestamp(row.at),
                 )
-                latest[(row.student_id, row.criterion_id)] = mark
+                key = (row.student_id, row.criterion_id) + ((row.actor,) if per_actor else ())
+                latest[key] = mark
         return list(latest.values())
 
 

@@ -85,6 +85,13 @@ class CourseScreen(CourseLive):
         Binding(
             "s", "students", "Students", id="course.students", tooltip="Find a student, open their grades"
         ),
+        Binding(
+            "m",
+            "moderation",
+            "Moderate",
+            id="course.moderation",
+            tooltip="Second-mark, blind, the highlighted assignment's submissions queued for you",
+        ),
         Binding("P", "pull", "Pull all", id="course.pull", tooltip="Fetch every student's repository"),
         Binding("e", "export", "Export", id="course.export", tooltip="Export grades, feedback, the report"),
         Binding("q", "quit", "Quit", id="course.quit", tooltip="Leave grader (everything is already saved)"),
@@ -301,6 +308,16 @@ class CourseScreen(CourseLive):
         from grader.tui.screens.course_students import StudentsScreen
 
         self.when_open("find a student", lambda ctx: self.app.push_screen(StudentsScreen(ctx)))
+
+    def action_moderation(self) -> None:
+        from grader.tui.screens.moderation_queue import ModerationQueueScreen
+
+        assignment_id = self.selected_assignment()
+        if assignment_id is not None:
+            self.when_open(
+                f"open the moderation queue of {assignment_id}",
+                lambda ctx: self.app.push_screen(ModerationQueueScreen(ctx, assignment_id)),
+            )
 
     def action_pull(self) -> None:
         navigator(self.app).start_pull()
