@@ -18,6 +18,7 @@ from grader.domain.moderation import Queued, SecondMark
 from grader.domain.remap import stale_parts
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
+from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext
 from grader.gradebook.moderation import first_marker_refusal
 from grader.gradebook.rubrics import rubric_in_force
@@ -35,6 +36,8 @@ class QueueRow:
     """Manual criteria of the rubric in force (autograded ones are not moderated)."""
     first_marked_by_actor: bool
     """The acting grader saved one of its first choices: they may not second-mark it."""
+    anonymous: bool = False
+    """``student`` is masked (its name is its pseudonym): the assignment's identities are hidden."""
 
     @property
     def done(self) -> bool:
@@ -75,6 +78,8 @@ class SecondMarking:
     """The commit whose files are in the checkout (None: not pulled)."""
     marks: dict[str, CriterionChoice]
     """The acting grader's own second mark in force of each manual criterion they marked."""
+    anonymous: bool = False
+    """``student`` is masked (its name is its pseudonym): the assignment's identities are hidden."""
 
 
 def own_marks(rubric: Rubric, marks: Iterable[SecondMark]) -> dict[str, CriterionChoice]:
@@ -97,16 +102,18 @@ def read_moderation_queue(ctx: CourseContext, assignment_id: str) -> ModerationQ
     for mark in ctx.store.second_marks(assignment_id, per_actor=True) if queue else ():
         by_marker.setdefault((mark.student_id, mark.actor), []).append(mark)
     manual = len(rubric.manual_criteria)
+    shown = identities(ctx, assignment_id)
     mine: list[QueueRow] = []
     others: list[QueueRow] = []
     for queued in queue.values():
         marked = own_marks(rubric, by_marker.get((queued.student_id, queued.moderator), ()))
         row = QueueRow(
-            _student(ctx, queued.student_id),
+            shown.shown(_student(ctx, queued.student_id)),
             queued.moderator,
             len(marked),
             manual,
             ctx.actor in _first_markers(queued, first_markers),
+            shown.hidden,
         )
         (mine if queued.moderator == ctx.actor else others).append(row)
     return ModerationQueue(assignment_id, ctx.actor, tuple(mine), tuple(others))
@@ -119,26 +126,28 @@ def open_second_marking(ctx: CourseContext, assignment_id: str, student_id: str)
     if assignment is None:
         known = ", ".join(a.id for a in ctx.files.course.assignments)
         raise GraderError(f"no assignment '{assignment_id}' (expected one of: {known})")
-    student = ctx.files.student(student_id)
+    shown = identities(ctx, assignment_id)
+    student = shown.shown(ctx.files.student(student_id))
     rubric = rubric_in_force(ctx, assignment_id)
     queued = ctx.store.moderation_queue(assignment_id).get(student_id)
+    named = shown.shown_id(student_id)
     if queued is None:
         raise GraderError(
-            f"{student_id}'s {assignment_id} submission is not queued for moderation: "
+            f"{named}'s {assignment_id} submission is not queued for moderation: "
             f"queue a sample with grader moderate {assignment_id} --sample 10%"
         )
     if ctx.actor in _first_markers(queued, ctx.store.first_markers(assignment_id)):
-        raise GraderError(first_marker_refusal(ctx.actor, assignment_id, student_id))
+        raise GraderError(first_marker_refusal(ctx.actor, assignment_id, named))
     if queued.moderator != ctx.actor:
         raise GraderError(
-            f"{student_id}'s {assignment_id} submission is queued for {queued.moderator} to "
+            f"{named}'s {assignment_id} submission is queued for {queued.moderator} to "
             f"second-mark, not for {ctx.actor}"
         )
     mine = [m for m in ctx.store.second_marks(assignment_id, per_actor=True) if m.actor == ctx.actor]
     pull = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
     commit = (pull.checked_out or pull.graded_commit) if pull is not None else None
     marks = own_marks(rubric, (m for m in mine if m.student_id == student_id))
-    return SecondMarking(assignment, rubric, student, commit, marks)
+    return SecondMarking(assignment, rubric, student, commit, marks, shown.hidden)
 
 
 def _first_markers(queued: Queued, current: Mapping[str, tuple[str, ...]]) -> set[str]:

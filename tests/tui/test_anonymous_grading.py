@@ -15,17 +15,21 @@ from textual.pilot import Pilot
 
 from grader.cli.main import main
 from grader.domain.anonymity import Identities, is_pseudonym
+from grader.domain.moderation import SampleSize
 from grader.domain.roster import Student
 from grader.git.history import commit_people
 from grader.gradebook.anonymity import identities, reveal
 from grader.gradebook.context import CourseContext, open_course, utc_now
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.listing import SubmissionFilter, SubmissionList
+from grader.gradebook.moderation import sample_for_moderation
 from grader.gradebook.pull import checkout_of, mirror_of, mirror_path
 from grader.tui.app import GraderApp, make_app
 from grader.tui.screens.autograde_output import OutputModal
 from grader.tui.screens.grading import GradingScreen
 from grader.tui.screens.history import HistoryModal
+from grader.tui.screens.moderation_queue import ModerationQueueScreen
+from grader.tui.screens.second_marking import SecondMarkingScreen
 from grader.tui.screens.submissions import SubmissionsScreen
 
 SIZE = (200, 50)
@@ -238,3 +242,40 @@ def test_a_pseudonym_is_stable_for_every_grader_and_differs_between_assignments(
         assert identities(ben, A1).pseudonyms == first
     assert len(set(first.values())) == len(first)
     assert all(first[sid] != second[sid] for sid in first)
+
+
+FIRST_MARKS = {
+    "correctness": ChoiceRequest(level="Beginning"),
+    "cli": ChoiceRequest(level="Developing"),
+    "code-quality": ChoiceRequest(items=("Bare except",)),
+    "readme": ChoiceRequest(level="Minimal"),
+    "git-practice": ChoiceRequest(items=("Clean repository",)),
+}
+
+
+async def test_blind_second_marking_of_an_anonymous_assignment_shows_no_identity(demo_root: Path) -> None:
+    pulled_anonymous(demo_root)
+    with open_course(demo_root, actor="ta-first") as first:
+        two = [s.student_id for s in SubmissionList(first, A1).students[:2]]
+        for student_id in two:
+            for criterion_id, request in FIRST_MARKS.items():
+                record_choice(first, A1, student_id, criterion_id, request)
+    with open_course(demo_root, actor="ta-test") as ctx:
+        sample_for_moderation(ctx, A1, SampleSize(count=2), seed=0, per_grader=False, moderators=["ta-test"])
+        terms = {**identity_terms(list(ctx.files.students)), **commit_terms(ctx)}
+        shown = identities(ctx, A1)
+        app = make_app(ctx)
+        seen = Seen(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await idle(pilot)
+            await pilot.press("m")  # the Course screen's first assignment: a1
+            await until(pilot, lambda: isinstance(app.screen, ModerationQueueScreen), "the moderation queue")
+            await idle(pilot)
+            queue = seen.take("moderation queue")
+            assert all(shown.shown_id(sid) in queue for sid in two)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, SecondMarkingScreen), "second marking")
+            await idle(pilot)
+            assert "second marking (blind)" in seen.take("second marking")
+        found = seen.leaks(terms)
+        assert not found, f"identities shown: {found}"

@@ -135,7 +135,12 @@ class ModerationQueueScreen(Screen[None]):
         table.clear()
         for row in rows:
             marked = Text(f"{row.marked} / {row.manual}")
-            table.add_row(who(row.student), marked, status_cell(row, mine=mine), key=row.student.student_id)
+            table.add_row(
+                who(row.student, row.anonymous),
+                marked,
+                status_cell(row, mine=mine),
+                key=row.student.student_id,
+            )
         if rows:
             table.move_cursor(row=min(highlighted, len(rows) - 1))
         table.display = bool(rows)
@@ -162,12 +167,13 @@ class ModerationQueueScreen(Screen[None]):
         row = rows.get(student_id)
         if row is None:
             return
+        named = row.student.name if row.anonymous else student_id
         if row.first_marked_by_actor:
-            refusal = first_marker_refusal(self.ctx.actor, self.assignment_id, student_id)
+            refusal = first_marker_refusal(self.ctx.actor, self.assignment_id, named)
             self.notify(refusal, severity="error", markup=False)
         elif not mine:
             self.notify(
-                f"{student_id}'s {self.assignment_id} submission is queued for {row.moderator} "
+                f"{named}'s {self.assignment_id} submission is queued for {row.moderator} "
                 f"to second-mark, not for {self.ctx.actor}",
                 severity="warning",
                 markup=False,

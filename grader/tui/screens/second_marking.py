@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from grader.domain.anonymity import ANONYMOUS_NAME
 from grader.domain.choices import CriterionChoice
 from grader.domain.roster import Student
 from grader.domain.rubric import Criterion, CriterionKind
@@ -51,11 +52,12 @@ from grader.tui.widgets.submission_files import SubmissionFiles
 LOAD, SAVES = "second-marking-load", "second-marking-saves"  # worker groups
 
 
-def who(student: Student) -> Text:
-    """Who the student is, wherever moderation shows it (the one place to anonymise them)."""
+def who(student: Student, anonymous: bool = False) -> Text:
+    """Who the student is, wherever moderation shows it: name and id, or (``anonymous``: a
+    masked student) the pseudonym alone."""
     text = safe_text(student.name, style="bold", limit=60)
     text.append("  ")
-    text.append_text(safe_text(student.student_id, style="dim", limit=40))
+    text.append_text(safe_text(ANONYMOUS_NAME if anonymous else student.student_id, style="dim", limit=40))
     return text
 
 
@@ -116,10 +118,17 @@ class SecondMarkingScreen(Screen[None]):
         if event.student_id == self.student_id:
             self._refused(event.message)
 
+    def _named(self) -> str:
+        """The student in a message: "this submission" while an anonymous one is not loaded."""
+        if self.marking is not None:
+            return self.marking.student.name if self.marking.anonymous else self.student_id
+        assignment = self.ctx.files.course.assignment(self.assignment_id)
+        return "this submission" if assignment is not None and assignment.anonymous else self.student_id
+
     def _refused(self, message: str) -> None:
         self.marking, self.state, self.saved, self.saving = None, None, {}, {}
         self.refresh_bindings()
-        header = Text(f"cannot second-mark {self.student_id}", style="bold red")
+        header = Text(f"cannot second-mark {self._named()}", style="bold red")
         self.query_one("#second-header", Static).update(header)
         self.query_one(SubmissionFiles).show_note("cannot second-mark", message)
         panel = self.query_one(RubricPanel)
@@ -159,7 +168,7 @@ class SecondMarkingScreen(Screen[None]):
         """Who, then this screen's own facts only: blind, the commit, the moderator's progress."""
         manual = [c.id for c in marking.rubric.manual_criteria]
         marked = sum(1 for cid in manual if cid in self.saved)
-        line = who(marking.student)
+        line = who(marking.student, marking.anonymous)
         line.append("  · second marking (blind)", style="bold cyan")
         line.append(f"  · {marked}/{len(manual)} marked", style="bold")
         line.append_text(self.note)
@@ -333,7 +342,7 @@ class SecondMarkingScreen(Screen[None]):
         if event.state is not WorkerState.ERROR or error is None:
             return
         if event.worker.group == LOAD:
-            self._refused(f"could not read {self.student_id}'s submission: {error}")
+            self._refused(f"could not read {self._named()}'s submission: {error}")
         elif event.worker.group == SAVES:
             self._start_saving()  # what was queued behind it is saved; show what is saved
             self.load(self.student_id)
