@@ -5,7 +5,10 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 
-def _choose_bindings() -> list[BindingType]:
+def choose_bindings(
+    screen: str, tooltip: str = "Choose level {n} of the focused criterion, or toggle its checklist item {n}"
+) -> list[BindingType]:
+    """The digit keys 1-9 of a screen that chooses levels and ticks items (ids ``SCREEN.choose-N``)."""
     return [
         Binding(
             str(n),
@@ -13,8 +16,8 @@ def _choose_bindings() -> list[BindingType]:
             "Choose" if n == 1 else f"Choose {n}",
             show=n == 1,
             key_display="1-9" if n == 1 else None,
-            id=f"grading.choose-{n}",
-            tooltip=f"Choose level {n} of the focused criterion, or toggle its checklist item {n}",
+            id=f"{screen}.choose-{n}",
+            tooltip=tooltip.format(n=n),
         )
         for n in range(1, 10)
     ]
@@ -24,7 +27,7 @@ GRADING_BINDINGS: list[BindingType] = [
     # First in the footer, and only while saving fails (check_action): the way on that loses nothing.
     Binding("r", "retry_saves", "Retry saving", id="grading.retry-saves",
             tooltip="After a failed save: send every choice not saved again, in the order made"),
-    *_choose_bindings(),
+    *choose_bindings("grading"),
     # `0` and `enter` are hinted beside the checklist itself; the footer keeps room for `?`.
     Binding("0", "none_apply", "None applies", show=False, id="grading.none-applies",
             tooltip="On a checklist: no item applies (saves and moves on)"),

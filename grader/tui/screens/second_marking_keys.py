@@ -5,24 +5,12 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
-
-def _choose_bindings() -> list[BindingType]:
-    return [
-        Binding(
-            str(n),
-            f"choose({n})",
-            "Choose" if n == 1 else f"Choose {n}",
-            show=n == 1,
-            key_display="1-9" if n == 1 else None,
-            id=f"second-marking.choose-{n}",
-            tooltip=f"Second mark: level {n} of the focused criterion, or toggle its checklist item {n}",
-        )
-        for n in range(1, 10)
-    ]
-
+from grader.tui.screens.grading_keys import choose_bindings
 
 SECOND_MARKING_BINDINGS: list[BindingType] = [
-    *_choose_bindings(),
+    *choose_bindings(
+        "second-marking", "Second mark: level {n} of the focused criterion, or toggle its checklist item {n}"
+    ),
     Binding("0", "none_apply", "None applies", show=False, id="second-marking.none-applies",
             tooltip="On a checklist: no item applies (saves a second mark and moves on)"),
     Binding("enter", "confirm", "Confirm", show=False, id="second-marking.confirm",
