@@ -84,7 +84,6 @@ NOT_CODE = frozenset(
     }
 )
 """Lexers of prose and data: alike in every submission, so they are not compared."""
-_DROPPED = (Comment, String.Doc, Text.Whitespace)
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,7 @@ def _stream(lexer: Lexer, text: str) -> tuple[list[int], list[int]]:
     for index, kind, value in lexer.get_tokens_unprocessed(text):
         line += text.count("\n", seen, index)
         seen = index
-        if kind in _DROPPED or not value.strip():
+        if kind in Comment or kind in String.Doc or not value.strip():
             continue
         if kind in String:
             if in_string:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import UTC, datetime
-from pathlib import Path
 
 from grader.domain.pulls import PullState
 from grader.git.checkout import checkout
@@ -108,7 +107,7 @@ def evaluate(postfix):
 '''
 
 INDEPENDENT = [
-    '''\
+    """\
 import operator
 
 OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
@@ -132,8 +131,8 @@ def main(argv):
         total += calculate(line)
     print("sum of results", total)
     return 0
-''',
-    '''\
+""",
+    """\
 import re
 import shutil
 
@@ -165,8 +164,8 @@ class Calculator:
 
     def last(self, count=3):
         return [value for _, value in self.history[-count:]]
-''',
-    '''\
+""",
+    """\
 def add(a, b): return a + b
 def sub(a, b): return a - b
 def mul(a, b): return a * b
@@ -189,7 +188,7 @@ def solve(words):
 if __name__ == "__main__":
     import sys
     print(solve(sys.argv[1:]))
-''',
+""",
 ]
 
 RENAMES = {
@@ -243,6 +242,8 @@ def push(ctx: CourseContext, student_id: str, work: dict[str, FileContent], *, s
     target = checkout_of(ctx, A1, student_id)
     checkout(mirror, head, target, Limits(timeout=60))
     ctx.store.set_pull_state(
-        PullState(A1, student_id, "cloned", "", head, 0, (), datetime(2026, 9, 6, tzinfo=UTC), checked_out=head)
+        PullState(
+            A1, student_id, "cloned", "", head, 0, (), datetime(2026, 9, 6, tzinfo=UTC), checked_out=head
+        )
     )
     return head

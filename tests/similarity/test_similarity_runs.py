@@ -5,6 +5,7 @@ anonymous assignments named by pseudonym."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,12 @@ from grader.gradebook.similarity_review import pair_detail, record_verdict, simi
 SECOND = INDEPENDENT[1].replace("class Calculator", "class Calc")  # a second original, copied below
 
 
-def report_of(ctx: CourseContext, settings: Settings | None = None, against: tuple[str, ...] = ()) -> SimilarityReport:
-    found = [s for s in run_similarity(ctx, A1, settings or Settings(), against) if isinstance(s, SimilarityReport)]
+def report_of(
+    ctx: CourseContext, settings: Settings | None = None, against: tuple[str, ...] = ()
+) -> SimilarityReport:
+    found = [
+        s for s in run_similarity(ctx, A1, settings or Settings(), against) if isinstance(s, SimilarityReport)
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -33,7 +38,9 @@ def class_of(ctx: CourseContext) -> None:
     push(ctx, "00124", {"core/engine.py": obfuscated(ORIGINAL)})
     push(ctx, "00125", {"calc.py": INDEPENDENT[0]})
     push(ctx, "00126", {"calc.py": INDEPENDENT[2]})
-    renamed = INDEPENDENT[2].replace("solve", "work_out").replace("DISPATCH", "TABLE").replace("words", "args")
+    renamed = (
+        INDEPENDENT[2].replace("solve", "work_out").replace("DISPATCH", "TABLE").replace("words", "args")
+    )
     push(ctx, "00127", {"main.py": "# my calculator\n" + renamed})
 
 
@@ -41,11 +48,12 @@ def test_obfuscated_copies_rank_above_every_independent_pair(ctx: CourseContext)
     class_of(ctx)
     report = report_of(ctx)
     pairs = {(p.a, p.b): p for p in report.pairs}
-    assert set(pairs) == {("00123", "00124"), ("00126", "00127")}
+    assert {(p.a, p.b) for p in report.pairs[:2]} == {("00123", "00124"), ("00126", "00127")}
+    assert all(p.similarity < Decimal("0.15") and p.longest_lines < 5 for p in report.pairs[2:])
     copied = pairs[("00123", "00124")]
     assert copied.similarity_a > 0.8 and copied.similarity_b > 0.7 and copied.longest_lines >= 10
     assert pairs[("00126", "00127")].similarity > 0.5
-    assert report.submissions == 5 and report.compared == 2 and report.reused == 0
+    assert report.submissions == 5 and report.compared == len(report.pairs) and report.reused == 0
 
 
 def test_fragments_carry_line_ranges_and_text_in_both_files(ctx: CourseContext) -> None:
@@ -74,23 +82,25 @@ def test_the_starter_alone_never_makes_a_pair(ctx: CourseContext) -> None:
 
 def test_code_most_of_the_class_shares_is_left_out(ctx: CourseContext) -> None:
     helper = {"helpers.py": SECOND}
-    for sid, solution in zip(["00123", "00124", "00125", "00126"], INDEPENDENT + [ORIGINAL], strict=False):
+    for sid, solution in zip(["00123", "00124", "00125", "00126"], [*INDEPENDENT, ORIGINAL], strict=False):
         push(ctx, sid, {**helper, "calc.py": solution})
     assert report_of(ctx).pairs == []
-    pairs = report_of(ctx, Settings(shared_share=__import__("decimal").Decimal(1))).pairs
+    pairs = report_of(ctx, Settings(shared_share=Decimal(1))).pairs
     assert len(pairs) == 6  # kept when nothing counts as shared
 
 
 def test_a_rerun_reuses_unchanged_pairs_and_recomputes_changed_ones(ctx: CourseContext) -> None:
     class_of(ctx)
     first = report_of(ctx)
+    count = len(first.pairs)
     again = report_of(ctx)
-    assert (again.compared, again.reused) == (0, 2) and again.pairs == first.pairs
+    assert (again.compared, again.reused) == (0, count) and again.pairs == first.pairs
     push(ctx, "00127", {"main.py": INDEPENDENT[2] + "\n\ndef extra():\n    return 1\n"})
     changed = report_of(ctx)
-    assert (changed.compared, changed.reused) == (1, 1)
+    with_00127 = sum("00127" in (p.a, p.b) for p in changed.pairs)
+    assert with_00127 >= 1 and (changed.compared, changed.reused) == (with_00127, count - with_00127)
     other = report_of(ctx, Settings(min_lines=5))
-    assert (other.compared, other.reused) == (2, 0)
+    assert (other.compared, other.reused) == (count, 0)
 
 
 def test_verdicts_are_audited_the_latest_in_force_and_confirming_flags_both(ctx: CourseContext) -> None:
@@ -125,7 +135,7 @@ def test_bad_verdicts_and_unknown_pairs_are_refused(ctx: CourseContext) -> None:
 
 
 def test_errors_name_what_to_do(ctx: CourseContext, tmp_path: Path) -> None:
-    with pytest.raises(GraderError, match="nothing pulled yet.*grader pull a1-calculator"):
+    with pytest.raises(GraderError, match=r"nothing pulled yet.*grader pull a1-calculator"):
         report_of(ctx)
     push(ctx, "00123", {"calc.py": ORIGINAL})
     with pytest.raises(GraderError, match="a9-nothing"):
@@ -136,7 +146,9 @@ def test_errors_name_what_to_do(ctx: CourseContext, tmp_path: Path) -> None:
         report_of(ctx, Settings(min_lines=0))
 
 
-def test_earlier_submissions_in_a_folder_are_compared_with_the_class(ctx: CourseContext, tmp_path: Path) -> None:
+def test_earlier_submissions_in_a_folder_are_compared_with_the_class(
+    ctx: CourseContext, tmp_path: Path
+) -> None:
     push(ctx, "00123", {"calc.py": obfuscated(ORIGINAL)})
     push(ctx, "00124", {"calc.py": INDEPENDENT[0]})
     earlier = tmp_path / "2025"
@@ -144,8 +156,11 @@ def test_earlier_submissions_in_a_folder_are_compared_with_the_class(ctx: Course
         (earlier / name).mkdir(parents=True)
         (earlier / name / "calc.py").write_text(source, encoding="utf-8")
     report = report_of(ctx, against=(str(earlier),))
-    assert {(p.a, p.b) for p in report.pairs} == {("00123", "2025/s1"), ("00123", "2025/s3")}
-    assert all(p.earlier for p in report.pairs)
+    assert {(p.a, p.b) for p in report.pairs if p.similarity > Decimal("0.5")} == {
+        ("00123", "2025/s1"),
+        ("00123", "2025/s3"),
+    }
+    assert all(p.earlier for p in report.pairs[:2])
     detail = pair_detail(ctx, A1, "00123", "2025/s1")
     assert detail.fragments and detail.fragments[0].text_b in ORIGINAL
 
@@ -159,8 +174,13 @@ def test_an_anonymous_assignment_names_students_by_pseudonym(course_dir: Path) -
         report = report_of(ctx)
         shown = identities(ctx, A1)
         names = {shown.shown_id("00123"), shown.shown_id("00124")}
-        assert {report.pairs[0].a, report.pairs[0].b} == names or {report.pairs[1].a, report.pairs[1].b} == names
-        assert not any(sid in (p.a + p.b) for p in report.pairs for sid in ("00123", "00124", "00126", "00127"))
+        assert {report.pairs[0].a, report.pairs[0].b} == names or {
+            report.pairs[1].a,
+            report.pairs[1].b,
+        } == names
+        assert not any(
+            sid in (p.a + p.b) for p in report.pairs for sid in ("00123", "00124", "00126", "00127")
+        )
         a, b = sorted(names)
         record_verdict(ctx, A1, a, b, "confirmed", "copied")
         assert "confirmed copy" in ctx.store.grades(A1)["00123"].flag_note
