@@ -9,14 +9,14 @@ results, a pair's fragments and verdicts: ``grader.gradebook.similarity_review``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.domain.similarity import Settings, Submission, exclusion_digest, settings_problem, shared_hashes
-from grader.domain.similarity_pairs import score_pair, shared_counts, worth_comparing
+from grader.domain.similarity_pairs import PairScore, score_pair, shared_counts, worth_comparing
 from grader.domain.similarity_records import PairKey
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.pull import checkout_of, mirror_of
@@ -24,6 +24,10 @@ from grader.gradebook.similarity_review import PairResult, similarity_pairs
 from grader.gradebook.similarity_sources import Read, read_commit, read_folder, starter_commit, submission
 
 __all__ = ["PairResult", "SimilarityReport", "run_similarity"]
+
+PROGRESS_EVERY = 50
+"""Pairs scored between two progress reports."""
+NewPair = tuple[PairKey, PairScore, str]
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,9 @@ def run_similarity(
         submissions.append(submission(source.key, commit, read, settings, starter=starter, in_class=in_class))
         skipped.extend((source.key, path, reason) for path, reason in read.skipped)
     yield Progress(len(sources), total, "comparing")
-    report = _compare(ctx, assignment_id, settings, submissions, {s.key: s.source for s in sources})
-    yield Progress(total, total, "done")
+    report = yield from _compare(
+        ctx, assignment_id, settings, submissions, {s.key: s.source for s in sources}
+    )
     yield SimilarityReport(
         assignment_id,
         similarity_pairs(ctx, assignment_id),
@@ -146,8 +151,9 @@ def _compare(
     settings: Settings,
     submissions: list[Submission],
     sources: dict[str, str],
-) -> tuple[int, int]:
-    """Score every pair worth it (reusing cached results), save the run; (computed, reused)."""
+) -> Generator[Progress, None, tuple[int, int]]:
+    """Score every pair worth it (reusing cached results, yielding progress), then save the
+    run; (computed, reused)."""
     left_out = shared_hashes(submissions, settings.shared_share)
     digests = [exclusion_digest(s.hashes & left_out) for s in submissions]
     base = settings.digest()
@@ -159,11 +165,14 @@ def _compare(
             keys[(i, j)] = PairKey(assignment_id, a.key, b.key, a.commit, b.commit, cache_key)
     cached = ctx.store.cached_pairs(assignment_id, [k.cache_key for k in keys.values()])
     reused = [cached[key].id for key in keys.values() if key in cached]
-    new = [
-        (key, score_pair(submissions[i], submissions[j], left_out, settings), sources[submissions[j].key])
-        for (i, j), key in sorted(keys.items())
-        if key not in cached
-    ]
+    todo = [(pair, key) for pair, key in sorted(keys.items()) if key not in cached]
+    new: list[NewPair] = []
+    for done, ((i, j), key) in enumerate(todo):
+        if done % PROGRESS_EVERY == 0:
+            yield Progress(done, len(todo), f"comparing {len(todo):,} pairs ({len(reused):,} reused)")
+        score = score_pair(submissions[i], submissions[j], left_out, settings)
+        new.append((key, score, sources[submissions[j].key]))
+    yield Progress(len(todo), len(todo), "saving")
     ctx.store.save_similarity_run(
         assignment_id, new, reused, settings.as_dict(), actor=ctx.actor, now=utc_now()
     )

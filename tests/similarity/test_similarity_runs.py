@@ -186,3 +186,13 @@ def test_an_anonymous_assignment_names_students_by_pseudonym(course_dir: Path) -
         assert "confirmed copy" in ctx.store.grades(A1)["00123"].flag_note
         detail = pair_detail(ctx, A1, a, b)
         assert detail.pair.a == a and detail.fragments
+
+
+def test_closing_the_run_early_stops_it_and_saves_nothing(ctx: CourseContext) -> None:
+    class_of(ctx)
+    steps = run_similarity(ctx, A1, Settings())
+    first = next(steps)
+    assert first.done == 0 and first.total == 6  # type: ignore[union-attr]
+    next(steps)
+    steps.close()
+    assert ctx.store.latest_similarity_run(A1) is None and similarity_pairs(ctx, A1) == []
