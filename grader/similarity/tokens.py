@@ -156,32 +156,44 @@ def _stream(lexer: Lexer, text: str) -> tuple[list[int], list[int]]:
     for index, kind, value in lexer.get_tokens_unprocessed(text):
         line += text.count("\n", seen, index)
         seen = index
-        if kind in Comment or kind in String.Doc or not value.strip():
+        normal = _KINDS.get(kind)
+        if normal is None:
+            normal = _KINDS[kind] = _normal(kind)
+        if normal is _DROP or not value.strip():
             continue
-        if kind in String:
+        if normal is _STRING:
             if in_string:
                 continue  # a string's parts (quotes, escapes, text) are one token
             in_string = True
         else:
             in_string = False
-        symbols.append(symbol(_normal(kind, value)))
+        symbols.append(symbol(normal or value))
         lines.append(line)
     return symbols, lines
 
 
-def _normal(kind: object, value: str) -> str:
-    """What a token counts as: its kind for names and literals, its text otherwise."""
+_DROP = "\x00drop"
+_STRING = "\x00string"
+_KINDS: dict[object, str] = {}
+"""Token kind → what its tokens count as ("" for their own text); filled as kinds are met."""
+
+
+def _normal(kind: object) -> str:
+    """What a token of ``kind`` counts as: dropped (comments, docstrings), its kind for names
+    and literals, or its own text ("") for keywords, operators, punctuation and builtins."""
+    if kind in Comment or kind in String.Doc:
+        return _DROP
     if kind in Name.Builtin or kind in Name.Exception or kind in Keyword or kind in Operator:
-        return value
+        return ""
     if kind in Name:
         return "\x00name"
     if kind in String:
-        return "\x00string"
+        return _STRING
     if kind in Number:
         return "\x00number"
-    if kind in Punctuation or kind in Token.Error:
-        return value
-    return value if kind in Text else f"\x00{kind}"
+    if kind in Punctuation or kind in Token.Error or kind in Text:
+        return ""
+    return f"\x00{kind}"
 
 
 @lru_cache(maxsize=65536)
