@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grader.domain.similarity import Settings, shared_hashes
-from grader.domain.similarity_pairs import score_pair, shared_counts, worth_comparing
+from grader.domain.similarity_pairs import kept_sizes, score_pair, shared_counts, worth_comparing
 from grader.gradebook.similarity_sources import read_folder, submission
 from grader.similarity.tokens import tokenise
 
@@ -123,9 +123,10 @@ def engine(root: Path, settings: Settings) -> tuple[float, int]:
     start = time.process_time()
     subs = [submission(folder.name, "", read_folder(folder), settings) for folder in sorted(root.iterdir())]
     left_out = shared_hashes(subs, settings.shared_share)
+    sizes = kept_sizes(subs, left_out)
     pairs = 0
     for (i, j), shared in shared_counts(subs, left_out).items():
-        if worth_comparing(subs[i], subs[j], shared, left_out, settings):
+        if worth_comparing(sizes[i], sizes[j], shared, settings):
             score_pair(subs[i], subs[j], left_out, settings)
             pairs += 1
     return time.process_time() - start, pairs

@@ -121,9 +121,16 @@ class Submission:
     in_class: bool = True
     """False for an earlier term's or another folder's submission (compared with the class only)."""
     hashes: frozenset[int] = field(init=False)
+    """Its fingerprints' hashes, the starter's left out."""
+    where: dict[int, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    """Hash → positions in ``prints`` (for merging fragments without scanning every print)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hashes", frozenset(p.hash for p in self.prints) - self.starter)
+        where: dict[int, list[int]] = {}
+        for index, found in enumerate(self.prints):
+            where.setdefault(found.hash, []).append(index)
+        object.__setattr__(self, "where", {value: tuple(places) for value, places in where.items()})
 
 
 def shared_hashes(submissions: Sequence[Submission], share: Decimal) -> frozenset[int]:

@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from grader.domain.similarity import Print, Settings, Submission
+from grader.domain.similarity import Settings, Submission
 
 MAX_FRAGMENTS = 20
 """The longest fragments kept per pair."""
@@ -75,12 +76,16 @@ def ratio(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else Decimal(0)
 
 
-def worth_comparing(
-    a: Submission, b: Submission, shared: int, left_out: frozenset[int], settings: Settings
-) -> bool:
-    """Whether a pair sharing ``shared`` fingerprints is above the floor on either side."""
-    whole = min(len(a.hashes - left_out), len(b.hashes - left_out))
-    return whole > 0 and Decimal(shared) / Decimal(whole) >= settings.floor
+def kept_sizes(submissions: Sequence[Submission], left_out: frozenset[int]) -> list[int]:
+    """How many fingerprints of each submission count (the left-out ones not)."""
+    return [len(s.hashes) - len(s.hashes & left_out) for s in submissions]
+
+
+def worth_comparing(size_a: int, size_b: int, shared: int, settings: Settings) -> bool:
+    """Whether a pair sharing ``shared`` fingerprints is above the floor on either side (sizes:
+    :func:`kept_sizes`)."""
+    whole = min(size_a, size_b)
+    return whole > 0 and shared >= settings.floor * whole
 
 
 def score_pair(a: Submission, b: Submission, left_out: frozenset[int], settings: Settings) -> PairScore:
@@ -88,7 +93,7 @@ def score_pair(a: Submission, b: Submission, left_out: frozenset[int], settings:
     left out)."""
     kept_a, kept_b = a.hashes - left_out, b.hashes - left_out
     common = kept_a & kept_b
-    fragments = [f for f in merge_fragments(a.prints, b.prints, common) if f.lines >= settings.min_lines]
+    fragments = [f for f in merge_fragments(a, b, common) if f.lines >= settings.min_lines]
     fragments.sort(key=lambda f: (-f.lines, f.path_a, f.first_a))
     return PairScore(
         a.key,
@@ -99,49 +104,41 @@ def score_pair(a: Submission, b: Submission, left_out: frozenset[int], settings:
     )
 
 
-def merge_fragments(
-    prints_a: Sequence[Print], prints_b: Sequence[Print], common: frozenset[int]
-) -> list[Fragment]:
+def merge_fragments(a: Submission, b: Submission, common: frozenset[int]) -> list[Fragment]:
     """Matching fingerprints merged into fragments: consecutive matches of a that fall in one
-    file of b, next to each other there too, make one fragment."""
-    where_b: dict[int, list[Print]] = defaultdict(list)
-    for found in prints_b:
-        if found.hash in common:
-            where_b[found.hash].append(found)
+    file of b, next to each other there too, make one fragment (work in proportion to the
+    fingerprints they share, through each side's hash → positions index)."""
     fragments: list[Fragment] = []
-    current: Fragment | None = None
-    for found in prints_a:
-        if found.hash not in common:
+    # the fragment being grown: [path_a, first_a, last_a, path_b, first_b, last_b, prints]
+    grown: list[Any] | None = None
+    for index in sorted(i for value in common for i in a.where.get(value, ())):
+        found = a.prints[index]
+        places = [b.prints[j] for j in b.where.get(found.hash, ())]
+        if not places:
             continue
-        places = where_b[found.hash]
-        follows = next((p for p in places if current is not None and _continues(current, found, p)), None)
-        if current is not None and follows is not None:
-            current = Fragment(
-                current.path_a,
-                current.first_a,
-                max(current.last_a, found.last_line),
-                current.path_b,
-                min(current.first_b, follows.first_line),
-                max(current.last_b, follows.last_line),
-                current.prints + 1,
+        if grown is not None and found.path == grown[0] and found.first_line <= grown[2] + 1:
+            follows = next(
+                (p for p in places if p.path == grown[3] and grown[4] - 1 <= p.first_line <= grown[5] + 1),
+                None,
             )
-            continue
-        if current is not None:
-            fragments.append(current)
+            if follows is not None:
+                grown[2] = max(grown[2], found.last_line)
+                grown[4] = min(grown[4], follows.first_line)
+                grown[5] = max(grown[5], follows.last_line)
+                grown[6] += 1
+                continue
+        if grown is not None:
+            fragments.append(Fragment(*grown))
         other = places[0]
-        current = Fragment(
-            found.path, found.first_line, found.last_line, other.path, other.first_line, other.last_line, 1
-        )
-    if current is not None:
-        fragments.append(current)
+        grown = [
+            found.path,
+            found.first_line,
+            found.last_line,
+            other.path,
+            other.first_line,
+            other.last_line,
+            1,
+        ]
+    if grown is not None:
+        fragments.append(Fragment(*grown))
     return fragments
-
-
-def _continues(current: Fragment, a: Print, b: Print) -> bool:
-    """Whether fingerprint a (matched at b) extends the fragment on both sides."""
-    return (
-        a.path == current.path_a
-        and b.path == current.path_b
-        and a.first_line <= current.last_a + 1
-        and current.first_b - 1 <= b.first_line <= current.last_b + 1
-    )

@@ -16,7 +16,7 @@ from pathlib import Path
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.domain.similarity import Settings, Submission, exclusion_digest, settings_problem, shared_hashes
-from grader.domain.similarity_pairs import PairScore, score_pair, shared_counts, worth_comparing
+from grader.domain.similarity_pairs import PairScore, kept_sizes, score_pair, shared_counts, worth_comparing
 from grader.domain.similarity_records import PairKey
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.pull import checkout_of, mirror_of
@@ -158,9 +158,10 @@ def _compare(
     digests = [exclusion_digest(s.hashes & left_out) for s in submissions]
     base = settings.digest()
     keys: dict[tuple[int, int], PairKey] = {}
+    sizes = kept_sizes(submissions, left_out)
     for (i, j), shared in shared_counts(submissions, left_out).items():
         a, b = submissions[i], submissions[j]
-        if worth_comparing(a, b, shared, left_out, settings):
+        if worth_comparing(sizes[i], sizes[j], shared, settings):
             cache_key = f"{base}:{digests[i]}:{digests[j]}"
             keys[(i, j)] = PairKey(assignment_id, a.key, b.key, a.commit, b.commit, cache_key)
     cached = ctx.store.cached_pairs(assignment_id, [k.cache_key for k in keys.values()])
