@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
 
 from grader.domain.similarity import VERDICT_RECORDED
 from grader.domain.similarity_pairs import PairScore
@@ -65,24 +66,13 @@ class SimilarityAccess(StoreBase):
         ids = list(reused_ids)
         with self._writing() as session:
             serialise(session, "similarity", assignment_id)
-            c = SIMILARITY_PAIR.c
-            for key, score, source_b in new_pairs:
-                existing = session.execute(
-                    select(c.id).where(
-                        c.assignment_id == key.assignment_id,
-                        c.student_a == key.a,
-                        c.student_b == key.b,
-                        c.commit_a == key.commit_a,
-                        c.commit_b == key.commit_b,
-                        c.cache_key == key.cache_key,
-                    )
-                ).scalar_one_or_none()
-                if existing is None:
-                    made = session.connection().execute(
-                        insert(SIMILARITY_PAIR).values(**_pair_values(key, score, source_b, at))
-                    )
-                    (existing,) = made.inserted_primary_key or (None,)
-                ids.append(int(str(existing)))
+            keys = {key for key, _, _ in new_pairs}
+            kept = _ids_of(session, assignment_id, keys)  # kept by a run at the same time
+            rows = [_pair_values(key, s, source, at) for key, s, source in new_pairs if key not in kept]
+            for start in range(0, len(rows), ID_CHUNK):
+                session.execute(insert(SIMILARITY_PAIR), rows[start : start + ID_CHUNK])
+            kept = _ids_of(session, assignment_id, keys)
+            ids.extend(kept[key] for key, _, _ in new_pairs)
             session.execute(
                 insert(SIMILARITY_RUN).values(
                     assignment_id=assignment_id,
@@ -161,6 +151,27 @@ class SimilarityAccess(StoreBase):
                     parse_timestamp(row.at),
                 )
         return found
+
+
+def _ids_of(session: Session, assignment_id: str, keys: set[PairKey]) -> dict[PairKey, int]:
+    """The ids of the stored pairs among ``keys``."""
+    c = SIMILARITY_PAIR.c
+    wanted = sorted({key.cache_key for key in keys})
+    found: dict[PairKey, int] = {}
+    for start in range(0, len(wanted), ID_CHUNK):
+        statement = select(c.id, *(getattr(c, name) for name in _KEY_COLUMNS)).where(
+            c.assignment_id == assignment_id, c.cache_key.in_(wanted[start : start + ID_CHUNK])
+        )
+        for row in session.execute(statement):
+            key = PairKey(
+                assignment_id, row.student_a, row.student_b, row.commit_a, row.commit_b, row.cache_key
+            )
+            if key in keys:
+                found[key] = int(row.id)
+    return found
+
+
+_KEY_COLUMNS = ("student_a", "student_b", "commit_a", "commit_b", "cache_key")
 
 
 def _pair_values(key: PairKey, score: PairScore, source_b: str, at: str) -> dict[str, object]:
