@@ -25,5 +25,5 @@ def similarity_marks(ctx: CourseContext, assignment_id: str) -> dict[str, str]:
 
 
 def mark_label(verdict: str) -> str:
-    """The flags cell's words for a marked submission."""
-    return f"similar: {verdict}"
+    """The flags cell's words for a marked submission: short, the cell is narrow at 120 columns."""
+    return f"≈ {verdict}"

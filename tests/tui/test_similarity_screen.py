@@ -21,7 +21,7 @@ from grader.gradebook.similarity import SimilarityReport, run_similarity
 from grader.tui.screens import similarity as similarity_screen
 from grader.tui.screens.notes import NoteModal
 from grader.tui.screens.similarity import SimilarityScreen
-from grader.tui.screens.similarity_pair import PairScreen
+from grader.tui.screens.similarity_pair import MATCH_STYLE, PairScreen, side_heading, side_text
 from grader.tui.screens.submissions import SubmissionsScreen
 from grader.tui.widgets.submission_table import SubmissionTable
 
@@ -90,14 +90,14 @@ async def test_pairs_sorted_with_a_histogram_a_pair_side_by_side_and_a_verdict(c
         assert isinstance(pair, PairScreen) and len(pair.fragments) >= 2
         first = pair.fragments[0]
         side_a = plain(app, "#side-a")
-        assert f"lines {first.fragment.first_a}–{first.fragment.last_a}" in side_a
+        assert f"lines {first.fragment.first_a}–{first.fragment.last_a}" in plain(app, "#head-a")
         assert first.text_a.splitlines()[0].strip() in side_a
         assert first.text_b.splitlines()[-1].strip() in plain(app, "#side-b")
         assert "fragment 1 of" in plain(app, "#pair-title")
         await pilot.press("right_square_bracket")
         second = pair.fragments[1].fragment
         assert "fragment 2 of" in plain(app, "#pair-title")
-        assert f"lines {second.first_b}–{second.last_b}" in plain(app, "#side-b")
+        assert f"lines {second.first_b}–{second.last_b}" in plain(app, "#head-b")
 
         await pilot.press("t")
         await pilot.pause()
@@ -119,7 +119,7 @@ async def test_pairs_sorted_with_a_histogram_a_pair_side_by_side_and_a_verdict(c
             table.move_to_student(student_id)
             await settle(app, pilot)
             row = table.render_line(table.cursor - int(table.scroll_y) + table.header_lines).text
-            assert "similar: to d" in row  # the flags cell, cut to the terminal's width
+            assert "≈ to discuss" in row
         assert table.listing.similar == {top.a: "to discuss", top.b: "to discuss"}
         assert not app.internal_errors
 
@@ -194,3 +194,16 @@ async def test_a_run_shows_progress_reuse_and_escape_cancels_it(
         assert f"0 pairs computed, {len(screen.pairs)} reused" in plain(app, "#similarity-title")
         assert any("pairs (0 reused)" in step.message for step in seen)
         assert not app.internal_errors
+
+
+def test_a_side_shows_its_file_with_the_fragment_highlighted_and_controls_visible() -> None:
+    lines = [f"line {n}" for n in range(1, 11)] + ["evil \x1b[2J\u202e here"]
+    assert side_heading("00123", "src/calc.py", 4, 6).plain == "00123  src/calc.py\nlines 4–6"
+    text = side_text(4, 6, "ignored", lines)
+    shown = text.plain.splitlines()
+    assert shown[0].split() == ["1", "line", "1"] and len(shown) == len(lines)
+    assert "\x1b" not in text.plain and "\u202e" not in text.plain
+    lit = {text.plain[span.start : span.end] for span in text.spans if span.style == MATCH_STYLE}
+    assert lit == {"line 4", "line 5", "line 6"}
+    unread = side_text(7, 8, "a = 1\nb = 2", None).plain.splitlines()
+    assert unread == ["    7 a = 1", "    8 b = 2"]

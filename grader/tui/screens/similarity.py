@@ -75,7 +75,7 @@ class SimilarityScreen(Screen[None]):
     """One assignment's similar pairs (the latest run), their verdicts, and running a comparison."""
 
     DEFAULT_CSS = """
-    SimilarityScreen #similarity-title { height: 1; padding: 0 1; }
+    SimilarityScreen #similarity-title { height: auto; padding: 0 1; }
     SimilarityScreen #similarity-histogram { height: auto; padding: 0 1; }
     SimilarityScreen #similarity-progress { height: 1; padding: 0 1; display: none; }
     SimilarityScreen #similarity-pairs { height: 1fr; }

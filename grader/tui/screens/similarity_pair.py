@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext
+from grader.gradebook.similarity_files import Files, pair_files
 from grader.gradebook.similarity_review import (
     FragmentText,
     PairDetail,
@@ -38,18 +39,31 @@ MATCH_STYLE = "on #3a3a00"
 """The background of matching lines."""
 MAX_LINE = 400
 """A line longer than this is cut (visibly) before it is shown."""
-CONFIRM_NOTE = "confirming flags both submissions (the existing flag); no score changes"
+CONTEXT_LINES = 200
+"""Lines of the file shown before and after the fragment (scrolled to its first line)."""
 
 
-def side_text(who: str, path: str, first: int, last: int, code: str) -> Text:
-    """One side of a fragment: who and where, then its lines numbered and highlighted."""
+def side_heading(who: str, path: str, first: int, last: int) -> Text:
+    """Above one side: who, the file, the fragment's line range."""
     text = safe_text(who, style="bold")
     text.append("  ")
     text.append_text(safe_text(path, style="bold cyan", limit=80))
-    text.append(f"  lines {first}–{last}\n", style="bold")
-    for number, line in enumerate(code.split("\n"), start=first):
-        text.append(f"{number:>5} ", style="dim")
-        text.append_text(safe_text(line.expandtabs(4), style=MATCH_STYLE, limit=MAX_LINE))
+    text.append(f"\nlines {first}–{last}", style="bold")
+    return text
+
+
+def side_text(first: int, last: int, code: str, lines: list[str] | None) -> Text:
+    """One side of a fragment: the file's lines numbered, the fragment's highlighted (only the
+    fragment's own lines when the file was not read)."""
+    text = Text(no_wrap=True, end="")
+    start = first
+    if lines is not None:
+        start = max(1, first - CONTEXT_LINES)
+        code = "\n".join(lines[start - 1 : last + CONTEXT_LINES])
+    for number, line in enumerate(code.split("\n"), start=start):
+        style = MATCH_STYLE if first <= number <= last else ""
+        text.append(f"{number:>5} ", style="bold" if style else "dim")
+        text.append_text(safe_text(line.expandtabs(4), style=style, limit=MAX_LINE))
         text.append("\n")
     return text
 
@@ -60,8 +74,9 @@ class PairScreen(Screen[None]):
     DEFAULT_CSS = """
     PairScreen #pair-title { height: auto; padding: 0 1; }
     PairScreen #pair-sides { height: 1fr; }
-    PairScreen .pair-side { width: 1fr; border-left: solid $primary; padding: 0 1; }
-    PairScreen .pair-side Static { width: auto; }
+    PairScreen .pair-side { width: 1fr; border-left: solid $primary; padding: 0 0 0 1; }
+    PairScreen .pair-head { height: 2; }
+    PairScreen .pair-code Static { width: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right_square_bracket", "fragment(1)", "Next fragment", id="similarity.next_fragment",
@@ -80,6 +95,8 @@ class PairScreen(Screen[None]):
     @dataclass
     class DetailRead(Message):
         detail: PairDetail
+        files_a: Files
+        files_b: Files
 
     @dataclass
     class VerdictSaved(Message):
@@ -96,15 +113,18 @@ class PairScreen(Screen[None]):
         self.assignment_id = assignment_id
         self.pair = pair
         self.fragments: list[FragmentText] = []
+        self.files: tuple[Files, Files] = ({}, {})
+        """Each side's files holding a fragment (path → lines, None when unreadable)."""
         self.index = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="pair-title")
         with Horizontal(id="pair-sides"):
-            with VerticalScroll(classes="pair-side"):
-                yield Static(id="side-a")
-            with VerticalScroll(classes="pair-side"):
-                yield Static(id="side-b")
+            for side in ("a", "b"):
+                with Vertical(classes="pair-side"):
+                    yield Static(id=f"head-{side}", classes="pair-head")
+                    with VerticalScroll(classes="pair-code"):
+                        yield Static(id=f"side-{side}")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -115,14 +135,16 @@ class PairScreen(Screen[None]):
     def read_detail(self, ctx: CourseContext, assignment_id: str, a: str, b: str) -> None:
         try:
             detail = pair_detail(ctx, assignment_id, a, b)
+            files_a, files_b = pair_files(ctx, assignment_id, detail)
         except GraderError as error:
             self.post_message(self.Failed(error))
             return
-        self.post_message(self.DetailRead(detail))
+        self.post_message(self.DetailRead(detail, files_a, files_b))
 
     def on_pair_screen_detail_read(self, message: DetailRead) -> None:
         self.pair = message.detail.pair
         self.fragments = message.detail.fragments
+        self.files = (message.files_a, message.files_b)
         self.index = 0
         self.show_fragment()
 
@@ -146,19 +168,21 @@ class PairScreen(Screen[None]):
     def show_fragment(self) -> None:
         self.show_title()
         if not self.fragments:
-            self.query_one("#side-a", Static).update(Text("no matching fragment is stored", style="dim"))
-            self.query_one("#side-b", Static).update(Text(""))
+            self.query_one("#head-a", Static).update(Text("no matching fragment is stored", style="dim"))
             return
         shown = self.fragments[self.index]
         f = shown.fragment
-        self.query_one("#side-a", Static).update(
-            side_text(self.pair.a, f.path_a, f.first_a, f.last_a, shown.text_a)
-        )
-        self.query_one("#side-b", Static).update(
-            side_text(self.pair.b, f.path_b, f.first_b, f.last_b, shown.text_b)
-        )
-        for side in self.query(".pair-side").results(VerticalScroll):
-            side.scroll_home(animate=False)
+        sides = [
+            (self.pair.a, f.path_a, f.first_a, f.last_a, shown.text_a, self.files[0].get(f.path_a)),
+            (self.pair.b, f.path_b, f.first_b, f.last_b, shown.text_b, self.files[1].get(f.path_b)),
+        ]
+        for name, (who, path, first, last, code, lines) in zip("ab", sides, strict=True):
+            self.query_one(f"#head-{name}", Static).update(side_heading(who, path, first, last))
+            self.query_one(f"#side-{name}", Static).update(side_text(first, last, code, lines))
+            above = 0 if lines is None else min(first - 1, CONTEXT_LINES)  # file lines before it
+            scroll = self.query_one(f"#side-{name}", Static).parent
+            if isinstance(scroll, VerticalScroll):  # a few lines above the fragment stay in view
+                self.call_after_refresh(scroll.scroll_to, y=max(above - 3, 0), animate=False, force=True)
 
     def action_fragment(self, step: int) -> None:
         if not self.fragments:
@@ -173,7 +197,8 @@ class PairScreen(Screen[None]):
 
         hint = "enter saves · escape cancels"
         if verdict == "confirmed":
-            hint = f"{CONFIRM_NOTE} · {hint}"
+            flags = "flags this class's submission" if self.pair.earlier else "flags both submissions"
+            hint = f"confirming {flags}; it changes no score\n{hint}"
         title = f"Verdict '{verdict}' on {safe_plain(self.pair.a)} and {safe_plain(self.pair.b)}: a note"
         modal = NoteModal(title, value=self.pair.note, placeholder="why (optional)", hint=hint)
         self.app.push_screen(modal, lambda note: self.note_given(verdict, note))
