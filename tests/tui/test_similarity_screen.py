@@ -7,16 +7,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from hostile import RecordingApp
+from hostile import RecordingApp, screen_lines
+from test_anonymous_grading import identity_terms, leaks, make_anonymous
 from textual.app import App
 from textual.widgets import DataTable, Static
 
+from grader.cli.main import main
+from grader.domain.anonymity import is_pseudonym
 from grader.domain.progress import Progress
 from grader.domain.similarity import VERDICT_RECORDED, Settings
-from grader.gradebook.context import CourseContext
+from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.similarity import SimilarityReport, run_similarity
 from grader.tui.screens import similarity as similarity_screen
 from grader.tui.screens.notes import NoteModal
@@ -207,3 +211,31 @@ def test_a_side_shows_its_file_with_the_fragment_highlighted_and_controls_visibl
     assert lit == {"line 4", "line 5", "line 6"}
     unread = side_text(7, 8, "a = 1\nb = 2", None).plain.splitlines()
     assert unread == ["    7 a = 1", "    8 b = 2"]
+
+
+async def test_an_anonymous_assignment_shows_pseudonyms_only(demo_root: Path) -> None:
+    make_anonymous(demo_root)
+    assert main(["--course", str(demo_root), "pull", ASSIGNMENT]) == 0
+    with open_course(demo_root, actor="ta-test") as ctx:
+        compared(ctx)
+        terms = identity_terms(list(ctx.files.students))
+        app = SimilarityApp(ctx)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(app, pilot)
+            app.push_screen(SimilarityScreen(ctx, ASSIGNMENT))
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, SimilarityScreen) and screen.pairs
+            assert all(is_pseudonym(p.a) and is_pseudonym(p.b) for p in screen.pairs)
+            shown = {"list": "\n".join(screen_lines(app))}
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("t", *"look again", "enter")
+            await settle(app, pilot)
+            shown["pair"] = "\n".join(screen_lines(app))
+            await pilot.press("escape", "escape")
+            await settle(app, pilot)
+            shown["submissions"] = "\n".join(screen_lines(app))
+            shown["notifications"] = "\n".join(m for _, m in app.messages_shown)
+        assert "≈ to discuss" in shown["submissions"]
+        assert {name: found for name, text in shown.items() if (found := leaks(text, terms))} == {}

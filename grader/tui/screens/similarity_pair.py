@@ -101,7 +101,7 @@ class PairScreen(Screen[None]):
     @dataclass
     class VerdictSaved(Message):
         verdict: str
-        detail: PairDetail
+        pair: PairResult
 
     @dataclass
     class Failed(Message):
@@ -134,8 +134,7 @@ class PairScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="similarity-pair", exit_on_error=False)
     def read_detail(self, ctx: CourseContext, assignment_id: str, a: str, b: str) -> None:
         try:
-            detail = pair_detail(ctx, assignment_id, a, b)
-            files_a, files_b = pair_files(ctx, assignment_id, detail)
+            detail, files_a, files_b = pair_files(ctx, assignment_id, pair_detail(ctx, assignment_id, a, b))
         except GraderError as error:
             self.post_message(self.Failed(error))
             return
@@ -218,10 +217,10 @@ class PairScreen(Screen[None]):
         except GraderError as error:
             self.post_message(self.Failed(error))
             return
-        self.post_message(self.VerdictSaved(verdict, detail))
+        self.post_message(self.VerdictSaved(verdict, detail.pair))
 
     def on_pair_screen_verdict_saved(self, message: VerdictSaved) -> None:
-        self.pair = message.detail.pair
+        self.pair = message.pair
         self.show_title()
         said = f"verdict recorded: {message.verdict}"
         if message.verdict == "confirmed":
