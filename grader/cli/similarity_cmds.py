@@ -44,6 +44,9 @@ def similarity_group() -> None:
     show_default=True,
     help="Leave out code found in more than this share of the class.",
 )
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=40, show_default=True, help="Pairs listed (--json: all)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @click.pass_obj
 def run_command(
@@ -52,6 +55,7 @@ def run_command(
     against: tuple[str, ...],
     min_lines: int,
     shared_share: str,
+    limit: int,
     as_json: bool,
 ) -> None:
     """Compare every pair of ASSIGNMENT's graded submissions (starter code and code most of the
@@ -78,7 +82,7 @@ def run_command(
     if as_json:
         click.echo(dumps(_report_json(report)))
     else:
-        _show(report)
+        _show(report, limit)
 
 
 def _report_json(report: Any) -> dict[str, object]:
@@ -106,7 +110,7 @@ def _report_json(report: Any) -> dict[str, object]:
     }
 
 
-def _show(report: Any) -> None:
+def _show(report: Any, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -119,7 +123,7 @@ def _show(report: Any) -> None:
         table = Table(
             "A", "B", "A in B", "B in A", "longest", "verdict", title=f"{report.assignment_id}: similar pairs"
         )
-        for p in report.pairs:
+        for p in report.pairs[:limit]:
             table.add_row(
                 Text(printable(p.a)),
                 Text(printable(p.b)),
@@ -130,6 +134,8 @@ def _show(report: Any) -> None:
             )
         console.print(table)
     skipped = len(report.skipped)
+    if len(report.pairs) > limit:
+        console.print(Text(f"… and {len(report.pairs) - limit} less similar pairs (--limit N, or --json)"))
     console.print(
         Text(
             f"{report.submissions} submissions; {report.compared} pairs computed, {report.reused} reused "
