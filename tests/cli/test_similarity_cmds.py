@@ -57,7 +57,10 @@ def test_pairs_are_listed_cached_and_judged(
     if score is not None:
         assert status_row(capsys, course_dir, "00123")["score"] == score
     code, out, err = run(capsys, course_dir, *db_args, "similarity", A1, "--json")
-    assert json.loads(out)["pairs"][0]["verdict"] == "confirmed"
+    pairs = json.loads(out)["pairs"]
+    assert pairs[0]["verdict"] == "confirmed"
+    code, out, err = run(capsys, course_dir, *db_args, "similarity", A1, "--limit", "1")
+    assert "confirmed" in out and (len(pairs) == 1 or f"and {len(pairs) - 1} less similar pairs" in out)
 
 
 @pytest.mark.parametrize(
