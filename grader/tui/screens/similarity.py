@@ -71,6 +71,24 @@ def histogram_text(pairs: Sequence[PairResult]) -> Text:
     return text
 
 
+class PairTable(DataTable[Text], inherit_bindings=False):
+    """The pairs; `enter` belongs to the screen (shown on the key bar, remappable by id)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Previous", show=False, id="similarity.previous",
+                tooltip="The pair above"),
+        Binding("down,j", "cursor_down", "Next", show=False, id="similarity.next", tooltip="The pair below"),
+        Binding("pageup", "page_up", "Page up", show=False, id="similarity.page_up",
+                tooltip="A page of pairs up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="similarity.page_down",
+                tooltip="A page of pairs down"),
+        Binding("home", "scroll_top", "First", show=False, id="similarity.first",
+                tooltip="The most similar pair"),
+        Binding("end", "scroll_bottom", "Last", show=False, id="similarity.last",
+                tooltip="The least similar pair"),
+    ]  # fmt: skip
+
+
 class SimilarityScreen(Screen[None]):
     """One assignment's similar pairs (the latest run), their verdicts, and running a comparison."""
 
@@ -118,7 +136,7 @@ class SimilarityScreen(Screen[None]):
         yield Static(id="similarity-title")
         yield Static(id="similarity-histogram")
         yield Static(id="similarity-progress")
-        table: DataTable[Text] = DataTable(id="similarity-pairs", cursor_type="row", zebra_stripes=True)
+        table = PairTable(id="similarity-pairs", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
         yield KeyBar()
@@ -181,7 +199,7 @@ class SimilarityScreen(Screen[None]):
         self.app.push_screen(PairScreen(self.ctx, self.assignment_id, self.pairs[table.cursor_row]))
 
     @on(DataTable.RowSelected, "#similarity-pairs")
-    def row_selected(self) -> None:
+    def row_selected(self) -> None:  # a click on a row
         self.action_open_pair()
 
     # Running a comparison
