@@ -75,6 +75,7 @@ COMMANDS = {
     "assign": "grader.cli.assign_cmds",
     "moderate": "grader.cli.moderate_cmds",
     "reveal": "grader.cli.reveal_cmds",
+    "similarity": "grader.cli.similarity_cmds",
 }
 """Each command and the module that defines it (imported only when the command runs)."""
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from grader.demo.cases import assign_cases
+from grader.demo.copies import plant_copies
 from grader.demo.course_def import COURSE
 from grader.demo.course_yaml import render_course_yaml
 from grader.demo.manifest import MANIFEST, Expected, write_manifest
@@ -13,6 +14,7 @@ from grader.demo.outcomes import assign_work
 from grader.demo.people import make_roster, write_roster
 from grader.demo.repos import Job, build_all
 from grader.demo.rubric_files import copy_rubrics
+from grader.demo.timeline import Author
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 
@@ -75,9 +77,13 @@ def build_demo_course(
         for assignment in course.assignments:
             cases = assign_cases(assignment.id, students, seed)
             works = assign_work(assignment.id, cases, seed)
+            copies = plant_copies(assignment.id, cases, works, seed)
+            authors = [Author(variant=index) for index in range(students)]
+            for copier, planted in copies.items():
+                authors[copier] = Author(copier, roster[planted.original], planted.original, planted.kind)
             jobs += [
-                Job(assignment, student, case, work)
-                for student, case, work in zip(roster, cases, works, strict=True)
+                Job(assignment, student, case, work, author)
+                for student, case, work, author in zip(roster, cases, works, authors, strict=True)
             ]
         for entry in build_all(dest, jobs, seed):
             expected.append(entry)

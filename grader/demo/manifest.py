@@ -42,6 +42,13 @@ class Expected:
     """The branch's history, oldest first."""
     work: str | None = None
     """What the student's code does under its tests (a ``Work``); None when nothing was submitted."""
+    copy_of: str | None = None
+    """A planted copy: the student id of the student whose code this submission copies."""
+    copy_kind: str | None = None
+    """How the copy is disguised: verbatim, renamed (identifiers, comments, whitespace) or
+    reordered (functions reordered, dead code inserted)."""
+    copied_files: tuple[str, ...] = ()
+    """The copied files, by path in the submission (the same paths as in the original's)."""
 
 
 def expect(
@@ -100,6 +107,17 @@ def write_manifest(
         "deadlines": {a.id: a.deadline.isoformat() for a in assignments},
         "cases": {case.value: DESCRIPTIONS[case] for case in Case},
         "work": {work.value: outcomes.DESCRIPTIONS[work] for work in Work},
+        "copies": [
+            {
+                "assignment": e.assignment,
+                "copier": e.student_id,
+                "original": e.copy_of,
+                "kind": e.copy_kind,
+                "files": list(e.copied_files),
+            }
+            for e in submissions
+            if e.copy_of is not None
+        ],
         "submissions": [asdict(entry) for entry in submissions],
     }
     path.parent.mkdir(parents=True, exist_ok=True)

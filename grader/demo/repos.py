@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.demo.cases import Case
@@ -13,7 +13,7 @@ from grader.demo.course_def import repo_path
 from grader.demo.manifest import Expected, expect
 from grader.demo.outcomes import Work
 from grader.demo.people import DemoStudent
-from grader.demo.timeline import plan
+from grader.demo.timeline import Author, plan
 from grader.domain.course import Assignment
 from grader.git.fabricate import fabricate
 
@@ -25,6 +25,8 @@ class Job:
     case: Case
     work: Work | None = None
     """What the student's code does under its tests; None when nothing was submitted."""
+    author: Author = field(default_factory=Author)
+    """Who wrote the code: the student (their variant), or the student they copied."""
 
 
 def default_workers() -> int:
@@ -34,14 +36,21 @@ def default_workers() -> int:
 def build_one(dest: Path, job: Job, seed: int) -> Expected:
     """Build one student's repository for one assignment (or nothing, when missing)."""
     student = job.student.student
-    pushes = plan(job.case, job.assignment, job.student, seed, job.work)
+    pushes = plan(job.case, job.assignment, job.student, seed, job.work, job.author)
     if pushes is None:
         return expect(job.assignment, student.student_id, student.github, job.case, None, None, None)
     relative = repo_path(job.assignment.id, student.github)
     fabricated = fabricate(dest / relative, pushes)
-    return expect(
+    expected = expect(
         job.assignment, student.student_id, student.github, job.case, relative, pushes, fabricated, job.work
     )
+    original = job.author.original
+    if original is None or not pushes:
+        return expected
+    final = pushes[-1].commits[-1].files
+    copied = tuple(sorted(path for path in final if path.endswith(".py")))
+    return replace(expected, copy_of=original.student.student_id, copy_kind=job.author.copy_kind,
+                   copied_files=copied)  # fmt: skip
 
 
 def build_all(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from grader.demo.cases import Case
+from grader.demo.copies import copied_steps
 from grader.demo.course_def import course_zone
 from grader.demo.outcomes import Work
 from grader.demo.people import DemoStudent
@@ -82,19 +83,49 @@ def _on_time_times(rng: random.Random, deadline: int, count: int) -> list[int]:
     return _spread(rng, first, last, count)
 
 
+@dataclass(frozen=True)
+class Author:
+    """Who writes a submission's code: the student, or (a planted copy) the student copied."""
+
+    variant: int = 0
+    original: DemoStudent | None = None
+    original_variant: int = 0
+    copy_kind: str = ""
+
+
+def _steps(
+    assignment: Assignment, demo: DemoStudent, seed: int, work: Work, author: Author, rng: random.Random
+) -> list[Step]:
+    """The student's steps of work (``rng`` is theirs): their own, or a disguised copy."""
+    steps = PROJECTS[assignment.id](demo.student.name, rng, work, author.variant)
+    if author.original is None:
+        return steps
+    original = author.original.student
+    source_rng = seeded(seed, assignment.id, original.student_id)
+    source = PROJECTS[assignment.id](original.name, source_rng, work, author.original_variant)
+    copy_rng = seeded(seed, "copy", assignment.id, demo.student.student_id)
+    return copied_steps(steps, source, author.copy_kind, (demo.student.name, original.name), copy_rng)
+
+
 def plan(
-    case: Case, assignment: Assignment, demo: DemoStudent, seed: int, work: Work | None = None
+    case: Case,
+    assignment: Assignment,
+    demo: DemoStudent,
+    seed: int,
+    work: Work | None = None,
+    author: Author | None = None,
 ) -> tuple[Push, ...] | None:
     """The pushes that make this submission's repository; None: no repository at all.
 
-    ``work`` is what the student's code does under its tests (default: every test passes).
+    ``work`` is what the student's code does under its tests (default: every test passes);
+    ``author`` who wrote it (default: the student, as the first variant).
     """
     if case is Case.MISSING:
         return None
     if case is Case.EMPTY:
         return ()
     rng = seeded(seed, assignment.id, demo.student.student_id)
-    steps = PROJECTS[assignment.id](demo.student.name, rng, work or Work.SOLID)
+    steps = _steps(assignment, demo, seed, work or Work.SOLID, author or Author(), rng)
     if case is Case.ODD_NAMES:
         steps = with_odd_files(steps)
     if demo.terse:

@@ -113,6 +113,8 @@ class SubmissionList:
         self._lock = threading.Lock()
         self.claims: dict[str, Claim] = {}
         """Other graders' claims on this assignment by student, as last read (see read_claims)."""
+        self.similar: dict[str, str] | None = None
+        """Student → verdict of a similar pair to discuss or confirmed; read once per refresh."""
 
     def __len__(self) -> int:
         return len(self.students)
@@ -158,6 +160,8 @@ class SubmissionList:
         if missing:
             read = self._read(missing)
             self.read_claims()  # shown with the rows: one small query
+            if self.similar is None:
+                self.read_similar()
             with self._lock:
                 if len(self._rows) + len(read) > CACHE_LIMIT:
                     self._rows.clear()
@@ -196,6 +200,17 @@ class SubmissionList:
             self.claims = {student_id: claim for (_, student_id), claim in found.items()}
         return self.claims
 
+    def read_similar(self) -> dict[str, str]:
+        """Read which students are in a similar pair to discuss or confirmed (one query; none on
+        a quick, read-only open)."""
+        found: dict[str, str] = {}
+        if isinstance(self.ctx, CourseContext):
+            from grader.gradebook.similarity_marks import similarity_marks
+
+            found = similarity_marks(self.ctx, self.assignment.id)
+        self.similar = found
+        return found
+
     def claim_of(self, student_id: str) -> Claim | None:
         """Another grader's claim on this student's submission, if it has not run out."""
         found = self.claims.get(student_id)
@@ -230,6 +245,7 @@ class SubmissionList:
         with self._lock:
             self._rows.clear()
             self._rubric = None
+            self.similar = None
 
     def position_of(self, student_id: str) -> int | None:
         """The roster index of a student, or None when not on the roster."""

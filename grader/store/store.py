@@ -34,6 +34,7 @@ from grader.store.mounts import PROC_MOUNTS
 from grader.store.pull_access import PullAccess
 from grader.store.record_access import RecordAccess
 from grader.store.saving import Key, SaveRefused, Stamp, apply_changes
+from grader.store.similarity import SimilarityAccess
 from grader.store.split import SplitAccess
 from grader.store.summary_store import SummaryStore
 from grader.store.summary_values import Summarize
@@ -67,6 +68,7 @@ class Store(
     ChangeAccess,
     ModerationAccess,
     AnonymityAccess,
+    SimilarityAccess,
 ):
     """Grades and their review state here; pulls, credentials, rubrics, logs, autograde runs,
     the work split, claims, change detection, moderation and anonymity in the parts it is made

@@ -338,4 +338,11 @@ CREDENTIAL_REVIEW = METADATA.tables["credential_review"]
 REVOCATION = METADATA.tables["revocation"]
 
 # The autograde layer's tables live in their own module; importing it registers them on METADATA.
-from grader.store import anonymity_tables, autograde_tables, claim_tables, moderation_tables, split_tables  # noqa: E402, F401  (after METADATA and GradebookTable exist)
+from grader.store import (  # noqa: E402, F401  (after METADATA and GradebookTable exist)
+    anonymity_tables,
+    autograde_tables,
+    claim_tables,
+    moderation_tables,
+    similarity_tables,
+    split_tables,
+)

@@ -170,6 +170,14 @@ class SubmissionsScreen(SubmissionsLive, OutcomeReview):
         if then_grade:
             navigator(self.app).open_grading(self.assignment_id, student_id)
 
+    def action_similarity(self) -> None:
+        from grader.tui.screens.similarity import SimilarityScreen
+
+        assignment_id = self.assignment_id
+        navigator(self.app).when_open(
+            "similar submissions", lambda ctx: self.app.push_screen(SimilarityScreen(ctx, assignment_id))
+        )
+
     def action_export(self) -> None:
         navigator(self.app).open_export(self.assignment_id)
 

@@ -31,6 +31,8 @@ SUBMISSIONS_BINDINGS: list[BindingType] = [
             tooltip="Grade one criterion across every submission"),
     Binding("F", "next_flagged", "Next flagged", show=False, id="submissions.next_flagged",
             tooltip="Move to the next flagged submission"),
+    Binding("S", "similarity", "Similar", show=False, id="submissions.similarity",
+            tooltip="Similar submissions: pairs by similarity, side by side, verdicts"),
     Binding("e", "export", "Export", show=False, id="submissions.export",
             tooltip="Export this assignment's grades"),
     Binding("escape", "back", "Back", id="submissions.back",

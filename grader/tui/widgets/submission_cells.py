@@ -10,6 +10,7 @@ from rich.text import Text
 from grader.domain.anonymity import ANONYMOUS_NAME, Identities
 from grader.domain.claims import Claim, being_graded
 from grader.gradebook.listing import is_flagged
+from grader.gradebook.similarity_marks import mark_label
 from grader.gradebook.status import FLAG_PREFIX, SubmissionStatus
 from grader.tui.safe import safe_plain, safe_text
 from grader.tui.widgets.grouped_rows import Group
@@ -79,8 +80,9 @@ CLAIMED = "✎ "
 """Before a grader's name in the status cell: someone else is grading this submission now."""
 
 
-def flags_label(row: SubmissionStatus, claim: Claim | None = None) -> str:
+def flags_label(row: SubmissionStatus, claim: Claim | None = None, similar: str = "") -> str:
     parts = [being_graded(claim)] if claim is not None else []
+    parts += [mark_label(similar)] if similar else []
     parts += [f"⚑ {row.flag_note}"] if row.flag_note else []
     parts += [flag for flag in row.flags if not flag.startswith(FLAG_PREFIX)]
     if any(c.autograde is not None and c.autograde.sandbox == "trusted" for c in row.criteria):
@@ -120,13 +122,18 @@ def shown_name(shown: Identities, name: str) -> str:
 
 
 def row_cells(
-    row: SubmissionStatus, autograde: Text | None, claim: Claim | None = None, shown: Identities | None = None
+    row: SubmissionStatus,
+    autograde: Text | None,
+    claim: Claim | None = None,
+    shown: Identities | None = None,
+    similar: str = "",
 ) -> list[Text]:
     """A read row's cells after the mark (the autograde cell after the score, when there is one);
     ``claim``: another grader is grading it now; ``shown``: how the assignment's students are
-    shown (a pseudonym, and nothing that identifies them, while hidden)."""
+    shown (a pseudonym, and nothing that identifies them, while hidden); ``similar``: the
+    verdict of a similar pair it is in (to discuss, confirmed)."""
     shown = shown or Identities(row.assignment_id)
-    flags = shown.scrub(flags_label(row, claim), row.student_id)
+    flags = shown.scrub(flags_label(row, claim, similar), row.student_id)
     cells = [
         safe_text(shown.shown_id(row.student_id)),
         safe_text(shown_name(shown, row.name)),
@@ -140,7 +147,7 @@ def row_cells(
         *cells,
         safe_text(row.graded_by),
         safe_text((row.graded_commit or "")[:7]),
-        safe_text(flags, style="bold" if is_flagged(row) or claim else ""),
+        safe_text(flags, style="bold" if is_flagged(row) or claim or similar else ""),
     ]
 
 

@@ -340,7 +340,8 @@ class SubmissionTable(RowCursorView, can_focus=True):
             who = [safe_text(shown.shown_id(student_id)), safe_text(shown_name(shown, name))]
             return [mark, *who, Text("…")]
         autograde = autograde_cell(row.autograde_summary or "not run") if self.autograde else None
-        return [mark, *row_cells(row, autograde, self.listing.claim_of(student_id), shown)]
+        similar = (self.listing.similar or {}).get(student_id, "")
+        return [mark, *row_cells(row, autograde, self.listing.claim_of(student_id), shown, similar)]
 
     def _strip(
         self, cells: list[Text], width: int, style: Style, columns: tuple[Column, ...] | None = None

@@ -1,0 +1,1 @@
+"""Language-aware token streams for finding similar submissions (pygments)."""
