@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -124,18 +125,23 @@ def read_diff(
 def scrubbed(ctx: CourseContext, assignment_id: str, student_id: str, text: str) -> str:
     """A student's work as a grader of an anonymous assignment reads it: their roster identity
     and the names and e-mails on their commits replaced by the pseudonym."""
+    return scrubber(ctx, assignment_id, student_id)(text) if text else text
+
+
+def scrubber(ctx: CourseContext, assignment_id: str, student_id: str) -> Callable[[str], str]:
+    """How this student's text is shown: as it is, or scrubbed while identities are hidden
+    (the names on their commits read once, for every text it is given)."""
     shown = identities(ctx, assignment_id)
-    if not shown.hidden or not text:
-        return text
+    if not shown.hidden:
+        return lambda text: text
     state = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
     mirror = mirror_of(ctx, assignment_id, student_id)
     people: tuple[str, ...] = ()
+    timeout = float(ctx.files.course.sources.timeout_seconds)
     if state is not None and state.graded_commit and mirror.is_dir():
         with contextlib.suppress(GraderError):  # unreadable history: the roster's terms still go
-            people = commit_people(
-                mirror, state.graded_commit, timeout=float(ctx.files.course.sources.timeout_seconds)
-            )
-    return shown.scrub(text, student_id, people)
+            people = commit_people(mirror, state.graded_commit, timeout=timeout)
+    return lambda text: shown.scrub(text, student_id, people)
 
 
 def matching(entries: tuple[Entry, ...], patterns: tuple[str, ...]) -> tuple[Entry, ...]:

@@ -8,16 +8,13 @@ An earlier submission's side (``--against``) is not read here: its fragment's ow
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
 from dataclasses import replace
 
-from grader.domain.errors import GraderError
-from grader.git.history import commit_people
 from grader.git.worktree import ViewRefused, read_checkout_file
-from grader.gradebook.anonymity import identities, typed_student
+from grader.gradebook.anonymity import typed_student
+from grader.gradebook.checkout_files import scrubber
 from grader.gradebook.context import CourseContext
-from grader.gradebook.pull import checkout_of, mirror_of
+from grader.gradebook.pull import checkout_of
 from grader.gradebook.similarity_review import FragmentText, PairDetail
 from grader.similarity.tokens import MAX_FILE_BYTES
 
@@ -25,25 +22,9 @@ Files = dict[str, list[str] | None]
 """Path → its lines, or None when it could not be read (refused, gone)."""
 
 
-def _scrubber(ctx: CourseContext, assignment_id: str, student_id: str) -> Callable[[str], str]:
-    """How this student's text is shown: as it is, or scrubbed while identities are hidden."""
-    shown = identities(ctx, assignment_id)
-    if not shown.hidden:
-        return lambda text: text
-    state = ctx.store.pull_states_of(assignment_id, [student_id]).get(student_id)
-    mirror = mirror_of(ctx, assignment_id, student_id)
-    people: tuple[str, ...] = ()
-    if state is not None and state.graded_commit and mirror.is_dir():
-        with contextlib.suppress(GraderError):  # unreadable history: the roster's terms still go
-            people = commit_people(
-                mirror, state.graded_commit, timeout=float(ctx.files.course.sources.timeout_seconds)
-            )
-    return lambda text: shown.scrub(text, student_id, people)
-
-
 def _read(ctx: CourseContext, assignment_id: str, student_id: str, paths: set[str]) -> Files:
     root = checkout_of(ctx, assignment_id, student_id)
-    scrub = _scrubber(ctx, assignment_id, student_id)
+    scrub = scrubber(ctx, assignment_id, student_id)
     found: Files = {}
     for path in sorted(paths):
         try:
@@ -60,13 +41,13 @@ def pair_files(ctx: CourseContext, assignment_id: str, detail: PairDetail) -> tu
     hold a fragment (b's empty for an earlier submission)."""
     pair = detail.pair
     id_a = typed_student(ctx, pair.a, assignment_id)
-    scrub_a = _scrubber(ctx, assignment_id, id_a)
+    scrub_a = scrubber(ctx, assignment_id, id_a)
     files_a = _read(ctx, assignment_id, id_a, {f.fragment.path_a for f in detail.fragments})
     if pair.earlier:
         texts = [replace(f, text_a=scrub_a(f.text_a)) for f in detail.fragments]
         return replace(detail, fragments=texts), files_a, {}
     id_b = typed_student(ctx, pair.b, assignment_id)
-    scrub_b = _scrubber(ctx, assignment_id, id_b)
+    scrub_b = scrubber(ctx, assignment_id, id_b)
     files_b = _read(ctx, assignment_id, id_b, {f.fragment.path_b for f in detail.fragments})
     texts = [FragmentText(f.fragment, scrub_a(f.text_a), scrub_b(f.text_b)) for f in detail.fragments]
     return replace(detail, fragments=texts), files_a, files_b
