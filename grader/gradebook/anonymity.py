@@ -48,7 +48,7 @@ def identities(ctx: CourseContext, assignment_id: str) -> Identities:
         return Identities(assignment_id)
     found = pseudonyms(ctx, assignment_id)
     hidden = ctx.store.reveal_of(assignment_id) is None
-    return Identities(assignment_id, hidden, found, {s.student_id: s for s in ctx.files.students})
+    return Identities(assignment_id, hidden, found, ctx.files.students_by_id)
 
 
 def scrubbed_run(shown: Identities, run: StoredRun) -> StoredRun:
