@@ -9,6 +9,7 @@ import click
 from grader.cli.main import LazyGroup, Options, cli
 from grader.cli.output import (
     certify_json,
+    choice_options,
     choice_options_given,
     decimal_option,
     dumps,
@@ -31,12 +32,7 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.argument("assignment")
-@click.option("--student", "student_id", required=True, help="Student id from the roster.")
-@click.option("--criterion", "criterion_id", required=True, help="Criterion id from the rubric.")
-@click.option("--level", help="Level label (levels criteria).")
-@click.option("--item", "items", multiple=True, help="Checklist item that applies (repeatable).")
-@click.option("--no-items", is_flag=True, help="Checklist: no item applies.")
-@click.option("--points", help="Points (points or autograded criteria).")
+@choice_options("Points (points or autograded criteria).")
 @click.option("--adjust", help="Adjustment in points, + or - (needs --comment).")
 @click.option("--comment", help="Comment for the student (or the reason for --adjust).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")

@@ -9,7 +9,7 @@ import click
 
 from grader.cli.main import Options, cli
 from grader.cli.moderate_report import print_report, queued_json, report_json
-from grader.cli.output import choice_options_given, decimal_option, dumps
+from grader.cli.output import choice_options, choice_options_given, decimal_option, dumps
 from grader.domain.anonymity import Identities
 from grader.domain.errors import GraderError
 from grader.domain.moderation import Queued, parse_sample
@@ -127,12 +127,7 @@ def _print_run(run: SampleRun, size: str, shown: Identities) -> None:
 
 @moderate.command("mark")
 @click.argument("assignment")
-@click.option("--student", "student_id", required=True, help="Student id from the roster.")
-@click.option("--criterion", "criterion_id", required=True, help="Criterion id from the rubric.")
-@click.option("--level", help="Level label (levels criteria).")
-@click.option("--item", "items", multiple=True, help="Checklist item that applies (repeatable).")
-@click.option("--no-items", is_flag=True, help="Checklist: no item applies.")
-@click.option("--points", help="Points (points criteria).")
+@choice_options("Points (points criteria).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @click.pass_obj
 def mark_cmd(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,31 @@ def decimal_option(text: str | None, option: str) -> Decimal | None:
     if problem:
         raise click.BadParameter(f"{problem}, got {text!r}", param_hint=option)
     return value
+
+
+def choice_options(points_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The options that name one criterion of one submission and a choice for it (``grader
+    grade``, ``grader moderate mark``); check them with :func:`choice_options_given`."""
+    options = [
+        click.option(
+            "--student",
+            "student_id",
+            required=True,
+            help="Student id from the roster (the pseudonym in an anonymous assignment).",
+        ),
+        click.option("--criterion", "criterion_id", required=True, help="Criterion id from the rubric."),
+        click.option("--level", help="Level label (levels criteria)."),
+        click.option("--item", "items", multiple=True, help="Checklist item that applies (repeatable)."),
+        click.option("--no-items", is_flag=True, help="Checklist: no item applies."),
+        click.option("--points", help=points_help),
+    ]
+
+    def apply(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
 
 
 def choice_options_given(
