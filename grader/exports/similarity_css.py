@@ -5,6 +5,7 @@ SIMILARITY_STYLE = """
 .summary-section > p:first-child { margin-top: 0; }
 .settings { grid-template-columns: max-content 1fr; max-width: 34em; }
 .settings dd { text-align: left; }
+.who, .who .name { unicode-bidi: isolate; }
 .who code { font-weight: 600; }
 .who .name { margin-left: .25em; }
 .who .about { color: var(--muted); font-size: 12.5px; }
@@ -20,6 +21,7 @@ h2 .who { margin-right: .9em; }
 .verdict.none { color: var(--muted); font-weight: 400; }
 .pair-row { display: grid; grid-template-columns: 230px minmax(0, 1fr); gap: 20px; align-items: start; }
 .pair-facts { margin-top: 0; }
+.pair-facts dd { white-space: nowrap; }
 .decision p { margin: 0 0 6px; }
 .recorded { color: var(--muted); font-size: 12.5px; }
 .verdict-note { margin: 6px 0 0; padding: 8px 12px; border-left: 4px solid #cbd2dc; background: var(--soft);
@@ -37,6 +39,8 @@ pre.code .ln { display: inline-block; width: 3.4em; margin-right: .8em; text-ali
 @media print {
   .pair-row { grid-template-columns: 200px minmax(0, 1fr); gap: 12px; }
   .fragment h4, .where { break-after: avoid; }
+  .facts.pair-facts, .facts.settings { display: grid; gap: 2px 10px; }
+  .facts.pair-facts dd { margin-right: 0; }
   pre.code { font-size: 7.5pt; border-color: #d1d5db; }
   pre.code .row { break-inside: avoid; }
   .verdict { border-color: #6b7280; }

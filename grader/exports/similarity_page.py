@@ -82,7 +82,7 @@ def _settings(settings: Mapping[str, object]) -> str:
         ("window", "Winnowing window"),
         ("min_lines", "Shortest fragment (lines)"),
         ("shared_share", "Shared share left out"),
-        ("floor", "Pairs kept from similarity"),
+        ("floor", "Least similarity kept"),
     )
     rows = "".join(
         f"<dt>{esc(label)}</dt><dd>{esc(str(settings[key]))}</dd>" for key, label in names if key in settings
