@@ -8,7 +8,8 @@ typed either way. Strings returned are raw student text: the UI sanitises them b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,6 +43,9 @@ class PairResult:
     note: str
     earlier: bool
     """b is an earlier term's submission or a folder's (``--against``)."""
+    recorded_by: str = ""
+    """Who recorded the verdict in force ("" without one)."""
+    recorded_at: datetime | None = None
 
     @property
     def similarity(self) -> Decimal:
@@ -91,6 +95,8 @@ def _result(ctx: CourseContext, shown: Identities, pair: StoredPair, verdict: Ve
         verdict.verdict if verdict else None,
         verdict.note if verdict else "",
         bool(pair.source_b),
+        verdict.actor if verdict else "",
+        verdict.at if verdict else None,
     )
 
 
@@ -157,16 +163,8 @@ def pair_detail(ctx: CourseContext, assignment_id: str, a: str, b: str) -> PairD
     commits = (pair.key.commit_a, pair.key.commit_b)
     if flipped:
         score = swapped(pair.score)
-        result = PairResult(
-            result.b,
-            result.a,
-            score.similarity_a,
-            score.similarity_b,
-            result.longest_lines,
-            result.fragments,
-            result.verdict,
-            result.note,
-            result.earlier,
+        result = replace(
+            result, a=result.b, b=result.a, similarity_a=score.similarity_a, similarity_b=score.similarity_b
         )
         texts = [FragmentText(g, t.text_b, t.text_a) for g, t in zip(score.fragments, texts, strict=True)]
         commits = commits[::-1]
