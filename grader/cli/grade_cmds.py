@@ -21,10 +21,11 @@ from grader.domain.errors import GraderError
 from grader.domain.scoring import effective_choices, score_submission
 from grader.domain.text import printable
 from grader.gradebook.anonymity import find_student, identities
+from grader.gradebook.choice_names import choice_names
 from grader.gradebook.claims import claim_warning
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
-from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric
+from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric, rubric_in_force
 
 if TYPE_CHECKING:
     from grader.gradebook.certify import CertifyResult
@@ -60,16 +61,22 @@ def grade(
         raise click.UsageError(
             "nothing to record: give --level, --item, --no-items, --points, --adjust or --comment"
         )
-    request = ChoiceRequest(
-        level=level,
-        items=tuple(items) if items else (() if no_items else None),
-        points=decimal_option(points, "--points"),
-        adjustment=decimal_option(adjust, "--adjust"),
-        comment=comment,
-    )
+    points_given = decimal_option(points, "--points")
+    adjustment = decimal_option(adjust, "--adjust")
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         shown = identities(ctx, assignment)
         student_id = find_student(ctx, assignment, student_id).student_id
+        names = choice_names(
+            rubric_in_force(ctx, assignment), assignment, criterion_id, level, tuple(items) or None
+        )
+        criterion_id = names.criterion_id
+        request = ChoiceRequest(
+            level=names.level,
+            items=names.items if items else (() if no_items else None),
+            points=points_given,
+            adjustment=adjustment,
+            comment=comment,
+        )
         held = claim_warning(ctx, assignment, student_id)
         if held:
             fail(held)
