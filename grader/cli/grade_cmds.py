@@ -139,7 +139,8 @@ def _badges_after(ctx: CourseContext, student_id: str | None) -> tuple[list[Cert
 
 @cli.group(cls=LazyGroup, lazy={"import-classroom": "grader.cli.classroom_cmds"})
 def rubric() -> None:
-    """Preview and accept rubric edits that change existing grades; import GitHub Classroom's tests."""
+    """See what rubric edits changed (totals follow the file at once) and accept them; import
+    GitHub Classroom's tests."""
 
 
 @rubric.command("diff")
