@@ -23,9 +23,10 @@ MAX_EXCERPT_LINES = 400
 """Lines shown of one side of one fragment; the rest is named by its line range."""
 VERDICT_CLASS = {"confirmed": "confirmed", "to discuss": "to-discuss", "dismissed": "dismissed"}
 STARTER_BASIS = (
-    "Code in the first commit of each submission's history (the starter the class began from) is "
-    "left out of every comparison; a submission whose history is a single commit has nothing left "
-    "out as starter. Code found in more than the shared share of the class is left out too."
+    "Code in the first commit of a submission's history is left out as starter when the class "
+    "shares that commit's files (the template the class began from); a first commit only one "
+    "student has, or a history of a single commit, is the student's own and nothing of it is left "
+    "out. Code found in more than the shared share of the class is left out too."
 )
 
 

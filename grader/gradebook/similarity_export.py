@@ -105,11 +105,15 @@ def _page(
     ctx: CourseContext, assignment_id: str, facts: PairFacts, pair: PairResult, scrubs: tuple[Scrub, Scrub]
 ) -> PairPage:
     scrub_a, scrub_b = scrubs
+
+    def scrub(text: str) -> str:  # both students on each side: a copy carries the other's name
+        return scrub_b(scrub_a(text))
+
     detail = pair_detail(ctx, assignment_id, pair.a, pair.b)
     fragments = tuple(
         SideBySide(
-            Excerpt(scrub_a(f.fragment.path_a), f.fragment.first_a, f.fragment.last_a, scrub_a(f.text_a)),
-            Excerpt(scrub_b(f.fragment.path_b), f.fragment.first_b, f.fragment.last_b, scrub_b(f.text_b)),
+            Excerpt(scrub(f.fragment.path_a), f.fragment.first_a, f.fragment.last_a, scrub(f.text_a)),
+            Excerpt(scrub(f.fragment.path_b), f.fragment.first_b, f.fragment.last_b, scrub(f.text_b)),
         )
         for f in detail.fragments
     )

@@ -19,7 +19,7 @@ from grader.domain.similarity import VERDICTS
 from grader.domain.similarity_pairs import Fragment
 from grader.domain.similarity_records import StoredPair, Verdict, swapped
 from grader.git.worktree import ViewRefused, read_checkout_file
-from grader.gradebook.anonymity import identities, typed_student
+from grader.gradebook.anonymity import identities, typed_students
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.flagging import MAX_TEXT, set_flag
 from grader.gradebook.pull import checkout_of
@@ -115,7 +115,8 @@ def similarity_pairs(ctx: CourseContext, assignment_id: str) -> list[PairResult]
 def _find(ctx: CourseContext, assignment_id: str, a: str, b: str) -> tuple[StoredPair, bool]:
     """The stored pair of the typed students (ids or pseudonyms; b may be an earlier
     submission's label), and whether it is kept as (b, a)."""
-    real_a, real_b = typed_student(ctx, a, assignment_id), typed_student(ctx, b, assignment_id)
+    # not strict: b may be an earlier submission's label, which no roster names
+    real_a, real_b = typed_students(ctx, [a, b], [assignment_id]) or [a, b]
     shown = identities(ctx, assignment_id)
     for pair in _stored(ctx, assignment_id):
         names_b = {pair.key.b, _label(ctx, shown, pair.key.b, pair.source_b)}
