@@ -114,12 +114,14 @@ def run_similarity(
         yield Progress(done, total, f"finding the starter {done + 1} of {len(sources)}")
         firsts[source.key] = _first_commit(source)
     trees = Counter(found[1] for s in pulled if (found := firsts[s.key]) is not None)
+    template = _template(ctx, assignment_id, settings)
     for done, source in enumerate(sources):
         yield Progress(len(sources) + done, total, f"reading {done + 1} of {len(sources)}")
         read = read_folder(source.root)
         first = firsts[source.key]
         shared = first is not None and trees[first[1]] >= 2
         starter = _starter(source, first[0], settings, starters) if shared and first else frozenset()
+        starter = template if template is not None else starter
         commit = source.commit or f"dir:{read.digest}"
         in_class = not source.source
         submissions.append(submission(source.key, commit, read, settings, starter=starter, in_class=in_class))
@@ -137,6 +139,22 @@ def run_similarity(
         skipped,
         settings.as_dict(),
     )
+
+
+def _template(ctx: CourseContext, assignment_id: str, settings: Settings) -> frozenset[int] | None:
+    """Hashes of the code in the assignment's configured starter folder (course.yaml
+    ``starter:``), None when none is configured (a first commit the class shares stands in)."""
+    assignment = ctx.files.course.assignment(assignment_id)
+    if assignment is None or not assignment.starter:
+        return None
+    folder = ctx.root / assignment.starter
+    if not folder.is_dir() or folder.is_symlink():
+        raise GraderError(
+            f"course.yaml: assignment {assignment_id}: starter: {assignment.starter} is not a folder "
+            f"(expected a folder, relative to {ctx.root}, holding the code students began from)"
+        )
+    found = submission("", "starter", read_folder(folder), settings)
+    return frozenset(p.hash for p in found.prints)
 
 
 def _first_commit(source: _Source) -> tuple[str, str] | None:
@@ -171,7 +189,8 @@ def _compare(
     """Score every pair worth it (reusing cached results, yielding progress), then save the
     run; (computed, reused)."""
     left_out = shared_hashes(submissions, settings.shared_share)
-    digests = [exclusion_digest(s.hashes & left_out) for s in submissions]
+    # what was left out of each side: the code most of the class shares, and its starter
+    digests = [exclusion_digest(s.hashes & left_out) + exclusion_digest(s.starter)[:8] for s in submissions]
     base = settings.digest()
     keys: dict[tuple[int, int], PairKey] = {}
     sizes = kept_sizes(submissions, left_out)

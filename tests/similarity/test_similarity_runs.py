@@ -92,6 +92,31 @@ def test_a_first_commit_only_one_student_has_is_their_own_work_not_a_starter(ctx
     assert all(p.similarity < Decimal("0.15") for p in pairs[1:])
 
 
+def test_a_configured_starter_folder_is_left_out_and_a_missing_one_named(ctx: CourseContext) -> None:
+    """course.yaml's ``starter:`` names the template's folder: its code pairs nobody, even in
+    histories of one commit and with the shared-code rule off."""
+    for sid, solution in (("00123", INDEPENDENT[0]), ("00124", INDEPENDENT[1])):
+        push(ctx, sid, {"starter.py": STARTER, "calc.py": solution}, starter=False)
+    everything = Settings(shared_share=Decimal(1))
+    assert [(p.a, p.b) for p in report_of(ctx, everything).pairs] == [("00123", "00124")]
+    course_yaml = ctx.root / "course.yaml"
+    text = course_yaml.read_text(encoding="utf-8")
+    course_yaml.write_text(
+        text.replace(
+            "    rubric: rubrics/calculator.yaml\n",
+            "    rubric: rubrics/calculator.yaml\n    starter: template\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with open_course(ctx.root, actor="Ada") as configured:
+        with pytest.raises(GraderError, match="starter: template is not a folder"):
+            report_of(configured, everything)
+        (ctx.root / "template").mkdir()
+        (ctx.root / "template" / "main.py").write_text(STARTER, encoding="utf-8")
+        assert report_of(configured, everything).pairs == []
+
+
 def test_code_most_of_the_class_shares_is_left_out(ctx: CourseContext) -> None:
     helper = {"helpers.py": SECOND}
     for sid, solution in zip(["00123", "00124", "00125", "00126"], [*INDEPENDENT, ORIGINAL], strict=False):
