@@ -9,7 +9,9 @@ import click
 
 from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fail, progress_bar
+from grader.domain.lateness import late_text
 from grader.domain.progress import Progress as Step
+from grader.domain.submission import attention_flags, dated_by, graded_commit_words
 from grader.domain.text import printable
 from grader.gradebook.anonymity import typed_student, typed_students
 from grader.gradebook.context import CourseContext, open_course
@@ -28,7 +30,8 @@ def result_json(result: PullResult) -> dict[str, object]:
         "commit": result.commit,
         "head": result.head,
         "late_minutes": result.late_minutes,
-        "flags": list(result.flags),
+        "flags": list(attention_flags(result.flags)),
+        "dated_by": dated_by(result.flags, result.commit) or None,
     }
 
 
@@ -37,11 +40,9 @@ def result_line(result: PullResult) -> str:
     if result.reason:
         text += f": {result.reason}"
     if result.commit:
-        text += f" (graded {result.commit[:10]}"
-        text += f", {result.late_minutes} min late" if result.late_minutes else ""
-        text += ")"
-    if result.flags:
-        text += f" [{', '.join(result.flags)}]"
+        text += f" ({graded_commit_words(result.commit, result.late_minutes, result.flags)})"
+    if attention_flags(result.flags):
+        text += f" [{', '.join(attention_flags(result.flags))}]"
     return printable(text)
 
 
@@ -162,5 +163,5 @@ def extend_command(options: Options, student_id: str, assignment: str, until_tex
         state = extend(ctx, typed_student(ctx, student_id, assignment), assignment, until, reason)
     click.echo(f"{assignment} {student_id}: extended until {until.isoformat()}")
     if state is not None:
-        late = f"{state.late_minutes} min late" if state.late_minutes else "on time"
+        late = late_text(state.late_minutes)
         click.echo(f"graded commit now {(state.graded_commit or '–')[:10]}, {late}")
