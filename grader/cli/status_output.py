@@ -8,11 +8,12 @@ from collections.abc import Sequence
 
 import click
 from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 from grader.cli.output import fmt_points, stderr, stdout
-from grader.domain.lateness import late_text
+from grader.domain.lateness import late_duration, late_text
 from grader.domain.submission import DATED_BY_COMMIT_TIME, DATED_BY_PULL_TIME
 from grader.domain.text import printable
 from grader.gradebook.status import (
@@ -28,6 +29,10 @@ from grader.gradebook.status import (
 FLAG_LINES = 3
 """A row's flags cell shows this many lines at most (one flag a line; the last says "+N more")."""
 DATED = {DATED_BY_COMMIT_TIME: "commit time", DATED_BY_PULL_TIME: "pull time"}
+SHORT_DATED = {DATED_BY_COMMIT_TIME: "commit", DATED_BY_PULL_TIME: "pull"}
+NAME_MAX = 22
+GIVES_WAY = (("name", 8), ("flags", 12), ("assignment", 8), ("name", 4))
+"""Which columns narrow, down to how many cells, when a table is wider than the terminal."""
 HEADINGS = ("student", "name", "status", "score", "late", "commit", "dated by", "flags")
 
 
@@ -36,7 +41,7 @@ def print_statuses(rows: Sequence[SubmissionStatus], *, with_assignment: bool) -
     (on stderr when piped, so that the file holds only the values)."""
     console = stdout()
     if console.is_terminal:
-        console.print(_table(rows, with_assignment=with_assignment))
+        console.print(_table(rows, with_assignment=with_assignment, width=console.width))
         console.print(status_summary(rows))
         return
     headings = (*(("assignment",) if with_assignment else ()), *HEADINGS)
@@ -48,18 +53,16 @@ def print_statuses(rows: Sequence[SubmissionStatus], *, with_assignment: bool) -
 
 
 def _values(row: SubmissionStatus, *, full: bool) -> list[str]:
-    """One row's cells as text (``full``: the whole commit id and every flag)."""
+    """One row's cells as text: ``full`` for a pipe (the whole commit id, "20h 19m late"),
+    else compact for a table whose headings say what a cell is ("20h 19m" under "late")."""
     commit = row.graded_commit or "–"
-    return [
-        row.student_id,
-        row.name,
-        row.status,
-        f"{fmt_points(row.score)} / {fmt_points(row.max_score)}",
-        late_text(row.late_minutes),
-        commit if full else commit[:10],
-        DATED.get(row.dated_by, "–"),
-        "; ".join(row.flags),
-    ]
+    if full:
+        late, dated = late_text(row.late_minutes), DATED.get(row.dated_by, "–")
+    else:
+        late = late_duration(row.late_minutes) if row.late_minutes else late_text(row.late_minutes)
+        commit, dated = commit[:7], SHORT_DATED.get(row.dated_by, "–")
+    score = f"{fmt_points(row.score)} / {fmt_points(row.max_score)}"
+    return [row.student_id, row.name, row.status, score, late, commit, dated, "; ".join(row.flags)]
 
 
 def flags_cell(flags: Sequence[str], lines: int = FLAG_LINES) -> Text:
@@ -68,24 +71,37 @@ def flags_cell(flags: Sequence[str], lines: int = FLAG_LINES) -> Text:
     return Text(printable("\n".join(shown)) or "")  # flag notes and git reasons are literal text
 
 
-def _table(rows: Sequence[SubmissionStatus], *, with_assignment: bool) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    if with_assignment:
-        table.add_column("assignment", no_wrap=True)
-    for name in HEADINGS:
-        table.add_column(
-            name,
-            no_wrap=True,
-            overflow="ellipsis",
-            min_width=12 if name == "flags" else None,
-            max_width=24 if name == "name" else None,
-            ratio=1 if name == "flags" else None,
+def _table(rows: Sequence[SubmissionStatus], *, with_assignment: bool, width: int) -> Table:
+    """Every column as wide as its longest cell, but within ``width``: the name, then the flags,
+    then the assignment id give way (cut with "…"), never the id, status, lateness or commit."""
+    headings = [*(("assignment",) if with_assignment else ()), *HEADINGS]
+    values = [[*((row.assignment_id,) if with_assignment else ()), *_values(row, full=False)] for row in rows]
+    widths = {
+        name: max(
+            [len(name), *(cell_len(printable(line)) for cells in values for line in _lines(name, cells[i]))]
         )
-    for row in rows:
-        cells: list[Text | str] = [Text(printable(cell)) for cell in _values(row, full=False)[:-1]]
-        cells.append(flags_cell(row.flags))
-        table.add_row(*([row.assignment_id] if with_assignment else []), *cells)
+        for i, name in enumerate(headings)
+    }
+    widths["name"] = min(widths["name"], NAME_MAX)
+    excess = sum(widths.values()) + len(headings) - 1 - width
+    for name, floor in GIVES_WAY:
+        if excess <= 0 or name not in widths:
+            continue
+        cut = min(excess, max(widths[name] - floor, 0))
+        widths[name] -= cut
+        excess -= cut
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
+    for name in headings:
+        table.add_column(name, no_wrap=True, overflow="ellipsis", width=widths[name])
+    for row, cells in zip(rows, values, strict=True):
+        shown: list[Text] = [Text(printable(cell)) for cell in cells[:-1]]
+        table.add_row(*shown, flags_cell(row.flags))
     return table
+
+
+def _lines(heading: str, cell: str) -> list[str]:
+    """The lines a cell takes: a flags cell one flag a line."""
+    return cell.split("; ") if heading == "flags" else [cell]
 
 
 def status_summary(rows: Sequence[SubmissionStatus]) -> str:
