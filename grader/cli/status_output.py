@@ -65,10 +65,17 @@ def _values(row: SubmissionStatus, *, full: bool) -> list[str]:
     return [row.student_id, row.name, row.status, score, late, commit, dated, "; ".join(row.flags)]
 
 
-def flags_cell(flags: Sequence[str], lines: int = FLAG_LINES) -> Text:
-    """One flag a line, at most ``lines`` lines: past that the last line says "+N more"."""
+def flags_cell(flags: Sequence[str], width: int = 0, lines: int = FLAG_LINES) -> Text:
+    """One flag a line (cut to ``width`` with "…" when given), at most ``lines`` lines: past
+    that the last line says "+N more"."""
     shown = list(flags) if len(flags) <= lines else [*flags[: lines - 1], f"+{len(flags) - lines + 1} more"]
-    return Text(printable("\n".join(shown)) or "")  # flag notes and git reasons are literal text
+    cell = Text()
+    for number, flag in enumerate(shown):
+        line = Text(printable(flag))  # flag notes and git reasons are literal text
+        if width:
+            line.truncate(width, overflow="ellipsis")
+        cell.append_text(line if number == 0 else Text("\n") + line)
+    return cell
 
 
 def _table(rows: Sequence[SubmissionStatus], *, with_assignment: bool, width: int) -> Table:
@@ -91,11 +98,11 @@ def _table(rows: Sequence[SubmissionStatus], *, with_assignment: bool, width: in
         widths[name] -= cut
         excess -= cut
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
-    for name in headings:
-        table.add_column(name, no_wrap=True, overflow="ellipsis", width=widths[name])
+    for name in headings:  # flags: one flag a line, each cut to fit
+        table.add_column(name, no_wrap=name != "flags", overflow="ellipsis", width=widths[name])
     for row, cells in zip(rows, values, strict=True):
         shown: list[Text] = [Text(printable(cell)) for cell in cells[:-1]]
-        table.add_row(*shown, flags_cell(row.flags))
+        table.add_row(*shown, flags_cell(row.flags, widths["flags"]))
     return table
 
 
