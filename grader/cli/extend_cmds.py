@@ -8,6 +8,7 @@ import click
 
 from grader.cli.main import Options, cli
 from grader.cli.output import STUDENT_HELP, fail
+from grader.domain.lateness import late_text
 from grader.domain.moments import TypedMoment, moment_near
 from grader.gradebook.anonymity import identities, typed_student
 from grader.gradebook.context import open_course
@@ -60,7 +61,7 @@ def extend_command(
     assumed = f" ({until.assumed})" if until.assumed else ""
     click.echo(f"{assignment_id} {who}: extended until {until.moment.isoformat()}{assumed}")
     if state is not None:
-        late = f"{state.late_minutes} min late" if state.late_minutes else "on time"
+        late = late_text(state.late_minutes)
         click.echo(f"graded commit now {(state.graded_commit or '–')[:10]}, {late}")
 
 

@@ -9,6 +9,7 @@ import click
 from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fail, progress_bar
 from grader.domain.progress import Progress as Step
+from grader.domain.submission import attention_flags, dated_by, graded_commit_words
 from grader.domain.text import printable
 from grader.gradebook.anonymity import typed_students
 from grader.gradebook.context import CourseContext, open_course
@@ -26,7 +27,8 @@ def result_json(result: PullResult) -> dict[str, object]:
         "commit": result.commit,
         "head": result.head,
         "late_minutes": result.late_minutes,
-        "flags": list(result.flags),
+        "flags": list(attention_flags(result.flags)),
+        "dated_by": dated_by(result.flags, result.commit) or None,
     }
 
 
@@ -35,11 +37,9 @@ def result_line(result: PullResult) -> str:
     if result.reason:
         text += f": {result.reason}"
     if result.commit:
-        text += f" (graded {result.commit[:10]}"
-        text += f", {result.late_minutes} min late" if result.late_minutes else ""
-        text += ")"
-    if result.flags:
-        text += f" [{', '.join(result.flags)}]"
+        text += f" ({graded_commit_words(result.commit, result.late_minutes, result.flags)})"
+    if attention_flags(result.flags):
+        text += f" [{', '.join(attention_flags(result.flags))}]"
     return printable(text)
 
 

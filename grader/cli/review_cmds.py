@@ -24,7 +24,7 @@ def describe(choice: CriterionChoice) -> str:
         return f"items {', '.join(repr(i) for i in choice.items)}" if choice.items else "no items"
     if choice.points is not None:
         return f"{fmt_points(choice.points)} points"
-    return "a comment only" if not choice.is_empty else "nothing"
+    return "a comment only" if not choice.is_empty else "not scored"
 
 
 def _badges(ctx: CourseContext, student_id: str, what: str) -> None:
@@ -73,11 +73,13 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
                 )
             )
             return
+        shown = identities(ctx, undone.assignment_id)
+        name = "" if shown.hidden else f" ({ctx.files.student(undone.student_id).name})"
         click.echo(
             printable(
-                f"undone: {undone.assignment_id} {who} {undone.criterion_id}: "
-                f"{describe(undone.restored)} restored (was {describe(undone.replaced)}; "
-                f"version {undone.version})"
+                f"undone your change to {undone.criterion_id} for {who}{name} in "
+                f"{undone.assignment_id}: {describe(undone.replaced)} → {describe(undone.restored)} "
+                f"again (version {undone.version})"
             )
         )
         _badges(ctx, undone.student_id, "the undo")

@@ -91,7 +91,8 @@ def test_undo_restores_each_earlier_choice_then_says_nothing_is_left(course_dir:
     code, out, err = run(capsys, course_dir, "undo")
     assert code == 0, err
     assert out.startswith(
-        "undone: a1-calculator 00123 correctness: level 'Proficient' restored (was level 'Exemplary'; version 3)"
+        "undone your change to correctness for 00123 (Zoë Ångström) in a1-calculator: "
+        "level 'Exemplary' → level 'Proficient' again (version 3)"
     )
     assert status_row(capsys, course_dir, "00123")["criteria"]["correctness"]["choice"] == "Proficient"
     code, out, _ = run(capsys, course_dir, "undo", "--json")
