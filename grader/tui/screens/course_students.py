@@ -47,7 +47,7 @@ class StudentsScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="students.back", tooltip="Back to the course"),
-        Binding("down", "to_list", "To list", show=False, id="students.to-list", tooltip="Move to the list"),
+        Binding("down", "to_list", "To list", show=False, id="students.to_list", tooltip="Move to the list"),
     ]
 
     class MatchesFound(Message):

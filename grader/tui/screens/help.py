@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,8 +25,34 @@ class HelpRow:
     """What keys.toml calls this binding (to remap it)."""
 
 
+DIGITS = [str(n) for n in range(1, 10)]
+CHOOSE_ID = re.compile(r"^(?P<screen>.+)\.choose_(?P<n>[1-9])$")
+
+
+def group_digits(rows: list[HelpRow]) -> list[HelpRow]:
+    """The nine digit keys that choose a level or tick an item, as one row "1–9" where the first
+    was (when every one of them is still its own digit: a remapped one is listed alone)."""
+    digits = [row for row in rows if CHOOSE_ID.match(row.binding_id)]
+    if [row.key for row in digits] != DIGITS:
+        return rows
+    match = CHOOSE_ID.match(digits[0].binding_id)
+    assert match is not None
+    screen = match.group("screen")
+    grouped = HelpRow(
+        "1–9",
+        "choose level / tick item",
+        "Choose that level of the focused criterion, or tick (untick) that checklist item",
+        digits[0].enabled,
+        f"{screen}.choose_1 … {screen}.choose_9",
+    )
+    first = rows.index(digits[0])
+    rest = [row for row in rows if row not in digits]
+    return [*rest[:first], grouped, *rest[first:]]
+
+
 def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
-    """One row per key active on ``screen`` (its own, its focused widget's and the app's)."""
+    """One row per key active on ``screen`` (its own, its focused widget's and the app's); the
+    digit keys that choose levels are one row."""
     rows: list[HelpRow] = []
     for key, active in screen.active_bindings.items():
         binding = active.binding
@@ -40,7 +67,7 @@ def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
                 binding.id or "",
             )
         )
-    return rows
+    return group_digits(rows)
 
 
 class HelpScreen(ModalScreen[None]):
