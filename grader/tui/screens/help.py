@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -23,6 +23,8 @@ class HelpRow:
     enabled: bool
     binding_id: str = ""
     """What keys.toml calls this binding (to remap it)."""
+    bound: str = ""
+    """The key as Textual names it (``key`` is how it is shown)."""
 
 
 DIGITS = [str(n) for n in range(1, 10)]
@@ -33,8 +35,8 @@ def group_digits(rows: list[HelpRow]) -> list[HelpRow]:
     """The nine digit keys that choose a level or tick an item, as one row "1–9" where the first
     was (when every one of them is still its own digit: a remapped one is listed alone)."""
     digits = [row for row in rows if CHOOSE_ID.match(row.binding_id)]
-    if [row.key for row in digits] != DIGITS:
-        return rows
+    if [row.bound for row in digits] != DIGITS:  # each alone, by its own key ("1", not "1-9")
+        return [replace(row, key=row.bound) if row in digits else row for row in rows]
     match = CHOOSE_ID.match(digits[0].binding_id)
     assert match is not None
     screen = match.group("screen")
@@ -65,6 +67,7 @@ def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
                 active.tooltip,
                 active.enabled,
                 binding.id or "",
+                binding.key,
             )
         )
     return group_digits(rows)
