@@ -26,14 +26,15 @@ class PaletteCommand:
     run: Callable[[], Any]
 
 
-def _binding_commands(provider: Provider) -> Iterator[PaletteCommand]:
+def _binding_commands(provider: Provider, *, own: bool) -> Iterator[PaletteCommand]:
+    """The screen's keys: the grader's own (``own``: each has an id), else Textual's (focus, copy)."""
     app, screen = provider.app, provider.screen
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if binding.system or not binding.description or binding.action in HIDDEN_ACTIONS:
             continue
-        if not active.enabled or binding.description in seen:
+        if not active.enabled or binding.description in seen or bool(binding.id) != own:
             continue
         seen.add(binding.description)
         shown_key = app.get_key_display(binding) or key
@@ -70,9 +71,10 @@ class ScreenCommands(Provider):
     """Offers the current screen's bindings, then the app-wide and Textual's commands."""
 
     def commands(self) -> list[PaletteCommand]:
-        found = list(_binding_commands(self))
+        found = list(_binding_commands(self, own=True))
         by_title = {same_title(c.title): index for index, c in enumerate(found)}
-        for command in [*_app_commands(self), *_system_commands(self)]:
+        later = [*_app_commands(self), *_system_commands(self), *_binding_commands(self, own=False)]
+        for command in later:
             index = by_title.get(same_title(command.title))
             if index is None:
                 by_title[same_title(command.title)] = len(found)

@@ -151,7 +151,7 @@ async def test_the_submissions_key_bar_says_space_marks_and_moves_down(ctx: Cour
         await until(pilot, lambda: isinstance(app.screen, SubmissionsScreen), "the submissions")
         await pilot.pause(0.1)
         line = app.screen.query_one(KeyBar).render().plain
-        assert " space Mark & down " in line and " esc Back " in line and " ? more " in line
+        assert " space Mark ↓ " in line and " esc Back " in line and " ? more " in line
 
 
 async def test_help_groups_the_digit_keys_in_one_line(ctx: CourseContext) -> None:
@@ -182,7 +182,7 @@ async def test_the_palette_lists_the_screens_actions_first_and_one_export(ctx: C
         await pilot.pause()
         titles = [c.title for c in ScreenCommands(app.screen).commands()]
         assert [t for t in titles if same_title(t) == "export"] == ["Export…"]
-        assert titles.index("Badges") < titles.index("Theme")
+        assert titles.index("Badges") < titles.index("Theme") < titles.index("Focus Next")
         assert titles.count("Keys") == 1 and titles.count("Quit") == 1
         await pilot.press("ctrl+p")
         await pilot.pause(0.3)
