@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -19,6 +19,7 @@ from grader.domain.roster import Student
 from grader.gradebook.context import CourseContext
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 SHOWN = 200
 """At most this many matches are listed (a course may have 100,000 students): type to narrow."""
@@ -65,7 +66,7 @@ class StudentsScreen(Screen[None]):
         yield Input(placeholder="name, id, handle or email; enter opens", id="student-filter")
         yield Static(Text("…"), id="student-count")
         yield OptionList(id="student-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
