@@ -165,7 +165,7 @@ async def test_help_groups_the_digit_keys_in_one_line(ctx: CourseContext) -> Non
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         digits = [r for r in help_screen.rows if "choose_" in r.binding_id]
-        assert [(r.key, r.description) for r in digits] == [("1–9", "choose level / tick item")]
+        assert [(r.key, r.description) for r in digits] == [("1–9", "Choose level / tick item")]
         assert digits[0].binding_id == "grading.choose_1 … grading.choose_9"
         await pilot.press("escape")
         app.set_keymap({"grading.choose_3": "x"})  # a remapped digit is listed on its own

@@ -42,7 +42,7 @@ def group_digits(rows: list[HelpRow]) -> list[HelpRow]:
     screen = match.group("screen")
     grouped = HelpRow(
         "1–9",
-        "choose level / tick item",
+        "Choose level / tick item",
         "Choose that level of the focused criterion, or tick (untick) that checklist item",
         digits[0].enabled,
         f"{screen}.choose_1 … {screen}.choose_9",
