@@ -21,6 +21,7 @@ from grader.domain.claims import Claim
 from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
 from grader.domain.events import SubmissionGrade
+from grader.domain.lateness import beyond_max_days, beyond_max_days_text, late_text, penalty_text
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
@@ -132,14 +133,18 @@ def status_line(
     line.append(f"  · {score} / {number(row.max_score)}", style="bold")
     line.append(f"  · {row.status}", style="bold green" if row.status == "graded" else "bold yellow")
     if row.late_minutes:
-        line.append(f"  · late {row.late_minutes:,} min", style="red")
+        line.append(f"  · {late_text(row.late_minutes)}", style="red")
     if row.penalty:
-        line.append(f" (−{row.penalty.quantize(row.penalty.__class__('0.01'))})", style="red")
+        line.append(f" ({penalty_text(row.penalty)})", style="red")
+    if beyond_max_days(row.late_minutes, loaded.assignment.late):
+        line.append(f"  · {beyond_max_days_text(loaded.assignment.late)}", style="bold red")
     if grade.flag_note:
         line.append("  · ⚑ ", style="bold magenta")
         line.append_text(safe_text(loaded.scrub(grade.flag_note), limit=80))
     commit = loaded.pull.graded_commit if loaded.pull else None
-    line.append(f"  · commit {commit[:10]}" if commit else "  · no graded commit", style="cyan")
+    line.append(
+        f"  · commit {commit[:10]}, {row.dated_by}" if commit else "  · no graded commit", style="cyan"
+    )
     line.append(f"  · {loaded.assignment.id}", style="dim")
     if ctx.actor and grade.updated_by and grade.updated_by != ctx.actor:
         line.append("  · last graded by ", style="dim")
