@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
 from textual import events, work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.notifications import SeverityLevel
@@ -45,7 +44,8 @@ class GraderApp(OpeningApp):
     """Keyboard-first grading of one course; screens navigate through the methods below."""
 
     TITLE = "grader"
-    COMMANDS: ClassVar = App.COMMANDS | {screen_commands}
+    # One provider: the screen's own actions first, then the app's and Textual's (see commands.py).
+    COMMANDS: ClassVar = {screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: `?` works on modal screens too; a focused Input still takes `?` as text
         Binding(
@@ -133,6 +133,8 @@ class GraderApp(OpeningApp):
             self.set_keymap(self.keymap.keymap)
         for problem in self.keymap.problems:
             self.notify(str(problem), title="Key file", severity="error", timeout=15, markup=False)
+        for note in self.keymap.notes:
+            self.notify(str(note), title="Key file", severity="warning", timeout=15, markup=False)
         if self.keymap.keymap:
             self.check_keymap_ids()
         for error in self.startup_errors:

@@ -1,10 +1,14 @@
-"""The command palette (ctrl+p): every key of the current screen, by its description, plus the
-app-wide commands; each runs the same action its key runs."""
+"""The command palette (ctrl+p): every key of the current screen, by its description, then the
+app-wide commands, then Textual's own (theme, quit…); each runs the same action its key runs.
+
+One provider yields them all, in that order, so the screen's own actions come first (Textual
+runs providers concurrently: with two, the order would be whichever answered first), and a
+title is offered once ("Export" on a screen and the app's "Export…" are one command)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -22,14 +26,15 @@ class PaletteCommand:
     run: Callable[[], Any]
 
 
-def _binding_commands(provider: Provider) -> Iterator[PaletteCommand]:
+def _binding_commands(provider: Provider, *, own: bool) -> Iterator[PaletteCommand]:
+    """The screen's keys: the grader's own (``own``: each has an id), else Textual's (focus, copy)."""
     app, screen = provider.app, provider.screen
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if binding.system or not binding.description or binding.action in HIDDEN_ACTIONS:
             continue
-        if not active.enabled or binding.description in seen:
+        if not active.enabled or binding.description in seen or bool(binding.id) != own:
             continue
         seen.add(binding.description)
         shown_key = app.get_key_display(binding) or key
@@ -50,13 +55,33 @@ def _app_commands(provider: Provider) -> Iterator[PaletteCommand]:
     )
 
 
+def _system_commands(provider: Provider) -> Iterator[PaletteCommand]:
+    """Textual's commands (theme, quit, …) that the palette shows without a search."""
+    for command in provider.app.get_system_commands(provider.screen):
+        if command.discover:
+            yield PaletteCommand(command.title, command.help, command.callback)
+
+
+def same_title(title: str) -> str:
+    """What two titles that name one command have in common ("Export" and "Export…")."""
+    return title.rstrip("…. ").casefold()
+
+
 class ScreenCommands(Provider):
-    """Offers the current screen's bindings and the app-wide commands to the palette."""
+    """Offers the current screen's bindings, then the app-wide and Textual's commands."""
 
     def commands(self) -> list[PaletteCommand]:
-        found = list(_binding_commands(self))
-        titles = {c.title for c in found}
-        found.extend(c for c in _app_commands(self) if c.title not in titles)
+        found = list(_binding_commands(self, own=True))
+        by_title = {same_title(c.title): index for index, c in enumerate(found)}
+        later = [*_app_commands(self), *_system_commands(self), *_binding_commands(self, own=False)]
+        for command in later:
+            index = by_title.get(same_title(command.title))
+            if index is None:
+                by_title[same_title(command.title)] = len(found)
+                found.append(command)
+            elif command.title.endswith("…") and not found[index].title.endswith("…"):
+                # The screen's key runs it (its help names the key); the title says a dialog opens.
+                found[index] = replace(found[index], title=command.title)
         return found
 
     async def discover(self) -> Hits:

@@ -6,8 +6,13 @@ Files are read in this order; a later file overrides an earlier one binding by b
 2. ``.grader/keys.toml`` in the course folder: keys for this course on this machine;
 3. the file given with ``--keys`` (``keymap_path``), when there is one.
 
-A file holds a ``[keys]`` table: ``"submissions.next-ungraded" = "N"`` or a list of keys
+A file holds a ``[keys]`` table: ``"submissions.next_ungraded" = "N"`` or a list of keys
 (``["N", "ctrl+n"]``). A bad line is reported (file, line, id, why) and skipped; the rest applies.
+
+A binding id is ``screen.action``: the screen as its name is written (``second-marking``), then
+the action in snake_case (``next_criterion``). An id written with hyphens after the dot (the
+spelling before ids were made uniform: ``grading.next-ungraded``) is read as its snake_case
+form, with a note asking to rename it.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ class LoadedKeymap:
     lines: dict[str, tuple[Path, int]] = field(default_factory=dict)
     """Where each binding id was last set, to name it in later errors."""
     problems: list[KeymapProblem] = field(default_factory=list)
+    notes: list[KeymapProblem] = field(default_factory=list)
+    """Lines that applied but should be rewritten (an old spelling of an id)."""
 
 
 def config_paths(course_root: Path | None, explicit: Path | None = None) -> list[Path]:
@@ -80,6 +87,12 @@ def key_problem(key: str) -> str | None:
     if base in NAMED_KEYS or base in REPLACED_KEYS or key_to_character(base) is not None:
         return None
     return f"{key!r} is not a key (try e.g. 'n', 'N', 'ctrl+n', 'f5', 'question_mark')"
+
+
+def canonical_id(binding_id: str) -> str:
+    """The id as bindings spell it now: snake_case after the dot (``grading.next_ungraded``)."""
+    screen, dot, action = binding_id.partition(".")
+    return f"{screen}{dot}{action.replace('-', '_')}" if dot else binding_id
 
 
 def _line_of(text: str, binding_id: str) -> int:
@@ -127,8 +140,13 @@ def read_keymap_file(path: Path, into: LoadedKeymap) -> None:
         if bad:
             into.problems.append(KeymapProblem(path, line, binding_id, bad))
             continue
-        into.keymap[binding_id] = ",".join(keys)
-        into.lines[binding_id] = (path, line)
+        current = canonical_id(binding_id)
+        if current != binding_id:
+            into.notes.append(
+                KeymapProblem(path, line, binding_id, f"read as {current} (the old spelling): rename it")
+            )
+        into.keymap[current] = ",".join(keys)
+        into.lines[current] = (path, line)
 
 
 def load_keymap(paths: Iterable[Path]) -> LoadedKeymap:

@@ -113,7 +113,9 @@ def test_j_and_k_reach_the_autograded_criterion_but_moving_on_skips_it() -> None
     assert state.focused is CORRECT
     state.move(1)
     assert state.focused is TESTS
-    state.move(1)
+    assert not state.move(1), "the last criterion: j stops there (no wrap)"
+    assert state.focused is TESTS
+    state.move(-1)
     assert state.focused is CORRECT
     state.advance()
     assert state.focused is CORRECT, "nothing else needs a grader: the focus stays"

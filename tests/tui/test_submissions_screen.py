@@ -251,7 +251,7 @@ async def test_the_key_bar_shows_remapped_keys_and_a_click_presses_one(ctx: Cour
             "Grade",
             "Next ungraded",
             "Search",
-            "Mark",
+            "Mark ↓",
             "Autograde",
             "Group",
             "Batch",

@@ -47,7 +47,7 @@ class OutputModal(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="output.close", tooltip="Close the output"),
-        Binding("o", "close", "Close", show=False, id="output.close-again", tooltip="Close the output"),
+        Binding("o", "close", "Close", show=False, id="output.close_again", tooltip="Close the output"),
     ]
 
     def __init__(self, title: str, result: CheckResult) -> None:

@@ -1,4 +1,5 @@
-"""What the grading screen loads for one submission, and the header line that sums it up.
+"""What the grading screen loads for one submission, the header line that sums it up, and the
+words and message of its saves and its leaving.
 
 Loading reads one grade and one pull state (never the class), and claims the submission for the
 grader (grader.gradebook.claims): the claim standing afterwards comes with it, someone else's
@@ -12,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.message import Message
 
-from grader.domain.anonymity import ANONYMOUS_NAME, Identities
+from grader.domain.anonymity import ANONYMOUS_NAME, Identities, shown_students
+from grader.domain.choices import CriterionChoice
 from grader.domain.claims import Claim
 from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
@@ -28,7 +31,7 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import status_row
 from grader.tui.points import number
-from grader.tui.safe import safe_text
+from grader.tui.safe import safe_plain, safe_text
 
 if TYPE_CHECKING:
     from grader.gradebook.autograde import StoredRun
@@ -47,6 +50,8 @@ class Loaded:
     """The claim standing once loaded: the grader's own, or that of whoever else grades it."""
     identities: Identities | None = None
     """How the assignment's students are shown (``student`` is masked while they are hidden)."""
+    position: tuple[int, int] | None = None
+    """Where the submission is in the list as it is shown: (n, N), n from 1."""
 
     @property
     def shown(self) -> Identities:
@@ -87,9 +92,11 @@ def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> 
             cid: scrubbed_run(shown, run)
             for cid, run in latest_results(ctx, assignment_id, student_id).items()
         }
-    return Loaded(
-        assignment, rubric, student, grade, pull, runs, claim(ctx, assignment_id, student_id), shown
-    )
+    standing = claim(ctx, assignment_id, student_id)
+    roster = shown_students(shown, ctx.files.students)
+    at = next((n for n, s in enumerate(roster, start=1) if s.student_id == student_id), None)
+    position = (at, len(roster)) if at is not None else None
+    return Loaded(assignment, rubric, student, grade, pull, runs, standing, shown, position)
 
 
 def shown_id(loaded: Loaded | None, student_id: str) -> str:
@@ -106,10 +113,17 @@ def claimed_by_other(ctx: CourseContext, loaded: Loaded) -> Claim | None:
     return found if found is not None and is_someone_elses(ctx, found) else None
 
 
-def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> Text:
-    """The header: who (sanitised), which commit, status, lateness and any flag note."""
+def status_line(
+    ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade, *, by_criterion: bool = False
+) -> Text:
+    """The header: who (sanitised), which commit, status, lateness and any flag note; grading by
+    criterion, first where this submission is: "3 of 12"."""
     row = status_row(loaded.assignment, loaded.rubric, loaded.student, grade, loaded.pull, False)
-    line = safe_text(loaded.student.name, style="bold", limit=60)
+    line = Text()
+    if by_criterion and loaded.position is not None:
+        line.append(f"{loaded.position[0]:,} of {loaded.position[1]:,}", style="bold reverse")
+        line.append("  ")
+    line.append_text(safe_text(loaded.student.name, style="bold", limit=60))
     line.append("  ")
     who = ANONYMOUS_NAME if loaded.shown.hidden else loaded.student.student_id
     line.append_text(safe_text(who, style="dim"))
@@ -143,3 +157,27 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
     read_only.append("  ")
     read_only.append_text(line)
     return read_only
+
+
+def saved_words(loaded: Loaded, student_id: str, criterion_id: str, choice: CriterionChoice) -> str:
+    """What a save confirms: "saved Correct results: Proficient (00178825)"."""
+    criterion = loaded.rubric.criterion(criterion_id)
+    title = criterion.title if criterion is not None else criterion_id
+    if choice.level is not None:
+        what = choice.level
+    elif choice.items is not None:
+        what = ", ".join(choice.items) if choice.items else "no item applies"
+    elif choice.points is not None:
+        what = f"{number(choice.points)} points"
+    else:
+        what = "cleared"
+    return safe_plain(f"saved {title}: {what} ({shown_id(loaded, student_id)})")
+
+
+class GradingLeft(Message):
+    """The grading screen was left showing this submission (the list below puts its cursor there)."""
+
+    def __init__(self, assignment_id: str, student_id: str) -> None:
+        super().__init__()
+        self.assignment_id = assignment_id
+        self.student_id = student_id

@@ -33,9 +33,9 @@ class ClaimedModal(ModalScreen[ClaimAnswer]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "answer('read-only')", "Read-only", id="claimed.read-only",
+        Binding("r", "answer('read-only')", "Read-only", id="claimed.read_only",
                 tooltip="Open it to read: every choice key is refused while they grade it"),
-        Binding("t", "answer('take over')", "Take over", id="claimed.take-over",
+        Binding("t", "answer('take over')", "Take over", id="claimed.take_over",
                 tooltip="Grade it yourself: the claim moves to you (recorded in the audit log)"),
         Binding("escape,c", "answer('cancel')", "Cancel", id="claimed.cancel",
                 tooltip="Leave it to them"),

@@ -88,9 +88,9 @@ class ConflictModal(ModalScreen[Resolution]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shifted: a `k` (previous criterion) typed as the dialog appears never keeps mine.
-        Binding("M", "keep_mine", "Keep mine", id="conflict.keep-mine",
+        Binding("M", "keep_mine", "Keep mine", id="conflict.keep_mine",
                 tooltip="Save your choice over theirs, as a new event (both stay in the log)"),
-        Binding("t", "take_theirs", "Take theirs", id="conflict.take-theirs",
+        Binding("t", "take_theirs", "Take theirs", id="conflict.take_theirs",
                 tooltip="Their choice stands and is shown; yours is not saved (the log keeps it, refused)"),
         Binding("escape", "cancel", "Cancel", id="conflict.cancel",
                 tooltip="Save nothing; their choice stands and is shown"),

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.mastery import BadgeEvaluation, BadgeStatus
@@ -23,6 +25,7 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.counts import badge_evaluations
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 LISTED = 100
 """Students listed per badge and status (a course may have 100,000): the counts are always whole."""
@@ -45,40 +48,55 @@ class BadgeListing:
                 shown.append(evaluation)
 
 
-def badges_text(ctx: CourseContext, listing: BadgeListing) -> Text:
+def hanging(prefix: Text, body: Text) -> Table:
+    """``prefix`` then ``body``, whose wrapped lines stay indented under its first (not under
+    the prefix): a hanging indent, so the ids stay a clear column."""
+    table = Table.grid()
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    table.add_row(prefix, body)
+    return table
+
+
+def _student_line(evaluation: BadgeEvaluation, name: str) -> Table:
+    body = Text()  # wraps (a safe_text alone does not)
+    body.append_text(safe_text(name, limit=40))
+    if evaluation.status is BadgeStatus.NOT_YET:
+        body.append(" — " + "; ".join(evaluation.shortfalls()), style="yellow")
+    prefix = Text("    ")
+    prefix.append_text(safe_text(evaluation.student_id, style="bold"))
+    prefix.append(" ")
+    return hanging(prefix, body)
+
+
+def badges_text(ctx: CourseContext, listing: BadgeListing) -> Group:
     wanted = {e.student_id for shown in listing.listed.values() for e in shown}
     names = {s.student_id: s.name for s in ctx.files.students if s.student_id in wanted}
-    text = Text()
+    lines: list[RenderableType] = []
     if not ctx.files.course.badges:
-        text.append("this course has no badges", style="dim")
+        lines.append(Text("this course has no badges", style="dim"))
     for index, badge in enumerate(ctx.files.course.badges):
         earned = listing.counts[(badge.id, BadgeStatus.EARNED)]
         waiting = listing.counts[(badge.id, BadgeStatus.UNDETERMINED)]
         missing = listing.counts[(badge.id, BadgeStatus.NOT_YET)]
-        text.append(f"{badge.title}\n", style="bold")
-        text.append(f"{badge.criteria}\n", style="dim")
-        text.append(f"{earned:,} earned · {missing:,} not yet")
-        text.append(f" · {waiting:,} wait on a rubric change\n" if waiting else "\n")
+        lines.append(Text(badge.title, style="bold"))
+        lines.append(Text(badge.criteria, style="dim"))
+        counts = f"{earned:,} earned · {missing:,} not yet"
+        lines.append(Text(counts + (f" · {waiting:,} wait on a rubric change" if waiting else "")))
         for label, status, count, style in (
             ("earned", BadgeStatus.EARNED, earned, "green"),
             ("not yet", BadgeStatus.NOT_YET, missing, ""),
         ):
             if not count:
                 continue
-            text.append(f"  {label}:\n", style="bold " + style)
+            lines.append(Text(f"  {label}:", style="bold " + style))
             for evaluation in listing.listed.get((badge.id, status), []):
-                text.append("    ")
-                text.append_text(safe_text(evaluation.student_id, style="bold"))
-                text.append(" ")
-                text.append_text(safe_text(names.get(evaluation.student_id, ""), limit=40))
-                if evaluation.status is BadgeStatus.NOT_YET:
-                    text.append(" — " + "; ".join(evaluation.shortfalls()), style="yellow")
-                text.append("\n")
+                lines.append(_student_line(evaluation, names.get(evaluation.student_id, "")))
             if count > listing.limit:
-                text.append(f"    … and {count - listing.limit:,} more\n", style="dim")
+                lines.append(Text(f"    … and {count - listing.limit:,} more", style="dim"))
         if index < len(ctx.files.course.badges) - 1:
-            text.append("\n")
-    return text
+            lines.append(Text(""))
+    return Group(*lines)
 
 
 class BadgesScreen(Screen[None]):
@@ -89,7 +107,7 @@ class BadgesScreen(Screen[None]):
     ]
 
     class ReportLoaded(Message):
-        def __init__(self, text: Text) -> None:
+        def __init__(self, text: RenderableType) -> None:
             super().__init__()
             self.text = text
 
@@ -101,7 +119,7 @@ class BadgesScreen(Screen[None]):
         yield Header()
         with VerticalScroll():
             yield Static(Text("evaluating badges…", style="dim italic"), id="badge-report")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load(self.ctx)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -20,6 +20,7 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.student_lookup import SHOWN, matching
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 
 class StudentsScreen(Screen[None]):
@@ -31,7 +32,7 @@ class StudentsScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="students.back", tooltip="Back to the course"),
-        Binding("down", "to_list", "To list", show=False, id="students.to-list", tooltip="Move to the list"),
+        Binding("down", "to_list", "To list", show=False, id="students.to_list", tooltip="Move to the list"),
     ]
 
     class MatchesFound(Message):
@@ -49,7 +50,7 @@ class StudentsScreen(Screen[None]):
         yield Input(placeholder="name, id, handle or email; enter opens", id="student-filter")
         yield Static(Text("…"), id="student-count")
         yield OptionList(id="student-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

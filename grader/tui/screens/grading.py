@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from grader.domain.anonymity import Identities, shown_students
@@ -26,7 +26,7 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, shown_id, status_line
+from grader.tui.screens.by_criterion import GradingLeft, Loaded, saved_words, shown_id, status_line
 from grader.tui.screens.grading_autograde import AutogradeReview
 from grader.tui.screens.grading_claims import GradingClaims
 from grader.tui.screens.grading_conflicts import ConflictReview
@@ -52,6 +52,7 @@ from grader.tui.screens.grading_saves import (
     UndoLast,
 )
 from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal
+from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
 from grader.tui.widgets.save_path import SavePath
 from grader.tui.widgets.submission_files import SubmissionFiles
@@ -96,7 +97,7 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
             yield SubmissionFiles(self.ctx, self.assignment_id, id="submission-files")
             with VerticalScroll(id="rubric-scroll", can_focus=False):
                 yield RubricPanel(id="rubric")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(RubricPanel).focus()
@@ -174,7 +175,8 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
         panel.show(self.state)
         if self.loaded is not None:
             grade = replace(self.loaded.grade, choices=dict(self.state.choices) if self.state else {})
-            self.query_one("#grading-header", Static).update(status_line(self.ctx, self.loaded, grade))
+            header = status_line(self.ctx, self.loaded, grade, by_criterion=self.by_criterion)
+            self.query_one("#grading-header", Static).update(header)
         scroll = self.query_one("#rubric-scroll", VerticalScroll)
         scroll.scroll_to(y=max(panel.focus_line() - 1, 0), animate=False)
 
@@ -305,7 +307,12 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
 
     def action_back(self) -> None:
         if not self.cancel_autograde():
-            self._leave("go back", self.app.pop_screen, staying=False)
+            self._leave("go back", self._back, staying=False)
+
+    def _back(self) -> None:
+        """Back; the screen below learns which submission was shown last (its cursor goes there)."""
+        self.app.pop_screen()
+        self.app.screen.post_message(GradingLeft(self.assignment_id, self.student_id))
 
     def confirm_quit(self, quit_app: Callable[[], object]) -> bool:
         """Before the app quits: the choices queued are saved first, and while saving fails the
@@ -334,6 +341,9 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
     @on(ChoiceSaved)
     def choice_saved(self, event: ChoiceSaved) -> None:
         self._evaluate_badges(event.student_id)
+        if self.by_criterion and self.loaded is not None:  # the next one opens in place: say so
+            choice = event.recorded.choice
+            self.notify(saved_words(self.loaded, event.student_id, event.criterion_id, choice), markup=False)
         if self.loaded is None or event.student_id != self.student_id or self.state is None:
             return
         # The version stays the one read: the save queue knows what its own saves made.

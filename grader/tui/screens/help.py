@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -22,10 +23,38 @@ class HelpRow:
     enabled: bool
     binding_id: str = ""
     """What keys.toml calls this binding (to remap it)."""
+    bound: str = ""
+    """The key as Textual names it (``key`` is how it is shown)."""
+
+
+DIGITS = [str(n) for n in range(1, 10)]
+CHOOSE_ID = re.compile(r"^(?P<screen>.+)\.choose_(?P<n>[1-9])$")
+
+
+def group_digits(rows: list[HelpRow]) -> list[HelpRow]:
+    """The nine digit keys that choose a level or tick an item, as one row "1–9" where the first
+    was (when every one of them is still its own digit: a remapped one is listed alone)."""
+    digits = [row for row in rows if CHOOSE_ID.match(row.binding_id)]
+    if [row.bound for row in digits] != DIGITS:  # each alone, by its own key ("1", not "1-9")
+        return [replace(row, key=row.bound) if row in digits else row for row in rows]
+    match = CHOOSE_ID.match(digits[0].binding_id)
+    assert match is not None
+    screen = match.group("screen")
+    grouped = HelpRow(
+        "1–9",
+        "Choose level / tick item",
+        "Choose that level of the focused criterion, or tick (untick) that checklist item",
+        digits[0].enabled,
+        f"{screen}.choose_1 … {screen}.choose_9",
+    )
+    first = rows.index(digits[0])
+    rest = [row for row in rows if row not in digits]
+    return [*rest[:first], grouped, *rest[first:]]
 
 
 def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
-    """One row per key active on ``screen`` (its own, its focused widget's and the app's)."""
+    """One row per key active on ``screen`` (its own, its focused widget's and the app's); the
+    digit keys that choose levels are one row."""
     rows: list[HelpRow] = []
     for key, active in screen.active_bindings.items():
         binding = active.binding
@@ -38,9 +67,10 @@ def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
                 active.tooltip,
                 active.enabled,
                 binding.id or "",
+                binding.key,
             )
         )
-    return rows
+    return group_digits(rows)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -72,7 +72,7 @@ class HistoryModal(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="history.close", tooltip="Close the history"),
-        Binding("h", "close", "Close", show=False, id="history.close-again", tooltip="Close the history"),
+        Binding("h", "close", "Close", show=False, id="history.close_again", tooltip="Close the history"),
     ]
 
     def __init__(

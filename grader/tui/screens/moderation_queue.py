@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from grader.gradebook.context import CourseContext
@@ -22,6 +22,7 @@ from grader.gradebook.second_marking import ModerationQueue, QueueRow, read_mode
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
 from grader.tui.screens.second_marking import SecondMarkingScreen, who
+from grader.tui.widgets.key_bar import KeyBar
 
 
 def how_to_queue(assignment_id: str) -> str:
@@ -97,7 +98,7 @@ class ModerationQueueScreen(Screen[None]):
         others = Text("Queued for other graders (not yours to mark)")
         yield Static(others, classes="section", id="others-title")
         yield DataTable(id="others", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#mine", DataTable).add_columns("Student", "Second-marked", "Status")

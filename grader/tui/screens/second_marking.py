@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from grader.domain.anonymity import ANONYMOUS_NAME
@@ -45,6 +45,7 @@ from grader.tui.screens.second_marking_saves import (
     NextToMarkFound,
     SaveMark,
 )
+from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.rubric_panel import Chosen, RubricPanel
 from grader.tui.widgets.second_mark_state import SecondMarkState
 from grader.tui.widgets.submission_files import SubmissionFiles
@@ -96,7 +97,7 @@ class SecondMarkingScreen(Screen[None]):
             yield SubmissionFiles(self.ctx, self.assignment_id, id="submission-files")
             with VerticalScroll(id="second-rubric-scroll", can_focus=False):
                 yield RubricPanel(id="rubric")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(RubricPanel).focus()

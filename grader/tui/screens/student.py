@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError, RubricChangeRefused
@@ -28,6 +28,7 @@ from grader.gradebook.rubrics import effective_rubric
 from grader.gradebook.status import SubmissionStatus, status_row
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
+from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.mastery_bars import BadgeList, CredentialList, MasteryBars, points_text
 
 COLUMNS = ("assignment", "status", "score", "late", "graded commit", "graded by", "flags")
@@ -148,7 +149,7 @@ class StudentScreen(Screen[None]):
             yield BadgeList(id="badges")
             yield Static("Credentials", classes="section")
             yield CredentialList(id="credentials")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#grades", DataTable)

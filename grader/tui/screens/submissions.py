@@ -30,6 +30,7 @@ from grader.tui.widgets.submission_table import SubmissionTable
 
 if TYPE_CHECKING:
     from grader.tui.screens.batch import BatchOutcome
+    from grader.tui.screens.by_criterion import GradingLeft
     from grader.tui.screens.filter import FilterRun
 
 
@@ -74,6 +75,11 @@ class SubmissionsScreen(SubmissionsLive, OutcomeReview):
     def on_screen_resume(self) -> None:
         if self.table.is_mounted:
             self.table.reload()  # grades may have changed on the grading screen
+
+    def on_grading_left(self, message: GradingLeft) -> None:
+        """Back from grading: the cursor on the submission graded last (``]`` and ``n`` move on there)."""
+        if message.assignment_id == self.assignment_id:
+            self.table.move_to_student(message.student_id)
 
     def show_counts(self) -> None:
         assignment = self.listing.assignment

@@ -12,7 +12,7 @@ SUBMISSIONS_BINDINGS: list[BindingType] = [
             tooltip="Search by id, name or handle; filter by status, flagged, late, grader"),
     Binding("M", "mine", "Mine", show=False, id="submissions.mine",
             tooltip="Only the submissions the work split gives you (grader assign); again: everyone's"),
-    Binding("space", "mark", "Mark", id="submissions.mark",
+    Binding("space", "mark", "Mark ↓", id="submissions.mark",
             tooltip="Mark or unmark the selected row, then move down; on a group's header, the whole group"),
     # `*`, `F`, `P` and `e`: in `?` and the palette (the Course screen pulls and exports too); the
     # footer keeps room for this screen's workflow (autograde, group, batch), `escape` and `?`

@@ -6,18 +6,24 @@ keys), a third of what opening it costs beyond an empty app. This draws the same
 ``Screen.active_bindings`` in a single render: the shown keys of the focused widget, its
 screen and the app (remapped keys included), the command palette key on the right; a click on
 a key presses it, hovering shows its tooltip.
+
+When the keys do not all fit, the order of the bindings is their priority: the first ones stay,
+the rest are left out, and the help key, always shown with the way back (escape), says
+``? more``: how to find the keys left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
     from textual.screen import Screen
 
 
@@ -30,10 +36,18 @@ class KeyEntry:
     tooltip: str
     enabled: bool
     pinned: bool = False
-    """Kept on the line when the keys do not all fit (the help key: how to find the rest)."""
+    """Kept on the line when the keys do not all fit (help: how to find the rest; the way back)."""
+    is_help: bool = False
 
 
-PINNED = frozenset({"app.help"})
+HELP_ID = "app.help"
+MORE = "more"
+"""The help key's description when keys were left out."""
+
+
+def is_pinned(binding: Binding) -> bool:
+    """The help key and the way back stay on the line however narrow it is."""
+    return binding.id == HELP_ID or binding.action == "back" or binding.key == "escape"
 
 
 class KeyBar(Widget, can_focus=False):
@@ -97,7 +111,8 @@ class KeyBar(Widget, can_focus=False):
                     binding.description,
                     tooltip,
                     enabled,
-                    pinned=binding.id in PINNED,
+                    pinned=is_pinned(binding),
+                    is_help=binding.id == HELP_ID,
                 )
             )
         palette = None
@@ -125,23 +140,15 @@ class KeyBar(Widget, can_focus=False):
             tail.append("▏", self.get_component_rich_style("key-bar--separator"))
             tail.append(palette.display, key_style)
             tail.append(f" {palette.description} ", description_style)
-        parts = []
-        for entry in shown:
-            # The key's own padded, styled cell separates the entries: no trailing space is needed.
-            part = Text.assemble((f" {entry.display} ", key_style), (entry.description, description_style))
-            if not entry.enabled:
-                part.stylize(disabled)
-            parts.append((entry, part))
-        # The palette key and the pinned keys (help) always stay; the other keys past the room are cut.
-        room = width - tail.cell_len - sum(part.cell_len for entry, part in parts if entry.pinned)
-        used, cut = 0, False
-        for entry, part in parts:
+        parts = [(entry, self._part(entry, key_style, description_style, disabled)) for entry in shown]
+        kept = self._fitting(parts, width - tail.cell_len)
+        for index, (entry, part) in enumerate(parts):
+            if index not in kept:
+                continue
+            if entry.is_help and len(kept) < len(parts):  # some keys were left out: ? says so
+                entry = replace(entry, description=MORE)
+                part = self._part(entry, key_style, description_style, disabled)
             start = line.cell_len
-            if not entry.pinned:
-                cut = cut or used + part.cell_len > room
-                if cut:
-                    continue
-                used += part.cell_len
             line.append_text(part)
             spans.append((start, line.cell_len, entry))
         if palette is not None:
@@ -150,6 +157,30 @@ class KeyBar(Widget, can_focus=False):
             line.append_text(tail)
         self._spans = spans
         return line
+
+    @staticmethod
+    def _part(entry: KeyEntry, key_style: Style, description_style: Style, disabled: Style) -> Text:
+        # The key's own padded, styled cell separates the entries: no trailing space is needed.
+        part = Text.assemble((f" {entry.display} ", key_style), (entry.description, description_style))
+        if not entry.enabled:
+            part.stylize(disabled)
+        return part
+
+    @staticmethod
+    def _fitting(parts: list[tuple[KeyEntry, Text]], room: int) -> set[int]:
+        """Which entries stay in ``room`` cells: the pinned ones, then the others in order until
+        one does not fit (binding order is priority; a later, shorter key does not jump ahead).
+        "more" is as wide as "Keys": the help key needs no more room when keys are left out."""
+        kept = {index for index, (entry, _part) in enumerate(parts) if entry.pinned}
+        left = room - sum(parts[index][1].cell_len for index in kept)
+        for index, (entry, part) in enumerate(parts):
+            if entry.pinned:
+                continue
+            if part.cell_len > left:
+                break
+            left -= part.cell_len
+            kept.add(index)
+        return kept
 
     def entry_at(self, x: int) -> KeyEntry | None:
         return next((entry for start, end, entry in self._spans if start <= x < end), None)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
+from rich.console import Console
 from rich.text import Text
 from textual.widget import Widget
 
@@ -20,6 +22,17 @@ from grader.gradebook.grading import ChoiceRequest
 from grader.tui.points import number
 from grader.tui.safe import safe_text
 from grader.tui.widgets.autograde_result import autograde_lines
+
+CHOSEN = "●"
+"""Before the chosen level (the focused criterion has ▶): state in a mark, not only in colour."""
+MIN_WRAP = 16
+"""Narrower than this, a line is left to the widget's own wrapping."""
+
+
+@cache
+def _wrap_console() -> Console:
+    """The console rich's wrapping needs (it only reads settings; nothing is printed)."""
+    return Console(width=200, color_system=None, force_terminal=False)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class RubricState:
     """The submission's autograde layer (each autograded criterion's current result)."""
     runs: Mapping[str, CheckResult] = field(default_factory=dict)
     """The latest run of each autograded criterion, tests and output included."""
+    width: int | None = None
+    """Cells a line may take: longer level and item lines wrap under their label (None: no wrap)."""
 
     @property
     def shown(self) -> tuple[Criterion, ...]:
@@ -77,9 +92,14 @@ class RubricState:
         is only reached with j/k, so grading stays k + 1 keys)."""
         return criterion.is_manual and not self.choice(criterion.id).is_scored
 
-    def move(self, step: int) -> None:
-        if self.shown:
-            self.focus = (self.focus + step) % len(self.shown)
+    def move(self, step: int) -> bool:
+        """Move the focus ``step`` criteria on, stopping at the first and the last (no wrap);
+        False when it was there already."""
+        if not self.shown:
+            return False
+        before = self.focus % len(self.shown)
+        self.focus = max(0, min(len(self.shown) - 1, before + step))
+        return self.focus != before
 
     def focus_on(self, criterion_id: str) -> None:
         for index, criterion in enumerate(self.shown):
@@ -164,25 +184,25 @@ class RubricState:
         elif criterion.kind is CriterionKind.LEVELS:
             for n, level in enumerate(criterion.levels[:9], start=1):
                 chosen = choice.level == level.label
+                # The marker says it without colour (NO_COLOR): the chosen level has a dot.
+                mark = f"  {CHOSEN} {n} " if chosen else f"    {n} "
                 style = "bold green reverse" if chosen else ""
-                out.append(f"   {n} {level.label} ({number(level.points)})", style=style)
+                line = Text(f"{level.label} ({number(level.points)})", style=style)
                 if is_focused and level.description:
-                    out.append(f" — {level.description}", style="dim")
-                out.append("\n")
+                    line.append(f" — {level.description}", style="dim")
+                self._hanging(out, Text(mark, style="bold" if chosen else ""), line)
         elif criterion.kind is CriterionKind.CHECKLIST:
             for n, item in enumerate(criterion.items[:9], start=1):
                 ticked = item.label in (choice.items or ())
                 box = "[x]" if ticked else "[ ]"
-                out.append(
-                    f"   {n} {box} {item.label} ({number(item.points)})", style="bold green" if ticked else ""
-                )
+                line = Text(f"{item.label} ({number(item.points)})", style="bold green" if ticked else "")
                 if is_focused and item.description:
-                    out.append(f" — {item.description}", style="dim")
-                out.append("\n")
+                    line.append(f" — {item.description}", style="dim")
+                self._hanging(out, Text(f"    {n} {box} ", style="bold" if ticked else ""), line)
             if is_focused:
-                out.append("     0: no item applies\n", style="italic dim")
+                out.append("      0: no item applies\n", style="italic dim")
             if choice.items == ():
-                out.append("     no item applies\n", style="green")
+                out.append("      no item applies\n", style="green")
         else:
             shown = "–" if choice.points is None else number(choice.points)
             out.append(f"   points: {shown} (enter to type)\n")
@@ -193,6 +213,21 @@ class RubricState:
         if choice.comment:
             out.append("   comment: ", style="cyan")
             out.append_text(safe_text(choice.comment, limit=300))
+            out.append("\n")
+
+    def _hanging(self, out: Text, mark: Text, line: Text) -> None:
+        """``mark`` then ``line``, wrapped to the width with every further line indented under
+        the first (a hanging indent: the digits and markers stay a clear column)."""
+        room = None if self.width is None else self.width - mark.cell_len
+        if room is None or room < MIN_WRAP or line.cell_len <= room:
+            out.append_text(mark)
+            out.append_text(line)
+            out.append("\n")
+            return
+        indent = " " * mark.cell_len
+        for index, part in enumerate(line.wrap(_wrap_console(), room)):
+            out.append_text(mark if index == 0 else Text(indent))
+            out.append_text(part)
             out.append("\n")
 
     def _total(self, out: Text, effective: Mapping[str, CriterionChoice]) -> None:
@@ -231,10 +266,12 @@ class RubricPanel(Widget, can_focus=True):
         """The line of the focused criterion's title (to scroll it into view)."""
         if self.state is None or self.state.focused is None:
             return 0
+        self.state.width = self.content_size.width or None
         plain = self.state.render().plain.split("\n")
         return next((n for n, line in enumerate(plain) if line.startswith("▶ ")), 0)
 
     def render(self) -> Text:
         if self.state is None:
             return Text("loading…", style="dim")
+        self.state.width = self.content_size.width or None
         return self.state.render()
