@@ -121,11 +121,11 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
         line.append(f"  · late {row.late_minutes:,} min", style="red")
     if row.penalty:
         line.append(f" (−{row.penalty.quantize(row.penalty.__class__('0.01'))})", style="red")
-    if grade.flag_note:
-        line.append("  · ⚑ ", style="bold magenta")
-        line.append_text(safe_text(loaded.scrub(grade.flag_note), limit=80))
     commit = loaded.pull.graded_commit if loaded.pull else None
     line.append(f"  · commit {commit[:10]}" if commit else "  · no graded commit", style="cyan")
+    if grade.flag_note:  # after the commit: a long note is what the screen's edge cuts
+        line.append("  · ⚑ ", style="bold magenta")
+        line.append_text(safe_text(loaded.scrub(grade.flag_note), limit=80))
     line.append(f"  · {loaded.assignment.id}", style="dim")
     if ctx.actor and grade.updated_by and grade.updated_by != ctx.actor:
         line.append("  · last graded by ", style="dim")

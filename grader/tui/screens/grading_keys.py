@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from grader.tui.screens.viewer_panes import viewer_bindings
+
 
 def choose_bindings(
     screen: str, tooltip: str = "Choose level {n} of the focused criterion, or toggle its checklist item {n}"
@@ -59,6 +61,7 @@ GRADING_BINDINGS: list[BindingType] = [
             id="grading.previous-submission", tooltip="Open the previous submission in roster order"),
     Binding("d", "diff", "Diff", id="grading.diff",
             tooltip="Cycle the viewer: file, diff against the starter, diff against the previous commit"),
+    *viewer_bindings("grading"),
     Binding("tab", "cycle_panes", "Panes", show=False, id="grading.cycle-panes",
             tooltip="Move between the file tree, the viewer and the rubric"),
     Binding("T", "take_over", "Take over", show=False, id="grading.take-over",
