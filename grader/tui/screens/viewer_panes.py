@@ -35,11 +35,12 @@ def width_class(columns: int) -> str:
 class ViewerPanes(Screen[None]):
     """A base of screens showing code beside the rubric: the layout classes and the viewer's keys."""
 
+    BINDINGS: ClassVar[list[BindingType]] = []  # the screen binds viewer_bindings with its own ids
     ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, KeyBar, Static"
     """The header and the save warning stay above a full-screen viewer, the keys below."""
     DEFAULT_CSS = """
     ViewerPanes #submission-files { width: 1fr; }
-    ViewerPanes #files { width: 16%; min-width: 16; max-width: 28; border-right: solid $primary-background; }
+    ViewerPanes #files { width: 25%; min-width: 16; max-width: 28; border-right: solid $primary-background; }
     ViewerPanes #viewer { width: 1fr; }
     ViewerPanes .rubric-pane {
         width: 38%; min-width: 34; max-width: 64; border-left: solid $primary-background;
