@@ -75,9 +75,11 @@ async def test_z_shows_the_code_full_screen_and_z_or_escape_brings_it_back(ctx: 
         _tree, viewer, rubric = parts(screen)
         await pilot.press("z")
         await pilot.pause()
-        assert screen.maximized is viewer and viewer.size.width == MEDIUM[0]
-        assert not shown(rubric)
-        assert shown(screen.query_one("#grading-header", Static)), "whose code it is stays in sight"
+        assert screen.maximized is not None and viewer.size.width == MEDIUM[0]
+        assert not shown(rubric) and screen.focused is viewer
+        header = screen.query_one("#grading-header", Static)
+        assert shown(header) and header.region.y == 0, "whose code it is stays in sight, on top"
+        assert viewer.region.y == 1 and viewer.region.bottom == MEDIUM[1] - 1, "then the code, then keys"
         await pilot.press("j")  # the grading keys still work on the full-screen code
         await pilot.press("z")
         await pilot.pause()
@@ -132,6 +134,12 @@ async def test_at_80_columns_the_rubric_and_the_code_take_turns(ctx: CourseConte
         await pilot.pause()
         assert shown(tree) and shown(viewer) and screen.focused is tree
         await pilot.press("v")
+        await pilot.pause()
+        assert shown(rubric) and not shown(viewer) and screen.focused is rubric
+        await pilot.press("z")  # from the rubric straight to the code, full screen
+        await pilot.pause()
+        assert shown(viewer) and not shown(rubric) and not shown(tree) and viewer.size.width == NARROW[0]
+        await pilot.press("escape")
         await pilot.pause()
         assert shown(rubric) and not shown(viewer) and screen.focused is rubric
 

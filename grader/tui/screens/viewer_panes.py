@@ -37,7 +37,7 @@ class ViewerPanes(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = []  # the screen binds viewer_bindings with its own ids
     ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, KeyBar, Static"
-    """The header and the save warning stay above a full-screen viewer, the keys below."""
+    """The header and the save warning stay above the full-screen code, the keys below it."""
     DEFAULT_CSS = """
     ViewerPanes #submission-files { width: 1fr; }
     ViewerPanes #files { width: 25%; min-width: 16; max-width: 28; border-right: solid $primary-background; }
@@ -54,6 +54,8 @@ class ViewerPanes(Screen[None]):
     ViewerPanes.-narrow #submission-files { display: none; }
     ViewerPanes.-narrow.-code-pane #submission-files { display: block; }
     ViewerPanes.-narrow.-code-pane .rubric-pane { display: none; }
+    ViewerPanes.-maximized-view #submission-files { display: block; }
+    ViewerPanes.-maximized-view .rubric-pane, ViewerPanes.-maximized-view #files { display: none; }
     """
 
     code_pane = False
@@ -123,11 +125,14 @@ class ViewerPanes(Screen[None]):
             self.minimize()
             return
         viewer = self.query_one(FileViewer)
+        body = viewer.parent.parent if viewer.parent is not None else None
+        if not isinstance(body, Widget):
+            return
         self._before_zoom = self.focused
-        if self.narrow and not self.code_pane:
-            self._show_code_pane(True)
         viewer.focus()
-        self.maximize(viewer, container=False)
+        # The panes' container, not the viewer: a direct child of the screen keeps its place
+        # below the header (a maximized descendant would be drawn first, above it).
+        self.maximized = body
 
     def watch_maximized(self, maximized: Widget | None) -> None:
         """Back from full screen (by key or escape): the focus returns where it was."""
