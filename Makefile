@@ -28,16 +28,15 @@ demo: $(STAMP)
 	$(BIN)/grader --course "$(DEMO_DIR)" check
 	$(BIN)/grader --course "$(DEMO_DIR)" pull
 	@echo
-	@echo "The demo course is in $(DEMO_DIR). Try:"
+	@echo "The demo course is in $(DEMO_DIR). Try (each works on a fresh demo):"
 	@echo "  . $(BIN)/activate && cd $(DEMO_DIR)"
 	@echo "  grader autograde                        # runs the students' own tests, sandboxed"
 	@echo "  grader autograde groups a1-calculator   # submissions grouped by the tests they fail"
-	@echo "  grader status"
-	@echo "  grader grade a1-calculator --student <ID> --criterion <CRITERION> --level <LABEL>"
-	@echo "  grader mastery <ID>; grader certify     # certify issues the badges students have earned"
-	@echo "  grader verify .grader/credentials/<CREDENTIAL>/badge.png   # once a credential is issued"
+	@echo "  grader status a1-calculator"
+	@echo "  grader grade a1-calculator --student 00178825 --criterion correctness --level Exemplary"
+	@echo "  grader mastery 00178825"
+	@echo "  grader certify --dry-run                # which badges are earned, or why none is yet"
 	@echo "  grader export grades --format long -o grades.csv; grader export report"
-	@echo "  grader export grades --format canvas -o canvas.csv   # once some grades are final"
 	@echo "Opening the grading TUI now (? lists the keys of every screen, q quits)."
 	$(BIN)/grader --course "$(DEMO_DIR)"
 

@@ -8,14 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
 from grader.cli.main import Options, cli
-from grader.cli.output import dumps, fail, fmt_points, number, progress_bar, stdout
+from grader.cli.output import dumps, fail, number, progress_bar
+from grader.cli.status_output import print_statuses
 from grader.cli.tui_cmd import open_tui
-from grader.domain.text import printable
 from grader.files.course import load_course
 from grader.files.skeleton import write_skeleton
 from grader.gradebook.anonymity import shown_statuses
@@ -129,6 +126,7 @@ def status_json(row: SubmissionStatus) -> dict[str, object]:
         "late_penalty": number(row.penalty),
         "late_minutes": row.late_minutes,
         "graded_commit": row.graded_commit,
+        "dated_by": row.dated_by or None,
         "flags": list(row.flags),
         "graded_by": row.graded_by,
         "pull_result": row.pull_result,
@@ -147,7 +145,8 @@ def status_json(row: SubmissionStatus) -> dict[str, object]:
 @click.option("--json", "as_json", is_flag=True, help="Machine output: an array of submissions.")
 @click.pass_obj
 def status(options: Options, assignment: str | None, as_json: bool) -> None:
-    """Where every submission stands: status, score, lateness, graded commit, flags.
+    """Where every submission stands: status, score, lateness, graded commit (and what dates it:
+    commit or pull time), flags; then a one-line summary. Piped: tab-separated full values.
 
     A grade is final once every criterion is scored: a graded submission flagged "autograde
     pending" is not final yet (--json: "final").
@@ -165,37 +164,7 @@ def status(options: Options, assignment: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(dumps([status_json(r) for r in rows]))
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    if assignment is None:
-        table.add_column("assignment", no_wrap=True)
-    for name in ("student", "name", "status", "score", "late", "commit", "flags"):
-        wraps = name in ("name", "flags")
-        table.add_column(
-            name, no_wrap=not wraps, min_width=12 if wraps else None, max_width=28 if wraps else None
-        )
-    for r in rows:
-        score = f"{fmt_points(r.score)} / {fmt_points(r.max_score)}"
-        cells: list[Text | str] = [
-            Text(r.student_id),
-            Text(printable(r.name)),
-            r.status,
-            score,
-            _late(r.late_minutes),
-            (r.graded_commit or "–")[:10],
-            Text(printable(", ".join(r.flags))),  # flag notes and git reasons are literal text
-        ]
-        table.add_row(*([r.assignment_id] if assignment is None else []), *cells)
-    stdout().print(table)
-
-
-def _late(minutes: int | None) -> str:
-    if minutes is None:
-        return "–"
-    if minutes == 0:
-        return "on time"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    return " ".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n) + " late"
+    print_statuses(rows, with_assignment=assignment is None)
 
 
 def _pull_demo(options: Options) -> None:

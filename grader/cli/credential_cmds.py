@@ -15,6 +15,7 @@ from grader.domain.text import printable
 from grader.gradebook.certify import CertifyResult, certify
 from grader.gradebook.context import open_course
 from grader.gradebook.issuer import issuer_identity, keys_folder, rotate_issuer_key
+from grader.gradebook.mastery import MasteryReport, mastery_report
 from grader.gradebook.publishing import publish
 from grader.gradebook.revoking import revoke
 from grader.gradebook.verifying import FileVerification, Trust, course_trust, site_trust, verify_file
@@ -42,16 +43,34 @@ def certify_command(options: Options, dry_run: bool, student_id: str | None, as_
             results.append(item)
             if not as_json:
                 bar.console.print(_certify_line(item), markup=False, highlight=False)
+        why = "" if results else nothing_to_issue(mastery_report(ctx, student_id))
     if as_json:
         click.echo(dumps([certify_json(r) for r in results]))
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
     fail(
-        "credentials: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no badge earned yet")
+        "credentials: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or f"none issued: {why}")
     )
     for warning in dict.fromkeys(r.detail for r in results if r.detail and r.status == "issued"):
         fail(f"warning: {warning}")
+
+
+def nothing_to_issue(report: MasteryReport) -> str:
+    """Why no student has a badge to certify: no badge, no student, grades not final yet (naming
+    the assignments the badges require), or skill thresholds not reached."""
+    evaluations = [e for found in report.badges.values() for e in found]
+    if not evaluations:
+        return "the course defines no badge" if report.students else "no student in the roster"
+    ready = {e.student_id for e in evaluations if all(r.met for r in e.assignments)}
+    if not ready:
+        required = sorted({r.assignment_id for e in evaluations for r in e.assignments if not r.met})
+        listed = ", ".join(required) or "their skills"
+        return f"no student has every required assignment fully graded yet: {listed}"
+    return (
+        f"{len(ready)} student(s) have every required assignment graded, but none reaches a badge's "
+        "skill thresholds yet (grader mastery ID shows what each one misses)"
+    )
 
 
 def _certify_line(result: CertifyResult) -> str:

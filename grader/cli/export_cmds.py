@@ -1,4 +1,4 @@
-"""`grader export grades|feedback|report`: the group; each export is its own module, loaded when used."""
+"""`grader export grades|feedback|report|similarity`: the group; one module each, loaded when used."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ EXPORTS = {
     "grades": "grader.cli.export_grades",
     "feedback": "grader.cli.export_feedback",
     "report": "grader.cli.export_report",
+    "similarity": "grader.cli.export_similarity",
 }
 
 
 @cli.group("export", cls=LazyGroup, lazy=EXPORTS)
 def export_group() -> None:
-    """Grade CSVs for Canvas and Moodle, feedback for students, a class report."""
+    """Grade CSVs for Canvas and Moodle, feedback for students, a class report, similar pairs."""

@@ -21,10 +21,12 @@ from grader.domain.errors import GraderError
 from grader.domain.scoring import effective_choices, score_submission
 from grader.domain.text import printable
 from grader.gradebook.anonymity import find_student, identities
+from grader.gradebook.choice_names import choice_names
 from grader.gradebook.claims import claim_warning
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
-from grader.gradebook.rubrics import apply_rubric, diff_rubric, effective_rubric
+from grader.gradebook.rubric_diff import RubricDiff, TotalChange, diff_rubric
+from grader.gradebook.rubrics import apply_rubric, effective_rubric, rubric_in_force
 
 if TYPE_CHECKING:
     from grader.gradebook.certify import CertifyResult
@@ -60,16 +62,22 @@ def grade(
         raise click.UsageError(
             "nothing to record: give --level, --item, --no-items, --points, --adjust or --comment"
         )
-    request = ChoiceRequest(
-        level=level,
-        items=tuple(items) if items else (() if no_items else None),
-        points=decimal_option(points, "--points"),
-        adjustment=decimal_option(adjust, "--adjust"),
-        comment=comment,
-    )
+    points_given = decimal_option(points, "--points")
+    adjustment = decimal_option(adjust, "--adjust")
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         shown = identities(ctx, assignment)
         student_id = find_student(ctx, assignment, student_id).student_id
+        names = choice_names(
+            rubric_in_force(ctx, assignment), assignment, criterion_id, level, tuple(items) or None
+        )
+        criterion_id = names.criterion_id
+        request = ChoiceRequest(
+            level=names.level,
+            items=names.items if items else (() if no_items else None),
+            points=points_given,
+            adjustment=adjustment,
+            comment=comment,
+        )
         held = claim_warning(ctx, assignment, student_id)
         if held:
             fail(held)
@@ -131,7 +139,8 @@ def _badges_after(ctx: CourseContext, student_id: str | None) -> tuple[list[Cert
 
 @cli.group(cls=LazyGroup, lazy={"import-classroom": "grader.cli.classroom_cmds"})
 def rubric() -> None:
-    """Preview and accept rubric edits that change existing grades; import GitHub Classroom's tests."""
+    """See what rubric edits changed (totals follow the file at once) and accept them; import
+    GitHub Classroom's tests."""
 
 
 @rubric.command("diff")
@@ -139,55 +148,96 @@ def rubric() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def rubric_diff(options: Options, assignment: str, as_json: bool) -> None:
-    """Each student whose total changes (before → after) since the rubric was last accepted."""
+    """What the rubric file changed since it was accepted, and each student whose final total
+    (after the late penalty) it changes, before → after and why. Totals already follow the file."""
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         diff = diff_rubric(ctx, assignment)
     if as_json:
-        click.echo(
-            dumps(
-                {
-                    "assignment": assignment,
-                    "accepted_hash": diff.accepted_hash,
-                    "current_hash": diff.current_hash,
-                    "changes": [
-                        {"student_id": c.student_id, "before": number(c.before), "after": number(c.after)}
-                        for c in diff.changes
-                    ],
-                    "unmapped": [
-                        {
-                            "criterion": u.criterion_id,
-                            "kind": u.kind,
-                            "label": u.label,
-                            "submissions": u.submissions,
-                        }
-                        for u in diff.unmapped
-                    ],
-                    "removed_criteria": diff.removed_criteria,
-                }
-            )
-        )
+        click.echo(dumps(_diff_json(diff)))
         return
-    if diff.accepted_hash in (None, diff.current_hash) and not (diff.changes or diff.unmapped):
-        click.echo(f"{assignment}: the rubric is unchanged since it was accepted")
-    for change in diff.changes:
-        delta = change.after - change.before
-        click.echo(
-            f"{change.student_id}: {fmt_points(change.before)} → {fmt_points(change.after)} "
-            f"({'+' if delta > 0 else ''}{fmt_points(delta)})"
-        )
+    for line in _diff_lines(diff):
+        click.echo(printable(line))
+
+
+def _diff_json(diff: RubricDiff) -> dict[str, object]:
+    return {
+        "assignment": diff.assignment_id,
+        "accepted_hash": diff.accepted_hash,
+        "current_hash": diff.current_hash,
+        "edited": diff.edited,
+        "totals_follow_file": True,
+        "edits": diff.edits,
+        "changes": [
+            {
+                "student_id": c.student_id,
+                "student": c.label,
+                "before": number(c.before),
+                "after": number(c.after),
+                "late_penalty_before": number(c.penalty_before),
+                "late_penalty_after": number(c.penalty_after),
+                "causes": list(c.causes),
+            }
+            for c in diff.changes
+        ],
+        "unmapped": [
+            {"criterion": u.criterion_id, "kind": u.kind, "label": u.label, "submissions": u.submissions}
+            for u in diff.unmapped
+        ],
+        "removed_criteria": diff.removed_criteria,
+    }
+
+
+def _diff_lines(diff: RubricDiff) -> list[str]:
+    """The diff for people: the file's edits, what totals do, who changes and why, what to do."""
+    name = diff.assignment_id
+    if diff.accepted_hash is None:
+        return [f"{name}: nothing graded yet; the first grade accepts the rubric file as it is then"]
+    if not (diff.edited or diff.changes or diff.unmapped):
+        return [f"{name}: the rubric is unchanged since it was accepted"]
+    lines = [f"{name}: the rubric file changed since it was accepted ({diff.accepted_hash[:12]} → "
+             f"{diff.current_hash[:12]}):"]  # fmt: skip
+    lines += [f"  {edit}" for edit in diff.edits] or ["  (no change that moves a score)"]
+    lines.append(
+        "Totals already follow the edited file: grader status, the TUI and exports show the new "
+        "totals now (an edit that drops a level or item in use is the exception: those grades "
+        "count nothing until mapped)."
+    )
+    lines.append(
+        f"{len(diff.changes)} student(s) whose final total (after any late penalty) differs from "
+        "the accepted rubric's" + (":" if diff.changes else ".")
+    )
+    lines += [_change_line(change) for change in diff.changes]
     for criterion_id, count in sorted(diff.removed_criteria.items()):
-        click.echo(
+        lines.append(
             f"criterion '{criterion_id}' was removed: its choices in {count} submission(s) no longer count"
         )
     for u in diff.unmapped:
-        click.echo(
+        lines.append(
             f"needs a mapping: {u.criterion_id}: {u.kind} '{u.label}' is used by {u.submissions} "
             f"submission(s) but no longer exists"
         )
     if diff.unmapped:
-        click.echo(f"map them with: grader rubric apply {assignment} --map 'CRITERION:OLD=NEW'")
-    elif diff.accepted_hash not in (None, diff.current_hash):
-        click.echo(f"{len(diff.changes)} total(s) change; accept with: grader rubric apply {assignment}")
+        lines.append(f"map them with: grader rubric apply {name} --map 'CRITERION:OLD=NEW'")
+    else:
+        lines.append(
+            f"grader rubric apply {name} accepts the file: later diffs compare with it "
+            "(the totals shown now do not change)"
+        )
+    return lines
+
+
+def _change_line(change: TotalChange) -> str:
+    delta = change.after - change.before
+    notes = [f"{'+' if delta > 0 else ''}{fmt_points(delta)}"]
+    if change.penalty_before or change.penalty_after:
+        notes.append(
+            f"late penalty −{fmt_points(change.penalty_before)} → −{fmt_points(change.penalty_after)}"
+        )
+    why = "; ".join(change.causes)
+    return (
+        f"  {change.label}: {fmt_points(change.before)} → {fmt_points(change.after)} "
+        f"({', '.join(notes)})" + (f" — {why}" if why else "")
+    )
 
 
 @rubric.command("apply")
@@ -203,7 +253,8 @@ def rubric_diff(options: Options, assignment: str, as_json: bool) -> None:
 def rubric_apply(options: Options, assignment: str, mappings: tuple[str, ...]) -> None:
     """Accept the current rubric file, rewriting mapped choices as audited grade events."""
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        diff, rewritten = apply_rubric(ctx, assignment, list(mappings))
+        diff = diff_rubric(ctx, assignment)
+        rewritten = apply_rubric(ctx, assignment, list(mappings))
         badges, badge_problem = _badges_after(ctx, None) if diff.changes else ([], "")
         _recount(ctx, assignment)
     click.echo(

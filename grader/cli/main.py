@@ -54,7 +54,7 @@ COMMANDS = {
     "demo": "grader.cli.course_cmds",
     "status": "grader.cli.course_cmds",
     "pull": "grader.cli.pull_cmds",
-    "extend": "grader.cli.pull_cmds",
+    "extend": "grader.cli.extend_cmds",
     "grade": "grader.cli.grade_cmds",
     "autograde": "grader.cli.autograde_cmds",
     "rubric": "grader.cli.grade_cmds",

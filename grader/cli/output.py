@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from grader.gradebook.certify import CertifyResult
 
 
+STUDENT_HELP = (
+    "The student: roster id, GitHub handle, e-mail or an unambiguous name "
+    "(a pseudonym too in an anonymous assignment)."
+)
+
+
 def number(value: Decimal | None) -> int | float | None:
     """A Decimal as the plainest JSON number (exact for the values rubrics use)."""
     if value is None:
@@ -109,11 +115,16 @@ def choice_options(points_help: str) -> Callable[[Callable[..., None]], Callable
             "--student",
             "student_id",
             required=True,
-            help="Student id from the roster (the pseudonym in an anonymous assignment).",
+            help="The student: roster id, GitHub handle, e-mail or an unambiguous name (in an "
+            "anonymous assignment whose names are hidden: the pseudonym).",
         ),
-        click.option("--criterion", "criterion_id", required=True, help="Criterion id from the rubric."),
-        click.option("--level", help="Level label (levels criteria)."),
-        click.option("--item", "items", multiple=True, help="Checklist item that applies (repeatable)."),
+        click.option(
+            "--criterion", "criterion_id", required=True, help="Criterion id from the rubric (any case)."
+        ),
+        click.option("--level", help="Level label (levels criteria; any case)."),
+        click.option(
+            "--item", "items", multiple=True, help="Checklist item that applies (repeatable; any case)."
+        ),
         click.option("--no-items", is_flag=True, help="Checklist: no item applies."),
         click.option("--points", help=points_help),
     ]

@@ -1,19 +1,18 @@
-"""Pulling submissions and granting extensions from the command line."""
+"""Pulling submissions from the command line."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 
 import click
 
 from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fail, progress_bar
 from grader.domain.progress import Progress as Step
+from grader.domain.submission import attention_flags, dated_by, graded_commit_words
 from grader.domain.text import printable
-from grader.gradebook.anonymity import typed_student, typed_students
+from grader.gradebook.anonymity import typed_students
 from grader.gradebook.context import CourseContext, open_course
-from grader.gradebook.extensions import extend
 from grader.gradebook.pull import PullResult, pull
 
 PROBLEMS = ("failed", "refused")
@@ -28,7 +27,8 @@ def result_json(result: PullResult) -> dict[str, object]:
         "commit": result.commit,
         "head": result.head,
         "late_minutes": result.late_minutes,
-        "flags": list(result.flags),
+        "flags": list(attention_flags(result.flags)),
+        "dated_by": dated_by(result.flags, result.commit) or None,
     }
 
 
@@ -37,11 +37,9 @@ def result_line(result: PullResult) -> str:
     if result.reason:
         text += f": {result.reason}"
     if result.commit:
-        text += f" (graded {result.commit[:10]}"
-        text += f", {result.late_minutes} min late" if result.late_minutes else ""
-        text += ")"
-    if result.flags:
-        text += f" [{', '.join(result.flags)}]"
+        text += f" ({graded_commit_words(result.commit, result.late_minutes, result.flags)})"
+    if attention_flags(result.flags):
+        text += f" [{', '.join(attention_flags(result.flags))}]"
     return printable(text)
 
 
@@ -132,35 +130,3 @@ def _autograde_changed(
             ctx, [assignment_id], student_ids, None, False, as_json, heading=f"autograded {assignment_id}"
         )
     return counts
-
-
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise click.BadParameter(
-            f"expected a date and time with a UTC offset, e.g. 2026-10-03T23:59:00-04:00, got {text!r}",
-            param_hint="--until",
-        )
-    return moment
-
-
-@cli.command("extend")
-@click.argument("student_id")
-@click.argument("assignment")
-@click.option(
-    "--until", "until_text", required=True, metavar="DATETIME", help="New deadline, with a UTC offset."
-)
-@click.option("--reason", default="", help="Why (kept in the audit log).")
-@click.pass_obj
-def extend_command(options: Options, student_id: str, assignment: str, until_text: str, reason: str) -> None:
-    """Grant STUDENT_ID an extension on ASSIGNMENT; recorded in the audit log."""
-    until = _moment(until_text)
-    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        state = extend(ctx, typed_student(ctx, student_id, assignment), assignment, until, reason)
-    click.echo(f"{assignment} {student_id}: extended until {until.isoformat()}")
-    if state is not None:
-        late = f"{state.late_minutes} min late" if state.late_minutes else "on time"
-        click.echo(f"graded commit now {(state.graded_commit or '–')[:10]}, {late}")

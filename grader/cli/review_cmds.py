@@ -6,12 +6,13 @@ import click
 
 from grader.cli.grade_cmds import _badges_after
 from grader.cli.main import Options, cli
-from grader.cli.output import certify_json, dumps, fail, fmt_points
+from grader.cli.output import STUDENT_HELP, certify_json, dumps, fail, fmt_points
 from grader.domain.choices import CriterionChoice
 from grader.domain.text import printable
 from grader.gradebook.anonymity import identities, typed_student
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.flagging import clear_flag, set_excused, set_flag
+from grader.gradebook.student_lookup import student_label
 from grader.gradebook.undo import undo_last
 
 
@@ -23,7 +24,7 @@ def describe(choice: CriterionChoice) -> str:
         return f"items {', '.join(repr(i) for i in choice.items)}" if choice.items else "no items"
     if choice.points is not None:
         return f"{fmt_points(choice.points)} points"
-    return "a comment only" if not choice.is_empty else "nothing"
+    return "a comment only" if not choice.is_empty else "not scored"
 
 
 def _badges(ctx: CourseContext, student_id: str, what: str) -> None:
@@ -37,7 +38,7 @@ def _badges(ctx: CourseContext, student_id: str, what: str) -> None:
 
 @cli.command()
 @click.option("--assignment", "assignment_id", help="Only undo a choice in this assignment.")
-@click.option("--student", "student_id", help="Only undo a choice for this student.")
+@click.option("--student", "student_id", help="Only undo a choice for this student (as --student of grade).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @click.pass_obj
 def undo(options: Options, assignment_id: str | None, student_id: str | None, as_json: bool) -> None:
@@ -72,11 +73,13 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
                 )
             )
             return
+        shown = identities(ctx, undone.assignment_id)
+        name = "" if shown.hidden else f" ({ctx.files.student(undone.student_id).name})"
         click.echo(
             printable(
-                f"undone: {undone.assignment_id} {who} {undone.criterion_id}: "
-                f"{describe(undone.restored)} restored (was {describe(undone.replaced)}; "
-                f"version {undone.version})"
+                f"undone your change to {undone.criterion_id} for {who}{name} in "
+                f"{undone.assignment_id}: {describe(undone.replaced)} → {describe(undone.restored)} "
+                f"again (version {undone.version})"
             )
         )
         _badges(ctx, undone.student_id, "the undo")
@@ -84,21 +87,23 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
 
 @cli.command()
 @click.argument("assignment")
-@click.option("--student", "student_id", required=True, help="Student id from the roster.")
+@click.option("--student", "student_id", required=True, help=STUDENT_HELP)
 @click.option("--reason", default="", help="Why (kept in the audit log).")
 @click.option("--undo", "withdraw", is_flag=True, help="Withdraw the excuse.")
 @click.pass_obj
 def excuse(options: Options, assignment: str, student_id: str, reason: str, withdraw: bool) -> None:
     """Excuse a student from an assignment: no score, counted nowhere, EX in a Canvas export."""
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        set_excused(ctx, assignment, typed_student(ctx, student_id, assignment), not withdraw, reason)
-        click.echo(f"{assignment} {student_id}: {'no longer excused' if withdraw else 'excused'}")
+        student_id = typed_student(ctx, student_id, assignment)
+        set_excused(ctx, assignment, student_id, not withdraw, reason)
+        who = _label(ctx, assignment, student_id)
+        click.echo(printable(f"{assignment} {who}: {'no longer excused' if withdraw else 'excused'}"))
         _badges(ctx, student_id, "the change")
 
 
 @cli.command()
 @click.argument("assignment")
-@click.option("--student", "student_id", required=True, help="Student id from the roster.")
+@click.option("--student", "student_id", required=True, help=STUDENT_HELP)
 @click.option("--note", help="What needs a second look.")
 @click.option("--clear", is_flag=True, help="Clear the flag.")
 @click.pass_obj
@@ -107,10 +112,16 @@ def flag(options: Options, assignment: str, student_id: str, note: str | None, c
     if (note is None) == (not clear):
         raise click.UsageError("give either --note TEXT or --clear")
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        student_id = typed_student(ctx, student_id, assignment)
+        who = _label(ctx, assignment, student_id)
         if clear:
-            clear_flag(ctx, assignment, typed_student(ctx, student_id, assignment))
-            click.echo(f"{assignment} {student_id}: flag cleared")
+            clear_flag(ctx, assignment, student_id)
+            click.echo(printable(f"{assignment} {who}: flag cleared"))
         else:
             assert note is not None
-            set_flag(ctx, assignment, typed_student(ctx, student_id, assignment), note)
-            click.echo(f"{assignment} {student_id}: flagged")
+            set_flag(ctx, assignment, student_id, note)
+            click.echo(printable(f"{assignment} {who}: flagged"))
+
+
+def _label(ctx: CourseContext, assignment_id: str, student_id: str) -> str:
+    return student_label(identities(ctx, assignment_id), ctx.files.student(student_id))

@@ -10,7 +10,7 @@ import click
 from grader.cli.main import Options, cli
 from grader.cli.output import dumps, progress_bar, stdout
 from grader.domain.progress import Progress
-from grader.domain.similarity import VERDICTS, Settings
+from grader.domain.similarity import LISTED_PAIRS, VERDICTS, Settings
 from grader.domain.text import printable
 
 
@@ -45,7 +45,11 @@ def similarity_group() -> None:
     help="Leave out code found in more than this share of the class.",
 )
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=40, show_default=True, help="Pairs listed (--json: all)."
+    "--limit",
+    type=click.IntRange(min=1),
+    default=LISTED_PAIRS,
+    show_default=True,
+    help="Pairs listed (--json: all).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @click.pass_obj

@@ -58,6 +58,10 @@ class Assignment:
     """The assignment's grade item name in Moodle, when it differs from the title."""
     anonymous: bool = False
     """Graders see a pseudonym for each student until ``grader reveal`` (LMS exports keep ids)."""
+    starter: str = ""
+    """A folder (relative to the course folder) holding the code students began from (the
+    assignment's template): left out when comparing submissions for similarity. Empty: the
+    first commit of a student's history when the class shares its files."""
 
 
 @dataclass(frozen=True)

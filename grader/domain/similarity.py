@@ -22,6 +22,8 @@ VERDICT_RECORDED = "similarity verdict"
 """The audit action of a verdict on a pair."""
 ALGORITHM = "winnow-1"
 """Changes whenever tokenising or fingerprinting changes, so cached pairs are computed again."""
+LISTED_PAIRS = 40
+"""Pairs ``grader similarity`` lists, and ``grader export similarity`` includes, unless told (--limit)."""
 
 
 @dataclass(frozen=True)

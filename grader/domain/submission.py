@@ -8,9 +8,13 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from grader.domain.course import LatePolicy
+from grader.domain.lateness import late_text
 from grader.domain.scoring import minutes_late
 
 DATED_BY_COMMIT_TIME = "dated by commit time"
+"""A pull flag: the graded commit's lateness comes from its commit date (no pull saw it in time)."""
+DATED_BY_PULL_TIME = "dated by pull time"
+"""The other basis: the graded commit is dated by the pull that first saw it."""
 HISTORY_REWRITTEN = "history rewritten"
 BEFORE_DEADLINE = "provisional: last pulled before the deadline (and grace) ended"
 EMPTY_REPOSITORY = "empty repository"
@@ -41,6 +45,28 @@ class GradedCommit:
     sha: str | None
     late_minutes: int | None
     flags: tuple[str, ...] = ()
+
+
+def dated_by(flags: Sequence[str], graded_commit: str | None) -> str:
+    """What the graded commit's lateness is measured from (a basis, not a warning): "dated by
+    commit time" or "dated by pull time"; "" without a graded commit."""
+    if graded_commit is None:
+        return ""
+    return DATED_BY_COMMIT_TIME if DATED_BY_COMMIT_TIME in flags else DATED_BY_PULL_TIME
+
+
+def graded_commit_words(sha: str, late_minutes: int | None, flags: Sequence[str]) -> str:
+    """How a pull names what it will grade: "graded commit c7ca76c12d, 20h 19m late, dated by
+    commit time" (a commit, not a grade)."""
+    words = [f"graded commit {sha[:10]}"]
+    if late_minutes:
+        words.append(late_text(late_minutes))
+    return ", ".join([*words, dated_by(flags, sha)])
+
+
+def attention_flags(flags: Sequence[str]) -> tuple[str, ...]:
+    """A pull's flags without the basis ones: what needs a grader's attention."""
+    return tuple(flag for flag in flags if flag != DATED_BY_COMMIT_TIME)
 
 
 def effective_deadline(deadline: datetime, extended_until: datetime | None) -> datetime:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from grader.domain.check_results import sandbox_words
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
+from grader.domain.lateness import late_duration, penalty_text
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.domain.scoring import late_days, penalty_fraction
 from grader.domain.text import printable
@@ -72,13 +73,6 @@ def percent(fraction: Decimal) -> str:
     return f"{points(fraction * 100)}%"
 
 
-def duration(minutes: int) -> str:
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins else ""]
-    return " ".join(p for p in parts if p) or "0 min"
-
-
 OUTPUT_SHOWN = 8 * 1024
 """The most characters of a check's output a page shows (its end, where test runners sum up)."""
 TESTS_SHOWN = 50
@@ -125,6 +119,8 @@ class FeedbackSheet:
     commit_subject: str
     flags: tuple[str, ...]
     criteria: tuple[CriterionResult, ...]
+    dated_by: str = ""
+    """What the graded commit's lateness is measured from ("dated by commit time")."""
     final: bool = True
     """Every criterion is scored (``grader.domain.scoring.is_final``); else ``total`` is partial
     and the page shows none."""
@@ -145,7 +141,7 @@ def late_status(sheet: FeedbackSheet) -> str:
         return "no submission was found" if sheet.graded_commit is None else "not known"
     if minutes == 0:
         return "on time"
-    late = duration(minutes)
+    late = late_duration(minutes)
     days = late_days(minutes, policy)
     if days == 0:
         return f"{late} late, within the {policy.grace_minutes}-minute grace period: no penalty"
@@ -153,10 +149,11 @@ def late_status(sheet: FeedbackSheet) -> str:
     if policy.max_days is not None and days > policy.max_days:
         if not sheet.final:
             return f"{late} late, more than {policy.max_days} day(s): the total will be 0"
-        cost = f"-{points(sheet.penalty)} points"
-        return f"{late} late, more than {policy.max_days} day(s): the total is 0 ({cost})"
+        return (
+            f"{late} late, more than {policy.max_days} day(s): the total is 0 ({penalty_text(sheet.penalty)})"
+        )
     rate = f"{days} started day(s) × {percent(policy.penalty_per_day)}"
-    cost = f", -{points(sheet.penalty)} points" if sheet.final else " the total"
+    cost = f", {penalty_text(sheet.penalty)}" if sheet.final else " the total"
     return f"{late} late: {rate} = {percent(fraction)} off{cost}"
 
 
@@ -189,7 +186,7 @@ def _summary(sheet: FeedbackSheet) -> Iterator[str]:
     subtotal = sheet.total + sheet.penalty
     if sheet.penalty:
         yield f"| Before the late penalty | | {points(subtotal)} / {points(sheet.max_score)} |"
-        yield f"| Late penalty | | -{points(sheet.penalty)} |"
+        yield f"| Late penalty | | −{points(sheet.penalty)} |"
     yield f"| **Total** | | **{points(sheet.total)} / {points(sheet.max_score)}** |"
 
 
@@ -303,7 +300,8 @@ def render_feedback(sheet: FeedbackSheet) -> str:
     ]
     if sheet.graded_commit:
         subject = f" {text(_quoted(sheet.commit_subject))}" if sheet.commit_subject else ""
-        lines.append(f"- **Graded commit:** {code(sheet.graded_commit)}{subject}")
+        basis = f" ({sheet.dated_by})" if sheet.dated_by else ""
+        lines.append(f"- **Graded commit:** {code(sheet.graded_commit)}{subject}{basis}")
     else:
         lines.append("- **Graded commit:** none")
     if sheet.flags:

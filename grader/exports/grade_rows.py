@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from grader.domain.choices import CriterionChoice
+from grader.domain.lateness import late_text, penalty_text
 from grader.domain.roster import Student
 
 
@@ -106,6 +107,6 @@ def feedback_text(assignment: ExportAssignment, grade: AssignmentGrade) -> str:
             text += f". {choice.comment}"
         parts.append(text)
     if grade.penalty:
-        late = f"{grade.late_minutes} min late" if grade.late_minutes else "late"
-        parts.append(f"Late penalty: -{_number(grade.penalty)} points ({late})")
+        late = f" ({late_text(grade.late_minutes)})" if grade.late_minutes else ""
+        parts.append(f"{penalty_text(grade.penalty).capitalize()}{late}")
     return " | ".join(parts)

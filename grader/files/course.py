@@ -266,6 +266,7 @@ def _load_course(root: Path) -> CourseFiles:
                 canvas_id=a.canvas_id,
                 moodle_name=a.moodle_name,
                 anonymous=a.anonymous,
+                starter=a.starter,
             )
             for a in spec.assignments
         ),

@@ -189,6 +189,7 @@ class AssignmentSpec(Strict):
     canvas_id: Annotated[str, BeforeValidator(_canvas_id)] = ""
     moodle_name: Text = ""
     anonymous: Flag = False
+    starter: Text = ""
 
 
 class RequiresSpec(Strict):

@@ -37,6 +37,8 @@ assignments:
     # After the grace period, each started day late costs 10% of the earned points;
     # past max_days the submission scores 0 but can still be graded.
     late: {grace_minutes: 15, penalty_per_day: 10%, max_days: 3}
+    # starter: templates/a1   # the code students began from, left out by `grader similarity`
+    #                         # (default: a first commit the class shares)
 badges:
   - id: python-foundations
     title: Python Foundations

@@ -41,6 +41,18 @@ def root_commit(mirror: Path, sha: str, *, timeout: float = DEFAULT_TIMEOUT) -> 
     return roots[-1]
 
 
+def root_and_tree(mirror: Path, sha: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[str, str]:
+    """The first commit of the history of ``sha`` and the id of its tree (its files), in one git
+    call: repositories made from one template have first commits of different ids, one tree."""
+    check_revision(sha)
+    asked = ["rev-list", "--max-parents=0", "--format=%T", "--end-of-options", sha, "--"]
+    done = _git(mirror, asked, timeout)
+    words = done.split()  # "commit ROOT TREE" per first commit
+    if len(words) < 3 or words[-3] != "commit":
+        raise HistoryUnreadable(f"{sha[:12]} has no first commit in {mirror}")
+    return words[-2], words[-1]
+
+
 def parent_commit(mirror: Path, sha: str, *, timeout: float = DEFAULT_TIMEOUT) -> str | None:
     """The first parent of ``sha``, or None for a first commit."""
     check_revision(sha)

@@ -23,6 +23,7 @@ from grader.domain.roster import Student
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.history import LogEntry
 from grader.gradebook.status import SubmissionStatus
+from grader.gradebook.student_lookup import UnknownStudent, lookup_student
 
 
 def is_anonymous(ctx: CourseContext, assignment_id: str) -> bool:
@@ -90,29 +91,44 @@ def find_student(ctx: CourseContext, assignment_id: str, typed: str) -> Student:
         found = shown.real_id(typed)
         if found is not None:
             return ctx.files.student(found)
-    return ctx.files.student(typed)
+    return roster_student(ctx, typed)
+
+
+def roster_student(ctx: CourseContext, typed: str) -> Student:
+    """The roster's student named by an id, a GitHub handle, an e-mail or an unambiguous name."""
+    files = ctx.files
+    return lookup_student(files.students, files.students_by_id, typed, files.course.roster_path)
 
 
 def typed_students(
     ctx: CourseContext, typed: Sequence[str] | None, assignment_ids: Sequence[str] | None
 ) -> list[str] | None:
-    """Student ids from what a grader typed after --student: roster ids, or pseudonyms of the
-    (anonymous) assignments named (all when none is)."""
+    """Student ids from what a grader typed after --student: pseudonyms of the (anonymous)
+    assignments named (all when none is), or what :func:`roster_student` finds; a text that
+    names nobody is kept as typed (whoever uses it says it is unknown)."""
     if not typed:
         return None
-    wanted = assignment_ids or [a.id for a in ctx.files.course.assignments]
-    views = [identities(ctx, a) for a in wanted if is_anonymous(ctx, a)]
-    found = []
-    for text in typed:
-        real = next((sid for v in views if (sid := v.real_id(text)) is not None), None)
-        found.append(real or text)
-    return found
+    return [_typed_id(ctx, text, assignment_ids, strict=False) for text in typed]
 
 
 def typed_student(ctx: CourseContext, typed: str, assignment_id: str | None) -> str:
-    """One student id from a roster id or a pseudonym (see :func:`typed_students`)."""
-    found = typed_students(ctx, [typed], [assignment_id] if assignment_id else None)
-    return found[0] if found else typed
+    """One student id from a pseudonym, an id, a handle, an e-mail or an unambiguous name;
+    GraderError when it names nobody (with the nearest names) or several (listed)."""
+    return _typed_id(ctx, typed, [assignment_id] if assignment_id else None, strict=True)
+
+
+def _typed_id(ctx: CourseContext, typed: str, assignment_ids: Sequence[str] | None, *, strict: bool) -> str:
+    wanted = assignment_ids or [a.id for a in ctx.files.course.assignments]
+    views = (identities(ctx, a) for a in wanted if is_anonymous(ctx, a))
+    real = next((sid for v in views if (sid := v.real_id(typed)) is not None), None)
+    if real is not None:
+        return real
+    try:
+        return roster_student(ctx, typed).student_id
+    except UnknownStudent:
+        if strict:
+            raise
+        return typed
 
 
 def reveal(ctx: CourseContext, assignment_id: str) -> tuple[Reveal, bool]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
+from grader.domain.lateness import BEYOND_MAX_DAYS
 from grader.domain.progress import Progress
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.text import printable
@@ -161,7 +162,8 @@ def sheet_for(
         late_policy=assignment.late,
         graded_commit=row.graded_commit,
         commit_subject=_subject(ctx, assignment.id, row.student_id, row.graded_commit),
-        flags=tuple(f for f in row.flags if not f.startswith(OPERATIONAL_FLAGS)),
+        flags=tuple(f for f in row.flags if not f.startswith((*OPERATIONAL_FLAGS, BEYOND_MAX_DAYS))),
+        dated_by=row.dated_by,
         criteria=results,
         final=row.final,
     )

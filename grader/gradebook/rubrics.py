@@ -1,4 +1,5 @@
-"""Retroactive rubrics: totals from the current file, with refused edits until mapped."""
+"""Retroactive rubrics: totals from the current file, with refused edits until mapped, and
+accepting an edited file (``grader rubric apply``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
-from decimal import Decimal
 from weakref import WeakKeyDictionary
 
 from grader.domain.choices import CriterionChoice
@@ -16,7 +16,6 @@ from grader.domain.errors import GraderError, RubricChangeRefused
 from grader.domain.events import ChoiceChange, EventSource, SubmissionGrade
 from grader.domain.remap import mapping_target_problem, remap_choice, stale_parts
 from grader.domain.rubric import Rubric
-from grader.domain.scoring import IncompatibleChoice, base_points, effective_choices, score_submission
 from grader.gradebook.context import RECHECK_AFTER, CourseContext, utc_now
 
 
@@ -27,24 +26,6 @@ class UnmappedChoice:
     """"level", "item" or "points"."""
     label: str
     submissions: int
-
-
-@dataclass(frozen=True)
-class TotalChange:
-    student_id: str
-    before: Decimal
-    after: Decimal
-
-
-@dataclass(frozen=True)
-class RubricDiff:
-    assignment_id: str
-    accepted_hash: str | None
-    current_hash: str
-    changes: list[TotalChange]
-    unmapped: list[UnmappedChoice]
-    removed_criteria: dict[str, int]
-    """Criteria no longer in the rubric, with how many submissions had a choice for them."""
 
 
 def unmapped_choices(rubric: Rubric, grades: Mapping[str, SubmissionGrade]) -> list[UnmappedChoice]:
@@ -179,52 +160,6 @@ def ensure_accepted(ctx: CourseContext, assignment_id: str, rubric: Rubric) -> N
         )
 
 
-def _total(rubric: Rubric, choices: Mapping[str, CriterionChoice]) -> Decimal:
-    try:
-        return score_submission(rubric, choices).total
-    except IncompatibleChoice:
-        known = {cid: ch for cid, ch in choices.items() if _compatible(rubric, cid, ch)}
-        return score_submission(rubric, known).total
-
-
-def _compatible(rubric: Rubric, criterion_id: str, choice: CriterionChoice) -> bool:
-    criterion = rubric.criterion(criterion_id)
-    if criterion is None:
-        return True
-    try:
-        base_points(criterion, choice)
-    except IncompatibleChoice:
-        return False
-    return True
-
-
-def diff_rubric(ctx: CourseContext, assignment_id: str) -> RubricDiff:
-    """Who changes, and by how much, between the accepted rubric and the current file."""
-    current = ctx.files.rubric(assignment_id)
-    accepted = ctx.store.accepted_rubric(assignment_id)
-    grades = ctx.store.grades(assignment_id)
-    before_rubric = Rubric.from_dict(accepted[1]) if accepted else current
-    changes = []
-    for student_id, grade in sorted(grades.items()):
-        before = _total(before_rubric, effective_choices(before_rubric, grade))
-        after = _total(current, effective_choices(current, grade))
-        if before != after:
-            changes.append(TotalChange(student_id, before, after))
-    removed: Counter[str] = Counter()
-    for grade in grades.values():
-        for criterion_id, choice in grade.choices.items():
-            if current.criterion(criterion_id) is None and choice.is_scored:
-                removed[criterion_id] += 1
-    return RubricDiff(
-        assignment_id,
-        accepted[0] if accepted else None,
-        current.content_hash,
-        changes,
-        unmapped_choices(current, grades),
-        dict(removed),
-    )
-
-
 def parse_mapping(text: str) -> tuple[str, str, str | None]:
     """'criterion:Old label=New label' (an empty new label clears the choice)."""
     head, sep, new = text.partition("=")
@@ -249,9 +184,10 @@ def _mapping_table(current: Rubric, mappings: list[str]) -> dict[str, dict[str, 
     return table
 
 
-def apply_rubric(ctx: CourseContext, assignment_id: str, mappings: list[str]) -> tuple[RubricDiff, int]:
-    """Accept the current rubric, rewriting mapped choices as grade events; refuse if any stay unmapped."""
-    diff = diff_rubric(ctx, assignment_id)
+def apply_rubric(ctx: CourseContext, assignment_id: str, mappings: list[str]) -> int:
+    """Accept the current rubric, rewriting mapped choices as grade events (how many); refuse if
+    any stay unmapped."""
+    accepted = ctx.store.accepted_rubric(assignment_id)
     current = ctx.files.rubric(assignment_id)
     table = _mapping_table(current, mappings)
     changes: list[ChoiceChange] = []
@@ -288,11 +224,11 @@ def apply_rubric(ctx: CourseContext, assignment_id: str, mappings: list[str]) ->
         {
             "assignment": assignment_id,
             "rubric_hash": current.content_hash,
-            "previous_hash": diff.accepted_hash,
+            "previous_hash": accepted[0] if accepted else None,
             "mappings": mappings,
             "choices_rewritten": len(changes),
         },
         actor=ctx.actor,
         now=now,
     )
-    return diff, len(changes)
+    return len(changes)

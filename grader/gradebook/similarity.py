@@ -9,6 +9,7 @@ results, a pair's fragments and verdicts: ``grader.gradebook.similarity_review``
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,16 +108,25 @@ def run_similarity(
     submissions: list[Submission] = []
     skipped: list[tuple[str, str, str]] = []
     starters: dict[str, frozenset[int]] = {}
-    total = len(sources) + 1
+    total = 2 * len(sources) + 1
+    firsts: dict[str, tuple[str, str] | None] = {}
     for done, source in enumerate(sources):
-        yield Progress(done, total, f"reading {done + 1} of {len(sources)}")
+        yield Progress(done, total, f"finding the starter {done + 1} of {len(sources)}")
+        firsts[source.key] = _first_commit(source)
+    trees = Counter(found[1] for s in pulled if (found := firsts[s.key]) is not None)
+    template = _template(ctx, assignment_id, settings)
+    for done, source in enumerate(sources):
+        yield Progress(len(sources) + done, total, f"reading {done + 1} of {len(sources)}")
         read = read_folder(source.root)
-        starter = _starter(source, settings, starters)
+        first = firsts[source.key]
+        shared = first is not None and trees[first[1]] >= 2
+        starter = _starter(source, first[0], settings, starters) if shared and first else frozenset()
+        starter = template if template is not None else starter
         commit = source.commit or f"dir:{read.digest}"
         in_class = not source.source
         submissions.append(submission(source.key, commit, read, settings, starter=starter, in_class=in_class))
         skipped.extend((source.key, path, reason) for path, reason in read.skipped)
-    yield Progress(len(sources), total, "comparing")
+    yield Progress(2 * len(sources), total, "comparing")
     report = yield from _compare(
         ctx, assignment_id, settings, submissions, {s.key: s.source for s in sources}
     )
@@ -131,18 +141,42 @@ def run_similarity(
     )
 
 
-def _starter(source: _Source, settings: Settings, cache: dict[str, frozenset[int]]) -> frozenset[int]:
-    """Hashes of the code in the first commit of the submission's history (cached per commit)."""
+def _template(ctx: CourseContext, assignment_id: str, settings: Settings) -> frozenset[int] | None:
+    """Hashes of the code in the assignment's configured starter folder (course.yaml
+    ``starter:``), None when none is configured (a first commit the class shares stands in)."""
+    assignment = ctx.files.course.assignment(assignment_id)
+    if assignment is None or not assignment.starter:
+        return None
+    folder = ctx.root / assignment.starter
+    if not folder.is_dir() or folder.is_symlink():
+        raise GraderError(
+            f"course.yaml: assignment {assignment_id}: starter: {assignment.starter} is not a folder "
+            f"(expected a folder, relative to {ctx.root}, holding the code students began from)"
+        )
+    found = submission("", "starter", read_folder(folder), settings)
+    return frozenset(p.hash for p in found.prints)
+
+
+def _first_commit(source: _Source) -> tuple[str, str] | None:
+    """The first commit of the submission's history and its tree, None for a history of one
+    commit (all of it the student's) or when the mirror cannot tell."""
     if source.mirror is None or not source.commit:
-        return frozenset()
-    root = starter_commit(source.mirror, source.commit)
-    if root is None or root == source.commit:
-        return frozenset()  # a history of one commit: all of it is the student's
-    if root not in cache:
+        return None
+    found = starter_commit(source.mirror, source.commit)
+    return None if found is None or found[0] == source.commit else found
+
+
+def _starter(
+    source: _Source, root: str, settings: Settings, cache: dict[str, frozenset[int]]
+) -> frozenset[int]:
+    """Hashes of the code in the submission's first commit (cached per commit). Only a first
+    commit whose files the class shares is a starter: one that only this student has is their
+    own work (or what they copied), never left out."""
+    if root not in cache and source.mirror is not None:
         files = read_commit(source.mirror, root)
         empty = submission("", root, Read(files, [], ""), settings)
         cache[root] = frozenset(p.hash for p in empty.prints)
-    return cache[root]
+    return cache.get(root, frozenset())
 
 
 def _compare(
@@ -155,7 +189,8 @@ def _compare(
     """Score every pair worth it (reusing cached results, yielding progress), then save the
     run; (computed, reused)."""
     left_out = shared_hashes(submissions, settings.shared_share)
-    digests = [exclusion_digest(s.hashes & left_out) for s in submissions]
+    # what was left out of each side: the code most of the class shares, and its starter
+    digests = [exclusion_digest(s.hashes & left_out) + exclusion_digest(s.starter)[:8] for s in submissions]
     base = settings.digest()
     keys: dict[tuple[int, int], PairKey] = {}
     sizes = kept_sizes(submissions, left_out)

@@ -8,6 +8,7 @@ An earlier submission's side (``--against``) is not read here: its fragment's ow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from grader.git.worktree import ViewRefused, read_checkout_file
@@ -18,13 +19,13 @@ from grader.gradebook.pull import checkout_of
 from grader.gradebook.similarity_review import FragmentText, PairDetail
 from grader.similarity.tokens import MAX_FILE_BYTES
 
+Scrub = Callable[[str], str]
 Files = dict[str, list[str] | None]
 """Path → its lines, or None when it could not be read (refused, gone)."""
 
 
-def _read(ctx: CourseContext, assignment_id: str, student_id: str, paths: set[str]) -> Files:
+def _read(ctx: CourseContext, assignment_id: str, student_id: str, paths: set[str], scrub: Scrub) -> Files:
     root = checkout_of(ctx, assignment_id, student_id)
-    scrub = scrubber(ctx, assignment_id, student_id)
     found: Files = {}
     for path in sorted(paths):
         try:
@@ -38,16 +39,22 @@ def _read(ctx: CourseContext, assignment_id: str, student_id: str, paths: set[st
 
 def pair_files(ctx: CourseContext, assignment_id: str, detail: PairDetail) -> tuple[PairDetail, Files, Files]:
     """The pair with its fragments' text as graders may read it, and each side's files that
-    hold a fragment (b's empty for an earlier submission)."""
+    hold a fragment (b's empty for an earlier submission). Each side is scrubbed of both
+    students: a copy carries the name of the student it was copied from."""
     pair = detail.pair
     id_a = typed_student(ctx, pair.a, assignment_id)
     scrub_a = scrubber(ctx, assignment_id, id_a)
-    files_a = _read(ctx, assignment_id, id_a, {f.fragment.path_a for f in detail.fragments})
     if pair.earlier:
+        files_a = _read(ctx, assignment_id, id_a, {f.fragment.path_a for f in detail.fragments}, scrub_a)
         texts = [replace(f, text_a=scrub_a(f.text_a)) for f in detail.fragments]
         return replace(detail, fragments=texts), files_a, {}
     id_b = typed_student(ctx, pair.b, assignment_id)
     scrub_b = scrubber(ctx, assignment_id, id_b)
-    files_b = _read(ctx, assignment_id, id_b, {f.fragment.path_b for f in detail.fragments})
-    texts = [FragmentText(f.fragment, scrub_a(f.text_a), scrub_b(f.text_b)) for f in detail.fragments]
+
+    def scrub(text: str) -> str:
+        return scrub_b(scrub_a(text))
+
+    files_a = _read(ctx, assignment_id, id_a, {f.fragment.path_a for f in detail.fragments}, scrub)
+    files_b = _read(ctx, assignment_id, id_b, {f.fragment.path_b for f in detail.fragments}, scrub)
+    texts = [FragmentText(f.fragment, scrub(f.text_a), scrub(f.text_b)) for f in detail.fragments]
     return replace(detail, fragments=texts), files_a, files_b

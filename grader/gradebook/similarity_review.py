@@ -8,7 +8,8 @@ typed either way. Strings returned are raw student text: the UI sanitises them b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from grader.domain.similarity import VERDICTS
 from grader.domain.similarity_pairs import Fragment
 from grader.domain.similarity_records import StoredPair, Verdict, swapped
 from grader.git.worktree import ViewRefused, read_checkout_file
-from grader.gradebook.anonymity import identities, typed_student
+from grader.gradebook.anonymity import identities, typed_students
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.flagging import MAX_TEXT, set_flag
 from grader.gradebook.pull import checkout_of
@@ -42,6 +43,9 @@ class PairResult:
     note: str
     earlier: bool
     """b is an earlier term's submission or a folder's (``--against``)."""
+    recorded_by: str = ""
+    """Who recorded the verdict in force ("" without one)."""
+    recorded_at: datetime | None = None
 
     @property
     def similarity(self) -> Decimal:
@@ -91,6 +95,8 @@ def _result(ctx: CourseContext, shown: Identities, pair: StoredPair, verdict: Ve
         verdict.verdict if verdict else None,
         verdict.note if verdict else "",
         bool(pair.source_b),
+        verdict.actor if verdict else "",
+        verdict.at if verdict else None,
     )
 
 
@@ -109,7 +115,8 @@ def similarity_pairs(ctx: CourseContext, assignment_id: str) -> list[PairResult]
 def _find(ctx: CourseContext, assignment_id: str, a: str, b: str) -> tuple[StoredPair, bool]:
     """The stored pair of the typed students (ids or pseudonyms; b may be an earlier
     submission's label), and whether it is kept as (b, a)."""
-    real_a, real_b = typed_student(ctx, a, assignment_id), typed_student(ctx, b, assignment_id)
+    # not strict: b may be an earlier submission's label, which no roster names
+    real_a, real_b = typed_students(ctx, [a, b], [assignment_id]) or [a, b]
     shown = identities(ctx, assignment_id)
     for pair in _stored(ctx, assignment_id):
         names_b = {pair.key.b, _label(ctx, shown, pair.key.b, pair.source_b)}
@@ -157,16 +164,8 @@ def pair_detail(ctx: CourseContext, assignment_id: str, a: str, b: str) -> PairD
     commits = (pair.key.commit_a, pair.key.commit_b)
     if flipped:
         score = swapped(pair.score)
-        result = PairResult(
-            result.b,
-            result.a,
-            score.similarity_a,
-            score.similarity_b,
-            result.longest_lines,
-            result.fragments,
-            result.verdict,
-            result.note,
-            result.earlier,
+        result = replace(
+            result, a=result.b, b=result.a, similarity_a=score.similarity_a, similarity_b=score.similarity_b
         )
         texts = [FragmentText(g, t.text_b, t.text_a) for g, t in zip(score.fragments, texts, strict=True)]
         commits = commits[::-1]

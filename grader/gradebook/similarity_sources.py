@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.domain.similarity import FileTokens, Print, Settings, Submission, winnow
-from grader.git.diff import root_commit
+from grader.git.diff import root_and_tree
 from grader.git.env import GitFailed, run_git
 from grader.git.history import HistoryUnreadable, check_revision
 from grader.git.worktree import ViewRefused, list_checkout, read_checkout_file
@@ -82,10 +82,11 @@ def _add(found: FileTokens | Skipped, files: list[FileTokens], skipped: list[tup
         files.append(found)
 
 
-def starter_commit(mirror: Path, graded: str) -> str | None:
-    """The first commit of the graded commit's history (None when the mirror cannot tell)."""
+def starter_commit(mirror: Path, graded: str) -> tuple[str, str] | None:
+    """The first commit of the graded commit's history and the id of its tree (None when the
+    mirror cannot tell)."""
     try:
-        return root_commit(mirror, graded)
+        return root_and_tree(mirror, graded)
     except (HistoryUnreadable, GitFailed):
         return None
 

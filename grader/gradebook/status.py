@@ -10,11 +10,12 @@ from grader.domain.choices import CriterionChoice
 from grader.domain.course import Assignment
 from grader.domain.errors import RubricChangeRefused
 from grader.domain.events import AutogradeScore, SubmissionGrade
+from grader.domain.lateness import beyond_max_days, beyond_max_days_text
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.domain.rubric import CriterionKind, Rubric
 from grader.domain.scoring import Merged, effective_choices, is_override, score_submission
-from grader.domain.submission import EMPTY_REPOSITORY
+from grader.domain.submission import EMPTY_REPOSITORY, attention_flags, dated_by
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import effective_rubric
 
@@ -65,8 +66,9 @@ class SubmissionStatus:
     graded_commit: str | None
     flags: tuple[str, ...]
     """Everything that needs attention besides the status: the flag note (``FLAG_PREFIX``),
-    autograde pending, rubric change needs mapping, and the pull's flags (dated by commit time,
-    history rewritten, last pull failed…)."""
+    autograde pending, rubric change needs mapping, past max_days ("scores 0: more than 3 days
+    late"), and the pull's warnings (history rewritten, last pull failed…); not the basis the
+    graded commit is dated by (``dated_by``)."""
     criteria: tuple[CriterionStatus, ...]
     graded_by: str = ""
     version: int = 0
@@ -76,6 +78,9 @@ class SubmissionStatus:
     final: bool = False
     """The grade is final: every criterion scored (autograded ones included), or excused
     (``grader.domain.scoring.is_final``); never while a rubric change needs mapping."""
+    dated_by: str = ""
+    """What the graded commit's lateness is measured from: "dated by commit time" or "dated by
+    pull time" (``grader.domain.submission.dated_by``); "" without a graded commit."""
     autograde_summary: str = ""
     """What the autograde column of a list shows ("7/10 tests", "passed", "failed", "timeout",
     "error", "not run"); empty for a rubric without autograded criteria (``autograde_text``)."""
@@ -139,7 +144,7 @@ def _autograde_flags(rubric: Rubric, grade: SubmissionGrade | None) -> tuple[str
 def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
     if pull is None:
         return NOT_PULLED, ()
-    flags = pull.flags
+    flags = attention_flags(pull.flags)
     if pull.result in ("failed", "refused") or (pull.result == "missing" and pull.graded_commit is not None):
         flags = (
             *flags,
@@ -150,6 +155,17 @@ def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
     if pull.result == "missing" or EMPTY_REPOSITORY in pull.flags:
         return MISSING, flags
     return NOT_PULLED, flags
+
+
+def _ordered_flags(
+    flags: tuple[str, ...], assignment: Assignment, late_minutes: int | None, grade: SubmissionGrade | None
+) -> tuple[str, ...]:
+    """Past max_days first (it decides the score, before grading starts), the flag note last."""
+    if beyond_max_days(late_minutes, assignment.late) and not (grade and grade.excused):
+        flags = (beyond_max_days_text(assignment.late), *flags)
+    if grade and grade.flag_note:
+        flags = (*flags, FLAG_PREFIX + grade.flag_note)
+    return flags
 
 
 def status_row(
@@ -190,10 +206,9 @@ def status_row(
         if pending and score.any_scored:
             flags = (*flags, AUTOGRADE_PENDING)
         flags = (*flags, *_autograde_flags(rubric, grade))
+    flags = _ordered_flags(flags, assignment, late_minutes, grade)
     flag_note = grade.flag_note if grade else ""
     excused = grade.excused if grade else False
-    if flag_note:
-        flags = (*flags, FLAG_PREFIX + flag_note)
     if excused:
         status, total, penalty = EXCUSED, None, Decimal(0)
     return SubmissionStatus(
@@ -214,6 +229,7 @@ def status_row(
         flag_note=flag_note,
         excused=excused,
         final=final or excused,
+        dated_by=dated_by(pull.flags, pull.graded_commit) if pull else "",
         autograde_summary=autograde_text(rubric, grade),
     )
 

@@ -33,13 +33,13 @@ def test_excuse_then_withdraw(course_dir: Path, capsys) -> None:
     _grade(capsys, course_dir, "Proficient")
 
     code, out, err = run(capsys, course_dir, "excuse", A1, "--student", "00123", "--reason", "medical")
-    assert (code, out.strip()) == (0, "a1-calculator 00123: excused"), err
+    assert (code, out.strip()) == (0, "a1-calculator 00123 Zoë Ångström: excused"), err
     row = status_row(capsys, course_dir, "00123")
     assert (row["status"], row["score"], row["excused"]) == ("excused", None, True)
     assert row["criteria"]["correctness"]["choice"] == "Proficient"  # the choices stay
 
     code, out, _ = run(capsys, course_dir, "excuse", A1, "--student", "00123", "--undo")
-    assert (code, out.strip()) == (0, "a1-calculator 00123: no longer excused")
+    assert (code, out.strip()) == (0, "a1-calculator 00123 Zoë Ångström: no longer excused")
     row = status_row(capsys, course_dir, "00123")
     assert (row["status"], row["score"], row["excused"]) == ("in progress", 30, False)
 
@@ -91,7 +91,8 @@ def test_undo_restores_each_earlier_choice_then_says_nothing_is_left(course_dir:
     code, out, err = run(capsys, course_dir, "undo")
     assert code == 0, err
     assert out.startswith(
-        "undone: a1-calculator 00123 correctness: level 'Proficient' restored (was level 'Exemplary'; version 3)"
+        "undone your change to correctness for 00123 (Zoë Ångström) in a1-calculator: "
+        "level 'Exemplary' → level 'Proficient' again (version 3)"
     )
     assert status_row(capsys, course_dir, "00123")["criteria"]["correctness"]["choice"] == "Proficient"
     code, out, _ = run(capsys, course_dir, "undo", "--json")

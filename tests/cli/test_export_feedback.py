@@ -87,9 +87,10 @@ def test_graded_submissions_get_a_page_and_the_rest_are_counted(pulled, capsys) 
     page = page_of(course, late["student_id"])
     assert page.startswith("# Feedback: Command-line calculator\n")
     assert "- **Total:** 82.8 / 100\n" in page and "Not final" not in page
-    assert "late: 1 started day(s) × 10% = 10% off, -9.2 points\n" in page
+    assert "late: 1 started day(s) × 10% = 10% off, late penalty −9.2\n" in page
     assert f"- **Graded commit:** `{late['graded_commit']}`" in page
-    assert "- **Flags:** dated by commit time\n" in page
+    assert " (dated by commit time)\n" in page.split("- **Graded commit:** ")[1]
+    assert "- **Flags:**" not in page  # the basis of the date is no flag
     (autograded,) = [
         line for line in page.splitlines() if line.startswith("Autograded with `python -m pytest")
     ]

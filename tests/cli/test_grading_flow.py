@@ -121,7 +121,11 @@ def test_rubric_edit_shows_in_diff_and_status(course_dir: Path, capsys) -> None:
     )
     code, out, err = run(capsys, course_dir, "rubric", "diff", "a1-calculator")
     assert code == 0, err
-    assert out.splitlines()[:2] == ["00123: 30 → 32 (+2)", "00125: 30 → 32 (+2)"]
+    cause = "correctness: level 'Proficient' 30 → 32"
+    assert out.splitlines()[4:6] == [
+        f"  00123 Zoë Ångström: 30 → 32 (+2) — {cause}",
+        f"  00125 Анна Иванова: 30 → 32 (+2) — {cause}",
+    ]
     assert status_of(capsys, course_dir, "00123")["score"] == 32
     assert status_of(capsys, course_dir, "00124")["score"] == 40
     assert run(capsys, course_dir, "rubric", "apply", "a1-calculator")[0] == 0

@@ -133,7 +133,7 @@ def test_a_graded_page_shows_every_part_a_student_needs() -> None:
         ("h3", "Test suite passes: 16 / 20"),
     ]
     assert "- **Total:** 52.65 / 80" in page
-    assert "- **Late:** 2 h 5 min late: 1 started day(s) × 10% = 10% off, -5.85 points" in page
+    assert "- **Late:** 2h 5m late: 1 started day(s) × 10% = 10% off, late penalty −5.85" in page
     assert f"- **Graded commit:** `{'a' * 40}` “Handle division by zero”" in page
     assert table_rows(page) == [
         ["Criterion", "Result", "Points"],
@@ -141,7 +141,7 @@ def test_a_graded_page_shows_every_part_a_student_needs() -> None:
         ["Code quality", "Unclear names", "15 / 20"],
         ["Test suite passes", "autograded", "16 / 20"],
         ["Before the late penalty", "", "58.5 / 80"],
-        ["Late penalty", "", "-5.85"],
+        ["Late penalty", "", "−5.85"],
         ["Total", "", "52.65 / 80"],
     ]
     assert "Level reached: **Proficient** (30 points)\n\nOne edge case mishandled" in page
@@ -155,8 +155,8 @@ def test_a_graded_page_shows_every_part_a_student_needs() -> None:
     ("minutes", "expected"),
     [
         (0, "on time"),
-        (9, "9 min late, within the 15-minute grace period: no penalty"),
-        (3 * 1440 + 1, "3 d 1 min late, more than 3 day(s): the total is 0 (-58.5 points)"),
+        (9, "9m late, within the 15-minute grace period: no penalty"),
+        (3 * 1440 + 1, "3d 1m late, more than 3 day(s): the total is 0 (late penalty −58.5)"),
         (None, "not known"),
     ],
 )
@@ -182,11 +182,11 @@ def test_a_grade_that_is_not_final_says_what_is_missing_and_shows_no_total() -> 
         "**Not final:** Test suite passes (20 points) not scored yet, so this page gives no total yet.\n"
     )
     assert "- **Total:** not final yet\n" in page
-    assert "- **Late:** 2 h 5 min late: 1 started day(s) × 10% = 10% off the total\n" in page
+    assert "- **Late:** 2h 5m late: 1 started day(s) × 10% = 10% off the total\n" in page
     assert table_rows(page)[-1] == ["Total", "", "not final: Test suite passes (20 points) not scored yet"]
     assert not any(shown in page for shown in ("42.5", "38.25", "4.25", "/ 80")), "no partial sum anywhere"
     too_late = render_feedback(sheet(pending, late_minutes=4 * 1440))
-    assert "more than 3 day(s): the total will be 0\n" in too_late
+    assert "4d late, more than 3 day(s): the total will be 0\n" in too_late
     two = render_feedback(sheet({"correctness": GRADED["correctness"]}))
     assert "**Not final:** Code quality (20 points) and Test suite passes (20 points) not scored yet" in two
     hostile = replace(RUBRIC.criteria[2], title="<b>Tests</b> | *x*")

@@ -148,7 +148,7 @@ def test_feedback_summarises_levels_items_comments_and_lateness() -> None:
     text = feedback_text(CALCULATOR, grade)
     assert text == (
         "Correct results: Proficient (30/40). Nice tests | Code quality: Dead code (17/20) | "
-        "Test suite passes: 20/20 | Late penalty: -13.4 points (1500 min late)"
+        "Test suite passes: 20/20 | Late penalty −13.4 (1d 1h late)"
     )
 
 

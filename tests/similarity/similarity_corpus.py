@@ -225,14 +225,23 @@ def obfuscated(source: str) -> str:
     return "# calculator core, written from scratch\n" + body.replace("\n\n\n", "\n\n\n\n", 1) + dead
 
 
-def push(ctx: CourseContext, student_id: str, work: dict[str, FileContent], *, starter: bool = True) -> str:
-    """A student's repository (the starter, then ``work``), checked out and recorded as pulled;
-    returns the graded commit."""
+def push(
+    ctx: CourseContext,
+    student_id: str,
+    work: dict[str, FileContent],
+    *,
+    starter: bool = True,
+    begin_with: dict[str, FileContent] | None = None,
+) -> str:
+    """A student's repository (the starter — or ``begin_with`` —, then ``work``), checked out and
+    recorded as pulled; returns the graded commit."""
     person = Person(f"Student {student_id}", f"{student_id}@example.edu")
     first: dict[str, FileContent] = {"starter.py": STARTER} if starter else dict(work)
+    if begin_with is not None:
+        first = begin_with
     commits = [CommitSpec("Starter", person, datetime(2026, 9, 1, 9, tzinfo=UTC), first)]
     if starter:
-        files: dict[str, FileContent] = {"starter.py": STARTER, **work}
+        files: dict[str, FileContent] = {**first, **work} if begin_with else {"starter.py": STARTER, **work}
         commits.append(CommitSpec("My work", person, datetime(2026, 9, 5, 9, tzinfo=UTC), files))
     mirror = mirror_of(ctx, A1, student_id)
     shutil.rmtree(mirror, ignore_errors=True)  # pushed again: a new history

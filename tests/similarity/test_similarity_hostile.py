@@ -5,8 +5,14 @@ minified files: each skipped or capped with a reason, nothing raises, the readin
 from __future__ import annotations
 
 import os
+import tracemalloc
 from pathlib import Path
 
+from similarity_corpus import A1, INDEPENDENT, ORIGINAL, push
+
+from grader.domain.similarity import Settings
+from grader.gradebook.context import CourseContext
+from grader.gradebook.similarity import SimilarityReport, run_similarity
 from grader.gradebook.similarity_sources import MAX_SUBMISSION_FILES, read_folder
 from grader.similarity.tokens import tokenise
 
@@ -58,3 +64,42 @@ def test_twenty_thousand_tiny_files_are_capped(tmp_path: Path) -> None:
 def test_the_tokeniser_refuses_more_than_its_cap_whatever_it_is_given() -> None:
     found = tokenise("big.py", b"a = 1\n" * 200_000)
     assert getattr(found, "reason", "") == "larger than 512 KB"
+
+
+def test_ten_megabytes_on_one_line_and_fifty_in_one_file_are_skipped_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "big"
+    root.mkdir()
+    (root / "line.py").write_bytes(b"x=1;" * (10 * 1024 * 1024 // 4))  # 10 MB, one line, real bytes
+    with (root / "fifty.c").open("wb") as handle:
+        for _ in range(50):
+            handle.write(b"int x;\n" * (1024 * 1024 // 7))  # ~50 MB, real bytes
+    (root / "ok.py").write_text("def g(a, b):\n    return a * b + 1\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        read = read_folder(root)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert dict(read.skipped) == {"line.py": "larger than 512 KB", "fifty.c": "larger than 512 KB"}
+    assert [t.path for t in read.files] == ["ok.py"]
+    assert peak < 16 * 1024 * 1024, f"reading held {peak / 2**20:.1f} MiB at its peak"
+
+
+def test_a_hostile_submission_goes_through_a_whole_run_with_its_reasons(
+    ctx: CourseContext, tmp_path: Path
+) -> None:
+    push(ctx, "00123", {"calc.py": ORIGINAL})
+    push(ctx, "00124", {"calc.py": INDEPENDENT[0]})
+    earlier = tmp_path / "earlier" / "hostile"
+    earlier.mkdir(parents=True)
+    (earlier / "binary.py").write_bytes(b"\x00\x01\x02\xff" * 1000)
+    (earlier / "latin1.py").write_bytes("naïve = 'café'\n".encode("latin-1"))
+    (earlier / "copy.py").write_bytes(ORIGINAL.encode() + b"\n# \xff\xfe broken tail\n")
+    *_, report = run_similarity(ctx, A1, Settings(), [str(earlier.parent)])
+    assert isinstance(report, SimilarityReport)
+    reasons = {(who, path): reason for who, path, reason in report.skipped}
+    assert reasons[("earlier/hostile", "binary.py")] == "binary"
+    assert reasons[("earlier/hostile", "latin1.py")] == "not UTF-8 text"
+    assert reasons[("earlier/hostile", "copy.py")] == "not UTF-8 text"

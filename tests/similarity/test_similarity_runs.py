@@ -80,6 +80,43 @@ def test_the_starter_alone_never_makes_a_pair(ctx: CourseContext) -> None:
     assert [(p.a, p.b) for p in report_of(ctx).pairs] == [("00126", "00127")]
 
 
+def test_a_first_commit_only_one_student_has_is_their_own_work_not_a_starter(ctx: CourseContext) -> None:
+    """A copier who commits the copy first, then a small change, is not hidden by the starter rule:
+    only a first commit whose files the class shares (one template) is left out."""
+    push(ctx, "00123", {"calc.py": ORIGINAL})
+    push(ctx, "00124", {"calc.py": INDEPENDENT[0]})
+    push(ctx, "00125", {"notes.py": "TODO = 1\n"}, begin_with={"calc.py": obfuscated(ORIGINAL)})
+    pairs = report_of(ctx).pairs
+    assert (pairs[0].a, pairs[0].b) == ("00123", "00125")
+    assert pairs[0].similarity_a > Decimal("0.8") and pairs[0].similarity_b > Decimal("0.7")
+    assert all(p.similarity < Decimal("0.15") for p in pairs[1:])
+
+
+def test_a_configured_starter_folder_is_left_out_and_a_missing_one_named(ctx: CourseContext) -> None:
+    """course.yaml's ``starter:`` names the template's folder: its code pairs nobody, even in
+    histories of one commit and with the shared-code rule off."""
+    for sid, solution in (("00123", INDEPENDENT[0]), ("00124", INDEPENDENT[1])):
+        push(ctx, sid, {"starter.py": STARTER, "calc.py": solution}, starter=False)
+    everything = Settings(shared_share=Decimal(1))
+    assert [(p.a, p.b) for p in report_of(ctx, everything).pairs] == [("00123", "00124")]
+    course_yaml = ctx.root / "course.yaml"
+    text = course_yaml.read_text(encoding="utf-8")
+    course_yaml.write_text(
+        text.replace(
+            "    rubric: rubrics/calculator.yaml\n",
+            "    rubric: rubrics/calculator.yaml\n    starter: template\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with open_course(ctx.root, actor="Ada") as configured:
+        with pytest.raises(GraderError, match="starter: template is not a folder"):
+            report_of(configured, everything)
+        (ctx.root / "template").mkdir()
+        (ctx.root / "template" / "main.py").write_text(STARTER, encoding="utf-8")
+        assert report_of(configured, everything).pairs == []
+
+
 def test_code_most_of_the_class_shares_is_left_out(ctx: CourseContext) -> None:
     helper = {"helpers.py": SECOND}
     for sid, solution in zip(["00123", "00124", "00125", "00126"], [*INDEPENDENT, ORIGINAL], strict=False):
@@ -192,7 +229,7 @@ def test_closing_the_run_early_stops_it_and_saves_nothing(ctx: CourseContext) ->
     class_of(ctx)
     steps = run_similarity(ctx, A1, Settings())
     first = next(steps)
-    assert first.done == 0 and first.total == 6  # type: ignore[union-attr]
+    assert first.done == 0 and first.total == 11  # type: ignore[union-attr]  # 5 starters, 5 reads, compare
     next(steps)
     steps.close()
     assert ctx.store.latest_similarity_run(A1) is None and similarity_pairs(ctx, A1) == []

@@ -138,11 +138,12 @@ async def test_a_flagged_graded_row_shows_graded_as_status_and_the_note_among_th
 
 
 def test_late_label() -> None:
-    assert [late_label(m) for m in (None, 0, 45, 130, 1500, 3000)] == [
+    assert [late_label(m) for m in (None, 0, 45, 130, 1500, 3000, 3065)] == [
         "",
         "",
         "45m",
         "2h 10m",
         "1d 1h",
         "2d 2h",
+        "2d 3h 5m",
     ]

@@ -21,8 +21,14 @@ PARSE = {
                   '    head, found, tail = cleaned[1:].partition(f" {candidate} ")', "    if found:",
                   "        $left, $op, $right = cleaned[0] + head, candidate, tail", "        break", "else:",
                   '    raise ValueError(f"no operator in {$expr!r}")'],
+    "scan": ['squeezed = $expr.replace(" ", "").strip()', "position = 1",
+             'while position < len(squeezed) and squeezed[position] not in "+-*/^":',
+             "    position += 1", "if position >= len(squeezed) - 1:",
+             '    raise ValueError(f"no operator in {$expr!r}")',
+             "$left, $op, $right = squeezed[:position], squeezed[position], squeezed[position + 1 :]"],
 }  # fmt: skip
-"""How calculate() splits its text: str.split, a regular expression, or str.partition."""
+"""How calculate() splits its text: str.split, a regular expression, str.partition, or a scan
+for the first operator after the first character (so a leading minus stays with the number)."""
 
 NUMBERS = {
     "float": ["$a = float($left)", "$b = float($right)"],
@@ -179,6 +185,43 @@ PLAIN_FORMATTED = {"argparse": "$calc($expr)", "argv": "$calc(raw)", "parser-fn"
 MAIN_GUARD = '\n\nif __name__ == "__main__":\n    sys.exit(main())\n'
 
 
+ERROR_TEXT = ('f"error: {error}"', '"error: " + str(error)', '"error: %s" % error')
+"""How the student words an error message (the same words, written three ways)."""
+
+
+def _read_with_input(line: str) -> list[str]:
+    """``for NAME in sys.stdin:`` as a loop over input() until the end of the input."""
+    pad = line[: len(line) - len(line.lstrip())]
+    name = line.split()[1]
+    return [f"{pad}while True:", f"{pad}    try:", f"{pad}        {name} = input()",
+            f"{pad}    except EOFError:", f"{pad}        break"]  # fmt: skip
+
+
+def habits(text: str, style: Style) -> str:
+    """The interface with the student's own ways of reading standard input and reporting errors."""
+    lines = []
+    for line in text.splitlines():
+        if style.stdin == "input" and line.lstrip().startswith("for ") and line.endswith(" in sys.stdin:"):
+            lines += _read_with_input(line)
+            continue
+        if style.stdin != "iterate":
+            line = line.replace("list(sys.stdin)", "sys.stdin.read().splitlines()")
+            line = line.replace(" sys.stdin:", " sys.stdin.read().splitlines():")
+            line = line.replace("else sys.stdin", "else sys.stdin.read().splitlines()")
+            line = line.replace("run_lines(sys.stdin)", "run_lines(sys.stdin.read().splitlines())")
+        if style.errors == "write":
+            line = line.replace(
+                'print(f"error: {error}", file=sys.stderr)', 'sys.stderr.write(f"error: {error}\\n")'
+            )
+        else:
+            line = line.replace(
+                'sys.stderr.write(f"error: {error}\\n")', 'print(f"error: {error}", file=sys.stderr)'
+            )
+        line = line.replace('f"error: {error}"', ERROR_TEXT[style.habits % len(ERROR_TEXT)])
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def interface(code: Code, style: Style, *, checked: bool) -> str:
     """The command line: with error handling once the student wrote it (and if they ever did)."""
     handles = checked and code.handles_errors
@@ -195,4 +238,5 @@ def interface(code: Code, style: Style, *, checked: bool) -> str:
     lines = [
         line.removesuffix("  #DOC") for line in text.splitlines() if style.docs or not line.endswith("#DOC")
     ]
-    return "\n".join(lines) + "\n" + MAIN_GUARD
+    guard = MAIN_GUARD if style.habits % 5 < 3 else MAIN_GUARD.replace("sys.exit(", "raise SystemExit(")
+    return habits("\n".join(lines), style) + "\n" + guard

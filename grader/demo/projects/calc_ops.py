@@ -19,6 +19,8 @@ def _class(style: Style, found: list[Operation]) -> str:
     methods = "\n".join(
         function(style, op.name, ["$a", "$b"], list(op.body), op.doc, self=True) for op in found
     )
+    if style.habits % 3 == 0:  # methods that need no instance, as static methods
+        methods = methods.replace("    def ", "    @staticmethod\n    def ").replace("(self, ", "(")
     doc = '    """The calculator\'s operations, one method each."""\n\n' if style.docs else ""
     return f"class Calculator:\n{doc}{methods}"
 
@@ -86,6 +88,9 @@ def dispatch_lines(style: Style) -> list[str]:
     """calculate()'s last statements: the result of $op on the numbers $a and $b."""
     if style.ops == "dict":
         return ["if $op not in OPERATIONS:", f"    {UNKNOWN}", "return OPERATIONS[$op]($a, $b)"]
+    if style.ops == "class" and style.habits % 2:
+        return ["calculator = Calculator()", "method = getattr(calculator, METHODS.get($op, ''), None)",
+                "if method is None:", f"    {UNKNOWN}", "return method($a, $b)"]  # fmt: skip
     if style.ops == "class":
         return [
             "if $op not in METHODS:",

@@ -44,7 +44,7 @@ NAMES = (
 OPS = ("dict", "ifchain", "class", "operator", "match")
 """A dict of operator functions, an if/elif chain, a class with methods, the operator module,
 one function with a match statement."""
-PARSERS = ("split", "regex", "partition")
+PARSERS = ("split", "regex", "partition", "scan")
 CLIS = ("argparse", "argv", "parser-fn")
 TESTS = ("functions", "classes", "unittest", "parametrize")
 TEST_FILES = ("tests/test_calculator.py", "tests/test_calc.py", "tests/test_operations.py")
@@ -56,6 +56,10 @@ TEST_DOCS = (
     "Checks of my calculator, run with pytest.",
 )
 FORMATS = ('f"{$value:g}"', 'format($value, "g")', '"%g" % $value')
+STDIN = ("iterate", "splitlines", "input")
+"""How the interface reads standard input: iterating sys.stdin, its lines split, or input()."""
+ERRORS = ("print", "write")
+"""How the interface reports an error: print(..., file=sys.stderr) or sys.stderr.write()."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ class Style:
     multiply_case: tuple[str, str]
     """The numbers the student's tests try (add and multiply are right in every variant)."""
     test_doc: str
+    stdin: str
+    errors: str
+    habits: int
+    """Seeds the student's smaller test habits: which extra cases, their order, each assertion's idiom."""
 
 
 STRUCTURES = len(OPS) * len(PARSERS) * len(CLIS) * len(TESTS)
@@ -103,6 +111,9 @@ def style_for(variant: int, rng: random.Random) -> Style:
         add_case=rng.choice(ADD_CASES),
         multiply_case=rng.choice(MULTIPLY_CASES),
         test_doc=rng.choice(TEST_DOCS),
+        stdin=rng.choice(STDIN),
+        errors=rng.choice(ERRORS),
+        habits=rng.randrange(1 << 30),
     )
 
 

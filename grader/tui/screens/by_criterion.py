@@ -18,6 +18,7 @@ from grader.domain.claims import Claim
 from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
 from grader.domain.events import SubmissionGrade
+from grader.domain.lateness import beyond_max_days, beyond_max_days_text, late_text, penalty_text
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
@@ -118,11 +119,15 @@ def status_line(ctx: CourseContext, loaded: Loaded, grade: SubmissionGrade) -> T
     line.append(f"  · {score} / {number(row.max_score)}", style="bold")
     line.append(f"  · {row.status}", style="bold green" if row.status == "graded" else "bold yellow")
     if row.late_minutes:
-        line.append(f"  · late {row.late_minutes:,} min", style="red")
+        line.append(f"  · {late_text(row.late_minutes)}", style="red")
     if row.penalty:
-        line.append(f" (−{row.penalty.quantize(row.penalty.__class__('0.01'))})", style="red")
+        line.append(f" ({penalty_text(row.penalty)})", style="red")
+    if beyond_max_days(row.late_minutes, loaded.assignment.late):
+        line.append(f"  · {beyond_max_days_text(loaded.assignment.late)}", style="bold red")
     commit = loaded.pull.graded_commit if loaded.pull else None
-    line.append(f"  · commit {commit[:10]}" if commit else "  · no graded commit", style="cyan")
+    line.append(
+        f"  · commit {commit[:10]}, {row.dated_by}" if commit else "  · no graded commit", style="cyan"
+    )
     if grade.flag_note:  # after the commit: a long note is what the screen's edge cuts
         line.append("  · ⚑ ", style="bold magenta")
         line.append_text(safe_text(loaded.scrub(grade.flag_note), limit=80))

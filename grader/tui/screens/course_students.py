@@ -17,25 +17,9 @@ from textual.worker import Worker, WorkerState
 
 from grader.domain.roster import Student
 from grader.gradebook.context import CourseContext
+from grader.gradebook.student_lookup import SHOWN, matching
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
-
-SHOWN = 200
-"""At most this many matches are listed (a course may have 100,000 students): type to narrow."""
-
-
-def matching(students: Sequence[Student], query: str, limit: int = SHOWN) -> tuple[list[Student], int]:
-    """The first ``limit`` students whose id, name, handle or email holds ``query``; and how many match."""
-    needle = query.strip().casefold()
-    found: list[Student] = []
-    count = 0
-    for student in students:
-        haystack = f"{student.student_id} {student.name} {student.github} {student.email}".casefold()
-        if needle in haystack:
-            count += 1
-            if len(found) < limit:
-                found.append(student)
-    return found, count
 
 
 class StudentsScreen(Screen[None]):

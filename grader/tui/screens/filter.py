@@ -44,7 +44,7 @@ class FilterModal(ModalScreen[SubmissionFilter | None]):
         width: 64; height: auto; border: thick $accent; padding: 0 1; background: $surface;
     }
     FilterModal Horizontal { height: auto; }
-    FilterModal Label { padding: 1 1 0 0; }
+    FilterModal Label { padding: 1 1 0 0; width: 100%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -66,7 +66,7 @@ class FilterModal(ModalScreen[SubmissionFilter | None]):
     def compose(self) -> ComposeResult:
         now = self.current
         with Vertical():
-            yield Label("Search id, name or GitHub handle (tab: more filters, enter: apply)")
+            yield Label("Search id, name or handle (tab: more filters, enter: apply)")
             yield Input(now.text, placeholder="text", id="text")
             yield Select(
                 [(status, status) for status in STATUSES],

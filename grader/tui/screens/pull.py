@@ -24,6 +24,7 @@ from textual.widgets import ProgressBar, RichLog, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.progress import Progress
+from grader.domain.submission import attention_flags, graded_commit_words
 from grader.git.env import stop_all_git
 from grader.gradebook.context import CourseContext
 from grader.gradebook.pull import PullResult, pull
@@ -49,10 +50,11 @@ def result_line(result: PullResult) -> Text:
         line.append(": ")
         line.append_text(safe_text(result.reason, limit=300))
     if result.commit:
-        late = f", {result.late_minutes} min late" if result.late_minutes else ""
-        line.append(f" (graded {result.commit[:10]}{late})", style="dim")
-    if result.flags:
-        line.append(" [" + safe_plain(", ".join(result.flags)) + "]", style="yellow")
+        line.append(
+            f" ({graded_commit_words(result.commit, result.late_minutes, result.flags)})", style="dim"
+        )
+    if attention_flags(result.flags):
+        line.append(" [" + safe_plain(", ".join(attention_flags(result.flags))) + "]", style="yellow")
     return line
 
 

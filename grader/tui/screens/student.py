@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError, RubricChangeRefused
 from grader.domain.issued import IssuedCredential
+from grader.domain.lateness import late_text
 from grader.domain.roster import Student
 from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext
@@ -80,17 +81,6 @@ def load_student(ctx: CourseContext, student_id: str) -> StudentView:
         badge_titles={badge.id: badge.title for badge in ctx.files.course.badges},
         hidden=tuple(hidden),
     )
-
-
-def late_text(minutes: int | None) -> str:
-    if minutes is None:
-        return "–"
-    if minutes <= 0:
-        return "on time"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n]
-    return " ".join(parts) + " late"
 
 
 def score_text(status: SubmissionStatus) -> str:

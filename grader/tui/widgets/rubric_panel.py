@@ -13,6 +13,7 @@ from grader.domain.autograde import CheckResult
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
 from grader.domain.events import NO_AUTOGRADE, AutogradeScore, SubmissionGrade
+from grader.domain.lateness import late_text, penalty_text
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import effective_choices, late_days, score_criterion, score_submission
 from grader.gradebook.grading import ChoiceRequest
@@ -201,12 +202,12 @@ class RubricState:
         out.append("\nTotal ", style="bold")
         out.append(f"{number(score.total)} / {number(score.max_score)}", style="bold")
         if score.penalty:
-            out.append(f"  (late penalty −{number(score.penalty.quantize(Decimal('0.01')))})", style="red")
+            out.append(f"  ({penalty_text(score.penalty)})", style="red")
         out.append("\n")
         if self.late_minutes:
             days = late_days(self.late_minutes, self.policy)
             grace = " (within grace)" if days == 0 else f", {days} day(s) counted"
-            out.append(f"late: {self.late_minutes:,} min{grace}\n", style="red" if days else "yellow")
+            out.append(f"{late_text(self.late_minutes)}{grace}\n", style="red" if days else "yellow")
         else:
             out.append("on time\n", style="green")
 

@@ -33,6 +33,7 @@ from grader.tui.widgets.submission_cells import (
     autograde_cell,
     columns_for,
     group_label,
+    is_compact,
     join_cells,
     late_label,
     row_cells,
@@ -42,6 +43,7 @@ from grader.tui.widgets.submission_cells import (
 __all__ = ["COLUMNS", "HEADER_LINES", "MARK", "SubmissionTable", "late_label"]
 
 HEADER_LINES = 1
+ID_SAMPLE = 1000
 MARK = "●"
 SOME_MARKED = "◐"
 
@@ -86,6 +88,11 @@ class SubmissionTable(RowCursorView, can_focus=True):
         rubric = listing.ctx.files.rubric(listing.assignment_id)
         self.autograde = any(not criterion.is_manual for criterion in rubric.criteria)
         """The autograde column is shown (the assignment has autograded criteria)."""
+        shown = listing.identities
+        self.id_width = max(
+            (len(shown.shown_id(s.student_id)) for s in listing.students[:ID_SAMPLE]), default=0
+        )
+        """The longest student id (or pseudonym) among the first ``ID_SAMPLE`` (the id column's width)."""
         self.marked: set[str] = set()
         self._reading = False
         self._shown = False
@@ -295,7 +302,9 @@ class SubmissionTable(RowCursorView, can_focus=True):
     @property
     def columns(self) -> tuple[Column, ...]:
         """The columns at the current width (narrower ones below 100 cells)."""
-        return columns_for(self.scrollable_content_region.width, autograde=self.autograde)
+        return columns_for(
+            self.scrollable_content_region.width, autograde=self.autograde, id_width=self.id_width
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -320,7 +329,7 @@ class SubmissionTable(RowCursorView, can_focus=True):
         return self._strip(cells, width, style + cursor)
 
     def _header(self) -> list[Text]:
-        return [Text(column.title) for column in self.columns]
+        return [Text(column.header) for column in self.columns]
 
     def _mark(self, text: str) -> Text:
         return Text(text, style=self.get_component_rich_style("submission-table--marked"))
@@ -339,9 +348,14 @@ class SubmissionTable(RowCursorView, can_focus=True):
         if row is None:
             who = [safe_text(shown.shown_id(student_id)), safe_text(shown_name(shown, name))]
             return [mark, *who, Text("…")]
-        autograde = autograde_cell(row.autograde_summary or "not run") if self.autograde else None
+        compact = is_compact(self.scrollable_content_region.width)
+        autograde = (
+            autograde_cell(row.autograde_summary or "not run", compact=compact) if self.autograde else None
+        )
         similar = (self.listing.similar or {}).get(student_id, "")
-        return [mark, *row_cells(row, autograde, self.listing.claim_of(student_id), shown, similar)]
+        claim = self.listing.claim_of(student_id)
+        cells = row_cells(row, autograde, claim, shown, similar, compact=compact)
+        return [mark, *(cells.get(column.title, Text()) for column in self.columns[1:])]
 
     def _strip(
         self, cells: list[Text], width: int, style: Style, columns: tuple[Column, ...] | None = None
