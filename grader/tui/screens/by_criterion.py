@@ -138,13 +138,13 @@ def status_line(
         line.append(f" ({penalty_text(row.penalty)})", style="red")
     if beyond_max_days(row.late_minutes, loaded.assignment.late):
         line.append(f"  · {beyond_max_days_text(loaded.assignment.late)}", style="bold red")
-    if grade.flag_note:
-        line.append("  · ⚑ ", style="bold magenta")
-        line.append_text(safe_text(loaded.scrub(grade.flag_note), limit=80))
     commit = loaded.pull.graded_commit if loaded.pull else None
     line.append(
         f"  · commit {commit[:10]}, {row.dated_by}" if commit else "  · no graded commit", style="cyan"
     )
+    if grade.flag_note:  # after the commit: a long note is what the screen's edge cuts
+        line.append("  · ⚑ ", style="bold magenta")
+        line.append_text(safe_text(loaded.scrub(grade.flag_note), limit=80))
     line.append(f"  · {loaded.assignment.id}", style="dim")
     if ctx.actor and grade.updated_by and grade.updated_by != ctx.actor:
         line.append("  · last graded by ", style="dim")

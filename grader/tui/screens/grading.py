@@ -52,6 +52,7 @@ from grader.tui.screens.grading_saves import (
     UndoLast,
 )
 from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal
+from grader.tui.screens.viewer_panes import VIEWER_ACTIONS, ViewerPanes
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
 from grader.tui.widgets.save_path import SavePath
@@ -60,7 +61,7 @@ from grader.tui.widgets.submission_files import SubmissionFiles
 LOAD, BADGES = "grading-load", "grading-badges"  # worker groups: which read failed
 
 
-class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview):
+class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
     CSS_PATH = "grading.tcss"
     BINDINGS: ClassVar[list[BindingType]] = GRADING_BINDINGS
 
@@ -185,6 +186,8 @@ class GradingScreen(GradingLive, GradingClaims, ConflictReview, AutogradeReview)
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry_saves":
             return self.save_path.not_saved is not None
+        if action in VIEWER_ACTIONS:
+            return self.viewer_allows(action)
         needs_submission = {"choose", "none_apply", "confirm", "adjust", "comment", "flag", "move", "diff"}
         needs_submission |= {"points", "output", "autograde"}
         return not (action in needs_submission and self.state is None)

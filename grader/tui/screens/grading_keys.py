@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from grader.tui.screens.viewer_panes import viewer_bindings
+
 
 def choose_bindings(
     screen: str, tooltip: str = "Choose level {n} of the focused criterion, or toggle its checklist item {n}"
@@ -60,6 +62,7 @@ GRADING_BINDINGS: list[BindingType] = [
             tooltip="Open the next submission in roster order"),
     Binding("left_square_bracket", "step(-1)", "Previous", key_display="[",
             id="grading.previous_submission", tooltip="Open the previous submission in roster order"),
+    *viewer_bindings("grading"),
     Binding("tab", "cycle_panes", "Panes", show=False, id="grading.cycle_panes",
             tooltip="Move between the file tree, the viewer and the rubric"),
     Binding("T", "take_over", "Take over", show=False, id="grading.take_over",

@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -45,6 +44,7 @@ from grader.tui.screens.second_marking_saves import (
     NextToMarkFound,
     SaveMark,
 )
+from grader.tui.screens.viewer_panes import VIEWER_ACTIONS, ViewerPanes
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.rubric_panel import Chosen, RubricPanel
 from grader.tui.widgets.second_mark_state import SecondMarkState
@@ -62,17 +62,12 @@ def who(student: Student, anonymous: bool = False) -> Text:
     return text
 
 
-class SecondMarkingScreen(Screen[None]):
+class SecondMarkingScreen(ViewerPanes):
     """One submission of the moderator's queue, marked blind; ``n`` the next, escape the queue."""
 
     DEFAULT_CSS = """
     SecondMarkingScreen #second-header { height: 1; padding: 0 1; background: $boost; }
     SecondMarkingScreen #second-body { height: 1fr; }
-    SecondMarkingScreen #files { width: 35%; max-width: 28; border-right: solid $primary-background; }
-    SecondMarkingScreen #viewer { width: 1fr; }
-    SecondMarkingScreen #second-rubric-scroll {
-        width: 42%; min-width: 34; max-width: 64; border-left: solid $primary-background;
-    }
     SecondMarkingScreen #rubric:focus { background: $boost; }
     """
     BINDINGS: ClassVar[list[BindingType]] = SECOND_MARKING_BINDINGS
@@ -182,6 +177,8 @@ class SecondMarkingScreen(Screen[None]):
     # --- choosing ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in VIEWER_ACTIONS:
+            return self.viewer_allows(action)
         needs_submission = {"choose", "none_apply", "confirm", "points", "move", "diff"}
         return not (action in needs_submission and self.state is None)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 from grader.tui.screens.grading_keys import choose_bindings
+from grader.tui.screens.viewer_panes import viewer_bindings
 
 SECOND_MARKING_BINDINGS: list[BindingType] = [
     *choose_bindings(
@@ -25,6 +26,7 @@ SECOND_MARKING_BINDINGS: list[BindingType] = [
             tooltip="Open the next submission in your moderation queue still to second-mark"),
     Binding("d", "diff", "Diff", id="second-marking.diff",
             tooltip="Cycle the viewer: file, diff against the starter, diff against the previous commit"),
+    *viewer_bindings("second-marking"),
     Binding("tab", "cycle_panes", "Panes", show=False, id="second-marking.cycle_panes",
             tooltip="Move between the file tree, the viewer and the rubric"),
     Binding("escape", "back", "Back", id="second-marking.back",

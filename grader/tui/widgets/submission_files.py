@@ -32,6 +32,7 @@ from grader.gradebook.context import CourseContext
 from grader.tui.navigation import navigator
 from grader.tui.widgets.file_tree import FileTree
 from grader.tui.widgets.file_viewer import FileViewer
+from grader.tui.widgets.first_file import first_file
 
 VIEWS = ("file", STARTER, "previous")
 """What ``d`` cycles through: the file, its diff against the starter, against the previous commit."""
@@ -95,6 +96,8 @@ class SubmissionFiles(Horizontal):
         self.listing = Listing(())
         self.open_entry: Entry | None = None
         self.view = "file"
+        self.by_hand = False
+        """A file was opened from the tree: it stays open while the focus moves between criteria."""
         self._request = 0
         """The latest read asked for; an older one's result is dropped."""
 
@@ -106,6 +109,7 @@ class SubmissionFiles(Horizontal):
         """Another submission: nothing shown until its files are listed."""
         self.student_id, self.commit = student_id, commit
         self.view, self.open_entry, self.listing = "file", None, Listing(())
+        self.by_hand = False
         self._request += 1
         self.query_one(FileTree).clear()
         self.query_one(FileViewer).show_note("files", "reading the checkout…")
@@ -127,12 +131,17 @@ class SubmissionFiles(Horizontal):
         self.open_relevant(criterion)
 
     def open_relevant(self, criterion: Criterion | None) -> None:
-        """Open the first file the criterion names (else the first file) in the viewer."""
+        """Open the first file the criterion names (else the README, else the largest source file).
+
+        What is open stays when the criterion names no file, or when the grader opened a file
+        from the tree (until the next submission).
+        """
         entries = self.listing.entries
         found = matching(entries, criterion.files) if criterion else ()
-        if not found and self.open_entry is not None and self.view == "file":
-            return  # a criterion naming no file keeps what is open
-        first = found[0] if found else next((e for e in entries if e.kind == "file"), None)
+        keep = self.open_entry is not None and self.view == "file"
+        if keep and (self.by_hand or not found):
+            return
+        first = first_file(entries, found)
         if first is None:
             self.show_note("files", self.listing.note or "the checkout is empty")
             return
@@ -184,6 +193,7 @@ class SubmissionFiles(Horizontal):
     def file_chosen(self, event: Tree.NodeSelected[Entry | None]) -> None:
         entry = event.node.data
         if entry is not None and entry.kind != "dir":
+            self.by_hand = True
             self.open_file(entry)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
