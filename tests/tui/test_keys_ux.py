@@ -125,22 +125,28 @@ async def test_at_80_columns_the_key_bar_keeps_the_first_keys_escape_and_help(ct
     async with Harness(screen).run_test(size=(80, 24)) as pilot:
         await settle(pilot, screen, student)
         entries = drawn(pilot.app)
-        assert [e.display for e in entries] == ["1-9", "n", "d", "a", "esc", "?", "^p"]
+        assert [e.display for e in entries][:3] == ["1-9", "n", "v"], "v shows the code at 80 columns"
+        assert [e.display for e in entries][-3:] == ["esc", "?", "^p"]
         help_entry = next(e for e in entries if e.key == "question_mark")
         assert help_entry.description == "more", "keys were left out: ? says where they are"
         line = screen.query_one(KeyBar).render().plain
         assert line.rstrip().endswith("^p palette") and " esc Back ? more " in line
 
 
-async def test_at_120_columns_every_grading_key_shows_whole(ctx: CourseContext) -> None:
+async def test_at_120_columns_the_grading_keys_show_whole_and_wider_every_one(ctx: CourseContext) -> None:
     student = pulled_students(ctx)[0]
     screen = GradingScreen(ctx, A1, student)
     async with Harness(screen).run_test(size=SIZE) as pilot:
         await settle(pilot, screen, student)
-        entries = drawn(pilot.app)
-        shown = [e.display for e in entries]
+        shown = [e.display for e in drawn(pilot.app)]
         assert shown == ["1-9", "n", "d", "a", "m", "f", "u", "]", "[", "esc", "?", "^p"]
-        assert " ? Keys " in screen.query_one(KeyBar).render().plain  # not cut: `? K▏`
+        assert " esc Back ? more " in screen.query_one(KeyBar).render().plain  # whole, not `? K▏`
+    screen = GradingScreen(ctx, A1, student)
+    async with Harness(screen).run_test(size=(170, 40)) as pilot:
+        await settle(pilot, screen, student)
+        shown = [e.display for e in drawn(pilot.app)]
+        assert shown == ["1-9", "n", "d", "a", "m", "f", "u", "]", "[", "z", "w", "t", "esc", "?", "^p"]
+        assert " ? Keys " in screen.query_one(KeyBar).render().plain
 
 
 async def test_the_submissions_key_bar_says_space_marks_and_moves_down(ctx: CourseContext) -> None:

@@ -25,6 +25,10 @@ def choose_bindings(
     ]
 
 
+_SWITCH_PANE, *_VIEWER = viewer_bindings("grading")
+"""``v`` (only on a narrow terminal, where it is how the code is shown at all) early on the key
+bar; the viewer's other keys after the moves between submissions."""
+
 GRADING_BINDINGS: list[BindingType] = [
     # First in the footer, and only while saving fails (check_action): the way on that loses nothing.
     Binding("r", "retry_saves", "Retry saving", id="grading.retry_saves",
@@ -48,6 +52,7 @@ GRADING_BINDINGS: list[BindingType] = [
     # The key bar's order is its priority: at 80 columns the first ones stay (with esc and ?).
     Binding("n", "next_ungraded", "Next ungraded", id="grading.next_ungraded",
             tooltip="Open the next submission (roster order) that is not graded yet"),
+    _SWITCH_PANE,
     Binding("d", "diff", "Diff", id="grading.diff",
             tooltip="Cycle the viewer: file, diff against the starter, diff against the previous commit"),
     Binding("a", "adjust", "Adjust", id="grading.adjust",
@@ -62,7 +67,7 @@ GRADING_BINDINGS: list[BindingType] = [
             tooltip="Open the next submission in roster order"),
     Binding("left_square_bracket", "step(-1)", "Previous", key_display="[",
             id="grading.previous_submission", tooltip="Open the previous submission in roster order"),
-    *viewer_bindings("grading"),
+    *_VIEWER,
     Binding("tab", "cycle_panes", "Panes", show=False, id="grading.cycle_panes",
             tooltip="Move between the file tree, the viewer and the rubric"),
     Binding("T", "take_over", "Take over", show=False, id="grading.take_over",
