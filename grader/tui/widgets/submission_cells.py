@@ -51,6 +51,9 @@ AUTOGRADE_WIDTH = 11
 """Fits "10/10 tests", "timeout", "not run"."""
 NARROW_AUTOGRADE_WIDTH = 7
 """Fits "10/10" (compact: without " tests"), "timeout", "not run"."""
+WIDE = 140
+"""From this many cells the name column has room for longer names (``WIDE_NAME`` cells)."""
+WIDE_NAME = 24
 FLAGS_MIN = 16
 """Columns give way (``DROPPED_FIRST``) until the flags column has this many cells."""
 DROPPED_FIRST = ("grader",)
@@ -71,6 +74,8 @@ def columns_for(width: int, *, autograde: bool, id_width: int | None = None) -> 
         narrowed = NARROW_WIDTHS.get(column.title) if narrow else None
         if column.title == "student" and id_width is not None:
             narrowed = min(max(id_width, 7), 14)
+        if column.title == "name" and width >= WIDE:
+            narrowed = WIDE_NAME
         columns.append(Column(column.title, narrowed) if narrowed else column)
         if autograde and column.title == "score":
             columns.append(
