@@ -1,0 +1,40 @@
+"""Every screen and dialog of the TUI at 80×24 and at 120×40, reached by keys from the Course
+screen of the pulled demo; the Course, Submissions and Grading screens also with NO_COLOR, where the
+chosen level must still be told apart from the others (a marker, not only a colour)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from crash_logs import CrashLogs
+from screen_routes import BY_NAME, LEAVES_A_CRASH_LOG, ROUTES, freeze_clock, prepared
+
+from grader.gradebook.context import CourseContext
+from grader.tui.app import make_app
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+NO_COLOR_ROUTES = ("course", "submissions", "grading")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", [route.name for route in ROUTES])
+def test_every_screen(
+    ctx: CourseContext,
+    snap_compare: Any,
+    crash_logs: CrashLogs,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    size: tuple[int, int],
+) -> None:
+    freeze_clock(monkeypatch)
+    assert snap_compare(make_app(ctx), terminal_size=size, run_before=prepared(ctx, BY_NAME[name]))
+    if name in LEAVES_A_CRASH_LOG:
+        assert len(crash_logs.take()) == 1
+
+
+@pytest.mark.parametrize("name", NO_COLOR_ROUTES)
+def test_no_color(ctx: CourseContext, snap_compare: Any, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    freeze_clock(monkeypatch)
+    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=prepared(ctx, BY_NAME[name]))
