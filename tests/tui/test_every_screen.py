@@ -8,10 +8,13 @@ from typing import Any
 
 import pytest
 from crash_logs import CrashLogs
+from hostile import screen_lines
 from screen_routes import BY_NAME, LEAVES_A_CRASH_LOG, ROUTES, freeze_clock, prepared
+from textual.widgets import Static
 
 from grader.gradebook.context import CourseContext
 from grader.tui.app import make_app
+from grader.tui.screens.claimed import ClaimedModal
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 NO_COLOR_ROUTES = ("course", "submissions", "grading")
@@ -38,3 +41,21 @@ def test_no_color(ctx: CourseContext, snap_compare: Any, monkeypatch: pytest.Mon
     monkeypatch.setenv("NO_COLOR", "1")
     freeze_clock(monkeypatch)
     assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=prepared(ctx, BY_NAME[name]))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_claimed_dialog_is_whole(
+    ctx: CourseContext, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    freeze_clock(monkeypatch)
+    walk = prepared(ctx, BY_NAME["claimed"])
+    async with make_app(ctx).run_test(size=size) as pilot:
+        await walk(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ClaimedModal)
+        shown = "\n".join(screen_lines(pilot.app))
+        said = " ".join(str(label.render()) for label in dialog.query(Static))
+    assert "is being graded by ta-other" in shown
+    assert "claimed at 12:00 UTC" in said and "escape leaves it to them" in said
+    for words in ("r opens it read-only", "t takes it over", "escape leaves it to"):
+        assert words in shown, shown
