@@ -207,6 +207,7 @@ ROUTES = (
     Route("pull", (SUBMISSIONS, step("space P", PullScreen))),
     Route("by_criterion", (SUBMISSIONS, step("c", CriterionModal), step("enter", GradingScreen))),
     Route("grading", (SUBMISSIONS, GRADING)),
+    Route("grading_chosen", (SUBMISSIONS, GRADING, step("k", GradingScreen))),
     Route("grading_help", (SUBMISSIONS, GRADING, step("question_mark", HelpScreen))),
     Route("history", (SUBMISSIONS, GRADING, step("h", HistoryModal))),
     Route("comment", (SUBMISSIONS, GRADING, step("m", NoteModal))),

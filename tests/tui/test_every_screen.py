@@ -4,6 +4,8 @@ chosen level must still be told apart from the others (a marker, not only a colo
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,8 @@ from grader.tui.app import make_app
 from grader.tui.screens.claimed import ClaimedModal
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-NO_COLOR_ROUTES = ("course", "submissions", "grading")
+NO_COLOR_ROUTES = ("course", "submissions", "grading_chosen")
+"""The Grading screen up one criterion from where it opens: on a level chosen already."""
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -41,6 +44,23 @@ def test_no_color(ctx: CourseContext, snap_compare: Any, monkeypatch: pytest.Mon
     monkeypatch.setenv("NO_COLOR", "1")
     freeze_clock(monkeypatch)
     assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=prepared(ctx, BY_NAME[name]))
+    picture = (SNAPSHOTS / f"test_no_color[{name}].svg").read_text(encoding="utf-8")
+    coloured = [fill for fill in fills(picture) if fill not in WINDOW_BUTTONS and not grey(fill)]
+    assert not coloured, f"colours on a NO_COLOR screen: {coloured}"
+
+
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_every_screen"
+WINDOW_BUTTONS = {"#ff5f57", "#febc2e", "#28c840"}
+"""The picture's window frame, not the app."""
+
+
+def fills(svg: str) -> set[str]:
+    return set(re.findall(r"fill[=:]\s*\"?(#[0-9a-f]{6})", svg))
+
+
+def grey(fill: str) -> bool:
+    red, green, blue = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return max(red, green, blue) - min(red, green, blue) <= 4
 
 
 @pytest.mark.parametrize("size", SIZES)
