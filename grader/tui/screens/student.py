@@ -115,6 +115,7 @@ class StudentScreen(Screen[None]):
             "Grade",
             id="student.open_grading",
             tooltip="Open the selected assignment of this student in the grading screen",
+            priority=True,  # over the table's own (hidden) enter: shown in the key bar
         ),
     ]
 
