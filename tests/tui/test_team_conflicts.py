@@ -28,7 +28,7 @@ from grader.tui.live import stop_following
 from grader.tui.screens.claimed import ClaimedModal
 from grader.tui.screens.conflict import ConflictModal
 from grader.tui.screens.grading import GradingScreen
-from grader.tui.screens.history import HistoryModal
+from grader.tui.screens.history import COLUMNS, HistoryModal
 
 
 @contextmanager
@@ -178,15 +178,18 @@ async def test_history_lists_every_event_newest_first_starting_at_the_focused_cr
         assert isinstance(history, HistoryModal)
         await until(pilot, lambda: history.events is not None, "the history read")
         table = history.query_one(DataTable)
-        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
-        assert [row[3] for row in rows] == [
+        rows = [
+            dict(zip(COLUMNS, (str(cell) for cell in table.get_row_at(n)), strict=True))
+            for n in range(table.row_count)
+        ]
+        assert [row["Criterion"] for row in rows] == [
             "Command-line interface",
             "Command-line interface",
             "Correct results",
         ]
-        assert rows[0][1] == "ta-test" and rows[0][4] == "REFUSED"
-        assert rows[1][1] == "ta-␛[31mben" and rows[1][4] == "applied", "the name's escape is shown, inert"
-        assert rows[0][5] == f"{levels(ctx, 'cli')[1]} → {levels(ctx, 'cli')[0]}"
+        assert rows[0]["Who"] == "ta-test" and rows[0]["Outcome"] == "REFUSED"
+        assert rows[1]["Who"] == "ta-␛[31mben" and rows[1]["Outcome"] == "applied", "the escape is inert"
+        assert rows[0]["Change (old → new)"] == f"{levels(ctx, 'cli')[1]} → {levels(ctx, 'cli')[0]}"
         assert table.cursor_row == 2, "starts at the focused criterion's newest event"
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "closed")

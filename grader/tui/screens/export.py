@@ -75,7 +75,8 @@ class ExportModal(ModalScreen[Path | None]):
     DEFAULT_CSS = """
     ExportModal { align: center middle; }
     ExportModal #dialog {
-        width: 90; height: auto; max-height: 95%; border: thick $accent; padding: 0 1; background: $surface;
+        width: 90; max-width: 100%; height: auto; max-height: 95%; border: thick $accent; padding: 0 1;
+        background: $surface;
     }
     ExportModal Label { margin-top: 1; }
     ExportModal #title { text-style: bold; }

@@ -27,7 +27,8 @@ from grader.gradebook.history import change_words, short_hash, submission_histor
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
 
-COLUMNS = ("When (UTC)", "Who", "Source", "Criterion", "Outcome", "Change (old → new)", "Rubric")
+COLUMNS = ("When (UTC)", "Criterion", "Change (old → new)", "Who", "Outcome", "Source", "Rubric")
+"""What changed comes before who and how: at 80 columns the later ones are off to the right."""
 
 
 class HistoryRead(Message):
@@ -49,11 +50,11 @@ def event_row(event: GradeEvent, title: str, *, highlighted: bool) -> list[Text]
         style = f"{style} red".strip()
     cells = [
         when_words(event.at),
-        event.actor,
-        event.source.value,
         title,
-        "REFUSED" if refused else "applied",
         change_words(event),
+        event.actor,
+        "REFUSED" if refused else "applied",
+        event.source.value,
         short_hash(event.rubric_hash),
     ]
     return [safe_text(cell, style=style, limit=160) for cell in cells]
@@ -131,7 +132,7 @@ class HistoryModal(ModalScreen[None]):
         if self.criterion_id is not None:
             note.append(" · in bold: ")
             note.append_text(safe_text(self.titles.get(self.criterion_id, self.criterion_id), limit=80))
-        note.append(" · ↑↓ scroll · escape closes")
+        note.append(" · ↑↓ ←→ scroll · escape closes")
         note.stylize("dim")
         self.query_one("#history-note", Static).update(note)
 

@@ -137,7 +137,7 @@ class PullScreen(ModalScreen[None]):
             yield Static(Text(f"Pulling {what}, {who}"), id="pull-title")
             yield ProgressBar(show_eta=False, id="pull-progress")
             yield Static(Text("starting…", style="dim"), id="pull-status")
-            yield RichLog(max_lines=2000, wrap=False, markup=False, highlight=False, id="pull-results")
+            yield RichLog(max_lines=2000, wrap=True, markup=False, highlight=False, id="pull-results")
             yield Static(Text("escape: cancel", style="dim"), id="pull-hint")
 
     def on_mount(self) -> None:

@@ -66,7 +66,7 @@ class SecondMarkingScreen(ViewerPanes):
     """One submission of the moderator's queue, marked blind; ``n`` the next, escape the queue."""
 
     DEFAULT_CSS = """
-    SecondMarkingScreen #second-header { height: 1; padding: 0 1; background: $boost; }
+    SecondMarkingScreen #second-header { height: auto; max-height: 2; padding: 0 1; background: $boost; }
     SecondMarkingScreen #second-body { height: 1fr; }
     SecondMarkingScreen #rubric:focus { background: $boost; }
     """
@@ -168,7 +168,7 @@ class SecondMarkingScreen(ViewerPanes):
         line.append("  · second marking (blind)", style="bold cyan")
         line.append(f"  · {marked}/{len(manual)} marked", style="bold")
         line.append_text(self.note)
-        commit = f"  · commit {marking.commit[:10]}" if marking.commit else "  · not pulled"
+        commit = f"  · commit {marking.commit[:7]}" if marking.commit else "  · not pulled"
         line.append(commit, style="cyan")
         line.append("  · ")
         line.append_text(safe_text(marking.assignment.id, style="dim"))

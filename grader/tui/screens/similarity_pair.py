@@ -78,14 +78,15 @@ class PairScreen(Screen[None]):
     PairScreen .pair-head { height: 2; }
     PairScreen .pair-code Static { width: auto; }
     """
+    # short labels: at 80 columns the key bar shows every verdict, escape and ?
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right_square_bracket", "fragment(1)", "Next fragment", id="similarity.next_fragment",
+        Binding("right_square_bracket", "fragment(1)", "Next", id="similarity.next_fragment",
                 tooltip="Show the next matching fragment (they are ordered longest first)"),
-        Binding("left_square_bracket", "fragment(-1)", "Previous fragment",
+        Binding("left_square_bracket", "fragment(-1)", "Previous",
                 id="similarity.previous_fragment", tooltip="Show the previous matching fragment"),
         Binding("x", "verdict('dismissed')", "Dismiss", id="similarity.dismiss",
                 tooltip="Verdict: dismissed (not a copy), with a note"),
-        Binding("t", "verdict('to discuss')", "To discuss", id="similarity.discuss",
+        Binding("t", "verdict('to discuss')", "Discuss", id="similarity.discuss",
                 tooltip="Verdict: to discuss, with a note; the Submissions list marks both"),
         Binding("c", "verdict('confirmed')", "Confirm", id="similarity.confirm",
                 tooltip="Verdict: confirmed copy, with a note; flags both submissions, changes no score"),

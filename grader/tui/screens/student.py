@@ -31,7 +31,9 @@ from grader.tui.safe import safe_plain, safe_text
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.mastery_bars import BadgeList, CredentialList, MasteryBars, points_text
 
-COLUMNS = ("assignment", "status", "score", "late", "graded commit", "graded by", "flags")
+COLUMNS = ("assignment", "status", "score", "late", "commit", "grader", "flags")
+"""Short headings and a 7-character commit (as on the Submissions list): at 80 columns the flags
+still show."""
 
 FLAGS_WIDTH = 40
 
@@ -114,6 +116,7 @@ class StudentScreen(Screen[None]):
             "Grade",
             id="student.open_grading",
             tooltip="Open the selected assignment of this student in the grading screen",
+            priority=True,  # over the table's own (hidden) enter: shown in the key bar
         ),
     ]
 
@@ -185,7 +188,7 @@ class StudentScreen(Screen[None]):
                 safe_text(status.status),
                 Text(score_text(status)),
                 Text(late_text(status.late_minutes)),
-                safe_text((status.graded_commit or "–")[:10]),
+                safe_text((status.graded_commit or "–")[:7]),
                 safe_text(status.graded_by or "–"),
                 safe_text("; ".join(status.flags), limit=FLAGS_WIDTH),
                 key=status.assignment_id,

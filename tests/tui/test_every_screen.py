@@ -1,0 +1,81 @@
+"""Every screen and dialog of the TUI at 80×24 and at 120×40, reached by keys from the Course
+screen of the pulled demo; the Course, Submissions and Grading screens also with NO_COLOR, where the
+chosen level must still be told apart from the others (a marker, not only a colour)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from crash_logs import CrashLogs
+from hostile import screen_lines
+from screen_routes import BY_NAME, LEAVES_A_CRASH_LOG, ROUTES, freeze_clock, prepared
+from textual.widgets import Static
+
+from grader.gradebook.context import CourseContext
+from grader.tui.app import make_app
+from grader.tui.screens.claimed import ClaimedModal
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+NO_COLOR_ROUTES = ("course", "submissions", "grading_chosen")
+"""The Grading screen up one criterion from where it opens: on a level chosen already."""
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", [route.name for route in ROUTES])
+def test_every_screen(
+    ctx: CourseContext,
+    snap_compare: Any,
+    crash_logs: CrashLogs,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    size: tuple[int, int],
+) -> None:
+    freeze_clock(monkeypatch)
+    assert snap_compare(make_app(ctx), terminal_size=size, run_before=prepared(ctx, BY_NAME[name]))
+    if name in LEAVES_A_CRASH_LOG:
+        assert len(crash_logs.take()) == 1
+
+
+@pytest.mark.parametrize("name", NO_COLOR_ROUTES)
+def test_no_color(ctx: CourseContext, snap_compare: Any, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    freeze_clock(monkeypatch)
+    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=prepared(ctx, BY_NAME[name]))
+    picture = (SNAPSHOTS / f"test_no_color[{name}].svg").read_text(encoding="utf-8")
+    coloured = [fill for fill in fills(picture) if fill not in WINDOW_BUTTONS and not grey(fill)]
+    assert not coloured, f"colours on a NO_COLOR screen: {coloured}"
+
+
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_every_screen"
+WINDOW_BUTTONS = {"#ff5f57", "#febc2e", "#28c840"}
+"""The picture's window frame, not the app."""
+
+
+def fills(svg: str) -> set[str]:
+    return set(re.findall(r"fill[=:]\s*\"?(#[0-9a-f]{6})", svg))
+
+
+def grey(fill: str) -> bool:
+    red, green, blue = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return max(red, green, blue) - min(red, green, blue) <= 4
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_claimed_dialog_is_whole(
+    ctx: CourseContext, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    freeze_clock(monkeypatch)
+    walk = prepared(ctx, BY_NAME["claimed"])
+    async with make_app(ctx).run_test(size=size) as pilot:
+        await walk(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ClaimedModal)
+        shown = "\n".join(screen_lines(pilot.app))
+        said = " ".join(str(label.render()) for label in dialog.query(Static))
+    assert "is being graded by ta-other" in shown
+    assert "claimed at 12:00 UTC" in said and "escape leaves it to them" in said
+    for words in ("r opens it read-only", "t takes it over", "escape leaves it to"):
+        assert words in shown, shown
