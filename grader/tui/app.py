@@ -47,9 +47,10 @@ class GraderApp(OpeningApp):
     # One provider: the screen's own actions first, then the app's and Textual's (see commands.py).
     COMMANDS: ClassVar = {screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        # priority: `?` works on modal screens too; a focused Input still takes `?` as text
+        # priority: `?` works on modal screens too; a focused Input still takes `?` as text, so
+        # F1 stands in there (the key bar then shows it: help is always one key away)
         Binding(
-            "question_mark",
+            "question_mark,f1",
             "help",
             "Keys",
             id="app.help",
