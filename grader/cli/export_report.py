@@ -8,9 +8,7 @@ import click
 
 from grader.cli.export_cmds import export_group
 from grader.cli.main import Options
-from grader.cli.output import fail, progress_bar
-from grader.domain.progress import Progress as Step
-from grader.domain.text import printable
+from grader.cli.output import written_page
 from grader.gradebook.context import open_course
 from grader.gradebook.report import write_report
 
@@ -31,17 +29,5 @@ def export_report(options: Options, output: Path | None) -> None:
     The page is self-contained (no script, nothing loaded from the network) and prints one part
     per page. It names students: share it as you would the gradebook.
     """
-    written: Path | None = None
-    with (
-        open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx,
-        progress_bar() as bar,
-    ):
-        task = bar.add_task("gathering figures", total=None)
-        for item in write_report(ctx, output):
-            if isinstance(item, Step):
-                bar.update(task, completed=item.done, total=item.total, description=printable(item.message))
-            else:
-                written = item
-    assert written is not None
-    click.echo(str(written))
-    fail(f"report written to {written}; open it in a browser")
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        written_page(write_report(ctx, output), "gathering figures", "report")

@@ -8,10 +8,8 @@ import click
 
 from grader.cli.export_cmds import export_group
 from grader.cli.main import Options
-from grader.cli.output import fail, progress_bar
-from grader.domain.progress import Progress
+from grader.cli.output import written_page
 from grader.domain.similarity import LISTED_PAIRS
-from grader.domain.text import printable
 from grader.gradebook.context import open_course
 from grader.gradebook.similarity_export import PageRequest, write_similarity_page
 
@@ -55,17 +53,5 @@ def export_similarity(
     if limit is None and not confirmed_only:
         limit = LISTED_PAIRS
     request = PageRequest(assignment, limit, confirmed_only)
-    written: Path | None = None
-    with (
-        open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx,
-        progress_bar() as bar,
-    ):
-        task = bar.add_task("similar pairs", total=None)
-        for item in write_similarity_page(ctx, request, output):
-            if isinstance(item, Progress):
-                bar.update(task, completed=item.done, total=item.total, description=printable(item.message))
-            else:
-                written = item
-    assert written is not None
-    click.echo(str(written))
-    fail(f"similarity page written to {written}; open it in a browser")
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        written_page(write_similarity_page(ctx, request, output), "similar pairs", "similarity page")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
 from grader.domain.numbers import number_problem
+from grader.domain.progress import Progress as Step
 from grader.domain.text import printable
 
 if TYPE_CHECKING:
@@ -148,3 +150,19 @@ def choice_options_given(
         ("--points", points is not None),
     )
     return [name for name, present in given if present]
+
+
+def written_page(steps: Iterable[Step | Path], label: str, what: str) -> None:
+    """Drive a page export (progress steps, then the path written) under a progress bar; print
+    the path on stdout and what was written, to open in a browser, on stderr."""
+    written: Path | None = None
+    with progress_bar() as bar:
+        task = bar.add_task(label, total=None)
+        for item in steps:
+            if isinstance(item, Path):
+                written = item
+            else:
+                bar.update(task, completed=item.done, total=item.total, description=printable(item.message))
+    assert written is not None
+    click.echo(str(written))
+    fail(f"{what} written to {written}; open it in a browser")

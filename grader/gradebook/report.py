@@ -187,18 +187,21 @@ def gather_report(ctx: CourseContext, now: datetime | None = None) -> Iterator[P
     )
 
 
+def default_folder_ready(path: Path) -> None:
+    """Create the folder of a page's default path (.grader/ in the course), or say to pick -o."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GraderError(f"cannot create {path.parent}: {exc.strerror}; choose another -o FILE") from None
+
+
 def write_report(
     ctx: CourseContext, dest: Path | None = None, now: datetime | None = None
 ) -> Iterator[Progress | Path]:
     """Gather, render and write the report atomically; yields progress, then the path written."""
     path = dest or default_report_path(ctx)
     if dest is None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise GraderError(
-                f"cannot create {path.parent}: {exc.strerror}; choose another -o FILE"
-            ) from None
+        default_folder_ready(path)
     steps = len(ctx.files.course.assignments) + 2  # each assignment, mastery, writing
     data: ReportData | None = None
     for item in gather_report(ctx, now):

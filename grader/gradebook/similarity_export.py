@@ -32,6 +32,7 @@ from grader.exports.similarity_page import page_end, page_start, pair_section
 from grader.gradebook.anonymity import identities
 from grader.gradebook.checkout_files import scrubber
 from grader.gradebook.context import STATE_DIR, CourseContext, utc_now
+from grader.gradebook.report import default_folder_ready
 from grader.gradebook.similarity_review import PairResult, pair_detail, similarity_pairs
 
 CONFIRMED = "confirmed"
@@ -187,12 +188,7 @@ def write_similarity_page(
     chosen, selection = _chosen(request, similarity_pairs(ctx, assignment_id))
     path = dest or default_page_path(ctx, request)
     if dest is None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise GraderError(
-                f"cannot create {path.parent}: {exc.strerror}; choose another -o FILE"
-            ) from None
+        default_folder_ready(path)
     sides = _Sides(ctx, assignment_id)
     found = [_facts(number, pair, sides) for number, pair in enumerate(chosen, start=1)]
     head = _head(ctx, latest[0], selection, [facts for facts, _, _ in found], now or utc_now())
