@@ -12,6 +12,7 @@ from grader.cli.output import certify_json, dumps, fail, progress_bar
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress as Step
 from grader.domain.text import printable
+from grader.gradebook.anonymity import roster_student
 from grader.gradebook.certify import CertifyResult, certify
 from grader.gradebook.context import open_course
 from grader.gradebook.issuer import issuer_identity, keys_folder, rotate_issuer_key
@@ -23,7 +24,9 @@ from grader.gradebook.verifying import FileVerification, Trust, course_trust, si
 
 @cli.command("certify")
 @click.option("--dry-run", is_flag=True, help="Say what would be issued; sign and write nothing.")
-@click.option("--student", "student_id", metavar="ID", help="Only this student.")
+@click.option(
+    "--student", "student_id", metavar="STUDENT", help="Only this student (id, handle, e-mail or name)."
+)
 @click.option(
     "--json", "as_json", is_flag=True, help="An array of {credential_id, student_id, badge, status, path}."
 )
@@ -35,6 +38,8 @@ def certify_command(options: Options, dry_run: bool, student_id: str | None, as_
         open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx,
         progress_bar() as bar,
     ):
+        if student_id is not None:  # an id, a handle, an e-mail or an unambiguous name
+            student_id = roster_student(ctx, student_id).student_id
         task = bar.add_task("issuing credentials", total=None)
         for item in certify(ctx, student_id=student_id, dry_run=dry_run):
             if isinstance(item, Step):

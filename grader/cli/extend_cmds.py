@@ -10,10 +10,9 @@ from grader.cli.main import Options, cli
 from grader.cli.output import STUDENT_HELP, fail
 from grader.domain.lateness import late_text
 from grader.domain.moments import TypedMoment, moment_near
-from grader.gradebook.anonymity import identities, typed_student
+from grader.gradebook.anonymity import echoed, typed_student
 from grader.gradebook.context import open_course
 from grader.gradebook.extensions import extend
-from grader.gradebook.student_lookup import student_label
 
 OLD_ORDER_NOTE = (
     "note: 'grader extend STUDENT ASSIGNMENT' is deprecated; "
@@ -57,7 +56,7 @@ def extend_command(
         until = _until(until_text, assignment.deadline)
         student_id = typed_student(ctx, typed, assignment_id)
         state = extend(ctx, student_id, assignment_id, until.moment, reason)
-        who = student_label(identities(ctx, assignment_id), ctx.files.student(student_id))
+        who = echoed(ctx, assignment_id, typed, student_id)
     assumed = f" ({until.assumed})" if until.assumed else ""
     click.echo(f"{assignment_id} {who}: extended until {until.moment.isoformat()}{assumed}")
     if state is not None:

@@ -34,6 +34,7 @@ from grader.cli.main import Options, cli
 from grader.cli.output import dumps, fail, fmt_points, number
 from grader.domain.mastery import BadgeEvaluation, BadgeStatus, SkillMastery, percent_text
 from grader.domain.text import printable
+from grader.gradebook.anonymity import roster_student
 from grader.gradebook.context import open_course
 from grader.gradebook.mastery import MasteryReport, mastery_report
 
@@ -167,6 +168,8 @@ def mastery(options: Options, student_id: str | None, as_json: bool, badge_rows:
     With a STUDENT, also the criteria behind each figure.
     """
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        if student_id is not None:  # an id, a handle, an e-mail or an unambiguous name
+            student_id = roster_student(ctx, student_id).student_id
         report = mastery_report(ctx, student_id)
         titles = {b.id: b.title for b in ctx.files.course.badges}
     for message in report.refused.values():

@@ -9,10 +9,9 @@ from grader.cli.main import Options, cli
 from grader.cli.output import STUDENT_HELP, certify_json, dumps, fail, fmt_points
 from grader.domain.choices import CriterionChoice
 from grader.domain.text import printable
-from grader.gradebook.anonymity import identities, typed_student
+from grader.gradebook.anonymity import echoed, identities, typed_student
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.flagging import clear_flag, set_excused, set_flag
-from grader.gradebook.student_lookup import student_label
 from grader.gradebook.undo import undo_last
 
 
@@ -94,9 +93,9 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
 def excuse(options: Options, assignment: str, student_id: str, reason: str, withdraw: bool) -> None:
     """Excuse a student from an assignment: no score, counted nowhere, EX in a Canvas export."""
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        student_id = typed_student(ctx, student_id, assignment)
+        typed, student_id = student_id, typed_student(ctx, student_id, assignment)
         set_excused(ctx, assignment, student_id, not withdraw, reason)
-        who = _label(ctx, assignment, student_id)
+        who = echoed(ctx, assignment, typed, student_id)
         click.echo(printable(f"{assignment} {who}: {'no longer excused' if withdraw else 'excused'}"))
         _badges(ctx, student_id, "the change")
 
@@ -112,8 +111,8 @@ def flag(options: Options, assignment: str, student_id: str, note: str | None, c
     if (note is None) == (not clear):
         raise click.UsageError("give either --note TEXT or --clear")
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        student_id = typed_student(ctx, student_id, assignment)
-        who = _label(ctx, assignment, student_id)
+        typed, student_id = student_id, typed_student(ctx, student_id, assignment)
+        who = echoed(ctx, assignment, typed, student_id)
         if clear:
             clear_flag(ctx, assignment, student_id)
             click.echo(printable(f"{assignment} {who}: flag cleared"))
@@ -121,7 +120,3 @@ def flag(options: Options, assignment: str, student_id: str, note: str | None, c
             assert note is not None
             set_flag(ctx, assignment, student_id, note)
             click.echo(printable(f"{assignment} {who}: flagged"))
-
-
-def _label(ctx: CourseContext, assignment_id: str, student_id: str) -> str:
-    return student_label(identities(ctx, assignment_id), ctx.files.student(student_id))

@@ -88,3 +88,5 @@ class PageHead:
     pseudonyms: bool
     """Students are shown by pseudonym (anonymous assignment, identities not revealed)."""
     pairs: tuple[PairFacts, ...]
+    starter_folder: str = ""
+    """The assignment's configured starter folder (course.yaml ``starter:``), if any."""

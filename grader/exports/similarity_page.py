@@ -23,11 +23,22 @@ MAX_EXCERPT_LINES = 400
 """Lines shown of one side of one fragment; the rest is named by its line range."""
 VERDICT_CLASS = {"confirmed": "confirmed", "to discuss": "to-discuss", "dismissed": "dismissed"}
 STARTER_BASIS = (
-    "Code in the first commit of a submission's history is left out as starter when the class "
-    "shares that commit's files (the template the class began from); a first commit only one "
-    "student has, or a history of a single commit, is the student's own and nothing of it is left "
-    "out. Code found in more than the shared share of the class is left out too."
+    "Code in the first commit of a submission's history is left out as starter when most of the "
+    "class begins from that commit's files (at least the shared share of the class, and at least "
+    "three: the template the class began from); a first commit only a few students share (a cloned "
+    "repository), or a history of a single commit, is never left out. Code found in more than the "
+    "shared share of the class is left out too."
 )
+
+
+def starter_basis(folder: str) -> str:
+    """What the run left out as starter: the configured folder's code, else the shared rule."""
+    if not folder:
+        return STARTER_BASIS
+    return (
+        f"The code in {folder} (the assignment's starter folder in course.yaml) is left out of every "
+        "comparison. Code found in more than the shared share of the class is left out too."
+    )
 
 
 def page_start(head: PageHead) -> str:
@@ -112,7 +123,7 @@ def _summary(head: PageHead) -> str:
     return (
         f'<section class="summary-section" aria-label="Summary">{facts}'
         f"<h3>Settings</h3>{_settings(run.settings)}"
-        f'<h3>Starter code</h3><p class="hint">{esc(STARTER_BASIS)}</p>'
+        f'<h3>Starter code</h3><p class="hint">{esc(starter_basis(head.starter_folder))}</p>'
         f"<h3>Pairs</h3>{table}</section>\n"
     )
 

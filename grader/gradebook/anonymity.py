@@ -23,7 +23,7 @@ from grader.domain.roster import Student
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.history import LogEntry
 from grader.gradebook.status import SubmissionStatus
-from grader.gradebook.student_lookup import UnknownStudent, lookup_student
+from grader.gradebook.student_lookup import UnknownStudent, lookup_student, student_label
 
 
 def is_anonymous(ctx: CourseContext, assignment_id: str) -> bool:
@@ -119,16 +119,36 @@ def typed_student(ctx: CourseContext, typed: str, assignment_id: str | None) -> 
 
 def _typed_id(ctx: CourseContext, typed: str, assignment_ids: Sequence[str] | None, *, strict: bool) -> str:
     wanted = assignment_ids or [a.id for a in ctx.files.course.assignments]
-    views = (identities(ctx, a) for a in wanted if is_anonymous(ctx, a))
+    views = [identities(ctx, a) for a in wanted if is_anonymous(ctx, a)]
     real = next((sid for v in views if (sid := v.real_id(typed)) is not None), None)
     if real is not None:
         return real
+    hidden = [v.assignment_id for v in views if v.hidden]
+    if assignment_ids and hidden:
+        # names, handles and e-mails are not looked up (nor candidates or near names listed):
+        # that would tell who a pseudonym is; a roster id, typed whole, is taken as it is
+        if typed.strip() in ctx.files.students_by_id or not strict:
+            return typed.strip() if typed.strip() in ctx.files.students_by_id else typed
+        raise UnknownStudent(
+            f"'{typed}' is neither a pseudonym of {', '.join(hidden)} nor a roster id (while its "
+            "students are hidden, names, handles and e-mails are not looked up)"
+        )
     try:
         return roster_student(ctx, typed).student_id
     except UnknownStudent:
         if strict:
             raise
         return typed
+
+
+def echoed(ctx: CourseContext, assignment_id: str, typed: str, student_id: str) -> str:
+    """The student in a command's answer: their id and name; while the assignment's students
+    are hidden, exactly what the grader typed (the pseudonym, or the roster id), never the one
+    beside the other (that would tie them)."""
+    shown = identities(ctx, assignment_id)
+    if shown.hidden:
+        return typed.strip()
+    return student_label(shown, ctx.files.student(student_id))
 
 
 def reveal(ctx: CourseContext, assignment_id: str) -> tuple[Reveal, bool]:

@@ -9,6 +9,7 @@ results, a pair's fragments and verdicts: ``grader.gradebook.similarity_review``
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,11 @@ def _against(ctx: CourseContext, assignment_id: str, value: str) -> list[_Source
     return [_Source(f"{folder.name}/{p.name}", "", p, None, f"folder:{p.resolve()}") for p in subs]
 
 
+STARTER_QUORUM = 3
+"""At least this many submissions (and at least the shared share of the class) must begin from
+one first commit's files for it to count as the starter."""
+
+
 def run_similarity(
     ctx: CourseContext, assignment_id: str, settings: Settings, against: Sequence[str] = ()
 ) -> Iterator[Progress | SimilarityReport]:
@@ -114,12 +120,15 @@ def run_similarity(
         yield Progress(done, total, f"finding the starter {done + 1} of {len(sources)}")
         firsts[source.key] = _first_commit(source)
     trees = Counter(found[1] for s in pulled if (found := firsts[s.key]) is not None)
+    # a template's first commit is shared by most of the class; two or three students sharing one
+    # cloned a repository: that is what a comparison must see, never left out as a starter
+    starter_quorum = max(STARTER_QUORUM, math.ceil(settings.shared_share * len(pulled)))
     template = _template(ctx, assignment_id, settings)
     for done, source in enumerate(sources):
         yield Progress(len(sources) + done, total, f"reading {done + 1} of {len(sources)}")
         read = read_folder(source.root)
         first = firsts[source.key]
-        shared = first is not None and trees[first[1]] >= 2
+        shared = first is not None and trees[first[1]] >= starter_quorum
         starter = _starter(source, first[0], settings, starters) if shared and first else frozenset()
         starter = template if template is not None else starter
         commit = source.commit or f"dir:{read.digest}"

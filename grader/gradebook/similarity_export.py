@@ -79,6 +79,12 @@ class _Sides:
         where, _, who = label.partition("/")
         if self.ctx.files.course.assignment(where) is not None:
             person, scrub = self._student(where, who)
+            current = identities(self.ctx, self.assignment_id)
+            if current.hidden:  # never a name or real id beside this assignment's pseudonyms
+                earlier_view = identities(self.ctx, where)
+                student_id = (earlier_view.real_id(who) if earlier_view.hidden else None) or who
+                label = f"{where}/{current.shown_id(student_id)}"
+                return Person(label, "", f"earlier submission, {where}"), scrub
             return Person(label, person.name, f"earlier submission, {where}"), scrub
         return Person(label, "", "earlier submission, folder"), lambda text: text
 
@@ -169,6 +175,7 @@ def _head(
         selection,
         identities(ctx, assignment_id).hidden,
         tuple(facts),
+        assignment.starter if assignment is not None else "",
     )
 
 

@@ -45,6 +45,12 @@ def _exactly(student: Student, needle: str) -> bool:
     )
 
 
+def _by_name(students: Sequence[Student], needle: str) -> tuple[list[Student], int]:
+    """The first students whose name holds ``needle`` (casefolded), and how many do."""
+    found = [s for s in students if needle in " ".join(s.name.split()).casefold()]
+    return found[:CANDIDATES_NAMED], len(found)
+
+
 def _label(student: Student) -> str:
     handle = f" @{student.github}" if student.github else ""
     return f"{student.student_id} {student.name}{handle}"
@@ -54,7 +60,8 @@ def lookup_student(
     students: Sequence[Student], by_id: Mapping[str, Student], typed: str, roster_name: str
 ) -> Student:
     """The one student ``typed`` names: the id, else the handle, e-mail or whole name, else the
-    only student whose id, name, handle or e-mail holds it. GraderError lists the candidates of
+    only student whose name holds it (never part of an id or an e-mail: "8825" could be a
+    mistyped id of someone else, so it names nobody). GraderError lists the candidates of
     an ambiguous text, or the nearest names of one that matches nobody."""
     text = typed.strip()
     if text in by_id:
@@ -65,7 +72,7 @@ def lookup_student(
     exact = [s for s in students if _exactly(s, needle)]
     if len(exact) == 1:
         return exact[0]
-    found, count = (exact, len(exact)) if exact else matching(students, text, CANDIDATES_NAMED)
+    found, count = (exact, len(exact)) if exact else _by_name(students, needle)
     if count == 1:
         return found[0]
     if count > 1:

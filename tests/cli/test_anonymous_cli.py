@@ -170,3 +170,22 @@ def test_the_database_refuses_to_change_a_pseudonym_or_undo_a_reveal(
         with pytest.raises(DBAPIError, match=refusal), ctx.store._writing() as session:
             session.execute(text(statement))
         assert len(identities(ctx, A1).pseudonyms) == len(REAL)
+
+
+def test_no_command_ties_a_typed_name_or_id_to_a_pseudonym(
+    capsys: pytest.CaptureFixture[str], anonymous: Path, db_args: list[str]
+) -> None:
+    """While hidden, flag, excuse and extend look up no name, handle or e-mail (no candidates, no
+    near names) and echo what was typed: a roster id is never answered with its pseudonym."""
+    names = pseudonyms(anonymous, db_args)
+    for typed in ("zoe-a", "zoe@example.edu", "Zoë Ångström", "an", "Zoe Angstrom"):
+        code, out, err = run(capsys, anonymous, *db_args, "flag", A1, "--student", typed, "--note", "x")
+        assert code == 1 and "neither a pseudonym" in err, (typed, err)
+        assert not any(p in out + err for p in names.values()) and "00123" not in err
+    code, out, err = run(capsys, anonymous, *db_args, "flag", A1, "--student", "00123", "--note", "x")
+    assert code == 0 and "00123: flagged" in out and names["00123"] not in out + err
+    code, out, err = run(capsys, anonymous, *db_args, "excuse", A1, "--student", names["00124"])
+    assert code == 0 and f"{names['00124']}: excused" in out and "00124" not in out + err
+    until = ["--until", "2026-10-05"]
+    code, out, err = run(capsys, anonymous, *db_args, "extend", A1, "--student", "00125", *until)
+    assert code == 0 and names["00125"] not in out + err, out

@@ -233,10 +233,10 @@ def test_errors_are_actionable_and_leave_no_file(
 ) -> None:
     code, out, err = export(capsys, course_dir, "a9-nope")
     assert (code, out) == (1, "") and "a9-nope" in err and "Traceback" not in err
-    push(ctx, "00123", {"calc.py": ORIGINAL})
+    push(ctx, "00123", {"calc.py": ORIGINAL}, starter=False)  # two students: no starter is shared
     code, out, err = export(capsys, course_dir, A1)
     assert code == 1 and "run grader similarity a1-calculator first" in err and "Traceback" not in err
-    push(ctx, "00124", {"calc.py": INDEPENDENT[1]})
+    push(ctx, "00124", {"calc.py": INDEPENDENT[1]}, starter=False)
     compare(ctx)
     assert similarity_pairs(ctx, A1) == []
     code, out, err = export(capsys, course_dir, A1)

@@ -85,11 +85,26 @@ def test_a_first_commit_only_one_student_has_is_their_own_work_not_a_starter(ctx
     only a first commit whose files the class shares (one template) is left out."""
     push(ctx, "00123", {"calc.py": ORIGINAL})
     push(ctx, "00124", {"calc.py": INDEPENDENT[0]})
+    push(ctx, "00126", {"calc.py": INDEPENDENT[1]})
     push(ctx, "00125", {"notes.py": "TODO = 1\n"}, begin_with={"calc.py": obfuscated(ORIGINAL)})
     pairs = report_of(ctx).pairs
     assert (pairs[0].a, pairs[0].b) == ("00123", "00125")
     assert pairs[0].similarity_a > Decimal("0.8") and pairs[0].similarity_b > Decimal("0.7")
     assert all(p.similarity < Decimal("0.15") for p in pairs[1:])
+
+
+def test_a_repository_two_students_share_from_its_first_commit_is_a_copy_not_a_starter(
+    ctx: CourseContext,
+) -> None:
+    """One student clones another's repository (its whole history): their shared first commit
+    is the copy itself. Only a first commit most of the class begins from is a starter."""
+    for sid, solution in (("00123", INDEPENDENT[0]), ("00124", INDEPENDENT[1]), ("00125", INDEPENDENT[2])):
+        push(ctx, sid, {"calc.py": solution})  # the class's starter, then their own work
+    work = {"calc.py": ORIGINAL}
+    push(ctx, "00126", {"notes.py": "TODO = 1\n"}, begin_with=work)
+    push(ctx, "00127", {"notes.py": "TODO = 2\n"}, begin_with=work)  # the same first commit's files
+    pairs = report_of(ctx).pairs
+    assert (pairs[0].a, pairs[0].b) == ("00126", "00127") and pairs[0].similarity > Decimal("0.9")
 
 
 def test_a_configured_starter_folder_is_left_out_and_a_missing_one_named(ctx: CourseContext) -> None:

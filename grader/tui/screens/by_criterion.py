@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.message import Message
 
 from grader.domain.anonymity import ANONYMOUS_NAME, Identities, shown_students
+from grader.domain.choice_words import scored_words
 from grader.domain.choices import CriterionChoice
 from grader.domain.claims import Claim
 from grader.domain.course import Assignment
@@ -163,14 +164,7 @@ def saved_words(loaded: Loaded, student_id: str, criterion_id: str, choice: Crit
     """What a save confirms: "saved Correct results: Proficient (00178825)"."""
     criterion = loaded.rubric.criterion(criterion_id)
     title = criterion.title if criterion is not None else criterion_id
-    if choice.level is not None:
-        what = choice.level
-    elif choice.items is not None:
-        what = ", ".join(choice.items) if choice.items else "no item applies"
-    elif choice.points is not None:
-        what = f"{number(choice.points)} points"
-    else:
-        what = "cleared"
+    what = scored_words(choice) or "not scored"
     return safe_plain(f"saved {title}: {what} ({shown_id(loaded, student_id)})")
 
 
