@@ -21,6 +21,8 @@ from grader.domain.similarity import FileTokens
 
 MAX_FILE_BYTES = 512 * 1024
 """A larger file is skipped (a student rarely writes this much in one file by hand)."""
+BAD_BYTES_SHARE = 100
+"""A file with more than one byte in this many that is not UTF-8 is skipped as not text."""
 MAX_LINE_CHARS = 1000
 """A line longer than this marks a minified or generated file."""
 VENDORED = frozenset(
@@ -139,7 +141,11 @@ def tokenise(path: str, data: bytes) -> FileTokens | Skipped:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return Skipped(path, "not UTF-8 text")
+        # a few bad bytes in a source file must not hide it from comparison (one stray byte is
+        # all it would take): read them as replacement characters; mostly not UTF-8 is skipped
+        text = data.decode("utf-8", errors="replace")
+        if text.count("\ufffd") > max(1, len(data) // BAD_BYTES_SHARE):
+            return Skipped(path, "not UTF-8 text")
     if any(len(line) > MAX_LINE_CHARS for line in text.splitlines()):
         return Skipped(path, f"a line longer than {MAX_LINE_CHARS} characters (minified or generated)")
     lexer = lexer_for(path)
