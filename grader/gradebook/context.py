@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
 from grader.files.loaded import CourseFiles
 
@@ -71,6 +72,15 @@ class CourseContext:
     @property
     def root(self) -> Path:
         return self.files.root
+
+
+def known_assignment(ctx: CourseContext, assignment_id: str) -> Assignment:
+    """The course's assignment of that id; GraderError naming the known ones when there is none."""
+    assignment = ctx.files.course.assignment(assignment_id)
+    if assignment is None:
+        known = ", ".join(a.id for a in ctx.files.course.assignments)
+        raise GraderError(f"no assignment '{assignment_id}' (expected one of: {known})")
+    return assignment
 
 
 def _state_folder(files: CourseFiles, url: str) -> None:

@@ -19,7 +19,7 @@ from grader.domain.remap import stale_parts
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
 from grader.gradebook.anonymity import identities
-from grader.gradebook.context import CourseContext
+from grader.gradebook.context import CourseContext, known_assignment
 from grader.gradebook.moderation import first_marker_refusal
 from grader.gradebook.rubrics import rubric_in_force
 
@@ -122,10 +122,7 @@ def read_moderation_queue(ctx: CourseContext, assignment_id: str) -> ModerationQ
 def open_second_marking(ctx: CourseContext, assignment_id: str, student_id: str) -> SecondMarking:
     """A submission dealt to the acting grader, to second-mark blind; GraderError (saying why)
     when it is not queued, is another grader's to mark, or the acting grader first-marked it."""
-    assignment = ctx.files.course.assignment(assignment_id)
-    if assignment is None:
-        known = ", ".join(a.id for a in ctx.files.course.assignments)
-        raise GraderError(f"no assignment '{assignment_id}' (expected one of: {known})")
+    assignment = known_assignment(ctx, assignment_id)
     shown = identities(ctx, assignment_id)
     student = shown.shown(ctx.files.student(student_id))
     rubric = rubric_in_force(ctx, assignment_id)

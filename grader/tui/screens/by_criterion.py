@@ -20,7 +20,6 @@ from grader.domain.choice_words import scored_words
 from grader.domain.choices import CriterionChoice
 from grader.domain.claims import Claim
 from grader.domain.course import Assignment
-from grader.domain.errors import GraderError
 from grader.domain.events import SubmissionGrade
 from grader.domain.lateness import beyond_max_days, beyond_max_days_text, late_text, penalty_text
 from grader.domain.pulls import PullState
@@ -28,7 +27,7 @@ from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
 from grader.gradebook.anonymity import identities, scrubbed_run
 from grader.gradebook.claims import claim, is_someone_elses
-from grader.gradebook.context import CourseContext
+from grader.gradebook.context import CourseContext, known_assignment
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import status_row
 from grader.tui.points import number
@@ -76,10 +75,7 @@ class Loaded:
 
 def load_submission(ctx: CourseContext, assignment_id: str, student_id: str) -> Loaded:
     """One submission's rubric in force, grade and pull state (GraderError when it cannot be graded)."""
-    assignment = ctx.files.course.assignment(assignment_id)
-    if assignment is None:
-        known = ", ".join(a.id for a in ctx.files.course.assignments)
-        raise GraderError(f"no assignment '{assignment_id}' (expected one of: {known})")
+    assignment = known_assignment(ctx, assignment_id)
     shown = identities(ctx, assignment_id)
     student = shown.shown(ctx.files.student(student_id))
     rubric = rubric_in_force(ctx, assignment_id)

@@ -21,7 +21,7 @@ from grader.gradebook.context import CourseContext
 from grader.tui.points import number
 from grader.tui.screens.autograde_output import OutputModal
 from grader.tui.screens.by_criterion import Loaded
-from grader.tui.screens.notes import NoteModal, parse_points
+from grader.tui.screens.notes import NoteModal, typed_points
 from grader.tui.widgets.autograde_progress import AutogradeProgress
 from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
 from grader.tui.widgets.save_path import SavePath
@@ -85,13 +85,8 @@ class AutogradeReview(Screen[None]):
         return layer.points if layer is not None else None
 
     def _points_given(self, criterion_id: str, text: str | None) -> None:
-        if text is None or self.state is None:
-            return
-        points = parse_points(text)
-        if points is None:
-            self.notify(f"not a number of points: {text!r}", severity="error", markup=False)
-            return
-        self._chosen(self.state.points(criterion_id, points))
+        if self.state is not None and (points := typed_points(self, text)) is not None:
+            self._chosen(self.state.points(criterion_id, points))
 
     def accept_run(self, criterion: Criterion) -> None:
         """Enter on an autograded criterion: its score stands, the focus moves on; with no score

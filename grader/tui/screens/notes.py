@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from grader.tui.safe import safe_plain
@@ -37,6 +38,17 @@ def parse_points(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def typed_points(screen: Widget, text: str | None) -> Decimal | None:
+    """The points typed in a points dialog; None when it was cancelled or (said to the grader)
+    the text is not a number."""
+    if text is None:
+        return None
+    points = parse_points(text)
+    if points is None:
+        screen.notify(f"not a number of points: {text!r}", severity="error", markup=False)
+    return points
 
 
 class NoteModal(ModalScreen[str | None]):

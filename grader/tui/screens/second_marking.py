@@ -26,7 +26,7 @@ from grader.gradebook.second_marking import SecondMarking
 from grader.tui.navigation import navigator
 from grader.tui.points import number
 from grader.tui.safe import safe_plain, safe_text
-from grader.tui.screens.notes import NoteModal, parse_points
+from grader.tui.screens.notes import NoteModal, typed_points
 from grader.tui.screens.second_marking_keys import SECOND_MARKING_BINDINGS
 from grader.tui.screens.second_marking_reads import (
     MarkingFilesListed,
@@ -241,13 +241,8 @@ class SecondMarkingScreen(ViewerPanes):
         self.app.push_screen(modal, partial(self._points_given, criterion.id))
 
     def _points_given(self, criterion_id: str, text: str | None) -> None:
-        if text is None or self.state is None:
-            return
-        points = parse_points(text)
-        if points is None:
-            self.notify(f"not a number of points: {text!r}", severity="error", markup=False)
-            return
-        self._chosen(self.state.points(criterion_id, points))
+        if self.state is not None and (points := typed_points(self, text)) is not None:
+            self._chosen(self.state.points(criterion_id, points))
 
     def action_move(self, step: int) -> None:
         if self.state is not None:
