@@ -196,6 +196,16 @@ def _load_course(root: Path) -> CourseFiles:
     except ValidationFailed as exc:
         problems += exc.problems
     problems += _checks_problems(doc, root, spec.checks)
+    problems += _badge_problems(doc, spec, rubrics)
+    problems += _handle_problems(spec, students)
+    if problems:
+        raise ValidationFailed(problems)
+    return CourseFiles(root=root, course=_course_of(spec), rubrics=rubrics, students=students)
+
+
+def _badge_problems(doc: YamlDocument, spec: CourseSpec, rubrics: dict[str, Rubric]) -> list[Problem]:
+    """Each badge names skills the rubrics define and assignments the course has."""
+    problems: list[Problem] = []
     all_skills = {skill for r in rubrics.values() for skill in r.skills}
     assignment_ids = {a.id for a in spec.assignments}
     rubrics_complete = len(rubrics) == len(spec.assignments)
@@ -223,20 +233,28 @@ def _load_course(root: Path) -> CourseFiles:
                         f"badge '{badge.id}' names unknown assignment '{assignment_id}'",
                     )
                 )
-    if any("{github}" in a.repo for a in spec.assignments):
-        problems += [
-            Problem(
-                spec.roster,
-                0,
-                "github",
-                f"student '{s.student_id}' has no GitHub handle, which the repo URLs need",
-            )
-            for s in students
-            if not s.github
-        ]
-    if problems:
-        raise ValidationFailed(problems)
-    course = Course(
+    return problems
+
+
+def _handle_problems(spec: CourseSpec, students: tuple[Student, ...]) -> list[Problem]:
+    """When a repo URL uses {github}, every student needs a handle."""
+    if not any("{github}" in a.repo for a in spec.assignments):
+        return []
+    return [
+        Problem(
+            spec.roster,
+            0,
+            "github",
+            f"student '{s.student_id}' has no GitHub handle, which the repo URLs need",
+        )
+        for s in students
+        if not s.github
+    ]
+
+
+def _course_of(spec: CourseSpec) -> Course:
+    """The validated course.yaml as a domain Course."""
+    return Course(
         id=spec.course.id,
         title=spec.course.title,
         term=spec.course.term,
@@ -283,4 +301,3 @@ def _load_course(root: Path) -> CourseFiles:
         ),
         checks=_checks_config(spec.checks),
     )
-    return CourseFiles(root=root, course=course, rubrics=rubrics, students=students)

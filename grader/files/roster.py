@@ -6,10 +6,14 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.domain.errors import Problem, ValidationFailed
 from grader.domain.roster import LMS_COLUMNS, Student
 from grader.files.reading import decode_utf8, read_capped, too_big
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 REQUIRED = ("student_id", "name", "email", "github")
 OPTIONAL = ("section", *LMS_COLUMNS)
@@ -78,6 +82,15 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
             [Problem(file, 1, "", f"is empty; expected a header row: {','.join(REQUIRED)}")]
         )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = _read_header(reader, file)
+    students, problems = _read_students(reader, header, file)
+    if problems:
+        raise ValidationFailed(problems)
+    return tuple(students)
+
+
+def _read_header(reader: Reader, file: str) -> list[str]:
+    """The header row, with every required column once; raises ValidationFailed otherwise."""
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
@@ -95,7 +108,13 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
         problems.append(Problem(file, 1, "header", f"repeated column(s) {', '.join(repeated)}"))
     if problems:
         raise ValidationFailed(problems)
+    return header
+
+
+def _read_students(reader: Reader, header: list[str], file: str) -> tuple[list[Student], list[Problem]]:
+    """Each data row as a Student, and every problem of the rows in line order."""
     students: list[Student] = []
+    problems: list[Problem] = []
     ids: dict[str, int] = {}
     handles: dict[str, int] = {}
     width = len(header)
@@ -117,32 +136,38 @@ def parse_roster(raw: bytes, file: str = "roster.csv") -> tuple[Student, ...]:
             continue
         cells.append("")  # an optional column the roster lacks is empty
         values = [cells[i].strip() for i in index]
-        sid, _, _, github = values[:4]
         if not _plainly_valid(values):
             if not any(values) and not any(map(str.strip, cells)):
                 continue
             problems.extend(_row_problems(dict(zip(FIELDS, values, strict=True)), line, file))
-        if sid in ids:
-            problems.append(
-                Problem(file, line, "student_id", f'"{sid}" is used twice (lines {ids[sid]} and {line})')
-            )
-        ids.setdefault(sid, line)
-        handle = github.lower()
-        if handle:
-            if handle in handles:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        "github",
-                        f'"{github}" is used twice (lines {handles[handle]} and {line})',
-                    )
-                )
-            handles.setdefault(handle, line)
+        problems.extend(_repeat_problems(values[0], values[3], line, file, ids, handles))
         students.append(Student(*values))
-    if problems:
-        raise ValidationFailed(problems)
-    return tuple(students)
+    return students, problems
+
+
+def _repeat_problems(
+    sid: str, github: str, line: int, file: str, ids: dict[str, int], handles: dict[str, int]
+) -> list[Problem]:
+    """A student id or GitHub handle (in any case) seen on an earlier line; records this line's."""
+    problems: list[Problem] = []
+    if sid in ids:
+        problems.append(
+            Problem(file, line, "student_id", f'"{sid}" is used twice (lines {ids[sid]} and {line})')
+        )
+    ids.setdefault(sid, line)
+    handle = github.lower()
+    if handle:
+        if handle in handles:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "github",
+                    f'"{github}" is used twice (lines {handles[handle]} and {line})',
+                )
+            )
+        handles.setdefault(handle, line)
+    return problems
 
 
 def load_roster(path: Path, display: str) -> tuple[Student, ...]:
