@@ -52,6 +52,31 @@ def _cell(cells: list[str], header: list[str], name: str) -> str:
 
 def parse_worksheet(text: str, file: str) -> Worksheet:
     """Read a downloaded worksheet; raises ValidationFailed naming every problem with its line."""
+    header, body = _read_csv(text, file)
+    _require_columns(header, file)
+    problems: list[Problem] = []
+    rows: list[WorksheetRow] = []
+    by_email: dict[str, WorksheetRow] = {}
+    identifiers: dict[str, int] = {}
+    for index, cells in body:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(file, index, "", f"has {len(cells)} fields, the header {len(header)}"))
+            continue
+        row = _row_of(index, cells, header)
+        problems += _identity_problems(row, file, identifiers, by_email)
+        rows.append(row)
+    if problems:
+        raise ValidationFailed(problems)
+    if rows and not by_email:
+        advice = "reveal identities in Moodle, download the worksheet again, then export"
+        raise ValidationFailed([Problem(file, 2, EMAIL, f"is empty on every row (blind marking?): {advice}")])
+    return Worksheet(file, tuple(rows), by_email)
+
+
+def _read_csv(text: str, file: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and each following row with the line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     body: list[tuple[int, list[str]]] = []
     try:
@@ -62,6 +87,10 @@ def parse_worksheet(text: str, file: str) -> Worksheet:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ValidationFailed([Problem(file, reader.line_num, "", f"is not valid CSV: {exc}")]) from None
+    return header, body
+
+
+def _require_columns(header: list[str], file: str) -> None:
     missing = [name for name in (*REQUIRED, EMAIL) if name not in header]
     if missing:
         hint = (
@@ -74,55 +103,47 @@ def parse_worksheet(text: str, file: str) -> Worksheet:
         raise ValidationFailed(
             [Problem(file, 1, "header", f"missing column(s) {', '.join(missing)}; {expected}{hint}")]
         )
+
+
+def _row_of(index: int, cells: list[str], header: list[str]) -> WorksheetRow:
+    return WorksheetRow(
+        line=index,
+        identifier=_cell(cells, header, IDENTIFIER),
+        email=_cell(cells, header, EMAIL),
+        full_name=_cell(cells, header, "Full name"),
+        status=_cell(cells, header, "Status"),
+        grade=_cell(cells, header, GRADE),
+        maximum=_cell(cells, header, "Maximum Grade"),
+        can_change=_cell(cells, header, "Grade can be changed"),
+        submission_modified=_cell(cells, header, "Last modified (submission)"),
+        grade_modified=_cell(cells, header, GRADE_MODIFIED),
+    )
+
+
+def _identity_problems(
+    row: WorksheetRow, file: str, identifiers: dict[str, int], by_email: dict[str, WorksheetRow]
+) -> list[Problem]:
+    """A malformed or repeated participant identifier, or an email on an earlier row; records this row's."""
     problems: list[Problem] = []
-    rows: list[WorksheetRow] = []
-    by_email: dict[str, WorksheetRow] = {}
-    identifiers: dict[str, int] = {}
-    for index, cells in body:
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            problems.append(Problem(file, index, "", f"has {len(cells)} fields, the header {len(header)}"))
-            continue
-        row = WorksheetRow(
-            line=index,
-            identifier=_cell(cells, header, IDENTIFIER),
-            email=_cell(cells, header, EMAIL),
-            full_name=_cell(cells, header, "Full name"),
-            status=_cell(cells, header, "Status"),
-            grade=_cell(cells, header, GRADE),
-            maximum=_cell(cells, header, "Maximum Grade"),
-            can_change=_cell(cells, header, "Grade can be changed"),
-            submission_modified=_cell(cells, header, "Last modified (submission)"),
-            grade_modified=_cell(cells, header, GRADE_MODIFIED),
+    if not PARTICIPANT.fullmatch(row.identifier):
+        problems.append(
+            Problem(
+                file, row.line, IDENTIFIER, f"expected 'Participant' and a number, got '{row.identifier}'"
+            )
         )
-        if not PARTICIPANT.fullmatch(row.identifier):
-            problems.append(
-                Problem(
-                    file, index, IDENTIFIER, f"expected 'Participant' and a number, got '{row.identifier}'"
-                )
+    elif row.identifier in identifiers:
+        problems.append(
+            Problem(
+                file,
+                row.line,
+                IDENTIFIER,
+                f"'{row.identifier}' is also on line {identifiers[row.identifier]}",
             )
-        elif row.identifier in identifiers:
-            problems.append(
-                Problem(
-                    file,
-                    index,
-                    IDENTIFIER,
-                    f"'{row.identifier}' is also on line {identifiers[row.identifier]}",
-                )
-            )
-        identifiers.setdefault(row.identifier, index)
-        key = row.email.casefold()
-        if key and key in by_email:
-            problems.append(
-                Problem(file, index, EMAIL, f"'{row.email}' is also on line {by_email[key].line}")
-            )
-        elif key:
-            by_email[key] = row
-        rows.append(row)
-    if problems:
-        raise ValidationFailed(problems)
-    if rows and not by_email:
-        advice = "reveal identities in Moodle, download the worksheet again, then export"
-        raise ValidationFailed([Problem(file, 2, EMAIL, f"is empty on every row (blind marking?): {advice}")])
-    return Worksheet(file, tuple(rows), by_email)
+        )
+    identifiers.setdefault(row.identifier, row.line)
+    key = row.email.casefold()
+    if key and key in by_email:
+        problems.append(Problem(file, row.line, EMAIL, f"'{row.email}' is also on line {by_email[key].line}"))
+    elif key:
+        by_email[key] = row
+    return problems
