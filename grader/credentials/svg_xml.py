@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from xml.parsers import expat
+from xml.parsers.expat import XMLParserType
 
 from grader.domain.errors import GraderError
 
@@ -49,12 +50,23 @@ def scan(svg: bytes) -> _Scan:
     if len(svg) > MAX_SVG_BYTES:
         raise SvgError(f"The SVG is {len(svg)} bytes; badge SVGs over {MAX_SVG_BYTES} bytes are refused.")
     parser = expat.ParserCreate(namespace_separator=_SEP)
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    found = _Scan()
-    depth = 0
-    inside: _Credential | None = None
-    inside_depth = 0
-    pending_prefix: list[tuple[str, str]] = []
+    _refuse_unsafe_xml(parser)
+    walk = _Walk(svg, parser)
+    parser.StartNamespaceDeclHandler = walk.namespace
+    parser.StartElementHandler = walk.start
+    parser.EndElementHandler = walk.end
+    parser.CharacterDataHandler = walk.text
+    if svg.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SvgError("The SVG is encoded as UTF-16; grader reads and bakes UTF-8 SVG only.")
+    try:
+        parser.Parse(svg, True)
+    except expat.ExpatError as error:
+        raise SvgError(f"The SVG is not well-formed XML: {error}.") from None
+    return walk.found
+
+
+def _refuse_unsafe_xml(parser: XMLParserType) -> None:
+    """Make `parser` refuse any DOCTYPE, entity or encoding other than UTF-8 as it meets them."""
 
     def doctype(name: str, *_: object) -> None:
         raise _refuse(f"has a DOCTYPE ({name})")
@@ -69,52 +81,52 @@ def scan(svg: bytes) -> _Scan:
         if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii", "ascii"):
             raise SvgError(f"The SVG is encoded as {encoding}; grader reads and bakes UTF-8 SVG only.")
 
-    def namespace(prefix: str | None, uri: str) -> None:
-        pending_prefix.append((prefix or "", uri))
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth, inside, inside_depth
-        if depth == 0:
-            found.root_start, found.root_name = parser.CurrentByteIndex, name
-            found.prefix_uri = dict(pending_prefix).get(PREFIX)
-            if name.split(_SEP)[-1] != "svg":
-                raise SvgError(f"The file's root element is <{name.split(_SEP)[-1]}>, not <svg>.")
-        pending_prefix.clear()
-        depth += 1
-        if inside is None and name == f"{OB3_NS}{_SEP}credential":
-            inside, inside_depth = _Credential(parser.CurrentByteIndex), depth
-            inside.verify = attributes.get("verify", "")
-        elif name == f"{OB2_NS}{_SEP}assertion":
-            found.ob2_assertions += 1
-
-    def end(_name: str) -> None:
-        nonlocal depth, inside
-        if inside is not None and depth == inside_depth:
-            inside.end = tag_end(svg, parser.CurrentByteIndex)
-            found.credentials.append(inside)
-            inside = None
-        depth -= 1
-
-    def text(data: str) -> None:
-        if inside is not None:
-            inside.text.append(data)
-
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = entity
     parser.UnparsedEntityDeclHandler = entity
     parser.ExternalEntityRefHandler = external
     parser.XmlDeclHandler = xml_decl
-    parser.StartNamespaceDeclHandler = namespace
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    if svg.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SvgError("The SVG is encoded as UTF-16; grader reads and bakes UTF-8 SVG only.")
-    try:
-        parser.Parse(svg, True)
-    except expat.ExpatError as error:
-        raise SvgError(f"The SVG is not well-formed XML: {error}.") from None
-    return found
+
+
+class _Walk:
+    """Follows the elements as expat reports them, noting the root and each credential's bytes."""
+
+    def __init__(self, svg: bytes, parser: XMLParserType) -> None:
+        self.svg, self.parser = svg, parser
+        self.found = _Scan()
+        self.depth = 0
+        self.inside: _Credential | None = None
+        self.inside_depth = 0
+        self.pending_prefix: list[tuple[str, str]] = []
+
+    def namespace(self, prefix: str | None, uri: str) -> None:
+        self.pending_prefix.append((prefix or "", uri))
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if self.depth == 0:
+            self.found.root_start, self.found.root_name = self.parser.CurrentByteIndex, name
+            self.found.prefix_uri = dict(self.pending_prefix).get(PREFIX)
+            if name.split(_SEP)[-1] != "svg":
+                raise SvgError(f"The file's root element is <{name.split(_SEP)[-1]}>, not <svg>.")
+        self.pending_prefix.clear()
+        self.depth += 1
+        if self.inside is None and name == f"{OB3_NS}{_SEP}credential":
+            self.inside, self.inside_depth = _Credential(self.parser.CurrentByteIndex), self.depth
+            self.inside.verify = attributes.get("verify", "")
+        elif name == f"{OB2_NS}{_SEP}assertion":
+            self.found.ob2_assertions += 1
+
+    def end(self, _name: str) -> None:
+        if self.inside is not None and self.depth == self.inside_depth:
+            self.inside.end = tag_end(self.svg, self.parser.CurrentByteIndex)
+            self.found.credentials.append(self.inside)
+            self.inside = None
+        self.depth -= 1
+
+    def text(self, data: str) -> None:
+        if self.inside is not None:
+            self.inside.text.append(data)
 
 
 def tag_end(data: bytes, start: int) -> int:
