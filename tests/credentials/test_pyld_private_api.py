@@ -2,13 +2,13 @@
 pyld fails here, loudly and by name, instead of silently signing slower or differently.
 
 Why private: signing a credential spends most of its time re-processing the same JSON-LD contexts;
-grader.credentials.jsonld reuses pyld's processed type-scoped contexts (``_CheckingProcessor.
+grader.credentials.jsonld_processor reuses pyld's processed type-scoped contexts (``CheckingProcessor.
 _process_context`` / ``_clone_active_context`` and the frozen active context's ``_uuid`` and
-``previousContext``) and remembers resolved scoped contexts (``_ScopedContextResolver`` over
-``ContextResolver``), with bounded canonicalisation over ``pyld.canon.URDNA2015``.
+``previousContext``) and remembers resolved scoped contexts (``ScopedContextResolver`` over
+``ContextResolver``); grader.credentials.jsonld adds bounded canonicalisation over ``pyld.canon.URDNA2015``.
 
 Where it is pinned: pyproject.toml, ``[project] dependencies``: ``"pyld==3.3.0"`` (exact). Upgrading
-means: change the pin, run this file, and re-check grader.credentials.jsonld against pyld's new
+means: change the pin, run this file, and re-check grader.credentials.jsonld{,_processor} against pyld's new
 source wherever a test below names a change.
 """
 
@@ -153,10 +153,10 @@ def test_the_reuse_actually_happens() -> None:
     fast = Canonicalizer({c.url: load_context(c) for c in SHIPPED})
     fast.canonicalize(read_json(DOCUMENTS["1edtech-ob3-ldp"][0]))
     assert fast._children, (
-        "_CheckingProcessor._process_context never reused a type-scoped child context: pyld's "
+        "CheckingProcessor._process_context never reused a type-scoped child context: pyld's "
         "active context (frozen type, _uuid, previousContext) or its propagate handling changed"
     )
     assert fast._scoped, (
-        "_ScopedContextResolver.resolve never remembered a scoped context: pyld's ContextResolver "
+        "ScopedContextResolver.resolve never remembered a scoped context: pyld's ContextResolver "
         "no longer resolves type-scoped contexts through resolve()"
     )
