@@ -11,10 +11,11 @@ from grader.demo.course_def import COURSE
 from grader.demo.course_yaml import render_course_yaml
 from grader.demo.manifest import MANIFEST, Expected, write_manifest
 from grader.demo.outcomes import assign_work
-from grader.demo.people import make_roster, write_roster
+from grader.demo.people import DemoStudent, make_roster, write_roster
 from grader.demo.repos import Job, build_all
 from grader.demo.rubric_files import copy_rubrics
 from grader.demo.timeline import Author
+from grader.domain.course import Assignment
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 
@@ -35,6 +36,20 @@ def _prepare(dest: Path) -> None:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GraderError(f"cannot create {dest}: {exc.strerror}") from exc
+
+
+def _jobs(assignment: Assignment, roster: list[DemoStudent], seed: int) -> list[Job]:
+    """What each student's repository for ``assignment`` holds: its case, its work, who it copies."""
+    cases = assign_cases(assignment.id, len(roster), seed)
+    works = assign_work(assignment.id, cases, seed)
+    copies = plant_copies(assignment.id, cases, works, seed)
+    authors = [Author(variant=index) for index in range(len(roster))]
+    for copier, planted in copies.items():
+        authors[copier] = Author(copier, roster[planted.original], planted.original, planted.kind)
+    return [
+        Job(assignment, student, case, work, author)
+        for student, case, work, author in zip(roster, cases, works, authors, strict=True)
+    ]
 
 
 def build_demo_course(
@@ -73,18 +88,7 @@ def build_demo_course(
 
     expected: list[Expected] = []
     if repos:
-        jobs: list[Job] = []
-        for assignment in course.assignments:
-            cases = assign_cases(assignment.id, students, seed)
-            works = assign_work(assignment.id, cases, seed)
-            copies = plant_copies(assignment.id, cases, works, seed)
-            authors = [Author(variant=index) for index in range(students)]
-            for copier, planted in copies.items():
-                authors[copier] = Author(copier, roster[planted.original], planted.original, planted.kind)
-            jobs += [
-                Job(assignment, student, case, work, author)
-                for student, case, work, author in zip(roster, cases, works, authors, strict=True)
-            ]
+        jobs = [job for assignment in course.assignments for job in _jobs(assignment, roster, seed)]
         for entry in build_all(dest, jobs, seed):
             expected.append(entry)
             done += 1
