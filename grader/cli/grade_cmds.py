@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from grader.cli.main import LazyGroup, Options, cli
 from grader.cli.output import (
+    ChoiceOptions,
     certify_json,
     choice_options,
-    choice_options_given,
     decimal_option,
     dumps,
     fail,
@@ -18,13 +20,13 @@ from grader.cli.output import (
     number,
 )
 from grader.domain.errors import GraderError
-from grader.domain.scoring import effective_choices, score_submission
+from grader.domain.scoring import SubmissionScore, effective_choices, score_submission
 from grader.domain.text import printable
 from grader.gradebook.anonymity import find_student, identities
 from grader.gradebook.choice_names import choice_names
 from grader.gradebook.claims import claim_warning
 from grader.gradebook.context import CourseContext, open_course
-from grader.gradebook.grading import ChoiceRequest, record_choice
+from grader.gradebook.grading import ChoiceRequest, GradeRecorded, record_choice
 from grader.gradebook.rubric_diff import RubricDiff, TotalChange, diff_rubric
 from grader.gradebook.rubrics import apply_rubric, effective_rubric, rubric_in_force
 
@@ -42,18 +44,61 @@ if TYPE_CHECKING:
 def grade(
     options: Options,
     assignment: str,
-    student_id: str,
-    criterion_id: str,
-    level: str | None,
-    items: tuple[str, ...],
-    no_items: bool,
-    points: str | None,
+    choice: ChoiceOptions,
     adjust: str | None,
     comment: str | None,
     as_json: bool,
 ) -> None:
     """Record a choice for one criterion of one student's submission (an audited grade event)."""
-    chosen = choice_options_given(level, items, no_items, points)
+    _check_given(choice, adjust, comment)
+    points_given = decimal_option(choice.points, "--points")
+    adjustment = decimal_option(adjust, "--adjust")
+    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
+        shown = identities(ctx, assignment)
+        student_id = find_student(ctx, assignment, choice.student_id).student_id
+        names = choice_names(
+            rubric_in_force(ctx, assignment),
+            assignment,
+            choice.criterion_id,
+            choice.level,
+            choice.items or None,
+        )
+        request = ChoiceRequest(
+            level=names.level,
+            items=names.items if choice.items else (() if choice.no_items else None),
+            points=points_given,
+            adjustment=adjustment,
+            comment=comment,
+        )
+        if held := claim_warning(ctx, assignment, student_id):
+            fail(held)
+        recorded = record_choice(ctx, assignment, student_id, names.criterion_id, request)
+        graded = _graded(ctx, assignment, student_id, names.criterion_id, recorded)
+        badges, badge_problem = _badges_after(ctx, student_id)
+    if badge_problem:
+        fail(f"warning: the grade is saved, but its badges could not be updated: {badge_problem}")
+    if as_json:
+        click.echo(
+            dumps(
+                {
+                    **graded.to_json(shown.shown_id(student_id)),
+                    "credentials": [certify_json(b) for b in badges],
+                }
+            )
+        )
+        return
+    click.echo(graded.line(shown.shown_id(student_id)))
+    for badge in badges:
+        click.echo(
+            printable(
+                f"badge {badge.badge_id}: credential {badge.status} {badge.credential_id or ''}".rstrip()
+            )
+        )
+
+
+def _check_given(choice: ChoiceOptions, adjust: str | None, comment: str | None) -> None:
+    """At most one of --level, --item, --no-items and --points, and something to record."""
+    chosen = choice.given()
     if len(chosen) > 1:
         raise click.UsageError(
             f"choose one of --level, --item, --no-items or --points, not {' and '.join(chosen)}"
@@ -62,68 +107,54 @@ def grade(
         raise click.UsageError(
             "nothing to record: give --level, --item, --no-items, --points, --adjust or --comment"
         )
-    points_given = decimal_option(points, "--points")
-    adjustment = decimal_option(adjust, "--adjust")
-    with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
-        shown = identities(ctx, assignment)
-        student_id = find_student(ctx, assignment, student_id).student_id
-        names = choice_names(
-            rubric_in_force(ctx, assignment), assignment, criterion_id, level, tuple(items) or None
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """A recorded choice with the criterion's maximum and the submission's total after it."""
+
+    assignment: str
+    criterion_id: str
+    recorded: GradeRecorded
+    criterion_max: Decimal
+    total: SubmissionScore
+
+    def to_json(self, shown_id: str) -> dict[str, Any]:
+        return {
+            "assignment": self.assignment,
+            "student_id": shown_id,
+            "criterion": self.criterion_id,
+            "choice": self.recorded.choice.to_dict(),
+            "points": number(self.recorded.criterion_points),
+            "score": number(self.total.total),
+            "max_score": number(self.total.max_score),
+            "version": self.recorded.version,
+        }
+
+    def line(self, shown_id: str) -> str:
+        return (
+            f"{self.assignment} {shown_id} {self.criterion_id}: "
+            f"{fmt_points(self.recorded.criterion_points)} / {fmt_points(self.criterion_max)} points; "
+            f"total {fmt_points(self.total.total)} / {fmt_points(self.total.max_score)} "
+            f"(version {self.recorded.version})"
         )
-        criterion_id = names.criterion_id
-        request = ChoiceRequest(
-            level=names.level,
-            items=names.items if items else (() if no_items else None),
-            points=points_given,
-            adjustment=adjustment,
-            comment=comment,
-        )
-        held = claim_warning(ctx, assignment, student_id)
-        if held:
-            fail(held)
-        recorded = record_choice(ctx, assignment, student_id, criterion_id, request)
-        grade_state = ctx.store.grade(assignment, student_id)
-        rubric = effective_rubric(ctx, assignment, {student_id: grade_state})
-        settings = ctx.files.course.assignment(assignment)
-        pulled = ctx.store.pull_states(assignment, student_id).get(student_id)
-        late_minutes = pulled.late_minutes if pulled else None
-        total = score_submission(
-            rubric, effective_choices(rubric, grade_state), late_minutes, settings.late if settings else None
-        )
-        criterion = rubric.criterion(criterion_id)
-        assert criterion is not None
-        badges, badge_problem = _badges_after(ctx, student_id)
-    if badge_problem:
-        fail(f"warning: the grade is saved, but its badges could not be updated: {badge_problem}")
-    if as_json:
-        click.echo(
-            dumps(
-                {
-                    "assignment": assignment,
-                    "student_id": shown.shown_id(student_id),
-                    "criterion": criterion_id,
-                    "choice": recorded.choice.to_dict(),
-                    "points": number(recorded.criterion_points),
-                    "score": number(total.total),
-                    "max_score": number(total.max_score),
-                    "version": recorded.version,
-                    "credentials": [certify_json(b) for b in badges],
-                }
-            )
-        )
-        return
-    who = shown.shown_id(student_id)
-    click.echo(
-        f"{assignment} {who} {criterion_id}: {fmt_points(recorded.criterion_points)} / "
-        f"{fmt_points(criterion.max_points)} points; total {fmt_points(total.total)} / "
-        f"{fmt_points(total.max_score)} (version {recorded.version})"
+
+
+def _graded(
+    ctx: CourseContext, assignment: str, student_id: str, criterion_id: str, recorded: GradeRecorded
+) -> _Graded:
+    """The submission's total after ``recorded``, scored with its effective rubric and lateness."""
+    grade_state = ctx.store.grade(assignment, student_id)
+    rubric = effective_rubric(ctx, assignment, {student_id: grade_state})
+    settings = ctx.files.course.assignment(assignment)
+    pulled = ctx.store.pull_states(assignment, student_id).get(student_id)
+    late_minutes = pulled.late_minutes if pulled else None
+    total = score_submission(
+        rubric, effective_choices(rubric, grade_state), late_minutes, settings.late if settings else None
     )
-    for badge in badges:
-        click.echo(
-            printable(
-                f"badge {badge.badge_id}: credential {badge.status} {badge.credential_id or ''}".rstrip()
-            )
-        )
+    criterion = rubric.criterion(criterion_id)
+    assert criterion is not None
+    return _Graded(assignment, criterion_id, recorded, criterion.max_points, total)
 
 
 def _badges_after(ctx: CourseContext, student_id: str | None) -> tuple[list[CertifyResult], str]:

@@ -9,7 +9,7 @@ import click
 
 from grader.cli.main import Options, cli
 from grader.cli.moderate_report import print_report, queued_json, report_json
-from grader.cli.output import choice_options, choice_options_given, decimal_option, dumps
+from grader.cli.output import ChoiceOptions, choice_options, decimal_option, dumps
 from grader.domain.anonymity import Identities
 from grader.domain.errors import GraderError
 from grader.domain.moderation import Queued, parse_sample
@@ -130,41 +130,31 @@ def _print_run(run: SampleRun, size: str, shown: Identities) -> None:
 @choice_options("Points (points criteria).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @click.pass_obj
-def mark_cmd(
-    options: Options,
-    assignment: str,
-    student_id: str,
-    criterion_id: str,
-    level: str | None,
-    items: tuple[str, ...],
-    no_items: bool,
-    points: str | None,
-    as_json: bool,
-) -> None:
+def mark_cmd(options: Options, assignment: str, choice: ChoiceOptions, as_json: bool) -> None:
     """Give a blind second mark for one criterion of a queued submission: saved apart from the
     grade (which it never changes); refused for the submission's first marker."""
-    given = choice_options_given(level, items, no_items, points)
+    given = choice.given()
     if len(given) != 1:
         raise click.UsageError(
             "choose one of --level, --item, --no-items or --points"
             + (f", not {' and '.join(given)}" if given else "")
         )
     request = ChoiceRequest(
-        level=level,
-        items=tuple(items) if items else (() if no_items else None),
-        points=decimal_option(points, "--points"),
+        level=choice.level,
+        items=choice.items if choice.items else (() if choice.no_items else None),
+        points=decimal_option(choice.points, "--points"),
     )
     with open_course(options.course_root(), database_url=options.database_url, actor=options.actor) as ctx:
         shown = identities(ctx, assignment)
-        student_id = find_student(ctx, assignment, student_id).student_id
-        saved = record_second_mark(ctx, assignment, student_id, criterion_id, request)
+        student_id = find_student(ctx, assignment, choice.student_id).student_id
+        saved = record_second_mark(ctx, assignment, student_id, choice.criterion_id, request)
     if as_json:
         click.echo(
             dumps(
                 {
                     "assignment": assignment,
                     "student_id": shown.shown_id(student_id),
-                    "criterion": criterion_id,
+                    "criterion": choice.criterion_id,
                     "second_mark": saved.choice.to_dict(),
                     "by": saved.actor,
                     "at": saved.at.isoformat(),
@@ -174,8 +164,8 @@ def mark_cmd(
         return
     click.echo(
         printable(
-            f"{assignment} {shown.shown_id(student_id)} {criterion_id}: second mark saved by {saved.actor} "
-            "(the grade is unchanged)"
+            f"{assignment} {shown.shown_id(student_id)} {choice.criterion_id}: second mark saved by "
+            f"{saved.actor} (the grade is unchanged)"
         )
     )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,9 +111,31 @@ def decimal_option(text: str | None, option: str) -> Decimal | None:
     return value
 
 
+@dataclass(frozen=True)
+class ChoiceOptions:
+    """What --student, --criterion, --level, --item, --no-items and --points gave."""
+
+    student_id: str
+    criterion_id: str
+    level: str | None
+    items: tuple[str, ...]
+    no_items: bool
+    points: str | None
+
+    def given(self) -> list[str]:
+        """Which of --level, --item, --no-items and --points the command line gave (at most one may be)."""
+        given = (
+            ("--level", self.level is not None),
+            ("--item", bool(self.items)),
+            ("--no-items", self.no_items),
+            ("--points", self.points is not None),
+        )
+        return [name for name, present in given if present]
+
+
 def choice_options(points_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The options that name one criterion of one submission and a choice for it (``grader
-    grade``, ``grader moderate mark``); check them with :func:`choice_options_given`."""
+    grade``, ``grader moderate mark``), passed to the command as one ``choice: ChoiceOptions``."""
     options = [
         click.option(
             "--student",
@@ -130,26 +154,19 @@ def choice_options(points_help: str) -> Callable[[Callable[..., None]], Callable
         click.option("--no-items", is_flag=True, help="Checklist: no item applies."),
         click.option("--points", help=points_help),
     ]
+    names = [field.name for field in fields(ChoiceOptions)]
 
     def apply(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def with_choice(*args: Any, **kwargs: Any) -> None:
+            choice = ChoiceOptions(**{name: kwargs.pop(name) for name in names})
+            command(*args, choice=choice, **kwargs)
+
         for option in reversed(options):
-            command = option(command)
-        return command
+            with_choice = option(with_choice)
+        return with_choice
 
     return apply
-
-
-def choice_options_given(
-    level: str | None, items: tuple[str, ...], no_items: bool, points: str | None
-) -> list[str]:
-    """Which of --level, --item, --no-items and --points a command line gave (at most one may be)."""
-    given = (
-        ("--level", level is not None),
-        ("--item", bool(items)),
-        ("--no-items", no_items),
-        ("--points", points is not None),
-    )
-    return [name for name, present in given if present]
 
 
 def written_page(steps: Iterable[Step | Path], label: str, what: str) -> None:
