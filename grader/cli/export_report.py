@@ -8,20 +8,13 @@ import click
 
 from grader.cli.export_cmds import export_group
 from grader.cli.main import Options
-from grader.cli.output import written_page
+from grader.cli.output import page_output_option, written_page
 from grader.gradebook.context import open_course
 from grader.gradebook.report import write_report
 
 
 @export_group.command("report")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE",
-    help="Where to write the page (default: .grader/report.html in the course).",
-)
+@page_output_option(".grader/report.html in the course")
 @click.pass_obj
 def export_report(options: Options, output: Path | None) -> None:
     """Score distributions per assignment and criterion, and a students × skills mastery heat map.

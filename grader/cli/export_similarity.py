@@ -8,7 +8,7 @@ import click
 
 from grader.cli.export_cmds import export_group
 from grader.cli.main import Options
-from grader.cli.output import written_page
+from grader.cli.output import page_output_option, written_page
 from grader.domain.similarity import LISTED_PAIRS
 from grader.gradebook.context import open_course
 from grader.gradebook.similarity_export import PageRequest, write_similarity_page
@@ -16,14 +16,9 @@ from grader.gradebook.similarity_export import PageRequest, write_similarity_pag
 
 @export_group.command("similarity")
 @click.argument("assignment")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE",
-    help="Where to write the page (default: .grader/similarity-ASSIGNMENT.html in the course, "
-    "similarity-ASSIGNMENT-confirmed.html with --confirmed-only).",
+@page_output_option(
+    ".grader/similarity-ASSIGNMENT.html in the course, "
+    "similarity-ASSIGNMENT-confirmed.html with --confirmed-only"
 )
 @click.option(
     "--confirmed-only",

@@ -169,6 +169,18 @@ def choice_options(points_help: str) -> Callable[[Callable[..., None]], Callable
     return apply
 
 
+def page_output_option(default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``-o/--output FILE`` of a page export (``grader export report``, ``export similarity``)."""
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="FILE",
+        help=f"Where to write the page (default: {default}).",
+    )
+
+
 def written_page(steps: Iterable[Step | Path], label: str, what: str) -> None:
     """Drive a page export (progress steps, then the path written) under a progress bar; print
     the path on stdout and what was written, to open in a browser, on stderr."""
