@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy import Engine, bindparam
 from sqlalchemy.exc import DBAPIError
@@ -41,6 +42,16 @@ from grader.store.summary_values import Summarize
 from grader.store.tables import SUBMISSION
 
 BATCH_SIZE = 1000
+
+
+class SaveStamp(TypedDict):
+    """Who saves a batch, under which rubric, from where, when (the keywords of :meth:`Store.save`)."""
+
+    actor: str
+    rubric_hash: str
+    source: EventSource
+    now: datetime
+    summarize: NotRequired[Summarize | None]
 
 
 def open_store(url: str, *, mounts_file: Path = PROC_MOUNTS, script_location: Path | None = None) -> Store:
@@ -163,29 +174,13 @@ class Store(
             raise error from None
 
     def save_many(
-        self,
-        changes: Sequence[ChoiceChange],
-        *,
-        actor: str,
-        rubric_hash: str,
-        source: EventSource,
-        now: datetime,
-        batch_size: int = BATCH_SIZE,
-        summarize: Summarize | None = None,
+        self, changes: Sequence[ChoiceChange], *, batch_size: int = BATCH_SIZE, **stamp: Unpack[SaveStamp]
     ) -> dict[Key, int]:
-        """Save many changes as consecutive batches, each all or nothing (bulk imports)."""
+        """Save many changes as consecutive batches, each all or nothing (bulk imports); ``stamp``
+        is what :meth:`save` takes besides the changes."""
         versions: dict[Key, int] = {}
         for start in range(0, len(changes), batch_size):
-            versions.update(
-                self.save(
-                    changes[start : start + batch_size],
-                    actor=actor,
-                    rubric_hash=rubric_hash,
-                    source=source,
-                    now=now,
-                    summarize=summarize,
-                )
-            )
+            versions.update(self.save(changes[start : start + batch_size], **stamp))
         return versions
 
     def save_undo(
@@ -241,15 +236,7 @@ class Store(
         summarize: Summarize | None = None,
     ) -> None:
         """Flag a submission for a second look with ``note`` (empty: clear the flag); audited."""
-        at = timestamp(now)
-        key = [(assignment_id, student_id)]
-        with self._writing() as session:
-            summaries.lock(session, key)
-            review.set_review(session, assignment_id, student_id, flag_note=note)
-            summaries.refresh(session, key, summarize)
-            details: dict[str, object] = {"assignment": assignment_id, "student_id": student_id, "note": note}
-            action = "submission flagged" if note else "submission flag cleared"
-            records.append_audit(session, action, details, actor=actor, at=at)
+        self._set_review(assignment_id, student_id, actor, now, summarize, flag_note=note)
 
     def set_excused(
         self,
@@ -263,18 +250,34 @@ class Store(
         summarize: Summarize | None = None,
     ) -> None:
         """Excuse a student from an assignment (or withdraw it), with the reason; audited."""
+        self._set_review(assignment_id, student_id, actor, now, summarize, excused=excused, reason=reason)
+
+    def _set_review(
+        self,
+        assignment_id: str,
+        student_id: str,
+        actor: str,
+        now: datetime,
+        summarize: Summarize | None,
+        *,
+        flag_note: str | None = None,
+        excused: bool | None = None,
+        reason: str = "",
+    ) -> None:
+        """Change a submission's flag or excused mark, refresh its summary, and audit the change."""
         at = timestamp(now)
         key = [(assignment_id, student_id)]
+        details: dict[str, object] = {"assignment": assignment_id, "student_id": student_id}
+        if flag_note is not None:
+            action = "submission flagged" if flag_note else "submission flag cleared"
+            details["note"] = flag_note
+        else:
+            action = "submission excused" if excused else "submission excuse withdrawn"
+            details["reason"] = reason
         with self._writing() as session:
             summaries.lock(session, key)
-            review.set_review(session, assignment_id, student_id, excused=excused)
+            review.set_review(session, assignment_id, student_id, flag_note=flag_note, excused=excused)
             summaries.refresh(session, key, summarize)
-            details: dict[str, object] = {
-                "assignment": assignment_id,
-                "student_id": student_id,
-                "reason": reason,
-            }
-            action = "submission excused" if excused else "submission excuse withdrawn"
             records.append_audit(session, action, details, actor=actor, at=at)
 
     # Maintenance

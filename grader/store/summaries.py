@@ -32,6 +32,7 @@ from grader.store.summary_values import (
     Summarize,
     SummaryGroup,
     SummaryInput,
+    add_skill,
 )
 from grader.store.tables import CHOICE, PULL_STATE, SUBMISSION, SUMMARY
 
@@ -311,19 +312,13 @@ def mastery_by_student(
             current.graded.add(assignment_id)
         if unscored != NONE_UNSCORED:
             current.unscored[assignment_id] = tuple(json.loads(unscored))
-        if skills:  # the hot loop of a badge count: add_skill, inlined
+        if skills:
             sums = current.skills
             for token in skills.split(";"):
                 parsed = tokens.get(token)
                 if parsed is None:
                     parsed = tokens[token] = _skill(token)
-                skill, earned, possible = parsed
-                total = sums.get(skill)
-                if total is None:
-                    sums[skill] = [earned, possible]
-                else:
-                    total[0] += earned
-                    total[1] += possible
+                add_skill(sums, *parsed)
     if current is not None:
         yield current
 
