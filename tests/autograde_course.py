@@ -113,7 +113,7 @@ def pull_all(course_dir: Path, database_url: str | None = None) -> None:
 
 def run_autograde(ctx: CourseContext, **options: object) -> list[AutogradeRecorded]:
     """Every result of one autograde run (progress left out)."""
-    steps: Iterator[Progress | AutogradeRecorded] = autograde(ctx, **options)  # type: ignore[call-overload]
+    steps: Iterator[Progress | AutogradeRecorded] = autograde(ctx, **options)  # type: ignore[arg-type]
     return [step for step in steps if isinstance(step, AutogradeRecorded)]
 
 

@@ -118,17 +118,17 @@ def run_and_show(
 ) -> Counter[str]:
     """Autograde with a progress bar on stderr and a line (or a JSON object) per result; the
     counts by status (and "skipped", "reused"), also summed up on stderr after ``heading``."""
-    from grader.gradebook.autograde import AutogradeNote, AutogradeRecorded, AutogradeSkipped, autograde
+    from grader.gradebook.autograde import (
+        AutogradeNote,
+        AutogradeRecorded,
+        AutogradeSkipped,
+        autograde_reported,
+    )
 
     counts: Counter[str] = Counter()
     views = IdentityViews(ctx)
-    steps: Generator[Reported, None, None] = autograde(
-        ctx,
-        assignment_ids,
-        typed_students(ctx, student_ids, assignment_ids),
-        jobs=jobs,
-        rerun=rerun,
-        report=True,
+    steps: Generator[Reported, None, None] = autograde_reported(
+        ctx, assignment_ids, typed_students(ctx, student_ids, assignment_ids), jobs=jobs, rerun=rerun
     )
     with closing(steps), progress_bar() as bar:  # closing: Ctrl-C ends the running checks at once
         task = bar.add_task("autograding", total=None)

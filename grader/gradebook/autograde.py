@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import ParamSpec
 
 from grader.domain.autograde import CheckResult
 from grader.domain.errors import GraderError
@@ -57,46 +57,22 @@ class AutogradeNote:
 
 Step = Progress | AutogradeRecorded
 Reported = Progress | AutogradeRecorded | AutogradeSkipped | AutogradeNote
+Arguments = ParamSpec("Arguments")
 
 
-@overload
-def autograde(
+def autograde_reported(
     ctx: CourseContext,
     assignment_ids: Sequence[str] | None = None,
     student_ids: Sequence[str] | None = None,
     *,
     jobs: int | None = None,
     rerun: bool = False,
-    report: Literal[False] = False,
-) -> Generator[Step, None, None]: ...
-
-
-@overload
-def autograde(
-    ctx: CourseContext,
-    assignment_ids: Sequence[str] | None = None,
-    student_ids: Sequence[str] | None = None,
-    *,
-    jobs: int | None = None,
-    rerun: bool = False,
-    report: Literal[True],
-) -> Generator[Reported, None, None]: ...
-
-
-def autograde(
-    ctx: CourseContext,
-    assignment_ids: Sequence[str] | None = None,
-    student_ids: Sequence[str] | None = None,
-    *,
-    jobs: int | None = None,
-    rerun: bool = False,
-    report: bool = False,
 ) -> Generator[Reported, None, None]:
     """Autograde the students' submissions (default: the roster) of the assignments (default:
     every one with an autograded criterion), ``jobs`` checks at a time (default: the course's
-    ``checks.jobs``); yields Progress and each result once recorded. With ``report``, also the
-    submissions skipped and notes to show. A sandbox that cannot work raises SandboxUnavailable
-    before anything runs (one message, naming what to install)."""
+    ``checks.jobs``); yields Progress, each result once recorded, the submissions skipped and
+    notes to show. A sandbox that cannot work raises SandboxUnavailable before anything runs
+    (one message, naming what to install)."""
     students = checked_students(ctx, student_ids)
     assignments = chosen_assignments(ctx, assignment_ids)
     config = ctx.files.course.checks
@@ -105,20 +81,36 @@ def autograde(
     works = [plan_assignment(ctx, a, students, sandbox=sandbox, rerun=rerun) for a in assignments]
     if config.trust:
         _audit_trust(ctx, works, sandbox)
-        if report and sandbox == TRUSTED:
+        if sandbox == TRUSTED:
             yield AutogradeNote(
                 "no sandbox works here: the checks run unsandboxed (course.yaml checks: trust: true)"
             )
-    if report:
-        yield from (skipped for work in works for skipped in work.skipped)
+    yield from (skipped for work in works for skipped in work.skipped)
     recorded = 0
     for step in _run_all(ctx, works, policy, sandbox, max(1, jobs or config.jobs)):
         recorded += isinstance(step, AutogradeRecorded) and not step.cached
         yield step
     if recorded and ctx.files.course.badges:
         warning = _badges_after(ctx)
-        if warning and report:
+        if warning:
             yield AutogradeNote(warning)
+
+
+def _steps_only(
+    reported: Callable[Arguments, Generator[Reported, None, None]],
+) -> Callable[Arguments, Generator[Step, None, None]]:
+    def steps(*args: Arguments.args, **kwargs: Arguments.kwargs) -> Generator[Step, None, None]:
+        """What autograde_reported yields, less the skipped submissions and the notes."""
+        with closing(reported(*args, **kwargs)) as found:  # closing the steps ends the checks
+            for step in found:
+                if isinstance(step, Progress | AutogradeRecorded):
+                    yield step
+
+    return steps
+
+
+autograde = _steps_only(autograde_reported)
+"""Progress and each result once recorded (for the TUI, which says nothing of skips or notes)."""
 
 
 def _audit_trust(ctx: CourseContext, works: list[AssignmentWork], sandbox: str) -> None:

@@ -31,7 +31,19 @@ Pending = tuple[AutogradeRun | None, AutogradeRecorded]
 
 def fresh(task: CheckTask, result: CheckResult) -> Pending:
     """A check's new result: recorded as a new run."""
-    run = AutogradeRun(
+    return _run(task, result), _recorded(task, result, cached=False)
+
+
+def cached(task: CheckTask, stored: StoredRun) -> Pending:
+    """A stored run standing for this check: recorded as current again unless it already is."""
+    recorded = _recorded(task, stored.result, cached=True)
+    if stored.run_id == task.current_run_id:
+        return None, recorded
+    return _run(task, stored.result, reused_run_id=stored.run_id), recorded
+
+
+def _run(task: CheckTask, result: CheckResult, reused_run_id: int | None = None) -> AutogradeRun:
+    return AutogradeRun(
         task.assignment_id,
         task.student_id,
         task.criterion.id,
@@ -39,30 +51,14 @@ def fresh(task: CheckTask, result: CheckResult) -> Pending:
         task.check.digest,
         result,
         task.rubric_hash,
-    )
-    return run, AutogradeRecorded(
-        task.assignment_id, task.student_id, task.criterion.id, result, cached=False, commit=task.commit
+        reused_run_id=reused_run_id,
     )
 
 
-def cached(task: CheckTask, stored: StoredRun) -> Pending:
-    """A stored run standing for this check: recorded as current again unless it already is."""
-    recorded = AutogradeRecorded(
-        task.assignment_id, task.student_id, task.criterion.id, stored.result, cached=True, commit=task.commit
+def _recorded(task: CheckTask, result: CheckResult, *, cached: bool) -> AutogradeRecorded:
+    return AutogradeRecorded(
+        task.assignment_id, task.student_id, task.criterion.id, result, cached=cached, commit=task.commit
     )
-    if stored.run_id == task.current_run_id:
-        return None, recorded
-    run = AutogradeRun(
-        task.assignment_id,
-        task.student_id,
-        task.criterion.id,
-        task.commit,
-        task.check.digest,
-        stored.result,
-        task.rubric_hash,
-        reused_run_id=stored.run_id,
-    )
-    return run, recorded
 
 
 def flush(ctx: CourseContext, pending: list[Pending], summarize: Summarize) -> Iterator[AutogradeRecorded]:

@@ -30,7 +30,7 @@ from grader.domain.autograde import RawRun
 from grader.domain.events import EventSource
 from grader.domain.progress import Progress
 from grader.gradebook import autograde_runner
-from grader.gradebook.autograde import AutogradeRecorded, AutogradeSkipped, autograde
+from grader.gradebook.autograde import AutogradeRecorded, AutogradeSkipped, autograde, autograde_reported
 from grader.gradebook.context import open_course
 from grader.sandbox import SandboxPolicy, SandboxUnavailable
 from grader.sandbox import run_in_sandbox as real_run
@@ -68,13 +68,13 @@ def test_every_autograded_criterion_is_scored_by_really_running_the_tests(course
 
 def test_submissions_without_a_checkout_are_skipped_with_why(course: Path) -> None:
     with open_course(course, actor="Ada") as ctx:
-        steps = list(autograde(ctx, report=True))
+        steps = list(autograde_reported(ctx))
     skipped = {s.student_id: s.reason for s in steps if isinstance(s, AutogradeSkipped)}
     assert set(skipped) == {"00125", "00126", "00127"}  # pulled but missing: no graded commit
     assert all("no graded commit" in reason for reason in skipped.values())
 
     with open_course(course, actor="Ada") as ctx:
-        only = list(autograde(ctx, student_ids=["00124"], report=True))
+        only = list(autograde_reported(ctx, student_ids=["00124"]))
     assert {s.student_id for s in only if isinstance(s, AutogradeRecorded)} == {"00124"}
 
 
