@@ -124,20 +124,10 @@ def record_choice(
         )
     ensure_accepted(ctx, assignment_id, rubric)
     based_on = current_grade.version if expected_version is None else expected_version
-    for attempt in range(RETRIES + 1):
-        change = ChoiceChange(assignment_id, student_id, criterion_id, new, based_on)
-        try:
-            versions = _save(ctx, change, rubric, source)
-            break
-        except ConflictError as error:
-            # Someone changed this criterion meanwhile. A one-shot save (no version given) goes
-            # on only if the criterion's choice is still the one the merge started from.
-            latest = ctx.store.grade(assignment_id, student_id)
-            unchanged = latest.choices.get(criterion_id, CriterionChoice()) == old
-            if expected_version is not None or not unchanged or attempt == RETRIES:
-                raise _conflict(ctx, error, change, rubric) from None
-            based_on = latest.version
-    version = versions.get((assignment_id, student_id), based_on)
+    change = ChoiceChange(assignment_id, student_id, criterion_id, new)
+    version = _save_retrying(
+        ctx, change, based_on, rubric, source, old=old, one_shot=expected_version is None
+    )
     return _recorded(
         rubric,
         criterion,
@@ -189,6 +179,34 @@ def _merged(old: CriterionChoice, request: ChoiceRequest) -> CriterionChoice:
         adjustment_comment=adjustment_comment,
         comment=comment,
     )
+
+
+def _save_retrying(
+    ctx: CourseContext,
+    change: ChoiceChange,
+    based_on: int,
+    rubric: Rubric,
+    source: EventSource,
+    *,
+    old: CriterionChoice,
+    one_shot: bool,
+) -> int:
+    """Save ``change`` as a change of version ``based_on``; the version saved. After a conflict only a
+    one-shot save (no version given) tries again, and only while the criterion's choice is still
+    ``old``, the one the merge started from: someone changed this criterion meanwhile."""
+    attempt = 0
+    while True:
+        based_change = replace(change, expected_version=based_on)
+        try:
+            versions = _save(ctx, based_change, rubric, source)
+        except ConflictError as error:
+            latest = ctx.store.grade(change.assignment_id, change.student_id)
+            unchanged = latest.choices.get(change.criterion_id, CriterionChoice()) == old
+            if not one_shot or not unchanged or attempt == RETRIES:
+                raise _conflict(ctx, error, based_change, rubric) from None
+            attempt, based_on = attempt + 1, latest.version
+        else:
+            return versions.get((change.assignment_id, change.student_id), based_on)
 
 
 def _save(

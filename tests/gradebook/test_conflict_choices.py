@@ -97,3 +97,49 @@ def test_a_one_shot_choice_goes_over_a_change_to_another_criterion(
 
     assert recorded.version == 2
     assert {e.outcome for e in ada.store.events(A1, "00123")} == {EventOutcome.APPLIED}
+
+
+def _bob_saves_first(ada: CourseContext, bob: CourseContext, criterion_id: str, *levels: str) -> None:
+    """Bob's choices land between ada's reading the grade and her save (once)."""
+    save = ada.store.save
+
+    def bob_then_ada(*args: object, **kwargs: object) -> object:
+        ada.store.save = save  # type: ignore[method-assign]
+        for level in levels:
+            record_choice(bob, A1, "00123", criterion_id, ChoiceRequest(level=level))
+        return save(*args, **kwargs)  # type: ignore[arg-type]
+
+    ada.store.save = bob_then_ada  # type: ignore[method-assign]
+
+
+def test_a_one_shot_choice_raced_by_a_change_undone_is_saved_on_the_newer_version(
+    ada: CourseContext, bob: CourseContext
+) -> None:
+    """The criterion moved on but holds the choice the merge started from again: saved."""
+    record_choice(bob, A1, "00123", "correctness", ChoiceRequest(level="Proficient"))
+    _bob_saves_first(ada, bob, "correctness", "Exemplary", "Proficient")
+
+    recorded = record_choice(ada, A1, "00123", "correctness", ChoiceRequest(level="Missing"))
+
+    assert recorded.version == 4
+    assert ada.store.grade(A1, "00123").choices["correctness"] == CriterionChoice(level="Missing")
+    assert [(actor, level, outcome) for actor, _, level, outcome in _outcomes(ada)] == [
+        ("Bob", "Proficient", EventOutcome.APPLIED),
+        ("Bob", "Exemplary", EventOutcome.APPLIED),
+        ("Bob", "Proficient", EventOutcome.APPLIED),
+        ("Ada", "Missing", EventOutcome.CONFLICT),
+        ("Ada", "Missing", EventOutcome.APPLIED),
+    ]
+
+
+def test_a_one_shot_choice_raced_on_its_own_criterion_is_refused(
+    ada: CourseContext, bob: CourseContext
+) -> None:
+    _bob_saves_first(ada, bob, "correctness", "Proficient")
+
+    with pytest.raises(ChoiceConflict) as refused:
+        record_choice(ada, A1, "00123", "correctness", ChoiceRequest(level="Missing"))
+
+    assert refused.value.seen.theirs == CriterionChoice(level="Proficient")
+    assert refused.value.seen.mine == CriterionChoice(level="Missing")
+    assert ada.store.grade(A1, "00123").choices["correctness"] == CriterionChoice(level="Proficient")
