@@ -24,15 +24,8 @@ from grader.domain.anonymity import Identities, shown_students
 from grader.domain.rubric import CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
-from grader.tui.navigation import navigator
-from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import GradingLeft, Loaded, saved_words, shown_id, status_line
-from grader.tui.screens.grading_autograde import AutogradeReview
-from grader.tui.screens.grading_claims import GradingClaims
-from grader.tui.screens.grading_conflicts import ConflictReview
-from grader.tui.screens.grading_keys import GRADING_BINDINGS
-from grader.tui.screens.grading_live import GradingLive
-from grader.tui.screens.grading_reads import (
+from grader.tui.grading.keys import GRADING_BINDINGS
+from grader.tui.grading.reads import (
     BadgesChanged,
     FilesListed,
     LoadRefused,
@@ -40,7 +33,7 @@ from grader.tui.screens.grading_reads import (
     evaluate_badges,
     read_submission,
 )
-from grader.tui.screens.grading_saves import (
+from grader.tui.grading.saves import (
     ChoiceSaved,
     FindNext,
     Flag,
@@ -51,6 +44,13 @@ from grader.tui.screens.grading_saves import (
     UndoFinished,
     UndoLast,
 )
+from grader.tui.navigation import navigator
+from grader.tui.safe import safe_plain
+from grader.tui.screens.by_criterion import GradingLeft, Loaded, saved_words, shown_id, status_line
+from grader.tui.screens.grading_autograde import AutogradeReview
+from grader.tui.screens.grading_claims import GradingClaims
+from grader.tui.screens.grading_conflicts import ConflictReview
+from grader.tui.screens.grading_live import GradingLive
 from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal
 from grader.tui.screens.viewer_panes import VIEWER_ACTIONS, ViewerPanes
 from grader.tui.widgets.key_bar import KeyBar
@@ -62,7 +62,14 @@ LOAD, BADGES = "grading-load", "grading-badges"  # worker groups: which read fai
 
 
 class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
-    CSS_PATH = "grading.tcss"
+    """One submission (or, by criterion, one criterion across submissions) graded key by key."""
+
+    # The panes' widths follow the terminal's (grader/tui/screens/viewer_panes.py).
+    DEFAULT_CSS = """
+    GradingScreen #grading-header { height: 1; padding: 0 1; background: $boost; }
+    GradingScreen #grading-body { height: 1fr; }
+    GradingScreen #rubric:focus { background: $boost; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = GRADING_BINDINGS
 
     def __init__(
@@ -188,8 +195,7 @@ class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, Aut
             return self.save_path.not_saved is not None
         if action in VIEWER_ACTIONS:
             return self.viewer_allows(action)
-        needs_submission = {"choose", "none_apply", "confirm", "adjust", "comment", "flag", "move", "diff"}
-        needs_submission |= {"points", "output", "autograde"}
+        needs_submission = {"adjust", "comment", "flag", "diff", "autograde"}
         return not (action in needs_submission and self.state is None)
 
     def _save(self, request: ChoiceRequest, criterion_id: str) -> bool:
@@ -219,38 +225,30 @@ class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, Aut
             if self.state.focused is not before:
                 self._open_relevant()
 
-    def action_choose(self, n: int) -> None:
-        if self.state is not None and not self.save_path.refused():
-            self._chosen(self.state.choose(n))
+    @on(RubricPanel.ChoiceMade)
+    def choice_made(self, event: RubricPanel.ChoiceMade) -> None:
+        self._chosen(event.chosen)
 
-    def action_none_apply(self) -> None:
-        if self.state is not None and not self.save_path.refused():
-            self._chosen(self.state.none_applies())
-
-    def action_confirm(self) -> None:
+    @on(RubricPanel.Confirmed)
+    def confirmed(self, event: RubricPanel.Confirmed) -> None:
         """Enter: on a checklist, the ticks (each saved already) are the choice; on points, type
         them; on an autograded criterion, accept the run's score (move on)."""
-        state = self.state
-        criterion = state.focused if state else None
-        if state is None or criterion is None or self.save_path.refused():
+        criterion = event.criterion
+        if self.state is None or self.save_path.refused():
             return
         if criterion.kind is CriterionKind.CHECKLIST:
-            if state.choice(criterion.id).items is None:
-                self._chosen(state.none_applies())
-            else:
-                self._move_on()
-                self._refresh_panel()
+            self._move_on()
+            self._refresh_panel()
         elif criterion.kind is CriterionKind.POINTS:
             self.ask_points(criterion)
         elif criterion.kind is CriterionKind.AUTOGRADED:
             self.accept_run(criterion)
 
-    def action_move(self, step: int) -> None:
-        if self.state is not None:
-            self.state.move(step)
-            self._refresh_panel()
-            if self.query_one(SubmissionFiles).view == "file":
-                self._open_relevant()
+    @on(RubricPanel.CriterionFocused)
+    def criterion_focused(self, _event: RubricPanel.CriterionFocused) -> None:
+        self._refresh_panel()
+        if self.query_one(SubmissionFiles).view == "file":
+            self._open_relevant()
 
     def action_adjust(self) -> None:
         criterion = self.state.focused if self.state else None

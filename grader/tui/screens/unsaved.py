@@ -14,9 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.grading.saves import Flag, SaveChoice, Unsaved
 from grader.tui.points import number
 from grader.tui.safe import safe_plain, safe_text
-from grader.tui.screens.grading_saves import Flag, SaveChoice, Unsaved
 
 SHOWN_LINES = 12
 WHAT_TO_DO = "r retries saving them in order · leaving (escape, [ ], n, ctrl+q) loses them"

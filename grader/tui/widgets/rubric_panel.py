@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
+from typing import ClassVar
 
 from rich.console import Console
 from rich.text import Text
+from textual.binding import BindingType
+from textual.message import Message
 from textual.widget import Widget
 
 from grader.domain.autograde import CheckResult
@@ -19,6 +22,7 @@ from grader.domain.lateness import late_text, penalty_text
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import effective_choices, late_days, score_criterion, score_submission
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.grading.keys import GRADING_PANEL_BINDINGS
 from grader.tui.points import number
 from grader.tui.safe import safe_text
 from grader.tui.widgets.autograde_result import autograde_lines
@@ -248,11 +252,44 @@ class RubricState:
 
 
 class RubricPanel(Widget, can_focus=True):
-    """Renders a RubricState; the screen owns the state and calls ``refresh_state`` after changes."""
+    """Renders a RubricState and owns the keys that act on its focused criterion; each key's
+    outcome goes to the screen as a message (the screen saves, asks, opens files)."""
 
     DEFAULT_CSS = """
     RubricPanel { height: auto; padding: 0 1; }
     """
+    BINDINGS: ClassVar[list[BindingType]] = GRADING_PANEL_BINDINGS
+
+    class ChoiceMade(Message):
+        """A key chose for the focused criterion (a level, a tick, no item applies)."""
+
+        def __init__(self, chosen: Chosen) -> None:
+            super().__init__()
+            self.chosen = chosen
+
+    class Confirmed(Message):
+        """Enter on a criterion that has its choice already (ticks) or is not chosen by a key."""
+
+        def __init__(self, criterion: Criterion) -> None:
+            super().__init__()
+            self.criterion = criterion
+
+    class PointsAsked(Message):
+        def __init__(self, criterion: Criterion) -> None:
+            super().__init__()
+            self.criterion = criterion
+
+    class OutputAsked(Message):
+        def __init__(self, criterion: Criterion) -> None:
+            super().__init__()
+            self.criterion = criterion
+
+    class CriterionFocused(Message):
+        """j/k moved the focus to ``criterion``."""
+
+        def __init__(self, criterion: Criterion | None) -> None:
+            super().__init__()
+            self.criterion = criterion
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -261,6 +298,47 @@ class RubricPanel(Widget, can_focus=True):
     def show(self, state: RubricState | None) -> None:
         self.state = state
         self.refresh(layout=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The criterion keys need a submission shown (hidden from the key bar until then)."""
+        return self.state is not None
+
+    def _chosen(self, chosen: Chosen | str) -> None:
+        if isinstance(chosen, str):
+            self.notify(chosen, severity="warning", markup=False)
+        else:
+            self.post_message(self.ChoiceMade(chosen))
+
+    def action_choose(self, n: int) -> None:
+        if self.state is not None:
+            self._chosen(self.state.choose(n))
+
+    def action_none_apply(self) -> None:
+        if self.state is not None:
+            self._chosen(self.state.none_applies())
+
+    def action_confirm(self) -> None:
+        """Enter: on a checklist with no tick, no item applies; else the screen confirms."""
+        criterion = self.state.focused if self.state else None
+        if self.state is None or criterion is None:
+            return
+        if criterion.kind is CriterionKind.CHECKLIST and self.state.choice(criterion.id).items is None:
+            self._chosen(self.state.none_applies())
+        else:
+            self.post_message(self.Confirmed(criterion))
+
+    def action_points(self) -> None:
+        if self.state is not None and self.state.focused is not None:
+            self.post_message(self.PointsAsked(self.state.focused))
+
+    def action_output(self) -> None:
+        if self.state is not None and self.state.focused is not None:
+            self.post_message(self.OutputAsked(self.state.focused))
+
+    def action_move(self, step: int) -> None:
+        if self.state is not None:
+            self.state.move(step)
+            self.post_message(self.CriterionFocused(self.state.focused))
 
     def focus_line(self) -> int:
         """The line of the focused criterion's title (to scroll it into view)."""
