@@ -13,7 +13,7 @@ from grader.domain.errors import GraderError
 from grader.gradebook import certify
 from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionList
-from grader.tui.screens import grading_reads
+from grader.tui.grading import reads as grading_reads
 from grader.tui.screens.grading import GradingScreen
 from grader.tui.widgets import submission_files
 

@@ -23,7 +23,7 @@ from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.moderation import sample_for_moderation
 from grader.gradebook.status import submission_statuses
 from grader.tui.app import make_app
-from grader.tui.screens import second_marking_saves
+from grader.tui.grading import marks as second_marking_saves
 from grader.tui.screens.course import CourseScreen
 from grader.tui.screens.moderation_queue import ModerationQueueScreen
 from grader.tui.screens.second_marking import SecondMarkingScreen
