@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,32 +14,27 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from grader.domain.choice_words import describe_choice
+from grader.domain.choices import CriterionChoice
 from grader.gradebook.grading import ChoiceRequest
 from grader.tui.grading.saves import Flag, SaveChoice, Unsaved
-from grader.tui.points import number
 from grader.tui.safe import safe_plain, safe_text
 
 SHOWN_LINES = 12
 WHAT_TO_DO = "r retries saving them in order · leaving (escape, [ ], n, ctrl+q) loses them"
 
 
-def describe_request(request: ChoiceRequest) -> str:
-    """What a grader asked for, in words: "Proficient", "Dead code, Bare except", "adjusted -2 (late)"."""
-    parts: list[str] = []
-    if request.level is not None:
-        parts.append(request.level)
-    if request.items is not None:
-        parts.append(", ".join(request.items) or "no item applies")
-    if request.points is not None:
-        parts.append(f"{number(request.points)} points")
-    if request.adjustment is not None:
-        if request.adjustment:
-            parts.append(f"adjusted {number(request.adjustment)} ({request.comment or ''})")
-        else:
-            parts.append("adjustment removed")
-    elif request.comment is not None:
-        parts.append(f"comment: {request.comment}" if request.comment else "comment removed")
-    return "; ".join(parts) or "cleared"
+def asked_for(request: ChoiceRequest) -> CriterionChoice:
+    """The parts of a choice a request sets, as a choice (what the grader asked for)."""
+    adjusted = bool(request.adjustment)
+    return CriterionChoice(
+        level=request.level,
+        items=request.items,
+        points=request.points,
+        adjustment=request.adjustment or Decimal(0),
+        adjustment_comment=(request.comment or "") if adjusted else "",
+        comment="" if adjusted else request.comment or "",
+    )
 
 
 def describe_op(op: Unsaved, titles: Mapping[str, str], who: Callable[[str], str] = str) -> str:
@@ -46,7 +42,7 @@ def describe_op(op: Unsaved, titles: Mapping[str, str], who: Callable[[str], str
     if isinstance(op, Flag):
         what = f"flag note → {op.note.strip()}" if op.note.strip() else "flag cleared"
     else:
-        what = f"{titles.get(op.criterion_id, op.criterion_id)} → {describe_request(op.request)}"
+        what = f"{titles.get(op.criterion_id, op.criterion_id)} → {describe_choice(asked_for(op.request))}"
     return f"{who(op.student_id)} · {what}"
 
 
@@ -64,7 +60,10 @@ class NotSaved:
         found: dict[str, tuple[str, ...]] = {}
         for op in self.ops:
             if isinstance(op, SaveChoice) and op.student_id == student_id:
-                found[op.criterion_id] = (*found.get(op.criterion_id, ()), describe_request(op.request))
+                found[op.criterion_id] = (
+                    *found.get(op.criterion_id, ()),
+                    describe_choice(asked_for(op.request)),
+                )
         return found
 
     def count(self) -> str:
