@@ -25,32 +25,15 @@ from grader.domain.rubric import CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
 from grader.tui.grading.keys import GRADING_BINDINGS
-from grader.tui.grading.reads import (
-    BadgesChanged,
-    FilesListed,
-    LoadRefused,
-    SubmissionLoaded,
-    evaluate_badges,
-    read_submission,
-)
-from grader.tui.grading.saves import (
-    ChoiceSaved,
-    FindNext,
-    Flag,
-    FlagChanged,
-    NextFound,
-    SaveChoice,
-    SaveRefused,
-    UndoFinished,
-    UndoLast,
-)
+from grader.tui.grading.reads import FilesListed, LoadRefused, SubmissionLoaded, read_submission
+from grader.tui.grading.saves import FindNext, Flag, SaveChoice, UndoLast
 from grader.tui.navigation import navigator
-from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import GradingLeft, Loaded, saved_words, shown_id, status_line
+from grader.tui.screens.by_criterion import GradingLeft, Loaded, status_line
 from grader.tui.screens.grading_autograde import AutogradeReview
 from grader.tui.screens.grading_claims import GradingClaims
 from grader.tui.screens.grading_conflicts import ConflictReview
 from grader.tui.screens.grading_live import GradingLive
+from grader.tui.screens.grading_results import SaveResults
 from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal
 from grader.tui.screens.viewer_panes import VIEWER_ACTIONS, ViewerPanes
 from grader.tui.widgets.key_bar import KeyBar
@@ -58,10 +41,11 @@ from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
 from grader.tui.widgets.save_path import SavePath
 from grader.tui.widgets.submission_files import SubmissionFiles
 
-LOAD, BADGES = "grading-load", "grading-badges"  # worker groups: which read failed
+LOAD = "grading-load"
+"""The worker group reading the submission (a failure there: the screen says it cannot grade)."""
 
 
-class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
+class GradingScreen(SaveResults, ViewerPanes, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
     """One submission (or, by criterion, one criterion across submissions) graded key by key."""
 
     # The panes' widths follow the terminal's (grader/tui/screens/viewer_panes.py).
@@ -332,76 +316,6 @@ class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, Aut
     def action_diff(self) -> None:
         criterion = self.state.focused if self.by_criterion and self.state else None
         self.query_one(SubmissionFiles).cycle_view(criterion)
-
-    # --- results of the saves ------------------------------------------------------------------------
-
-    def _evaluate_badges(self, student_id: str) -> None:
-        work = partial(evaluate_badges, self, self.ctx, student_id)
-        self.run_worker(work, thread=True, group=BADGES, exit_on_error=False)
-
-    @on(ChoiceSaved)
-    def choice_saved(self, event: ChoiceSaved) -> None:
-        self._evaluate_badges(event.student_id)
-        if self.by_criterion and self.loaded is not None:  # the next one opens in place: say so
-            choice = event.recorded.choice
-            self.notify(saved_words(self.loaded, event.student_id, event.criterion_id, choice), markup=False)
-        if self.loaded is None or event.student_id != self.student_id or self.state is None:
-            return
-        # The version stays the one read: the save queue knows what its own saves made.
-        self.state.choices[event.criterion_id] = event.recorded.choice
-        self._refresh_panel()
-
-    @on(SaveRefused)
-    def save_refused(self, event: SaveRefused) -> None:
-        self.notify(safe_plain(event.message), severity="error", markup=False)
-        if event.student_id == self.student_id:
-            self.load(self.student_id, keep_view=True)
-
-    @on(UndoFinished)
-    def undo_finished(self, event: UndoFinished) -> None:
-        undone = event.undone
-        if undone is None:
-            self.notify("nothing to undo", severity="warning")
-            return
-        self._evaluate_badges(undone.student_id)
-        self.notify(
-            f"undone: {undone.criterion_id} of {shown_id(self.loaded, undone.student_id)}", markup=False
-        )
-        if undone.student_id != self.student_id or self.loaded is None or self.state is None:
-            self.load(undone.student_id)
-            return
-        self.state.choices[undone.criterion_id] = undone.restored
-        self.state.focus_on(undone.criterion_id)
-        self._refresh_panel()
-
-    @on(FlagChanged)
-    def flag_changed(self, event: FlagChanged) -> None:
-        if self.loaded is not None and event.student_id == self.student_id:
-            self.loaded = replace(self.loaded, grade=replace(self.loaded.grade, flag_note=event.note))
-            self._refresh_panel()
-        self.notify("flagged" if event.note else "flag cleared")
-
-    @on(NextFound)
-    def next_found(self, event: NextFound) -> None:
-        if event.student_id is None:
-            what = f"a choice for {event.criterion_id}" if event.criterion_id else "a grade"
-            self.notify(f"every submission has {what}", severity="information", markup=False)
-            return
-        self.load(event.student_id)
-
-    @on(BadgesChanged)
-    def badges_changed(self, event: BadgesChanged) -> None:
-        self.notify(f"badges: {event.names(partial(shown_id, self.loaded))}", markup=False)
-
-    # --- when saving fails ----------------------------------------------------------------------------
-
-    @on(SavePath.Changed)
-    def saving_changed(self, event: SavePath.Changed) -> None:
-        self.refresh_bindings()
-        self._refresh_panel()
-        if event.not_saved is not None:  # show what is saved, no more, beside what is not
-            shown = event.not_saved.ops[0].student_id
-            self.load(shown, keep_view=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A read that failed: this screen put right first, then the one report (and crash log)."""

@@ -1,4 +1,4 @@
-"""What the Grading screen's parts (live updates, claims, conflicts, autograde) may use of it.
+"""What the Grading screen's parts (save results, live updates, claims, conflicts, autograde) use of it.
 
 Each part is a base of :class:`grader.tui.screens.grading.GradingScreen`, which sets these
 attributes and implements these methods; declaring them once here lets each part be read and
@@ -28,6 +28,7 @@ class GradingParts(Screen[None]):
     ctx: CourseContext
     assignment_id: str
     student_id: str
+    by_criterion: bool
     loaded: Loaded | None
     state: RubricState | None
     save_path: SavePath

@@ -16,10 +16,11 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from grader.gradebook.context import CourseContext
+from grader.tui.grading.not_saved import NotSaved
 from grader.tui.grading.ordered import AfterSaves, SavesDone
 from grader.tui.grading.saves import Flag, Op, SaveChoice, SaveFailed, SaveQueue
 from grader.tui.navigation import navigator
-from grader.tui.screens.unsaved import LeaveUnsavedModal, NotSaved
+from grader.tui.screens.unsaved import LeaveUnsavedModal
 
 
 class SavePath(Static):
