@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from textual import on
 from textual.app import App, ComposeResult
+from textual.events import Key
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
@@ -22,7 +23,7 @@ RUBRIC = Rubric("r", "R", {}, (CORRECT, QUALITY, REPORT))
 
 
 class PanelApp(App[None]):
-    """The panel alone; every message it posts is kept, and a choice shown as a screen shows it."""
+    """The panel alone; every message it posts is kept."""
 
     def __init__(self, panel: RubricPanel, state: RubricState | None) -> None:
         super().__init__()
@@ -55,31 +56,61 @@ class PanelApp(App[None]):
     @on(RubricPanel.CriterionFocused)
     def heard_one(self, message: Message) -> None:
         self.heard.append(message)
-        if isinstance(message, RubricPanel.ChoiceMade) and self.state is not None:
-            self.state.choices[message.chosen.criterion_id] = message.chosen.shown
 
 
 async def test_each_key_posts_what_it_chose_on_the_focused_criterion() -> None:
     app = PanelApp(RubricPanel(), RubricState(RUBRIC))
     async with app.run_test() as pilot:
-        await pilot.press("2")  # correctness: Bad
-        await pilot.press("j", "2", "0", "enter")  # quality: tick 2, none applies, confirm
-        await pilot.press("j", "p", "enter", "o")
+        await pilot.press("2")  # correctness: Bad, and the focus moves on to the checklist
+        assert app.panel.state is not None and app.panel.state.focused is QUALITY
+        await pilot.press("2", "enter")  # tick 2 (the focus stays), confirm the ticks: moves on
+        assert app.panel.state.focused is REPORT
+        await pilot.press("p", "enter", "o", "k", "0")  # points asked twice, output; none applies
         await pilot.pause()
+        assert app.panel.state.focused is REPORT, "no item applies moves on"
     kinds = " ".join(type(m).__name__ for m in app.heard)
     assert kinds == (
-        "ChoiceMade CriterionFocused ChoiceMade ChoiceMade Confirmed"
-        " CriterionFocused PointsAsked Confirmed OutputAsked"
+        "ChoiceMade ChoiceMade Confirmed PointsAsked Confirmed OutputAsked CriterionFocused ChoiceMade"
     )
-    level, _, ticked, none, confirmed = app.heard[:5]
+    level, ticked, confirmed, asked, typed = app.heard[:5]
     assert isinstance(level, RubricPanel.ChoiceMade) and level.chosen.criterion_id == "correctness"
-    assert level.chosen.request.level == "Bad" and level.chosen.moves_on
+    assert level.chosen.request.level == "Bad" and level.chosen.moves_on and level.shown
+    assert level.focus_before == 0
     assert isinstance(ticked, RubricPanel.ChoiceMade) and ticked.chosen.request.items == ("Bare except",)
     assert not ticked.chosen.moves_on, "a tick stays: enter confirms the set"
-    assert isinstance(none, RubricPanel.ChoiceMade) and none.chosen.request.items == ()
     assert isinstance(confirmed, RubricPanel.Confirmed) and confirmed.criterion is QUALITY
-    asked = app.heard[6]
+    assert confirmed.moved_on and confirmed.focus_before == 1
     assert isinstance(asked, RubricPanel.PointsAsked) and asked.criterion is REPORT
+    assert isinstance(typed, RubricPanel.Confirmed) and not typed.moved_on, "points are typed"
+    none = app.heard[-1]
+    assert isinstance(none, RubricPanel.ChoiceMade) and none.chosen.request.items == ()
+    assert app.panel.state.choice("quality").items == ()
+
+
+async def test_a_second_key_before_the_screen_heard_the_first_acts_on_the_next_criterion() -> None:
+    app = PanelApp(RubricPanel(), RubricState(RUBRIC))
+    async with app.run_test() as pilot:
+        for _ in range(2):  # both queued before either is handled
+            app.post_message(Key("1", "1"))
+        await pilot.pause()
+    chosen = [m.chosen for m in app.heard if isinstance(m, RubricPanel.ChoiceMade)]
+    assert [(c.criterion_id, c.request.level, c.request.items) for c in chosen] == [
+        ("correctness", "Good", None),
+        ("quality", None, ("Dead code",)),
+    ]
+
+
+async def test_while_no_choice_is_taken_a_key_changes_nothing_and_still_tells_the_screen() -> None:
+    panel = RubricPanel()
+    panel.taking_choices = False
+    app = PanelApp(panel, RubricState(RUBRIC))
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        assert panel.state is not None and panel.state.focused is CORRECT
+        assert panel.state.choice("correctness").level is None
+    (made,) = app.heard
+    assert isinstance(made, RubricPanel.ChoiceMade) and not made.shown
 
 
 async def test_a_key_that_chooses_nothing_says_why_and_posts_nothing() -> None:

@@ -53,6 +53,9 @@ def moves_bindings(screen: str, which: str = "") -> list[BindingType]:
     ]  # fmt: skip
 
 
+PANEL_ACTIONS = frozenset({"choose", "none_apply", "confirm", "move", "points", "output"})
+"""The rubric panel's actions (each screen forwards them to it while another pane has focus)."""
+
 GRADING_PANEL_BINDINGS: list[BindingType] = [
     *choose_bindings("grading"),
     # `0` and `enter` are hinted beside the checklist itself; the key bar keeps room for `?`.
@@ -89,6 +92,7 @@ GRADING_BINDINGS: list[BindingType] = [
     # loses nothing.
     Binding("r", "retry_saves", "Retry saving", id="grading.retry_saves",
             tooltip="After a failed save: send every choice not saved again, in the order made"),
+    *GRADING_PANEL_BINDINGS,  # the panel's own while it has focus; these while another pane has
     Binding("A", "autograde", "Autograde", show=False, id="grading.autograde",
             tooltip="Run this submission's autograded checks (again); escape cancels"),
     # The key bar's order is its priority: at 80 columns the first ones stay (with esc and ?).
@@ -119,6 +123,7 @@ GRADING_BINDINGS: list[BindingType] = [
 ]  # fmt: skip
 
 SECOND_MARKING_BINDINGS: list[BindingType] = [
+    *SECOND_MARKING_PANEL_BINDINGS,  # the panel's own while it has focus; these while another pane has
     Binding("n", "next_to_mark", "Next to mark", id="second-marking.next",
             tooltip="Open the next submission in your moderation queue still to second-mark"),
     Binding("d", "diff", "Diff", id="second-marking.diff",

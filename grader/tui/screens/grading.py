@@ -21,15 +21,14 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from grader.domain.anonymity import Identities, shown_students
-from grader.domain.rubric import CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
-from grader.tui.grading.keys import GRADING_BINDINGS
+from grader.tui.grading.keys import GRADING_BINDINGS, PANEL_ACTIONS
 from grader.tui.grading.reads import FilesListed, LoadRefused, SubmissionLoaded, read_submission
 from grader.tui.grading.saves import FindNext, Flag, SaveChoice, UndoLast
 from grader.tui.navigation import navigator
 from grader.tui.screens.by_criterion import GradingLeft, Loaded, status_line
-from grader.tui.screens.grading_autograde import AutogradeReview
+from grader.tui.screens.grading_autograde import TYPED, AutogradeReview
 from grader.tui.screens.grading_claims import GradingClaims
 from grader.tui.screens.grading_conflicts import ConflictReview
 from grader.tui.screens.grading_live import GradingLive
@@ -45,7 +44,7 @@ LOAD = "grading-load"
 """The worker group reading the submission (a failure there: the screen says it cannot grade)."""
 
 
-class GradingScreen(SaveResults, ViewerPanes, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
+class GradingScreen(ViewerPanes, SaveResults, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
     """One submission (or, by criterion, one criterion across submissions) graded key by key."""
 
     # The panes' widths follow the terminal's (grader/tui/screens/viewer_panes.py).
@@ -164,6 +163,7 @@ class GradingScreen(SaveResults, ViewerPanes, GradingLive, GradingClaims, Confli
         if self.state is not None:
             not_saved = self.save_path.not_saved
             self.state.unsaved = not_saved.criteria_of(self.student_id) if not_saved else {}
+        panel.taking_choices = not self.save_path.blocked
         panel.show(self.state)
         if self.loaded is not None:
             grade = replace(self.loaded.grade, choices=dict(self.state.choices) if self.state else {})
@@ -179,7 +179,7 @@ class GradingScreen(SaveResults, ViewerPanes, GradingLive, GradingClaims, Confli
             return self.save_path.not_saved is not None
         if action in VIEWER_ACTIONS:
             return self.viewer_allows(action)
-        needs_submission = {"adjust", "comment", "flag", "diff", "autograde"}
+        needs_submission = {"adjust", "comment", "flag", "diff", "autograde", *PANEL_ACTIONS}
         return not (action in needs_submission and self.state is None)
 
     def _save(self, request: ChoiceRequest, criterion_id: str) -> bool:
@@ -190,43 +190,48 @@ class GradingScreen(SaveResults, ViewerPanes, GradingLive, GradingClaims, Confli
         return self.save_path.put(op)
 
     def _chosen(self, chosen: Chosen | str) -> None:
-        """Show a choice at once and queue its save; then move focus (by criterion: the submission) on."""
-        if isinstance(chosen, str):
-            self.notify(chosen, severity="warning", markup=False)
-        elif self.state is not None and self._save(chosen.request, chosen.criterion_id):
-            self.state.choices[chosen.criterion_id] = chosen.shown
-            if chosen.moves_on:
-                self._move_on()
-            self._refresh_panel()
+        """A choice typed in a dialog: through the panel, as a key's."""
+        self.query_one(RubricPanel).take(chosen)
 
-    def _move_on(self) -> None:
-        assert self.state is not None
+    def _moved_on(self, focus_before: int) -> None:
+        """After a choice that moves on: by criterion, the next submission; else the files of
+        the criterion the panel moved the focus to."""
         if self.by_criterion:
             self.saves.put(FindNext(self.student_id, self.criterion_id))
-        else:
-            before = self.state.focused
-            self.state.advance()
-            if self.state.focused is not before:
-                self._open_relevant()
+        elif self.state is not None and self.state.focus != focus_before:
+            self._open_relevant()
 
     @on(RubricPanel.ChoiceMade)
     def choice_made(self, event: RubricPanel.ChoiceMade) -> None:
-        self._chosen(event.chosen)
+        """Queue the choice's save; refused (and said why) while saving fails or read-only."""
+        chosen, state = event.chosen, self.state
+        if state is None:
+            return
+        if not self._save(chosen.request, chosen.criterion_id):
+            if event.shown:  # saving failed since the key: show what is saved, no more
+                state.focus = event.focus_before
+                self.load(self.student_id, keep_view=True)
+            return
+        if not event.shown:  # the panel took it for refused: it is not any more
+            self.query_one(RubricPanel).apply(chosen)
+        if chosen.moves_on:
+            self._moved_on(event.focus_before)
+        self._refresh_panel()
 
     @on(RubricPanel.Confirmed)
     def confirmed(self, event: RubricPanel.Confirmed) -> None:
-        """Enter: on a checklist, the ticks (each saved already) are the choice; on points, type
-        them; on an autograded criterion, accept the run's score (move on)."""
-        criterion = event.criterion
-        if self.state is None or self.save_path.refused():
+        """Enter: ticks or a run's score stand (the panel moved on); points are typed (on an
+        autograded criterion with no score yet too)."""
+        if self.state is None:
             return
-        if criterion.kind is CriterionKind.CHECKLIST:
-            self._move_on()
+        if self.save_path.refused():
+            self.state.focus = event.focus_before
             self._refresh_panel()
-        elif criterion.kind is CriterionKind.POINTS:
-            self.ask_points(criterion)
-        elif criterion.kind is CriterionKind.AUTOGRADED:
-            self.accept_run(criterion)
+        elif event.moved_on:
+            self._moved_on(event.focus_before)
+            self._refresh_panel()
+        elif event.criterion.kind in TYPED:
+            self.ask_points(event.criterion)
 
     @on(RubricPanel.CriterionFocused)
     def criterion_focused(self, _event: RubricPanel.CriterionFocused) -> None:

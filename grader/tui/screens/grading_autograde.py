@@ -63,16 +63,6 @@ class AutogradeReview(GradingParts):
         if self.state is not None and (points := typed_points(self, text)) is not None:
             self._chosen(self.state.points(criterion_id, points))
 
-    def accept_run(self, criterion: Criterion) -> None:
-        """Enter on an autograded criterion: its score stands, the focus moves on; with no score
-        to accept yet, the points dialog instead."""
-        assert self.state is not None
-        if self.state.effective().get(criterion.id) is None:
-            self.ask_points(criterion)
-            return
-        self._move_on()
-        self._refresh_panel()
-
     # Output
 
     @on(RubricPanel.OutputAsked)

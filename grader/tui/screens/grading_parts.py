@@ -39,11 +39,7 @@ class GradingParts(Screen[None]):
         raise NotImplementedError
 
     def _chosen(self, chosen: Chosen | str) -> None:
-        """Show a choice and queue its save (GradingScreen._chosen)."""
-        raise NotImplementedError
-
-    def _move_on(self) -> None:
-        """The focus (by criterion: the submission) on (GradingScreen._move_on)."""
+        """A choice typed in a dialog, shown and saved as a key's (GradingScreen._chosen)."""
         raise NotImplementedError
 
     def _refresh_panel(self) -> None:

@@ -23,7 +23,7 @@ from grader.domain.roster import Student
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.second_marking import SecondMarking
-from grader.tui.grading.keys import SECOND_MARKING_BINDINGS
+from grader.tui.grading.keys import PANEL_ACTIONS, SECOND_MARKING_BINDINGS
 from grader.tui.grading.marks import (
     FindNextToMark,
     MarkQueue,
@@ -40,7 +40,7 @@ from grader.tui.safe import safe_plain, safe_text
 from grader.tui.screens.notes import NoteModal, typed_points
 from grader.tui.screens.viewer_panes import VIEWER_ACTIONS, ViewerPanes
 from grader.tui.widgets.key_bar import KeyBar
-from grader.tui.widgets.rubric_panel import Chosen, RubricPanel
+from grader.tui.widgets.rubric_panel import RubricPanel
 from grader.tui.widgets.second_mark_state import SecondMarkPanel, SecondMarkState
 from grader.tui.widgets.submission_files import SubmissionFiles
 
@@ -176,42 +176,36 @@ class SecondMarkingScreen(ViewerPanes):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in VIEWER_ACTIONS:
             return self.viewer_allows(action)
-        return not (action == "diff" and self.state is None)
+        return not (action in {"diff", *PANEL_ACTIONS} and self.state is None)
 
-    def _chosen(self, chosen: Chosen | str) -> None:
-        """Show the choice at once as being saved, queue its save, move the focus on."""
-        if isinstance(chosen, str):
-            self.notify(chosen, severity="warning", markup=False)
-            return
-        if self.state is None:
-            return
-        criterion_id = chosen.criterion_id
-        self.saves.put(SaveMark(self.student_id, criterion_id, chosen.request))
-        self.saving[criterion_id] = self.saving.get(criterion_id, 0) + 1
-        self.state.choices[criterion_id] = chosen.shown
-        self.note = Text("  · saving…", style="yellow")
-        if chosen.moves_on:
-            self._move_on()
-        self._refresh()
-
-    def _move_on(self) -> None:
-        assert self.state is not None
-        before = self.state.focused
-        self.state.advance()
-        if self.state.focused is not before:
+    def _moved_on(self, focus_before: int) -> None:
+        """The panel moved the focus on: the files of the criterion focused now."""
+        if self.state is not None and self.state.focus != focus_before:
             self.query_one(SubmissionFiles).open_relevant(self.state.focused)
 
     @on(RubricPanel.ChoiceMade)
     def choice_made(self, event: RubricPanel.ChoiceMade) -> None:
-        self._chosen(event.chosen)
+        """The panel shows the choice already: shown as being saved, its save queued."""
+        chosen = event.chosen
+        if self.state is None:
+            return
+        if not event.shown:
+            self.query_one(RubricPanel).apply(chosen)
+        criterion_id = chosen.criterion_id
+        self.saves.put(SaveMark(self.student_id, criterion_id, chosen.request))
+        self.saving[criterion_id] = self.saving.get(criterion_id, 0) + 1
+        self.note = Text("  · saving…", style="yellow")
+        if chosen.moves_on:
+            self._moved_on(event.focus_before)
+        self._refresh()
 
     @on(RubricPanel.Confirmed)
     def confirmed(self, event: RubricPanel.Confirmed) -> None:
         """Enter: on a checklist, the ticks (each saved already) are the mark; points: type them."""
         if self.state is None:
             return
-        if event.criterion.kind is CriterionKind.CHECKLIST:
-            self._move_on()
+        if event.moved_on:
+            self._moved_on(event.focus_before)
             self._refresh()
         elif event.criterion.kind is CriterionKind.POINTS:
             self._ask_points(event.criterion)
@@ -231,7 +225,7 @@ class SecondMarkingScreen(ViewerPanes):
 
     def _points_given(self, criterion_id: str, text: str | None) -> None:
         if self.state is not None and (points := typed_points(self, text)) is not None:
-            self._chosen(self.state.points(criterion_id, points))
+            self.query_one(RubricPanel).take(self.state.points(criterion_id, points))
 
     @on(RubricPanel.CriterionFocused)
     def criterion_focused(self, event: RubricPanel.CriterionFocused) -> None:

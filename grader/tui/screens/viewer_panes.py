@@ -115,6 +115,27 @@ class ViewerPanes(Screen[None]):
         else:
             self.query_one(RubricPanel).focus()
 
+    # The rubric panel's keys while another pane (the code, the file tree) has focus: the same
+    # bindings (grader.tui.grading.keys), acting on the panel's focused criterion.
+
+    def action_choose(self, n: int) -> None:
+        self.query_one(RubricPanel).action_choose(n)
+
+    def action_none_apply(self) -> None:
+        self.query_one(RubricPanel).action_none_apply()
+
+    def action_confirm(self) -> None:
+        self.query_one(RubricPanel).action_confirm()
+
+    def action_move(self, step: int) -> None:
+        self.query_one(RubricPanel).action_move(step)
+
+    def action_points(self) -> None:
+        self.query_one(RubricPanel).action_points()
+
+    def action_output(self) -> None:
+        self.query_one(RubricPanel).action_output()
+
     def action_toggle_wrap(self) -> None:
         viewer = self.query_one(FileViewer)
         viewer.wrap = not viewer.wrap

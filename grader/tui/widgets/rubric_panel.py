@@ -252,8 +252,13 @@ class RubricState:
 
 
 class RubricPanel(Widget, can_focus=True):
-    """Renders a RubricState and owns the keys that act on its focused criterion; each key's
-    outcome goes to the screen as a message (the screen saves, asks, opens files)."""
+    """Renders a RubricState and owns the keys that act on its focused criterion.
+
+    A key changes the state at once (the choice shown, the focus moved on), so the next key acts
+    on what the grader sees; then a message tells the screen, which saves the choice, asks for
+    points, opens files. While the screen takes no choice (``taking_choices`` False: saving
+    fails, or the submission is read-only) a key changes nothing and the screen says why.
+    """
 
     DEFAULT_CSS = """
     RubricPanel { height: auto; padding: 0 1; }
@@ -263,16 +268,23 @@ class RubricPanel(Widget, can_focus=True):
     class ChoiceMade(Message):
         """A key chose for the focused criterion (a level, a tick, no item applies)."""
 
-        def __init__(self, chosen: Chosen) -> None:
+        def __init__(self, chosen: Chosen, focus_before: int, *, shown: bool) -> None:
             super().__init__()
             self.chosen = chosen
+            self.focus_before = focus_before
+            """Where the focus was before the choice moved it on."""
+            self.shown = shown
+            """The panel shows it already (False: it took no choice, the screen says why)."""
 
     class Confirmed(Message):
-        """Enter on a criterion that has its choice already (ticks) or is not chosen by a key."""
+        """Enter on a criterion whose choice stands (ticks, an autograde run's score:
+        ``moved_on``) or is typed (points, an autograded one with no score yet)."""
 
-        def __init__(self, criterion: Criterion) -> None:
+        def __init__(self, criterion: Criterion, focus_before: int, *, moved_on: bool) -> None:
             super().__init__()
             self.criterion = criterion
+            self.focus_before = focus_before
+            self.moved_on = moved_on
 
     class PointsAsked(Message):
         def __init__(self, criterion: Criterion) -> None:
@@ -294,6 +306,8 @@ class RubricPanel(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state: RubricState | None = None
+        self.taking_choices = True
+        """Set by the screen: False while no choice is taken (a key then changes nothing)."""
 
     def show(self, state: RubricState | None) -> None:
         self.state = state
@@ -303,29 +317,53 @@ class RubricPanel(Widget, can_focus=True):
         """The criterion keys need a submission shown (hidden from the key bar until then)."""
         return self.state is not None
 
-    def _chosen(self, chosen: Chosen | str) -> None:
+    def take(self, chosen: Chosen | str) -> None:
+        """A choice made by a key (or typed in the points dialog): shown at once, focus moved on,
+        then told to the screen (ChoiceMade); a key that chooses nothing says why."""
+        if self.state is None:
+            return
         if isinstance(chosen, str):
             self.notify(chosen, severity="warning", markup=False)
-        else:
-            self.post_message(self.ChoiceMade(chosen))
+            return
+        focus_before = self.state.focus
+        if self.taking_choices:
+            self.apply(chosen)
+        self.post_message(self.ChoiceMade(chosen, focus_before, shown=self.taking_choices))
+
+    def apply(self, chosen: Chosen) -> None:
+        """Show ``chosen`` and move the focus on when it moves on."""
+        if self.state is not None:
+            self.state.choices[chosen.criterion_id] = chosen.shown
+            if chosen.moves_on:
+                self.state.advance()
+            self.refresh(layout=True)
 
     def action_choose(self, n: int) -> None:
         if self.state is not None:
-            self._chosen(self.state.choose(n))
+            self.take(self.state.choose(n))
 
     def action_none_apply(self) -> None:
         if self.state is not None:
-            self._chosen(self.state.none_applies())
+            self.take(self.state.none_applies())
 
     def action_confirm(self) -> None:
-        """Enter: on a checklist with no tick, no item applies; else the screen confirms."""
-        criterion = self.state.focused if self.state else None
-        if self.state is None or criterion is None:
+        """Enter: on a checklist with no tick, no item applies; on ticks or an autograde run's
+        score, that stands and the focus moves on; else the screen asks for the points."""
+        state = self.state
+        criterion = state.focused if state else None
+        if state is None or criterion is None:
             return
-        if criterion.kind is CriterionKind.CHECKLIST and self.state.choice(criterion.id).items is None:
-            self._chosen(self.state.none_applies())
-        else:
-            self.post_message(self.Confirmed(criterion))
+        if criterion.kind is CriterionKind.CHECKLIST and state.choice(criterion.id).items is None:
+            self.take(state.none_applies())
+            return
+        stands = criterion.kind is CriterionKind.CHECKLIST or (
+            criterion.kind is CriterionKind.AUTOGRADED and state.effective().get(criterion.id) is not None
+        )
+        focus_before = state.focus
+        if stands and self.taking_choices:
+            state.advance()
+            self.refresh(layout=True)
+        self.post_message(self.Confirmed(criterion, focus_before, moved_on=stands))
 
     def action_points(self) -> None:
         if self.state is not None and self.state.focused is not None:
@@ -338,6 +376,7 @@ class RubricPanel(Widget, can_focus=True):
     def action_move(self, step: int) -> None:
         if self.state is not None:
             self.state.move(step)
+            self.refresh(layout=True)
             self.post_message(self.CriterionFocused(self.state.focused))
 
     def focus_line(self) -> int:

@@ -56,6 +56,11 @@ class SavePath(Static):
     def _start(self) -> None:
         self.run_worker(self.queue.run, thread=True, name="saves", exit_on_error=False)
 
+    @property
+    def blocked(self) -> bool:
+        """No choice is taken now (saving fails, or read-only); ``refused`` says why."""
+        return bool(self.read_only) or self.not_saved is not None
+
     def refused(self) -> bool:
         """While saving fails no choice is taken: True, and the grader is told why and what to do.
         Nor while the submission is open read-only."""
