@@ -2,8 +2,10 @@
 Binding with a stable id and a tooltip (remappable from keys.toml by id).
 
 The criterion keys (digits, 0, enter, j/k, p, o) are the rubric panel's: it owns the focused
-criterion they act on. Their ids name the screen the panel is on (``grading.choose_1``,
-``second-marking.choose_1``): one keys.toml line remaps one screen's key.
+criterion they act on, and while it has focus its bindings come first. Each screen binds them
+too, forwarding to the panel, so they still act while the code or the file tree has focus (on a
+narrow terminal the code takes the rubric's place). Their ids name the screen the panel is on
+(``grading.choose_1``, ``second-marking.choose_1``): one keys.toml line remaps both bindings.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ GRADING_BINDINGS: list[BindingType] = [
     # loses nothing.
     Binding("r", "retry_saves", "Retry saving", id="grading.retry_saves",
             tooltip="After a failed save: send every choice not saved again, in the order made"),
-    *GRADING_PANEL_BINDINGS,  # the panel's own while it has focus; these while another pane has
+    *GRADING_PANEL_BINDINGS,  # forwarded to the panel while another pane has focus
     Binding("A", "autograde", "Autograde", show=False, id="grading.autograde",
             tooltip="Run this submission's autograded checks (again); escape cancels"),
     # The key bar's order is its priority: at 80 columns the first ones stay (with esc and ?).
@@ -123,7 +125,7 @@ GRADING_BINDINGS: list[BindingType] = [
 ]  # fmt: skip
 
 SECOND_MARKING_BINDINGS: list[BindingType] = [
-    *SECOND_MARKING_PANEL_BINDINGS,  # the panel's own while it has focus; these while another pane has
+    *SECOND_MARKING_PANEL_BINDINGS,  # forwarded to the panel while another pane has focus
     Binding("n", "next_to_mark", "Next to mark", id="second-marking.next",
             tooltip="Open the next submission in your moderation queue still to second-mark"),
     Binding("d", "diff", "Diff", id="second-marking.diff",
