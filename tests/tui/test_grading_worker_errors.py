@@ -13,7 +13,7 @@ from grader.domain.errors import GraderError
 from grader.gradebook import certify
 from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionList
-from grader.tui.screens import grading_reads
+from grader.tui.grading import reads
 from grader.tui.screens.grading import GradingScreen
 from grader.tui.widgets import submission_files
 
@@ -58,14 +58,14 @@ async def test_a_submission_that_cannot_be_loaded_says_so_and_the_next_one_opens
     ctx: CourseContext, monkeypatch: pytest.MonkeyPatch, crash_logs: Any
 ) -> None:
     first, second, third = (s.student_id for s in ctx.files.students[:3])
-    load = grading_reads.load_submission
+    load = reads.load_submission
 
     def breaks_on_second(ctx: CourseContext, assignment_id: str, student_id: str) -> Any:
         if student_id == second:
             raise RuntimeError("the gradebook vanished")
         return load(ctx, assignment_id, student_id)
 
-    monkeypatch.setattr(grading_reads, "load_submission", breaks_on_second)
+    monkeypatch.setattr(reads, "load_submission", breaks_on_second)
     screen = GradingScreen(ctx, A1, first)
     app = Harness(screen)
     async with app.run_test(size=SIZE) as pilot:

@@ -23,7 +23,7 @@ from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.moderation import sample_for_moderation
 from grader.gradebook.status import submission_statuses
 from grader.tui.app import make_app
-from grader.tui.screens import second_marking_saves
+from grader.tui.grading import marks as mark_saves
 from grader.tui.screens.course import CourseScreen
 from grader.tui.screens.moderation_queue import ModerationQueueScreen
 from grader.tui.screens.second_marking import SecondMarkingScreen
@@ -231,7 +231,7 @@ async def test_a_second_mark_not_saved_says_why_and_is_not_shown_as_chosen(
     def refuse(*_: object) -> None:
         raise GraderError("the gradebook is locked by another program; try again")
 
-    monkeypatch.setattr(second_marking_saves, "record_second_mark", refuse)
+    monkeypatch.setattr(mark_saves, "record_second_mark", refuse)
     app = Harness(lambda: SecondMarkingScreen(moderator, A1, queued[0]))
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot, queued[0])

@@ -23,9 +23,9 @@ from textual.widgets import Button, Static
 from grader.domain.choices import CriterionChoice
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.gradebook.conflicts import ConflictSeen
+from grader.tui.grading.saves import Resolution
 from grader.tui.points import number
 from grader.tui.safe import safe_text
-from grader.tui.screens.grading_saves import Resolution
 
 HINT = "Keep mine saves yours over theirs. Both attempts stay in the log (h on the Grading screen)."
 

@@ -21,36 +21,18 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from grader.domain.anonymity import Identities, shown_students
-from grader.domain.rubric import CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.grading.keys import GRADING_BINDINGS, PANEL_ACTIONS
+from grader.tui.grading.reads import FilesListed, LoadRefused, SubmissionLoaded, read_submission
+from grader.tui.grading.saves import FindNext, Flag, SaveChoice, UndoLast
 from grader.tui.navigation import navigator
-from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import GradingLeft, Loaded, saved_words, shown_id, status_line
-from grader.tui.screens.grading_autograde import AutogradeReview
+from grader.tui.screens.by_criterion import GradingLeft, Loaded, status_line
+from grader.tui.screens.grading_autograde import TYPED, AutogradeReview
 from grader.tui.screens.grading_claims import GradingClaims
 from grader.tui.screens.grading_conflicts import ConflictReview
-from grader.tui.screens.grading_keys import GRADING_BINDINGS
 from grader.tui.screens.grading_live import GradingLive
-from grader.tui.screens.grading_reads import (
-    BadgesChanged,
-    FilesListed,
-    LoadRefused,
-    SubmissionLoaded,
-    evaluate_badges,
-    read_submission,
-)
-from grader.tui.screens.grading_saves import (
-    ChoiceSaved,
-    FindNext,
-    Flag,
-    FlagChanged,
-    NextFound,
-    SaveChoice,
-    SaveRefused,
-    UndoFinished,
-    UndoLast,
-)
+from grader.tui.screens.grading_results import SaveResults
 from grader.tui.screens.notes import Adjustment, AdjustModal, NoteModal
 from grader.tui.screens.viewer_panes import VIEWER_ACTIONS, ViewerPanes
 from grader.tui.widgets.key_bar import KeyBar
@@ -58,11 +40,19 @@ from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
 from grader.tui.widgets.save_path import SavePath
 from grader.tui.widgets.submission_files import SubmissionFiles
 
-LOAD, BADGES = "grading-load", "grading-badges"  # worker groups: which read failed
+LOAD = "grading-load"
+"""The worker group reading the submission (a failure there: the screen says it cannot grade)."""
 
 
-class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
-    CSS_PATH = "grading.tcss"
+class GradingScreen(ViewerPanes, SaveResults, GradingLive, GradingClaims, ConflictReview, AutogradeReview):
+    """One submission (or, by criterion, one criterion across submissions) graded key by key."""
+
+    # The panes' widths follow the terminal's (grader/tui/screens/viewer_panes.py).
+    DEFAULT_CSS = """
+    GradingScreen #grading-header { height: 1; padding: 0 1; background: $boost; }
+    GradingScreen #grading-body { height: 1fr; }
+    GradingScreen #rubric:focus { background: $boost; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = GRADING_BINDINGS
 
     def __init__(
@@ -173,6 +163,7 @@ class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, Aut
         if self.state is not None:
             not_saved = self.save_path.not_saved
             self.state.unsaved = not_saved.criteria_of(self.student_id) if not_saved else {}
+        panel.taking_choices = not self.save_path.blocked
         panel.show(self.state)
         if self.loaded is not None:
             grade = replace(self.loaded.grade, choices=dict(self.state.choices) if self.state else {})
@@ -188,8 +179,7 @@ class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, Aut
             return self.save_path.not_saved is not None
         if action in VIEWER_ACTIONS:
             return self.viewer_allows(action)
-        needs_submission = {"choose", "none_apply", "confirm", "adjust", "comment", "flag", "move", "diff"}
-        needs_submission |= {"points", "output", "autograde"}
+        needs_submission = {"adjust", "comment", "flag", "diff", "autograde", *PANEL_ACTIONS}
         return not (action in needs_submission and self.state is None)
 
     def _save(self, request: ChoiceRequest, criterion_id: str) -> bool:
@@ -200,57 +190,54 @@ class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, Aut
         return self.save_path.put(op)
 
     def _chosen(self, chosen: Chosen | str) -> None:
-        """Show a choice at once and queue its save; then move focus (by criterion: the submission) on."""
-        if isinstance(chosen, str):
-            self.notify(chosen, severity="warning", markup=False)
-        elif self.state is not None and self._save(chosen.request, chosen.criterion_id):
-            self.state.choices[chosen.criterion_id] = chosen.shown
-            if chosen.moves_on:
-                self._move_on()
-            self._refresh_panel()
+        """A choice typed in a dialog: through the panel, as a key's."""
+        self.query_one(RubricPanel).take(chosen)
 
-    def _move_on(self) -> None:
-        assert self.state is not None
+    def _moved_on(self, focus_before: int) -> None:
+        """After a choice that moves on: by criterion, the next submission; else the files of
+        the criterion the panel moved the focus to."""
         if self.by_criterion:
             self.saves.put(FindNext(self.student_id, self.criterion_id))
-        else:
-            before = self.state.focused
-            self.state.advance()
-            if self.state.focused is not before:
-                self._open_relevant()
+        elif self.state is not None and self.state.focus != focus_before:
+            self._open_relevant()
 
-    def action_choose(self, n: int) -> None:
-        if self.state is not None and not self.save_path.refused():
-            self._chosen(self.state.choose(n))
-
-    def action_none_apply(self) -> None:
-        if self.state is not None and not self.save_path.refused():
-            self._chosen(self.state.none_applies())
-
-    def action_confirm(self) -> None:
-        """Enter: on a checklist, the ticks (each saved already) are the choice; on points, type
-        them; on an autograded criterion, accept the run's score (move on)."""
-        state = self.state
-        criterion = state.focused if state else None
-        if state is None or criterion is None or self.save_path.refused():
+    @on(RubricPanel.ChoiceMade)
+    def choice_made(self, event: RubricPanel.ChoiceMade) -> None:
+        """Queue the choice's save; refused (and said why) while saving fails or read-only."""
+        chosen, state = event.chosen, self.state
+        if state is None:
             return
-        if criterion.kind is CriterionKind.CHECKLIST:
-            if state.choice(criterion.id).items is None:
-                self._chosen(state.none_applies())
-            else:
-                self._move_on()
-                self._refresh_panel()
-        elif criterion.kind is CriterionKind.POINTS:
-            self.ask_points(criterion)
-        elif criterion.kind is CriterionKind.AUTOGRADED:
-            self.accept_run(criterion)
+        if not self._save(chosen.request, chosen.criterion_id):
+            if event.shown:  # saving failed since the key: show what is saved, no more
+                state.focus = event.focus_before
+                self.load(self.student_id, keep_view=True)
+            return
+        if not event.shown:  # the panel took it for refused: it is not any more
+            self.query_one(RubricPanel).apply(chosen)
+        if chosen.moves_on:
+            self._moved_on(event.focus_before)
+        self._refresh_panel()
 
-    def action_move(self, step: int) -> None:
-        if self.state is not None:
-            self.state.move(step)
+    @on(RubricPanel.Confirmed)
+    def confirmed(self, event: RubricPanel.Confirmed) -> None:
+        """Enter: ticks or a run's score stand (the panel moved on); points are typed (on an
+        autograded criterion with no score yet too)."""
+        if self.state is None:
+            return
+        if self.save_path.refused():
+            self.state.focus = event.focus_before
             self._refresh_panel()
-            if self.query_one(SubmissionFiles).view == "file":
-                self._open_relevant()
+        elif event.moved_on:
+            self._moved_on(event.focus_before)
+            self._refresh_panel()
+        elif event.criterion.kind in TYPED:
+            self.ask_points(event.criterion)
+
+    @on(RubricPanel.CriterionFocused)
+    def criterion_focused(self, _event: RubricPanel.CriterionFocused) -> None:
+        self._refresh_panel()
+        if self.query_one(SubmissionFiles).view == "file":
+            self._open_relevant()
 
     def action_adjust(self) -> None:
         criterion = self.state.focused if self.state else None
@@ -334,76 +321,6 @@ class GradingScreen(ViewerPanes, GradingLive, GradingClaims, ConflictReview, Aut
     def action_diff(self) -> None:
         criterion = self.state.focused if self.by_criterion and self.state else None
         self.query_one(SubmissionFiles).cycle_view(criterion)
-
-    # --- results of the saves ------------------------------------------------------------------------
-
-    def _evaluate_badges(self, student_id: str) -> None:
-        work = partial(evaluate_badges, self, self.ctx, student_id)
-        self.run_worker(work, thread=True, group=BADGES, exit_on_error=False)
-
-    @on(ChoiceSaved)
-    def choice_saved(self, event: ChoiceSaved) -> None:
-        self._evaluate_badges(event.student_id)
-        if self.by_criterion and self.loaded is not None:  # the next one opens in place: say so
-            choice = event.recorded.choice
-            self.notify(saved_words(self.loaded, event.student_id, event.criterion_id, choice), markup=False)
-        if self.loaded is None or event.student_id != self.student_id or self.state is None:
-            return
-        # The version stays the one read: the save queue knows what its own saves made.
-        self.state.choices[event.criterion_id] = event.recorded.choice
-        self._refresh_panel()
-
-    @on(SaveRefused)
-    def save_refused(self, event: SaveRefused) -> None:
-        self.notify(safe_plain(event.message), severity="error", markup=False)
-        if event.student_id == self.student_id:
-            self.load(self.student_id, keep_view=True)
-
-    @on(UndoFinished)
-    def undo_finished(self, event: UndoFinished) -> None:
-        undone = event.undone
-        if undone is None:
-            self.notify("nothing to undo", severity="warning")
-            return
-        self._evaluate_badges(undone.student_id)
-        self.notify(
-            f"undone: {undone.criterion_id} of {shown_id(self.loaded, undone.student_id)}", markup=False
-        )
-        if undone.student_id != self.student_id or self.loaded is None or self.state is None:
-            self.load(undone.student_id)
-            return
-        self.state.choices[undone.criterion_id] = undone.restored
-        self.state.focus_on(undone.criterion_id)
-        self._refresh_panel()
-
-    @on(FlagChanged)
-    def flag_changed(self, event: FlagChanged) -> None:
-        if self.loaded is not None and event.student_id == self.student_id:
-            self.loaded = replace(self.loaded, grade=replace(self.loaded.grade, flag_note=event.note))
-            self._refresh_panel()
-        self.notify("flagged" if event.note else "flag cleared")
-
-    @on(NextFound)
-    def next_found(self, event: NextFound) -> None:
-        if event.student_id is None:
-            what = f"a choice for {event.criterion_id}" if event.criterion_id else "a grade"
-            self.notify(f"every submission has {what}", severity="information", markup=False)
-            return
-        self.load(event.student_id)
-
-    @on(BadgesChanged)
-    def badges_changed(self, event: BadgesChanged) -> None:
-        self.notify(f"badges: {event.names(partial(shown_id, self.loaded))}", markup=False)
-
-    # --- when saving fails ----------------------------------------------------------------------------
-
-    @on(SavePath.Changed)
-    def saving_changed(self, event: SavePath.Changed) -> None:
-        self.refresh_bindings()
-        self._refresh_panel()
-        if event.not_saved is not None:  # show what is saved, no more, beside what is not
-            shown = event.not_saved.ops[0].student_id
-            self.load(shown, keep_view=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A read that failed: this screen put right first, then the one report (and crash log)."""

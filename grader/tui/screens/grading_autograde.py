@@ -1,5 +1,5 @@
 """The grading screen's autograded criteria: accept a run, override it with points, read its
-output (`o`), run the checks again (`A`).
+output (`o` on the rubric panel), run the checks again (`A`).
 
 :class:`AutogradeReview` is the Grading screen's base; the screen provides the state, the
 loading and the saving. Accepting a run records nothing (the run's score is the criterion's
@@ -10,55 +10,30 @@ runs later; `a` adjusts on top of the run's points.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from textual import on, work
-from textual.binding import BindingType
-from textual.screen import Screen
 
 from grader.domain.rubric import Criterion, CriterionKind
-from grader.gradebook.context import CourseContext
 from grader.tui.points import number
 from grader.tui.screens.autograde_output import OutputModal
-from grader.tui.screens.by_criterion import Loaded
+from grader.tui.screens.grading_parts import GradingParts
 from grader.tui.screens.notes import NoteModal, typed_points
 from grader.tui.widgets.autograde_progress import AutogradeProgress
-from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState
-from grader.tui.widgets.save_path import SavePath
+from grader.tui.widgets.rubric_panel import RubricPanel
 
 TYPED = (CriterionKind.POINTS, CriterionKind.AUTOGRADED)
 """Criteria scored by typing points (on an autograded one: an override of the run)."""
 
 
-class AutogradeReview(Screen[None]):
+class AutogradeReview(GradingParts):
     """Points, autograde results and runs on the Grading screen (see the module docstring)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = []  # the screen's own keys: see its BINDINGS
-
-    ctx: CourseContext
-    assignment_id: str
-    student_id: str
-    loaded: Loaded | None
-    state: RubricState | None
-    save_path: SavePath
-
-    def load(self, student_id: str, *, keep_view: bool = False) -> None:
-        raise NotImplementedError
-
-    def _chosen(self, chosen: Chosen | str) -> None:
-        raise NotImplementedError
-
-    def _move_on(self) -> None:
-        raise NotImplementedError
-
-    def _refresh_panel(self) -> None:
-        raise NotImplementedError
 
     # Points and overrides
 
-    def action_points(self) -> None:
-        criterion = self.state.focused if self.state else None
-        if criterion is None or self.save_path.refused():
+    @on(RubricPanel.PointsAsked)
+    def points_asked(self, event: RubricPanel.PointsAsked) -> None:
+        criterion = event.criterion
+        if self.state is None or self.save_path.refused():
             return
         if criterion.kind not in TYPED:
             self.notify("points are typed on a points or an autograded criterion", severity="warning")
@@ -88,21 +63,12 @@ class AutogradeReview(Screen[None]):
         if self.state is not None and (points := typed_points(self, text)) is not None:
             self._chosen(self.state.points(criterion_id, points))
 
-    def accept_run(self, criterion: Criterion) -> None:
-        """Enter on an autograded criterion: its score stands, the focus moves on; with no score
-        to accept yet, the points dialog instead."""
-        assert self.state is not None
-        if self.state.effective().get(criterion.id) is None:
-            self.ask_points(criterion)
-            return
-        self._move_on()
-        self._refresh_panel()
-
     # Output
 
-    def action_output(self) -> None:
-        criterion = self.state.focused if self.state else None
-        if criterion is None or self.state is None or self.loaded is None:
+    @on(RubricPanel.OutputAsked)
+    def output_asked(self, event: RubricPanel.OutputAsked) -> None:
+        criterion = event.criterion
+        if self.state is None or self.loaded is None:
             return
         if criterion.kind is not CriterionKind.AUTOGRADED:
             self.notify("o shows an autograded criterion's output: focus one with j/k", severity="warning")

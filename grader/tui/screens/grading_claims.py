@@ -12,26 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import ClassVar
 
 from textual import on
-from textual.binding import BindingType
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.screen import Screen
 
 from grader.domain.claims import Claim
 from grader.gradebook import claims
 from grader.gradebook.context import CourseContext
+from grader.tui.grading.reads import SubmissionLoaded
 from grader.tui.live import GradebookChanged
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, claimed_by_other, shown_id
+from grader.tui.screens.by_criterion import claimed_by_other, shown_id
 from grader.tui.screens.claimed import ClaimAnswer, ClaimedModal
-from grader.tui.screens.grading_reads import SubmissionLoaded
-from grader.tui.widgets.save_path import SavePath
+from grader.tui.screens.grading_parts import GradingParts
 
 CLAIMS = "grading-claims"
 """The claim workers' group (take over, renew)."""
@@ -68,32 +65,17 @@ def release_later(ctx: CourseContext, assignment_id: str, student_id: str) -> No
     threading.Thread(target=release, name="grader-release-claim").start()
 
 
-class GradingClaims(Screen[None]):
+class GradingClaims(GradingParts):
     """Claims on the Grading screen (see the module docstring)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = []  # the screen's own keys: see its BINDINGS
     claim_renew_seconds: ClassVar[float] = claims.RENEW_SECONDS
 
-    ctx: CourseContext
-    assignment_id: str
-    student_id: str
-    loaded: Loaded | None
-    save_path: SavePath
     _held: str | None = None
     """The student whose claim this screen holds."""
     _decided: str | None = None
     """The student the grader chose to read while someone else grades it (asked once a visit)."""
     _showing: str | None = None
     """The student shown before the latest load (cancel goes back to it)."""
-
-    def load(self, student_id: str, *, keep_view: bool = False) -> None:
-        raise NotImplementedError
-
-    def _refresh_panel(self) -> None:
-        raise NotImplementedError
-
-    def _leave(self, leaving: str, then: Callable[[], object], *, staying: bool = True) -> None:
-        raise NotImplementedError
 
     def on_mount(self) -> None:
         self.set_interval(self.claim_renew_seconds, self._renew_claim, name="renew-claim")

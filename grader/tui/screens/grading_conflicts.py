@@ -9,37 +9,20 @@ nothing (the refused attempt is in the log either way).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on
-from textual.binding import BindingType
-from textual.screen import Screen
 
 from grader.domain.errors import GraderError
 from grader.gradebook.conflicts import ConflictSeen
-from grader.gradebook.context import CourseContext
+from grader.tui.grading.saves import ConflictFound, Resolution, SawTheirs
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, shown_id
+from grader.tui.screens.by_criterion import shown_id
 from grader.tui.screens.conflict import ConflictModal
-from grader.tui.screens.grading_saves import ConflictFound, Resolution, SaveQueue, SawTheirs
+from grader.tui.screens.grading_parts import GradingParts
 from grader.tui.screens.history import HistoryModal
-from grader.tui.widgets.rubric_panel import RubricState
 
 
-class ConflictReview(Screen[None]):
+class ConflictReview(GradingParts):
     """Conflicts and the history on the Grading screen (see the module docstring)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = []  # the screen's own keys: see its BINDINGS
-
-    ctx: CourseContext
-    assignment_id: str
-    student_id: str
-    loaded: Loaded | None
-    state: RubricState | None
-    saves: SaveQueue
-
-    def _refresh_panel(self) -> None:
-        raise NotImplementedError
 
     def _student_words(self, student_id: str) -> str:
         """ "Zoë Ångström (00123)", or the id alone when the roster no longer has it."""

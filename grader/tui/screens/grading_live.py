@@ -13,23 +13,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import ClassVar
 
 from textual import on
-from textual.binding import BindingType
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.screen import Screen
 
 from grader.domain.events import SubmissionGrade
 from grader.gradebook.context import CourseContext
 from grader.gradebook.live import merge_grade, read_grade
+from grader.tui.grading.saves import ChoiceSaved, SawTheirs
 from grader.tui.live import GradebookChanged, LiveUpdatesFailed, follow_gradebook, stop_following
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, shown_id
-from grader.tui.screens.grading_saves import ChoiceSaved, SaveQueue, SawTheirs
-from grader.tui.widgets.rubric_panel import RubricState
+from grader.tui.screens.by_criterion import shown_id
+from grader.tui.screens.grading_parts import GradingParts
 
 LIVE = "grading-live"
 """The worker group reading a grade again after another grader's change."""
@@ -46,20 +43,8 @@ def reread(target: MessagePump, ctx: CourseContext, assignment_id: str, student_
     target.post_message(GradeReread(student_id, read_grade(ctx, assignment_id, student_id)))
 
 
-class GradingLive(Screen[None]):
+class GradingLive(GradingParts):
     """Live updates on the Grading screen (see the module docstring)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = []  # the screen's own keys: see its BINDINGS
-
-    ctx: CourseContext
-    assignment_id: str
-    student_id: str
-    loaded: Loaded | None
-    state: RubricState | None
-    saves: SaveQueue
-
-    def _refresh_panel(self) -> None:
-        raise NotImplementedError
 
     def on_mount(self) -> None:
         follow_gradebook(self, self.ctx)

@@ -23,31 +23,25 @@ from grader.domain.roster import Student
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.second_marking import SecondMarking
-from grader.tui.navigation import navigator
-from grader.tui.points import number
-from grader.tui.safe import safe_plain, safe_text
-from grader.tui.screens.notes import NoteModal, typed_points
-from grader.tui.screens.second_marking_keys import SECOND_MARKING_BINDINGS
-from grader.tui.screens.second_marking_reads import (
-    MarkingFilesListed,
-    MarkingLoaded,
-    MarkingRefused,
-    read_marking,
-)
-from grader.tui.screens.second_marking_saves import (
-    AfterMarks,
+from grader.tui.grading.keys import PANEL_ACTIONS, SECOND_MARKING_BINDINGS
+from grader.tui.grading.marks import (
     FindNextToMark,
     MarkQueue,
     MarkRefused,
     MarkSaved,
-    MarksDone,
     NextToMarkFound,
     SaveMark,
 )
+from grader.tui.grading.ordered import AfterSaves, SavesDone
+from grader.tui.grading.reads import FilesListed, LoadRefused, MarkingLoaded, read_marking
+from grader.tui.navigation import navigator
+from grader.tui.points import number
+from grader.tui.safe import safe_plain, safe_text
+from grader.tui.screens.notes import NoteModal, typed_points
 from grader.tui.screens.viewer_panes import VIEWER_ACTIONS, ViewerPanes
 from grader.tui.widgets.key_bar import KeyBar
-from grader.tui.widgets.rubric_panel import Chosen, RubricPanel
-from grader.tui.widgets.second_mark_state import SecondMarkState
+from grader.tui.widgets.rubric_panel import RubricPanel
+from grader.tui.widgets.second_mark_state import SecondMarkPanel, SecondMarkState
 from grader.tui.widgets.submission_files import SubmissionFiles
 
 LOAD, SAVES = "second-marking-load", "second-marking-saves"  # worker groups
@@ -91,7 +85,7 @@ class SecondMarkingScreen(ViewerPanes):
         with Horizontal(id="second-body"):
             yield SubmissionFiles(self.ctx, self.assignment_id, id="submission-files")
             with VerticalScroll(id="second-rubric-scroll", can_focus=False):
-                yield RubricPanel(id="rubric")
+                yield SecondMarkPanel(id="rubric")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -109,8 +103,8 @@ class SecondMarkingScreen(ViewerPanes):
         work = partial(read_marking, self, self.ctx, self.assignment_id, student_id)
         self.run_worker(work, thread=True, exclusive=True, group=LOAD, exit_on_error=False)
 
-    @on(MarkingRefused)
-    def marking_refused(self, event: MarkingRefused) -> None:
+    @on(LoadRefused)
+    def marking_refused(self, event: LoadRefused) -> None:
         if event.student_id == self.student_id:
             self._refused(event.message)
 
@@ -141,13 +135,16 @@ class SecondMarkingScreen(ViewerPanes):
         self.note = Text("")
         self.state = SecondMarkState(marking.rubric, dict(marking.marks))
         self.state.first_unscored()
-        self.query_one(RubricPanel).display = True
+        panel = self.query_one(RubricPanel)
+        if not panel.display:  # hidden while refused: back, with its keys
+            panel.display = True
+            panel.focus()
         self.query_one(SubmissionFiles).reset(self.student_id, marking.commit)
         self._refresh()
         self.refresh_bindings()
 
-    @on(MarkingFilesListed)
-    def files_listed(self, event: MarkingFilesListed) -> None:
+    @on(FilesListed)
+    def files_listed(self, event: FilesListed) -> None:
         if event.student_id == self.student_id and self.state is not None:
             files = self.query_one(SubmissionFiles)
             files.show_listing(event.listing, self.state.focused, only_relevant=False)
@@ -179,59 +176,45 @@ class SecondMarkingScreen(ViewerPanes):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in VIEWER_ACTIONS:
             return self.viewer_allows(action)
-        needs_submission = {"choose", "none_apply", "confirm", "points", "move", "diff"}
-        return not (action in needs_submission and self.state is None)
+        return not (action in {"diff", *PANEL_ACTIONS} and self.state is None)
 
-    def _chosen(self, chosen: Chosen | str) -> None:
-        """Show the choice at once as being saved, queue its save, move the focus on."""
-        if isinstance(chosen, str):
-            self.notify(chosen, severity="warning", markup=False)
-            return
+    def _moved_on(self, focus_before: int) -> None:
+        """The panel moved the focus on: the files of the criterion focused now."""
+        if self.state is not None and self.state.focus != focus_before:
+            self.query_one(SubmissionFiles).open_relevant(self.state.focused)
+
+    @on(RubricPanel.ChoiceMade)
+    def choice_made(self, event: RubricPanel.ChoiceMade) -> None:
+        """The panel shows the choice already: shown as being saved, its save queued."""
+        chosen = event.chosen
         if self.state is None:
             return
+        if not event.shown:
+            self.query_one(RubricPanel).apply(chosen)
         criterion_id = chosen.criterion_id
         self.saves.put(SaveMark(self.student_id, criterion_id, chosen.request))
         self.saving[criterion_id] = self.saving.get(criterion_id, 0) + 1
-        self.state.choices[criterion_id] = chosen.shown
         self.note = Text("  · saving…", style="yellow")
         if chosen.moves_on:
-            self._move_on()
+            self._moved_on(event.focus_before)
         self._refresh()
 
-    def _move_on(self) -> None:
-        assert self.state is not None
-        before = self.state.focused
-        self.state.advance()
-        if self.state.focused is not before:
-            self.query_one(SubmissionFiles).open_relevant(self.state.focused)
-
-    def action_choose(self, n: int) -> None:
-        if self.state is not None:
-            self._chosen(self.state.choose(n))
-
-    def action_none_apply(self) -> None:
-        if self.state is not None:
-            self._chosen(self.state.none_applies())
-
-    def action_confirm(self) -> None:
+    @on(RubricPanel.Confirmed)
+    def confirmed(self, event: RubricPanel.Confirmed) -> None:
         """Enter: on a checklist, the ticks (each saved already) are the mark; points: type them."""
-        criterion = self.state.focused if self.state else None
-        if self.state is None or criterion is None:
+        if self.state is None:
             return
-        if criterion.kind is CriterionKind.CHECKLIST:
-            if self.state.choice(criterion.id).items is None:
-                self._chosen(self.state.none_applies())
-            else:
-                self._move_on()
-                self._refresh()
-        elif criterion.kind is CriterionKind.POINTS:
-            self._ask_points(criterion)
+        if event.moved_on:
+            self._moved_on(event.focus_before)
+            self._refresh()
+        elif event.criterion.kind is CriterionKind.POINTS:
+            self._ask_points(event.criterion)
 
-    def action_points(self) -> None:
-        criterion = self.state.focused if self.state else None
-        if criterion is not None and criterion.kind is CriterionKind.POINTS:
-            self._ask_points(criterion)
-        elif criterion is not None:
+    @on(RubricPanel.PointsAsked)
+    def points_asked(self, event: RubricPanel.PointsAsked) -> None:
+        if event.criterion.kind is CriterionKind.POINTS:
+            self._ask_points(event.criterion)
+        else:
             self.notify("p is for a points criterion: focus one with j/k", severity="warning")
 
     def _ask_points(self, criterion: Criterion) -> None:
@@ -242,14 +225,13 @@ class SecondMarkingScreen(ViewerPanes):
 
     def _points_given(self, criterion_id: str, text: str | None) -> None:
         if self.state is not None and (points := typed_points(self, text)) is not None:
-            self._chosen(self.state.points(criterion_id, points))
+            self.query_one(RubricPanel).take(self.state.points(criterion_id, points))
 
-    def action_move(self, step: int) -> None:
-        if self.state is not None:
-            self.state.move(step)
-            self._refresh()
-            if self.query_one(SubmissionFiles).view == "file":
-                self.query_one(SubmissionFiles).open_relevant(self.state.focused)
+    @on(RubricPanel.CriterionFocused)
+    def criterion_focused(self, event: RubricPanel.CriterionFocused) -> None:
+        self._refresh()
+        if self.query_one(SubmissionFiles).view == "file":
+            self.query_one(SubmissionFiles).open_relevant(event.criterion)
 
     def action_diff(self) -> None:
         self.query_one(SubmissionFiles).cycle_view(None)
@@ -321,12 +303,12 @@ class SecondMarkingScreen(ViewerPanes):
 
     def _after_saves(self, then: Callable[[], object]) -> None:
         if self.saves.pending:
-            self.saves.put(AfterMarks(then))
+            self.saves.put(AfterSaves(then))
         else:
             then()
 
-    @on(MarksDone)
-    def marks_done(self, event: MarksDone) -> None:
+    @on(SavesDone)
+    def marks_done(self, event: SavesDone) -> None:
         event.then()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -6,7 +6,7 @@ the viewer can fill the screen (and back) and wrap long lines.
 
 The screen composes a ``SubmissionFiles`` (``#submission-files``: ``#files`` and ``#viewer``) and a
 ``RubricPanel`` in a container of its own (given the class ``rubric-pane``); it binds the actions
-below to its keys (``viewer_bindings``).
+below to its keys (``grader.tui.grading.keys.viewer_bindings``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Tree
@@ -115,6 +115,27 @@ class ViewerPanes(Screen[None]):
         else:
             self.query_one(RubricPanel).focus()
 
+    # The rubric panel's keys while another pane (the code, the file tree) has focus: the same
+    # bindings (grader.tui.grading.keys), acting on the panel's focused criterion.
+
+    def action_choose(self, n: int) -> None:
+        self.query_one(RubricPanel).action_choose(n)
+
+    def action_none_apply(self) -> None:
+        self.query_one(RubricPanel).action_none_apply()
+
+    def action_confirm(self) -> None:
+        self.query_one(RubricPanel).action_confirm()
+
+    def action_move(self, step: int) -> None:
+        self.query_one(RubricPanel).action_move(step)
+
+    def action_points(self) -> None:
+        self.query_one(RubricPanel).action_points()
+
+    def action_output(self) -> None:
+        self.query_one(RubricPanel).action_output()
+
     def action_toggle_wrap(self) -> None:
         viewer = self.query_one(FileViewer)
         viewer.wrap = not viewer.wrap
@@ -141,17 +162,3 @@ class ViewerPanes(Screen[None]):
         before, self._before_zoom = self._before_zoom, None
         if before is not None and before.is_attached and before.display:
             before.focus()
-
-
-def viewer_bindings(screen: str) -> list[BindingType]:
-    """The viewer's keys on ``screen`` (ids ``SCREEN.zoom_viewer`` …), remappable like the rest."""
-    return [  # v first: on a narrow terminal it is the key that shows the code at all
-        Binding("v", "switch_pane", "Code/rubric", id=f"{screen}.switch_pane",
-                tooltip="On a narrow terminal: show the code in place of the rubric, or the rubric again"),
-        Binding("z", "zoom_viewer", "Zoom code", id=f"{screen}.zoom_viewer",
-                tooltip="Show the code full screen, or back beside the rubric (escape also goes back)"),
-        Binding("w", "toggle_wrap", "Wrap", id=f"{screen}.toggle_wrap",
-                tooltip="Soft-wrap long lines in the viewer, or scroll them sideways"),
-        Binding("t", "toggle_files", "Files", id=f"{screen}.toggle_files",
-                tooltip="Show the submission's file tree (to open another file), or hide it"),
-    ]  # fmt: skip

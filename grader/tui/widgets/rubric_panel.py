@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
+from typing import ClassVar
 
 from rich.console import Console
 from rich.text import Text
+from textual.binding import BindingType
+from textual.message import Message
 from textual.widget import Widget
 
 from grader.domain.autograde import CheckResult
@@ -19,6 +22,7 @@ from grader.domain.lateness import late_text, penalty_text
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import effective_choices, late_days, score_criterion, score_submission
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.grading.keys import GRADING_PANEL_BINDINGS
 from grader.tui.points import number
 from grader.tui.safe import safe_text
 from grader.tui.widgets.autograde_result import autograde_lines
@@ -248,19 +252,132 @@ class RubricState:
 
 
 class RubricPanel(Widget, can_focus=True):
-    """Renders a RubricState; the screen owns the state and calls ``refresh_state`` after changes."""
+    """Renders a RubricState and owns the keys that act on its focused criterion.
+
+    A key changes the state at once (the choice shown, the focus moved on), so the next key acts
+    on what the grader sees; then a message tells the screen, which saves the choice, asks for
+    points, opens files. While the screen takes no choice (``taking_choices`` False: saving
+    fails, or the submission is read-only) a key changes nothing and the screen says why.
+    """
 
     DEFAULT_CSS = """
     RubricPanel { height: auto; padding: 0 1; }
     """
+    BINDINGS: ClassVar[list[BindingType]] = GRADING_PANEL_BINDINGS
+
+    class ChoiceMade(Message):
+        """A key chose for the focused criterion (a level, a tick, no item applies)."""
+
+        def __init__(self, chosen: Chosen, focus_before: int, *, shown: bool) -> None:
+            super().__init__()
+            self.chosen = chosen
+            self.focus_before = focus_before
+            """Where the focus was before the choice moved it on."""
+            self.shown = shown
+            """The panel shows it already (False: it took no choice, the screen says why)."""
+
+    class Confirmed(Message):
+        """Enter on a criterion whose choice stands (ticks, an autograde run's score:
+        ``moved_on``) or is typed (points, an autograded one with no score yet)."""
+
+        def __init__(self, criterion: Criterion, focus_before: int, *, moved_on: bool) -> None:
+            super().__init__()
+            self.criterion = criterion
+            self.focus_before = focus_before
+            self.moved_on = moved_on
+
+    class PointsAsked(Message):
+        def __init__(self, criterion: Criterion) -> None:
+            super().__init__()
+            self.criterion = criterion
+
+    class OutputAsked(Message):
+        def __init__(self, criterion: Criterion) -> None:
+            super().__init__()
+            self.criterion = criterion
+
+    class CriterionFocused(Message):
+        """j/k moved the focus to ``criterion``."""
+
+        def __init__(self, criterion: Criterion | None) -> None:
+            super().__init__()
+            self.criterion = criterion
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state: RubricState | None = None
+        self.taking_choices = True
+        """Set by the screen: False while no choice is taken (a key then changes nothing)."""
 
     def show(self, state: RubricState | None) -> None:
         self.state = state
         self.refresh(layout=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The criterion keys need a submission shown (hidden from the key bar until then)."""
+        return self.state is not None
+
+    def take(self, chosen: Chosen | str) -> None:
+        """A choice made by a key (or typed in the points dialog): shown at once, focus moved on,
+        then told to the screen (ChoiceMade); a key that chooses nothing says why."""
+        if self.state is None:
+            return
+        if isinstance(chosen, str):
+            self.notify(chosen, severity="warning", markup=False)
+            return
+        focus_before = self.state.focus
+        if self.taking_choices:
+            self.apply(chosen)
+        self.post_message(self.ChoiceMade(chosen, focus_before, shown=self.taking_choices))
+
+    def apply(self, chosen: Chosen) -> None:
+        """Show ``chosen`` and move the focus on when it moves on."""
+        if self.state is not None:
+            self.state.choices[chosen.criterion_id] = chosen.shown
+            if chosen.moves_on:
+                self.state.advance()
+            self.refresh(layout=True)
+
+    def action_choose(self, n: int) -> None:
+        if self.state is not None:
+            self.take(self.state.choose(n))
+
+    def action_none_apply(self) -> None:
+        if self.state is not None:
+            self.take(self.state.none_applies())
+
+    def action_confirm(self) -> None:
+        """Enter: on a checklist with no tick, no item applies; on ticks or an autograde run's
+        score, that stands and the focus moves on; else the screen asks for the points."""
+        state = self.state
+        criterion = state.focused if state else None
+        if state is None or criterion is None:
+            return
+        if criterion.kind is CriterionKind.CHECKLIST and state.choice(criterion.id).items is None:
+            self.take(state.none_applies())
+            return
+        stands = criterion.kind is CriterionKind.CHECKLIST or (
+            criterion.kind is CriterionKind.AUTOGRADED and state.effective().get(criterion.id) is not None
+        )
+        focus_before = state.focus
+        if stands and self.taking_choices:
+            state.advance()
+            self.refresh(layout=True)
+        self.post_message(self.Confirmed(criterion, focus_before, moved_on=stands))
+
+    def action_points(self) -> None:
+        if self.state is not None and self.state.focused is not None:
+            self.post_message(self.PointsAsked(self.state.focused))
+
+    def action_output(self) -> None:
+        if self.state is not None and self.state.focused is not None:
+            self.post_message(self.OutputAsked(self.state.focused))
+
+    def action_move(self, step: int) -> None:
+        if self.state is not None:
+            self.state.move(step)
+            self.refresh(layout=True)
+            self.post_message(self.CriterionFocused(self.state.focused))
 
     def focus_line(self) -> int:
         """The line of the focused criterion's title (to scroll it into view)."""

@@ -1,4 +1,4 @@
-"""The grading screen's saves as a widget: the ordered save queue, its worker, and what failed.
+"""The Grading screen's saves as a widget: the ordered save queue, its worker, and what failed.
 
 Choices go in through :meth:`SavePath.put`; the queue's messages (ChoiceSaved, SaveRefused…)
 bubble on to the screen. When a save fails, or the worker dies, this widget becomes a banner
@@ -16,17 +16,11 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from grader.gradebook.context import CourseContext
+from grader.tui.grading.not_saved import NotSaved
+from grader.tui.grading.ordered import AfterSaves, SavesDone
+from grader.tui.grading.saves import Flag, Op, SaveChoice, SaveFailed, SaveQueue
 from grader.tui.navigation import navigator
-from grader.tui.screens.grading_saves import (
-    AfterSaves,
-    Flag,
-    Op,
-    SaveChoice,
-    SaveFailed,
-    SaveQueue,
-    SavesDone,
-)
-from grader.tui.screens.unsaved import LeaveUnsavedModal, NotSaved
+from grader.tui.screens.unsaved import LeaveUnsavedModal
 
 
 class SavePath(Static):
@@ -61,6 +55,11 @@ class SavePath(Static):
 
     def _start(self) -> None:
         self.run_worker(self.queue.run, thread=True, name="saves", exit_on_error=False)
+
+    @property
+    def blocked(self) -> bool:
+        """No choice is taken now (saving fails, or read-only); ``refused`` says why."""
+        return bool(self.read_only) or self.not_saved is not None
 
     def refused(self) -> bool:
         """While saving fails no choice is taken: True, and the grader is told why and what to do.
@@ -101,7 +100,7 @@ class SavePath(Static):
         self._stopped(f"the save worker stopped: {type(error).__name__}: {first_line}", died_on)
         navigator(self.app).report_error(error)
 
-    def _stopped(self, reason: str, stopped_on: list[Op]) -> None:
+    def _stopped(self, reason: str, stopped_on: list[Op | AfterSaves]) -> None:
         """The queue stopped: what it stopped on and everything queued behind it is not saved."""
         waiting = [*stopped_on, *self.queue.take_waiting()]
         unsaved = tuple(op for op in waiting if isinstance(op, SaveChoice | Flag))

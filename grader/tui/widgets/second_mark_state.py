@@ -1,13 +1,17 @@
-"""The rubric panel's state for blind second marking: the manual criteria with the moderator's own
-second marks and nothing else (no first mark, no total, no lateness, no autograde run)."""
+"""The rubric panel for blind second marking: the manual criteria with the moderator's own second
+marks and nothing else (no first mark, no total, no lateness, no autograde run)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import BindingType
 
 from grader.domain.rubric import Criterion
+from grader.tui.grading.keys import SECOND_MARKING_PANEL_BINDINGS
 from grader.tui.safe import safe_text
-from grader.tui.widgets.rubric_panel import RubricState
+from grader.tui.widgets.rubric_panel import RubricPanel, RubricState
 
 
 class SecondMarkState(RubricState):
@@ -28,3 +32,9 @@ class SecondMarkState(RubricState):
             out.append_text(safe_text(", ".join(skipped), style="dim italic"))
             out.append("\n")
         return out
+
+
+class SecondMarkPanel(RubricPanel, inherit_bindings=False):
+    """The rubric panel of the Second marking screen: its keys choose second marks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = SECOND_MARKING_PANEL_BINDINGS

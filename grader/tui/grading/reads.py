@@ -1,4 +1,5 @@
-"""What the grading screen reads in threads: a submission and its files, badges after a grade.
+"""What the Grading and Second marking screens read in threads: the submission (or why it cannot
+be opened), then its checkout's files; badges after a grade.
 
 Each worker takes every value it needs as an argument and posts what it read to ``target`` (the
 screen) as a message; it never reads the screen. An unexpected failure propagates: the screen
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -17,6 +19,7 @@ from grader.domain.errors import GraderError
 from grader.gradebook.certify import CertifyResult
 from grader.gradebook.checkout_files import Listing, list_files
 from grader.gradebook.context import CourseContext
+from grader.gradebook.second_marking import SecondMarking, open_second_marking
 from grader.tui.screens.by_criterion import Loaded, load_submission
 
 BADGES_LOCK = threading.Lock()
@@ -27,6 +30,12 @@ class SubmissionLoaded(Message):
     def __init__(self, loaded: Loaded) -> None:
         super().__init__()
         self.loaded = loaded
+
+
+class MarkingLoaded(Message):
+    def __init__(self, marking: SecondMarking) -> None:
+        super().__init__()
+        self.marking = marking
 
 
 class LoadRefused(Message):
@@ -53,20 +62,49 @@ class BadgesChanged(Message):
         return ", ".join(f"{r.badge_id} for {who(r.student_id)}: {r.status}" for r in self.results)
 
 
-def read_submission(
-    target: MessagePump, ctx: CourseContext, assignment_id: str, student_id: str, *, with_files: bool
+class Opened(Protocol):
+    @property
+    def commit(self) -> str | None: ...
+
+
+OpenedT = TypeVar("OpenedT", bound=Opened)
+
+
+def read_then_list(
+    target: MessagePump,
+    ctx: CourseContext,
+    assignment_id: str,
+    student_id: str,
+    read: Callable[[CourseContext, str, str], OpenedT],
+    loaded: Callable[[OpenedT], Message],
+    *,
+    with_files: bool = True,
 ) -> None:
-    """The submission (or why it cannot be graded), then (``with_files``) its checkout's files."""
+    """``read`` the submission (LoadRefused: why it cannot be opened), post it as ``loaded``,
+    then (``with_files``) its checkout's files (FilesListed)."""
     try:
-        loaded = load_submission(ctx, assignment_id, student_id)
+        opened = read(ctx, assignment_id, student_id)
     except GraderError as error:
         target.post_message(LoadRefused(student_id, str(error)))
         return
-    target.post_message(SubmissionLoaded(loaded))
-    if not with_files:
-        return
-    listing = list_files(ctx, assignment_id, student_id, loaded.commit)
-    target.post_message(FilesListed(student_id, listing))
+    target.post_message(loaded(opened))
+    if with_files:
+        listing = list_files(ctx, assignment_id, student_id, opened.commit)
+        target.post_message(FilesListed(student_id, listing))
+
+
+def read_submission(
+    target: MessagePump, ctx: CourseContext, assignment_id: str, student_id: str, *, with_files: bool
+) -> None:
+    """The submission to grade (SubmissionLoaded), then its files."""
+    read_then_list(
+        target, ctx, assignment_id, student_id, load_submission, SubmissionLoaded, with_files=with_files
+    )
+
+
+def read_marking(target: MessagePump, ctx: CourseContext, assignment_id: str, student_id: str) -> None:
+    """The submission to second-mark (MarkingLoaded), then its files."""
+    read_then_list(target, ctx, assignment_id, student_id, open_second_marking, MarkingLoaded)
 
 
 def evaluate_badges(target: MessagePump, ctx: CourseContext, student_id: str) -> None:

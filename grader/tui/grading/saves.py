@@ -1,4 +1,4 @@
-"""The grading screen's saves, one at a time and in order, in a thread; results come back as messages.
+"""The Grading screen's saves, one at a time and in order, in a thread; results come back as messages.
 
 Every choice is queued the moment it is made and saved by one thread in the order made, so a
 second key never races the first. A save names the version at which the grader saw its
@@ -19,22 +19,20 @@ refused, and the queue goes on.
 from __future__ import annotations
 
 import queue
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from textual.message import Message
-from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
 from grader.domain.errors import GradebookUnavailable, GraderError
 from grader.domain.rubric import Rubric
 from grader.gradebook.conflicts import ChoiceConflict, ConflictSeen
-from grader.gradebook.context import CourseContext
 from grader.gradebook.flagging import clear_flag, set_flag
 from grader.gradebook.grading import ChoiceRequest, GradeRecorded, keep_mine, record_choice
 from grader.gradebook.listing import SubmissionList
 from grader.gradebook.undo import Undone, undo_last
+from grader.tui.grading.ordered import OrderedQueue
 
 
 @dataclass(frozen=True)
@@ -75,14 +73,7 @@ class SawTheirs:
     version: int
 
 
-@dataclass(frozen=True)
-class AfterSaves:
-    """Once everything queued before it is saved, ``then`` runs (on the UI thread: SavesDone)."""
-
-    then: Callable[[], object]
-
-
-Op = SaveChoice | UndoLast | Flag | FindNext | AfterSaves | SawTheirs
+Op = SaveChoice | UndoLast | Flag | FindNext | SawTheirs
 Unsaved = SaveChoice | Flag
 """A grader's choice: what is lost when saving it fails and the grader leaves."""
 
@@ -129,12 +120,6 @@ class SaveFailed(Message):
         self.reason = reason
 
 
-class SavesDone(Message):
-    def __init__(self, then: Callable[[], object]) -> None:
-        super().__init__()
-        self.then = then
-
-
 class UndoFinished(Message):
     def __init__(self, undone: Undone | None) -> None:
         super().__init__()
@@ -156,76 +141,32 @@ class NextFound(Message):
 
 
 @dataclass
-class SaveQueue:
-    """Owned by one screen: ``put`` from the UI, ``run`` in a thread worker."""
+class SaveQueue(OrderedQueue[Op]):
+    """The Grading screen's queue: a save that fails stops it (SaveFailed)."""
 
-    ctx: CourseContext
-    assignment_id: str
-    target: MessagePump
     rubric: Rubric | None = None
-    ops: queue.Queue[Op] = field(default_factory=queue.Queue)
     known: dict[tuple[str, str], int] = field(default_factory=dict)
     """Per (student, criterion): the latest version the screen knows it at, from this queue's own
     saves of it and the conflicts the grader saw."""
     answers: queue.Queue[Resolution] = field(default_factory=queue.Queue)
     """The grader's answers to conflicts, one per ConflictFound."""
 
-    running: Op | None = None
-    """The operation the worker is on; after the worker died, the one it died on."""
-
-    def put(self, op: Op) -> None:
-        self.ops.put(op)
-
     def resolve(self, resolution: Resolution) -> None:
         """The grader's answer to the conflict the queue waits on (from the UI)."""
         self.answers.put(resolution)
 
-    @property
-    def pending(self) -> int:
-        """Operations queued or running (the tests wait for zero)."""
-        return self.ops.unfinished_tasks
-
-    def run(self) -> None:
-        """Save until cancelled with nothing queued (a screen left saves what it queued), or until
-        a save fails (SaveFailed); anything unexpected propagates and the worker dies."""
-        worker = get_current_worker()
-        while True:
-            try:
-                op = self.ops.get(timeout=0.1)
-            except queue.Empty:
-                if worker.is_cancelled:
-                    return
-                continue
-            self.running = op
-            try:
-                failed = self._attempt(op)
-            finally:
-                self.ops.task_done()
-            self.running = None
-            if failed is not None:
-                self.target.post_message(SaveFailed(failed[0], failed[1]))
-                return
-
-    def _attempt(self, op: Op) -> tuple[Unsaved, str] | None:
-        """Run one operation; the choice and why, when saving it failed."""
+    def attempt(self, op: Op) -> bool:
+        """Run one operation; a choice whose save failed stops the queue (SaveFailed), one the
+        gradebook refused for what it is does not (SaveRefused)."""
         try:
             self._do(op)
         except GraderError as error:
             if isinstance(op, SaveChoice | Flag) and not refused_as_given(error):
-                return op, str(error)
+                self.target.post_message(SaveFailed(op, str(error)))
+                return True
             student_id = getattr(op, "student_id", "")
             self.target.post_message(SaveRefused(student_id, str(error)))
-        return None
-
-    def take_waiting(self) -> list[Op]:
-        """Every operation still queued, oldest first (the UI's, once the worker has stopped)."""
-        taken: list[Op] = []
-        while True:
-            try:
-                taken.append(self.ops.get_nowait())
-            except queue.Empty:
-                return taken
-            self.ops.task_done()
+        return False
 
     def _based_on(self, op: SaveChoice) -> int:
         """The version at which the grader saw the criterion: the screen's, or the one this
@@ -240,8 +181,6 @@ class SaveQueue:
             if undone is not None:
                 self.known[(undone.student_id, undone.criterion_id)] = undone.version
             self.target.post_message(UndoFinished(undone))
-        elif isinstance(op, AfterSaves):
-            self.target.post_message(SavesDone(op.then))
         elif isinstance(op, SawTheirs):
             key = (op.student_id, op.criterion_id)
             self.known[key] = max(op.version, self.known.get(key, 0))
