@@ -123,7 +123,7 @@ def reading(mirror: Path, *, timeout: float) -> Iterator[IsolatedRepo]:
         repo = IsolatedRepo(mirror, expand_vars=False)
     except (git.NoSuchPathError, git.InvalidGitRepositoryError):
         raise GitFailed(
-            f"git cannot read {mirror}", returncode=128, stderr=f"not a git repository: '{mirror}'"
+            f"git cannot read {mirror}: not a git repository", returncode=128, stderr="not a git repository"
         ) from None
     runner = cast(IsolatedGit, repo.git)
     runner.git_dir = str(mirror)
