@@ -218,7 +218,7 @@ def _subject(message: str) -> str:
     """git's ``%s``: the first paragraph of the message, its lines joined by spaces."""
     lines: list[str] = []
     for line in message.split("\n"):
-        text = line.rstrip(" \t\r\v\f")
+        text = line.rstrip(" \t\r")
         if text:
             lines.append(text)
         elif lines:
