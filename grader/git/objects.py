@@ -126,7 +126,7 @@ def reading(mirror: Path, *, timeout: float) -> Iterator[IsolatedRepo]:
             f"git cannot read {mirror}: not a git repository", returncode=128, stderr="not a git repository"
         ) from None
     runner = cast(IsolatedGit, repo.git)
-    runner.git_dir = str(mirror)
+    runner.git_dir = str(mirror.absolute())  # git runs inside it: a relative path would not resolve
     runner.deadline = time.monotonic() + timeout
     timer = threading.Timer(timeout, runner.expire)
     timer.daemon = True

@@ -165,3 +165,11 @@ def _mktree(repo: Path, lines: list[str]) -> str:
 def _commit_tree(repo: Path, tree: str) -> str:
     done = run_git([f"--git-dir={repo}", "commit-tree", tree], input=b"x", env=IDENTITY, timeout=30)
     return done.stdout.decode().strip()
+
+
+def test_a_mirror_given_by_a_relative_path_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = fabricate(tmp_path / "r.git", [Push((commit(1),))])
+    monkeypatch.chdir(tmp_path)
+    assert [c.sha for c in commits(Path("r.git"), made.head or "")] == [made.head]
+    assert inspect_tree(Path("r.git"), made.head or "").files == 2
+    assert object_exists(Path("r.git"), made.head or "")
