@@ -16,7 +16,7 @@ from grader.git.failures import clean
 from grader.git.history import check_revision
 from grader.git.limits import Limits
 from grader.git.staging import clean_leftovers, remove, staging_path, swap_into_place
-from grader.git.tree import TreeReport, inspect_tree, limit_problem
+from grader.git.tree import TreeReport, UnsafePath, inspect_tree, limit_problem
 
 
 class CheckoutRefused(GraderError):
@@ -34,7 +34,10 @@ class CheckoutFailed(GraderError):
 def checkout(mirror: Path, sha: str, dest: Path, limits: Limits) -> TreeReport:
     """Make ``dest`` hold exactly the files of commit ``sha``; returns what the tree holds."""
     check_revision(sha)
-    report = inspect_tree(mirror, sha, timeout=limits.timeout)
+    try:
+        report = inspect_tree(mirror, sha, timeout=limits.timeout)
+    except UnsafePath as exc:
+        raise CheckoutFailed(f"refused to check out {sha[:12]}: {exc}") from None
     problem = limit_problem(report, limits)
     if problem is not None:
         raise CheckoutRefused(f"refused to check out {sha[:12]}: {problem}", reason=problem)

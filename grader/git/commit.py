@@ -11,6 +11,7 @@ import re
 import tempfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from grader.domain.errors import GraderError
 from grader.git.env import GitFailed, run_git
@@ -53,20 +54,7 @@ def commit_file(
     _check(path, author_name, author_email, message)
     if start is not None and not _OBJECT_ID.fullmatch(start):
         raise CommitRefused(f"not a commit id: {start!r}")
-    offset = when.utcoffset()
-    if offset is None:
-        raise CommitRefused(f"commit date {when.isoformat()} has no timezone")
-    minutes = int(offset.total_seconds()) // 60
-    zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-    stamp = f"{int(when.timestamp())} {zone}"
-    identity = {
-        "GIT_AUTHOR_NAME": author_name,
-        "GIT_AUTHOR_EMAIL": author_email,
-        "GIT_AUTHOR_DATE": stamp,
-        "GIT_COMMITTER_NAME": author_name,
-        "GIT_COMMITTER_EMAIL": author_email,
-        "GIT_COMMITTER_DATE": stamp,
-    }
+    identity = _identity(author_name, author_email, when)
 
     def git(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> str:
         done = run_git([f"--git-dir={git_dir}", *args], input=stdin, env=env, timeout=timeout)
@@ -77,13 +65,7 @@ def commit_file(
         parent = tip or (_tip(git_dir, start, timeout) if start else None)
         if start and parent is None:
             raise CommitRefused(f"cannot start {branch} at {start[:12]}: the repository has no such commit")
-        blob = git("hash-object", "-w", "--no-filters", "--stdin", stdin=content)
-        with tempfile.TemporaryDirectory(prefix="grader-index-") as scratch:
-            index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
-            if parent:
-                git("read-tree", parent, env=index)
-            git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=index)
-            tree = git("write-tree", env=index)
+        tree = _tree_with(git, parent, path, content)
         if tip and tree == git("rev-parse", f"{tip}^{{tree}}"):
             return tip
         parents = ["-p", parent] if parent else []
@@ -92,6 +74,40 @@ def commit_file(
     except GitFailed as exc:
         raise CommitRefused(f"cannot commit {path!r} to {branch}: {clean(exc.stderr)}") from None
     return new
+
+
+class _Git(Protocol):
+    def __call__(self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> str: ...
+
+
+def _tree_with(git: _Git, parent: str | None, path: str, content: bytes) -> str:
+    """The id of ``parent``'s tree (or an empty one) with ``path`` holding ``content``, built in a
+    temporary index."""
+    blob = git("hash-object", "-w", "--no-filters", "--stdin", stdin=content)
+    with tempfile.TemporaryDirectory(prefix="grader-index-") as scratch:
+        index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        if parent:
+            git("read-tree", parent, env=index)
+        git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=index)
+        return git("write-tree", env=index)
+
+
+def _identity(name: str, email: str, when: datetime) -> dict[str, str]:
+    """The author and committer variables for a commit by ``name`` at ``when`` (its own offset)."""
+    offset = when.utcoffset()
+    if offset is None:
+        raise CommitRefused(f"commit date {when.isoformat()} has no timezone")
+    minutes = int(offset.total_seconds()) // 60
+    zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+    stamp = f"{int(when.timestamp())} {zone}"
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_COMMITTER_DATE": stamp,
+    }
 
 
 def _tip(git_dir: Path, ref: str, timeout: float) -> str | None:

@@ -7,14 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
+
+import git
+from git.objects.util import parse_actor_and_date
 
 from grader.domain.errors import GraderError
-from grader.git.env import GitFailed, run_git
+from grader.git.env import GitFailed
 from grader.git.failures import clean
+from grader.git.objects import reading
 
 DEFAULT_TIMEOUT = 60.0
 _OBJECT_ID = re.compile(r"[0-9a-f]{4,64}")
-_FIELDS = "%H%x1f%P%x1f%ad%x1f%cd%x1f%s"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -38,43 +42,26 @@ def commits(
 ) -> list[CommitInfo]:
     """Commits reachable from ``head``, newest first (a parent never before its children)."""
     check_revision(head)
+    if limit <= 0:
+        return []
     try:
-        done = run_git(
-            [
-                f"--git-dir={mirror}",
-                "log",
-                "-z",
-                "--date-order",
-                "--date=raw",
-                "--no-decorate",
-                "--no-color",
-                f"--max-count={max(limit, 0)}",
-                f"--format={_FIELDS}",
-                "--end-of-options",
-                head,
-                "--",
-            ],
-            timeout=timeout,
-        )
+        with reading(mirror, timeout=timeout) as repo:
+            return [_info(commit) for commit in repo.iter_commits(head, max_count=limit, date_order=True)]
     except GitFailed as exc:
         raise HistoryUnreadable(
             f"cannot read the history of {head[:12]} in {mirror}: {clean(exc.stderr)}"
         ) from None
-    found = []
-    for record in done.stdout.decode("utf-8", "replace").split("\0"):
-        fields = record.split("\x1f", 4)
-        if len(fields) == 5:
-            sha, parents, authored, committed, subject = fields
-            found.append(
-                CommitInfo(
-                    sha=sha,
-                    committed_at=_raw_date(committed),
-                    authored_at=_raw_date(authored),
-                    parents=tuple(parents.split()),
-                    subject=subject,
-                )
-            )
-    return found
+
+
+def _info(commit: git.Commit) -> CommitInfo:
+    fields = _fields(commit)
+    return CommitInfo(
+        sha=commit.hexsha,
+        committed_at=_date(fields.committed_date, fields.committer_tz_offset),
+        authored_at=_date(fields.authored_date, fields.author_tz_offset),
+        parents=tuple(parent.hexsha for parent in commit.parents),
+        subject=_subject(fields.message),
+    )
 
 
 PLATFORM_PEOPLE = frozenset({"GitHub", "noreply@github.com", "GitHub Classroom", "web-flow"})
@@ -91,17 +78,23 @@ def commit_people(
 
 
 def _people(mirror: Path, head: str, limit: int, timeout: float) -> dict[str, None]:
-    arguments = [f"--git-dir={mirror}", "log", "-z", "--no-color", f"--max-count={max(limit, 0)}"]
+    found: dict[str, None] = {}
+    if limit <= 0:
+        return found
     try:
-        done = run_git(
-            [*arguments, "--format=%an%x1f%ae%x1f%cn%x1f%ce", "--end-of-options", head, "--"], timeout=timeout
-        )
+        with reading(mirror, timeout=timeout) as repo:
+            for commit in repo.iter_commits(head, max_count=limit):
+                fields = _fields(commit)
+                values = (
+                    fields.author_name,
+                    fields.author_email,
+                    fields.committer_name,
+                    fields.committer_email,
+                )
+                found.update(dict.fromkeys(v.strip() for v in values if v.strip()))
     except GitFailed as exc:
         reason = clean(exc.stderr)
         raise HistoryUnreadable(f"cannot read the authors of {head[:12]} in {mirror}: {reason}") from None
-    found: dict[str, None] = {}
-    for record in done.stdout.decode("utf-8", "replace").split("\0"):
-        found.update(dict.fromkeys(v.strip() for v in record.split("\x1f") if v.strip()))
     return found
 
 
@@ -109,44 +102,42 @@ def is_ancestor(mirror: Path, ancestor: str, descendant: str, *, timeout: float 
     """True when ``ancestor`` is ``descendant`` or in its history."""
     check_revision(ancestor)
     check_revision(descendant)
-    done = run_git(
-        [f"--git-dir={mirror}", "merge-base", "--is-ancestor", ancestor, descendant],
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode in (0, 1):
-        return done.returncode == 0
-    reason = clean(done.stderr.decode("utf-8", "replace"))
+    try:
+        with reading(mirror, timeout=timeout) as repo:
+            status, _, stderr = repo.git.merge_base(
+                "--is-ancestor", ancestor, descendant, with_extended_output=True, with_exceptions=False
+            )
+    except GitFailed as exc:
+        status, stderr = exc.returncode, exc.stderr
+    if status in (0, 1):
+        return bool(status == 0)
+    reason = clean(stderr)
     raise HistoryUnreadable(f"cannot compare {ancestor[:12]} with {descendant[:12]} in {mirror}: {reason}")
 
 
 def object_exists(mirror: Path, sha: str, *, timeout: float = DEFAULT_TIMEOUT) -> bool:
     """True when the mirror holds the object ``sha`` (reachable or not)."""
-    if not _OBJECT_ID.fullmatch(sha):
-        return False
-    done = run_git([f"--git-dir={mirror}", "cat-file", "-e", sha], timeout=timeout, check=False)
-    return done.returncode == 0
+    return bool(_OBJECT_ID.fullmatch(sha)) and not missing_objects(mirror, [sha], timeout=timeout)
 
 
 def missing_objects(mirror: Path, shas: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -> set[str]:
     """Which of ``shas`` the mirror does not hold (one git process for all of them)."""
     wanted = sorted({sha for sha in shas if _OBJECT_ID.fullmatch(sha)})
-    if not wanted:
-        return set()
-    if not mirror.is_dir():
+    if not wanted or not mirror.is_dir():
         return set(wanted)
-    done = run_git(
-        [f"--git-dir={mirror}", "cat-file", "--batch-check"],
-        input="".join(f"{sha}\n" for sha in wanted).encode(),
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0:
+    missing: set[str] = set()
+    try:
+        with reading(mirror, timeout=timeout) as repo:
+            for sha in wanted:
+                try:
+                    repo.git.get_object_header(sha)
+                except ValueError as exc:  # git answered "<sha> missing" (or "ambiguous")
+                    if not str(exc).endswith(("missing'", "ambiguous'")):
+                        raise
+                    missing.add(sha)
+    except GitFailed:
         return set(wanted)
-    lines = done.stdout.decode("ascii", "replace").splitlines()
-    return {sha for sha, line in zip(wanted, lines, strict=False) if line.endswith(" missing")} | set(
-        wanted[len(lines) :]
-    )
+    return missing
 
 
 def check_revision(value: str) -> None:
@@ -155,13 +146,81 @@ def check_revision(value: str) -> None:
         raise HistoryUnreadable(f"not a commit id or full ref name: {clean(value)!r}")
 
 
-def _raw_date(raw: str) -> datetime:
-    """``1700000000 +0530`` as an aware datetime; nonsense (hostile commits) becomes the epoch."""
-    seconds, _, zone = raw.strip().partition(" ")
+class _Fields(NamedTuple):
+    """What a listing needs of one commit object."""
+
+    authored_date: int
+    author_tz_offset: int
+    author_name: str
+    author_email: str
+    committed_date: int
+    committer_tz_offset: int
+    committer_name: str
+    committer_email: str
+    message: str
+
+
+def _fields(commit: git.Commit) -> _Fields:
+    """GitPython's reading of ``commit``; a commit naming an encoding Python does not know
+    (a hostile one) is read as UTF-8 with replacement characters instead."""
     try:
-        sign = -1 if zone.startswith("-") else 1
-        hours, minutes = int(zone[1:3]), int(zone[3:5])
-        offset = timezone(sign * timedelta(hours=hours, minutes=minutes)) if hours < 24 else UTC
-        return datetime.fromtimestamp(int(seconds), tz=offset)
+        author, committer, message = commit.author, commit.committer, commit.message
+    except LookupError:
+        return _fields_as_utf8(commit)
+    return _Fields(
+        int(commit.authored_date),
+        int(commit.author_tz_offset),
+        author.name or "",
+        author.email or "",
+        int(commit.committed_date),
+        int(commit.committer_tz_offset),
+        committer.name or "",
+        committer.email or "",
+        message if isinstance(message, str) else message.decode("utf-8", "replace"),
+    )
+
+
+def _fields_as_utf8(commit: git.Commit) -> _Fields:
+    raw = commit.repo.odb.stream(commit.binsha).read()
+    headers, _, body = raw.partition(b"\n\n")
+    lines: dict[str, str] = {}
+    for line in headers.split(b"\n"):
+        name, _, value = line.decode("utf-8", "replace").partition(" ")
+        if name in ("author", "committer"):
+            lines.setdefault(name, value)
+    author, authored, author_zone = parse_actor_and_date(lines.get("author", ""))
+    committer, committed, committer_zone = parse_actor_and_date(lines.get("committer", ""))
+    return _Fields(
+        authored,
+        author_zone,
+        author.name or "",
+        author.email or "",
+        committed,
+        committer_zone,
+        committer.name or "",
+        committer.email or "",
+        body.decode("utf-8", "replace"),
+    )
+
+
+def _date(seconds: int, west_of_utc: int) -> datetime:
+    """A commit date as an aware datetime in its own offset; nonsense (hostile commits) becomes
+    the epoch, an offset of a day or more UTC."""
+    offset = timedelta(seconds=-west_of_utc)
+    zone = timezone(offset) if abs(offset) < timedelta(hours=24) else UTC
+    try:
+        return datetime.fromtimestamp(seconds, tz=zone)
     except (ValueError, OverflowError, OSError):
         return _EPOCH
+
+
+def _subject(message: str) -> str:
+    """git's ``%s``: the first paragraph of the message, its lines joined by spaces."""
+    lines: list[str] = []
+    for line in message.split("\n"):
+        text = line.rstrip(" \t\r")
+        if text:
+            lines.append(text)
+        elif lines:
+            break
+    return " ".join(lines)

@@ -6,26 +6,15 @@ import contextlib
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from grader.domain.checkout_entry import Entry
 from grader.domain.errors import GraderError
 from grader.domain.text import printable
 from grader.git.tree import TreeReport
 
 _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 _DIR_FLAGS = _READ_FLAGS | os.O_DIRECTORY
-
-
-@dataclass(frozen=True)
-class Entry:
-    path: str
-    """Relative to the checkout, '/'-separated; undecodable bytes kept as surrogate escapes."""
-    kind: str
-    """``file``, ``dir``, ``link`` or ``submodule``."""
-    size: int
-    link_target: str = ""
-    """For a link: where it points. Shown as "link → target (not followed)", never opened."""
 
 
 class ViewRefused(GraderError):

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from grader.domain.checkout_entry import Entry
 from grader.domain.errors import GraderError
 from grader.git.diff import DiffText, diff_commits, parent_commit, root_commit
 from grader.git.history import commit_people
 from grader.git.tree import TreeReport, inspect_tree
-from grader.git.worktree import Entry, link_label, list_checkout, read_checkout_file
+from grader.git.worktree import link_label, list_checkout, read_checkout_file
 from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext
 from grader.gradebook.pull import checkout_of, mirror_of

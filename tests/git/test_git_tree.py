@@ -70,7 +70,7 @@ def test_counting_stops_at_max_entries(tmp_path: Path) -> None:
 def test_an_unknown_commit_fails_clearly(tmp_path: Path) -> None:
     repo = tmp_path / "r.git"
     fabricate(repo, [Push((commit(1),))])
-    with pytest.raises(GitFailed, match="ls-tree"):
+    with pytest.raises(GitFailed, match="tree of ffffffffffff"):
         inspect_tree(repo, "f" * 40)
     with pytest.raises(HistoryUnreadable):
         inspect_tree(repo, "--output=x")

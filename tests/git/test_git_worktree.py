@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from git_helpers import commit
 
+from grader.domain.checkout_entry import Entry
 from grader.git.checkout import checkout
 from grader.git.fabricate import Gitlink, Push, Symlink, fabricate
 from grader.git.limits import Limits
 from grader.git.tree import TreeReport
-from grader.git.worktree import Entry, ViewRefused, list_checkout, read_checkout_file
+from grader.git.worktree import ViewRefused, list_checkout, read_checkout_file
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "git"))
 from git_helpers import commit
 
+from grader.domain.checkout_entry import Entry
 from grader.git.checkout import checkout
 from grader.git.fabricate import Push, Symlink, fabricate
 from grader.git.limits import Limits
-from grader.git.worktree import Entry
 from grader.gradebook.checkout_files import (
     MAX_VIEW_BYTES,
     PREVIOUS,

@@ -23,6 +23,7 @@ import pytest
 from processes import silent_tcp_server, wait_until_gone
 from required_tools import require_tool
 
+from grader.domain.checkout_entry import Entry
 from grader.git.checkout import CheckoutFailed, CheckoutRefused, checkout
 from grader.git.commit import commit_file
 from grader.git.env import run_git
@@ -32,7 +33,7 @@ from grader.git.mirror import directory_size
 from grader.git.sources import SourceRefused, validate_source
 from grader.git.sync import SyncOutcome, sync
 from grader.git.tree import inspect_tree
-from grader.git.worktree import Entry, ViewRefused, link_label, list_checkout, read_checkout_file
+from grader.git.worktree import ViewRefused, link_label, list_checkout, read_checkout_file
 
 EDT = timezone(timedelta(hours=-4))
 STUDENT = Person("Mallory", "mallory@student.example.edu")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.git.worktree import Entry
+from grader.domain.checkout_entry import Entry
 from grader.tui.widgets.first_file import first_file
 
 LISTING = (

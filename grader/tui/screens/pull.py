@@ -25,8 +25,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.progress import Progress
 from grader.domain.submission import attention_flags, graded_commit_words
-from grader.git.env import stop_all_git
 from grader.gradebook.context import CourseContext
+from grader.gradebook.git_stop import stop_git
 from grader.gradebook.pull import PullResult, pull
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
@@ -66,7 +66,7 @@ def stop_git_once_cancelled(worker: Worker[None], finished: threading.Event) -> 
     """
     while not finished.wait(WATCH_SECONDS):
         if worker.is_cancelled:
-            stop_all_git()
+            stop_git()
 
 
 class PullScreen(ModalScreen[None]):
@@ -214,7 +214,7 @@ class PullScreen(ModalScreen[None]):
     def on_unmount(self) -> None:
         if not self.outcome and self.worker is not None:  # the app is closing mid-pull
             self.worker.cancel()
-            stop_all_git()
+            stop_git()
 
     def status_text(self, current: str) -> Text:
         return Text.assemble(f"{self.done:,} / {self.total:,}  ", (current, "dim"))
@@ -229,4 +229,4 @@ class PullScreen(ModalScreen[None]):
         self.query_one("#pull-status", Static).update(Text("cancelling: stopping git…", style="yellow"))
         if self.worker is not None:
             self.worker.cancel()
-        stop_all_git()  # the worker may be waiting on a silent server: do not wait for its timeout
+        stop_git()  # the worker may be waiting on a silent server: do not wait for its timeout

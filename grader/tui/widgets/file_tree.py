@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from grader.git.worktree import Entry
+from grader.domain.checkout_entry import Entry
 from grader.tui.safe import safe_text
 
 MAX_NAME = 120

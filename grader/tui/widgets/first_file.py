@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from grader.git.worktree import Entry
+from grader.domain.checkout_entry import Entry
 
 _SOURCE = (
     ".py .pyw .java .kt .scala .c .h .cc .cpp .cxx .hpp .cs .go .rs .js .jsx .ts .tsx .mjs .rb .php "

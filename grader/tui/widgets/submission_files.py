@@ -17,8 +17,8 @@ from textual.message_pump import MessagePump
 from textual.widgets import Tree
 from textual.worker import Worker, WorkerState
 
+from grader.domain.checkout_entry import Entry
 from grader.domain.rubric import Criterion
-from grader.git.worktree import Entry
 from grader.gradebook.checkout_files import (
     STARTER,
     DiffView,
