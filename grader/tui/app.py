@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
 from textual import events, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from grader.domain.errors import GraderError
 from grader.domain.text import printable
 from grader.gradebook.context import CourseContext
 from grader.gradebook.quick import STILL_OPENING, QuickContext
+from grader.tui.active_keys import HELP
 from grader.tui.crash import CrashLogWriter, crash_log, internal_message
 from grader.tui.keymap import config_paths, grader_binding_ids, load_keymap, unknown_ids
 from grader.tui.navigation import ConfirmsQuit, OpeningApp
@@ -46,18 +47,7 @@ class GraderApp(OpeningApp):
     TITLE = "grader"
     # One provider: the screen's own actions first, then the app's and Textual's (see commands.py).
     COMMANDS: ClassVar = {screen_commands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # priority: `?` works on modal screens too; a focused Input still takes `?` as text, so
-        # F1 stands in there (the key bar then shows it: help is always one key away)
-        Binding(
-            "question_mark,f1",
-            "help",
-            "Keys",
-            id="app.help",
-            tooltip="Show the keys of this screen",
-            priority=True,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [HELP]
 
     def __init__(
         self,
@@ -334,7 +324,7 @@ class GraderApp(OpeningApp):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(help_rows(self, self.screen), screen_title=self.screen_title()))
+        self.push_screen(HelpScreen(help_rows(self.screen), screen_title=self.screen_title()))
 
     def screen_title(self) -> str:
         name = type(self.screen).__name__.removesuffix("Screen").removesuffix("Modal")

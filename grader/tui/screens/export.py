@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -24,6 +23,7 @@ from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.exports.formats import ExportFormat
 from grader.gradebook.context import CourseContext
+from grader.tui.active_keys import KeyedModal
 from grader.tui.export_jobs import (
     ALL,
     FEEDBACK,
@@ -38,11 +38,12 @@ from grader.tui.export_jobs import (
 )
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_block, safe_plain, safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 __all__ = ["ExportModal", "OverwriteModal", "default_output", "grades_summary", "run_job"]
 
 
-class OverwriteModal(ModalScreen[bool]):
+class OverwriteModal(KeyedModal[bool]):
     """Asks before an export replaces an existing file."""
 
     DEFAULT_CSS = """
@@ -64,12 +65,13 @@ class OverwriteModal(ModalScreen[bool]):
         text = safe_text(f"{self.path} exists.", style="bold")
         text.append("\nReplace it?  y: overwrite   n: keep it")
         yield Static(text)
+        yield KeyBar()
 
     def action_answer(self, overwrite: bool) -> None:
         self.dismiss(overwrite)
 
 
-class ExportModal(ModalScreen[Path | None]):
+class ExportModal(KeyedModal[Path | None]):
     """Choose what to export, for which assignment and where; then run it with a progress bar."""
 
     DEFAULT_CSS = """
@@ -140,6 +142,7 @@ class ExportModal(ModalScreen[Path | None]):
                 yield Button("Export", variant="primary", id="run")
             yield ProgressBar(total=None, show_eta=False, id="progress", classes="hidden")
             yield Static(id="result")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._refresh_fields()

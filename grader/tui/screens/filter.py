@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Select
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -21,8 +20,10 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionFilter, SubmissionList
 from grader.gradebook.mine import TeamFilter, is_mine, resolve_mine
 from grader.gradebook.status import STATUSES
+from grader.tui.active_keys import KeyedModal
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
+from grader.tui.widgets.key_bar import KeyBar
 
 
 def describe(wanted: SubmissionFilter) -> str:
@@ -35,7 +36,7 @@ def describe(wanted: SubmissionFilter) -> str:
     return ", ".join(parts)
 
 
-class FilterModal(ModalScreen[SubmissionFilter | None]):
+class FilterModal(KeyedModal[SubmissionFilter | None]):
     """Which submissions to show; empty fields do not filter."""
 
     DEFAULT_CSS = """
@@ -80,6 +81,7 @@ class FilterModal(ModalScreen[SubmissionFilter | None]):
             yield Input(now.grader, placeholder="graded by (exact name)", id="grader")
             # Last, so the fields before it keep their tab order.
             yield Checkbox("only mine: what the work split gives me", is_mine(now), id="mine")
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the status list is open, enter picks the highlighted status instead.

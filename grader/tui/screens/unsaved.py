@@ -10,13 +10,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.active_keys import KeyedModal
 from grader.tui.points import number
 from grader.tui.safe import safe_plain, safe_text
 from grader.tui.screens.grading_saves import Flag, SaveChoice, Unsaved
+from grader.tui.widgets.key_bar import KeyBar
 
 SHOWN_LINES = 12
 WHAT_TO_DO = "r retries saving them in order · leaving (escape, [ ], n, ctrl+q) loses them"
@@ -85,7 +86,7 @@ class NotSaved:
         )
 
 
-class LeaveUnsavedModal(ModalScreen[bool]):
+class LeaveUnsavedModal(KeyedModal[bool]):
     """Asks before leaving with unsaved choices, naming each one; True: leave and lose them."""
 
     DEFAULT_CSS = """
@@ -133,6 +134,7 @@ class LeaveUnsavedModal(ModalScreen[bool]):
             yield Label(
                 Text("y leaves and loses them · n or escape stays (then r retries saving)", style="dim")
             )
+        yield KeyBar()
 
     def action_leave(self) -> None:
         self.dismiss(True)

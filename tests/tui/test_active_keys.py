@@ -1,0 +1,130 @@
+"""One list of a screen's active keys (grader.tui.active_keys) read by the key bar, `?` and the
+palette: what one leaves out the others leave out, except for the stated reasons (the bar shows
+only shown keys; `?` lists the grader's hidden keys too; the palette offers only what can run)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from hostile import screen_lines
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from grader.gradebook.context import CourseContext
+from grader.tui.active_keys import KeyedModal, active_keys
+from grader.tui.app import make_app
+from grader.tui.commands import ScreenCommands, same_title
+from grader.tui.screens.help import HelpScreen, help_rows
+from grader.tui.screens.submissions import SubmissionsScreen
+from grader.tui.widgets.key_bar import KeyBar
+
+SIZE = (120, 40)
+
+
+class Probe(Screen[None]):
+    """A key of each kind the three readers treat alike or, for a stated reason, apart."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "shown", "Shown", id="probe.shown", tooltip="a shown key"),
+        Binding("y", "hidden", "Hidden", show=False, id="probe.hidden", tooltip="not on the bar"),
+        Binding("z", "waiting", "Waiting", id="probe.waiting", tooltip="dimmed: cannot run yet"),
+        Binding("w", "gone", "Gone", id="probe.gone", tooltip="not active at all"),
+        Binding("v", "system", "System", id="probe.system", system=True),
+        Binding("u", "nameless", "", id="probe.nameless"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("probe")
+        yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return {"waiting": None, "gone": False}.get(action, True)
+
+    def action_shown(self) -> None: ...
+
+    def action_hidden(self) -> None: ...
+
+
+class InputModal(KeyedModal[None]):
+    """A dialog whose Input takes `?` as text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="probe.cancel", tooltip="close")
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="probe-input")
+        yield KeyBar()
+
+
+def views(screen: Screen[Any]) -> tuple[set[str], set[str], set[str]]:
+    """The descriptions the key bar, `?` and the palette show for ``screen``."""
+    bar = {entry.description for entry in screen.query_one(KeyBar).entries()[0]}
+    helped = {row.description for row in help_rows(screen)}
+    palette = {command.title for command in ScreenCommands(screen).commands()}
+    return bar, helped, palette
+
+
+async def test_the_bar_help_and_palette_leave_out_the_same_keys(ctx: CourseContext) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = Probe()
+        await app.push_screen(screen)
+        await pilot.pause()
+        bar, helped, palette = views(screen)
+        for left_out in ("Gone", "System", ""):  # disabled by check_action, system, nameless
+            assert left_out not in bar | helped | palette
+        assert {"Shown", "Waiting", "Keys"} <= bar and "Hidden" not in bar  # show=False: off the bar
+        assert {"Shown", "Hidden", "Waiting", "Keys"} <= helped  # the grader's hidden keys too
+        assert {"Shown", "Hidden"} <= palette and "Waiting" not in palette  # only what can run
+        assert "Focus Next" in palette and "Focus Next" not in helped  # Textual's own hidden keys
+        assert [r.enabled for r in help_rows(screen) if r.description == "Waiting"] == [False]
+        dimmed = [e for e in screen.query_one(KeyBar).entries()[0] if e.description == "Waiting"]
+        assert [e.enabled for e in dimmed] == [False]
+
+
+async def test_the_submissions_screen_shows_one_set_three_ways(ctx: CourseContext) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await until_screen(pilot, SubmissionsScreen)
+        screen = app.screen
+        bar, helped, palette = views(screen)
+        grader_keys = {key.description for key in active_keys(screen) if key.binding_id}
+        assert bar <= helped, "every key on the bar is in `?`"
+        assert helped == grader_keys | bar
+        enabled = {same_title(key.description) for key in active_keys(screen) if key.enabled}
+        assert enabled <= {same_title(title) for title in palette}, "what can run is in the palette"
+        assert {"Mark all", "Pull", "Next flagged"} <= helped & palette and not {"Mark all", "Pull"} & bar
+
+
+async def test_a_dialog_shows_its_keys_and_the_help_key_last(ctx: CourseContext) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        modal = InputModal()
+        await app.push_screen(modal)
+        await pilot.pause()
+        entries = modal.query_one(KeyBar).entries()[0]
+        assert [(e.display, e.description) for e in entries] == [("esc", "Cancel"), ("f1", "Keys")]
+        assert "f1 Keys" in screen_lines(app)[-1], "an Input takes ?: F1 is the help key there"
+        assert {"Cancel", "Keys"} <= {row.description for row in help_rows(modal)}
+        await pilot.press("f1")
+        await until_screen(pilot, HelpScreen)
+        help_screen = app.screen
+        assert {row.description for row in help_screen.rows} == {"Cancel", "Keys"}
+        assert " esc Close " in help_screen.query_one(KeyBar).render().plain
+
+
+async def until_screen(pilot: Pilot[Any], kind: type[Screen[Any]]) -> None:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, kind):
+            await pilot.pause(0.1)
+            return
+    raise AssertionError(f"never showed {kind.__name__}")
