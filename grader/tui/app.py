@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
-from textual import events, work
+from textual import events, on, work
 from textual.binding import BindingType
 from textual.command import Provider
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -20,7 +21,14 @@ from grader.gradebook.context import CourseContext
 from grader.gradebook.quick import STILL_OPENING, QuickContext
 from grader.tui.active_keys import HELP
 from grader.tui.crash import CrashLogWriter, crash_log, internal_message
-from grader.tui.keymap import config_paths, grader_binding_ids, load_keymap, unknown_ids
+from grader.tui.keymap import (
+    KeymapProblem,
+    LoadedKeymap,
+    config_paths,
+    grader_binding_ids,
+    load_keymap,
+    unknown_ids,
+)
 from grader.tui.navigation import ConfirmsQuit, OpeningApp
 
 if TYPE_CHECKING:
@@ -127,7 +135,7 @@ class GraderApp(OpeningApp):
         for note in self.keymap.notes:
             self.notify(str(note), title="Key file", severity="warning", timeout=15, markup=False)
         if self.keymap.keymap:
-            self.check_keymap_ids()
+            self.check_keymap_ids(self.keymap)
         for error in self.startup_errors:
             self.report_error(error)
         if self.quick is not None:
@@ -256,12 +264,21 @@ class GraderApp(OpeningApp):
             self.push_screen(CourseScreen(self.full))
 
     @work(thread=True, exit_on_error=False, group="keymap")
-    def check_keymap_ids(self) -> None:
+    def check_keymap_ids(self, loaded: LoadedKeymap) -> None:
         """Name every remapped id that no screen has (importing every screen takes a moment)."""
-        for problem in unknown_ids(self.keymap, grader_binding_ids()):
-            self.call_from_thread(
-                self.notify, str(problem), title="Key file", severity="error", timeout=15, markup=False
-            )
+        self.post_message(self.KeymapChecked(unknown_ids(loaded, grader_binding_ids())))
+
+    class KeymapChecked(Message):
+        """The keys file was checked against every binding id: these name none."""
+
+        def __init__(self, problems: list[KeymapProblem]) -> None:
+            super().__init__()
+            self.problems = problems
+
+    @on(KeymapChecked)
+    def keymap_checked(self, message: KeymapChecked) -> None:
+        for problem in message.problems:
+            self.notify(str(problem), title="Key file", severity="error", timeout=15, markup=False)
 
     def notify(
         self,

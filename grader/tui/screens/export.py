@@ -231,13 +231,13 @@ class ExportModal(KeyedModal[Path | None]):
         bar.update(total=None, progress=0)
         self.query_one("#result", Static).update(Text("exporting… (escape cancels)", style="dim"))
         self.job = job
-        self.worker = self.export(job)
+        self.worker = self.export(self.ctx, job)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, job: ExportJob) -> None:
+    def export(self, ctx: CourseContext, job: ExportJob) -> None:
         worker = get_current_worker()
         try:
-            for step in run_job(self.ctx, job):
+            for step in run_job(ctx, job):
                 if worker.is_cancelled:
                     self.post_message(self.Cancelled(job.kind))
                     return
