@@ -24,9 +24,9 @@ from grader.domain.anonymity import Identities, shown_students
 from grader.domain.rubric import CriterionKind
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
-from grader.tui.navigation import navigator
+from grader.tui.data.loaded_submission import Loaded, saved_words, shown_id, status_line
+from grader.tui.navigation import GradingLeft, navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import GradingLeft, Loaded, saved_words, shown_id, status_line
 from grader.tui.screens.grading_autograde import AutogradeReview
 from grader.tui.screens.grading_claims import GradingClaims
 from grader.tui.screens.grading_conflicts import ConflictReview

@@ -18,9 +18,9 @@ from textual.screen import Screen
 
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.gradebook.context import CourseContext
+from grader.tui.data.loaded_submission import Loaded
 from grader.tui.points import number
 from grader.tui.screens.autograde_output import OutputModal
-from grader.tui.screens.by_criterion import Loaded
 from grader.tui.screens.notes import NoteModal, typed_points
 from grader.tui.widgets.autograde_progress import AutogradeProgress
 from grader.tui.widgets.rubric_panel import Chosen, RubricPanel, RubricState

@@ -18,8 +18,8 @@ from textual.screen import Screen
 from grader.domain.errors import GraderError
 from grader.gradebook.conflicts import ConflictSeen
 from grader.gradebook.context import CourseContext
+from grader.tui.data.loaded_submission import Loaded, shown_id
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, shown_id
 from grader.tui.screens.conflict import ConflictModal
 from grader.tui.screens.grading_saves import ConflictFound, Resolution, SaveQueue, SawTheirs
 from grader.tui.screens.history import HistoryModal

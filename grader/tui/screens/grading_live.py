@@ -24,10 +24,10 @@ from textual.screen import Screen
 from grader.domain.events import SubmissionGrade
 from grader.gradebook.context import CourseContext
 from grader.gradebook.live import merge_grade, read_grade
+from grader.tui.data.loaded_submission import Loaded, shown_id
 from grader.tui.live import GradebookChanged, LiveUpdatesFailed, follow_gradebook, stop_following
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import Loaded, shown_id
 from grader.tui.screens.grading_saves import ChoiceSaved, SaveQueue, SawTheirs
 from grader.tui.widgets.rubric_panel import RubricState
 

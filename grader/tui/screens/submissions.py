@@ -19,7 +19,6 @@ from grader.gradebook.quick import QuickContext
 from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
-from grader.tui.screens.outcome_groups import groups_line
 from grader.tui.screens.submissions_flows import CriterionFlows
 from grader.tui.screens.submissions_live import SubmissionsLive
 from grader.tui.screens.submissions_review import OutcomeReview
@@ -27,8 +26,8 @@ from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_table import SubmissionTable
 
 if TYPE_CHECKING:
-    from grader.tui.screens.by_criterion import GradingLeft
-    from grader.tui.screens.filter import FilterRun
+    from grader.tui.navigation import GradingLeft
+    from grader.tui.widgets.filter_run import FilterRun
 
 
 class SubmissionsScreen(SubmissionsLive, CriterionFlows, OutcomeReview):
@@ -138,7 +137,7 @@ class SubmissionsScreen(SubmissionsLive, CriterionFlows, OutcomeReview):
             line.append_text(safe_text(describe(self.wanted), limit=60))
         grouped = self.table.grouped
         if grouped is not None:
-            line.append(f" · {groups_line(grouped)}", style="bold")
+            line.append(f" · {grouped.summary}", style="bold")
         line.append_text(self.claims_line())
         if self.waiting:
             line.append(f" · {self.waiting}", style="dim italic")
@@ -282,7 +281,7 @@ class SubmissionsScreen(SubmissionsLive, CriterionFlows, OutcomeReview):
         self.app.push_screen(FilterModal(self.wanted), self.filter_chosen)
 
     async def filter_chosen(self, wanted: SubmissionFilter | None) -> None:
-        from grader.tui.screens.filter import FilterRun
+        from grader.tui.widgets.filter_run import FilterRun
 
         if wanted is None:
             return
