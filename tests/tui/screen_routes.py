@@ -275,7 +275,7 @@ async def walk(pilot: Pilot[Any], ctx: CourseContext, route: Route) -> None:
     await pilot.pause(0.05)
 
 
-HELP_ON_BAR = re.compile(r" (\?|f1) (Keys|more) ")
+HELP_ON_BAR = re.compile(r" (\?|f1) (Keys|more)\b")
 
 
 def assert_help_key_shown(screen: Screen[Any]) -> None:

@@ -77,7 +77,7 @@ class ExportModal(KeyedModal[Path | None]):
     DEFAULT_CSS = """
     ExportModal { align: center middle; }
     ExportModal #dialog {
-        width: 90; max-width: 100%; height: auto; max-height: 95%; border: thick $accent; padding: 0 1;
+        width: 90; max-width: 100%; height: auto; max-height: 100%; border: thick $accent; padding: 0 1;
         background: $surface;
     }
     ExportModal Label { margin-top: 1; }
