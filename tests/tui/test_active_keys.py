@@ -24,6 +24,17 @@ from grader.tui.widgets.key_bar import KeyBar
 SIZE = (120, 40)
 
 
+class Owner(Static, can_focus=True):
+    """A focused widget that owns its keys (as the rubric panel owns the criterion keys)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "own", "Owned", id="probe.owned", tooltip="the focused widget's key"),
+        Binding("p", "own", "Owned hidden", show=False, id="probe.owned_hidden", tooltip="hidden"),
+    ]
+
+    def action_own(self) -> None: ...
+
+
 class Probe(Screen[None]):
     """A key of each kind the three readers treat alike or, for a stated reason, apart."""
 
@@ -37,8 +48,11 @@ class Probe(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("probe")
+        yield Owner("probe")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(Owner).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return {"waiting": None, "gone": False}.get(action, True)
@@ -82,6 +96,11 @@ async def test_the_bar_help_and_palette_leave_out_the_same_keys(ctx: CourseConte
         assert {"Shown", "Hidden", "Waiting", "Keys"} <= helped  # the grader's hidden keys too
         assert {"Shown", "Hidden"} <= palette and "Waiting" not in palette  # only what can run
         assert "Focus Next" in palette and "Focus Next" not in helped  # Textual's own hidden keys
+        assert "Owned" in bar & helped & palette, "the focused widget's keys, in all three"
+        assert "Owned hidden" in helped & palette and "Owned hidden" not in bar
+        keys = [key.description for key in active_keys(screen)]
+        assert keys.index("Owned") < keys.index("Shown") < keys.index("Keys")
+        assert set(keys[keys.index("Keys") :]) == {"Keys"}, "the help key (? and f1) last"
         assert [r.enabled for r in help_rows(screen) if r.description == "Waiting"] == [False]
         dimmed = [e for e in screen.query_one(KeyBar).entries()[0] if e.description == "Waiting"]
         assert [e.enabled for e in dimmed] == [False]
