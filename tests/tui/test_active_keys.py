@@ -4,19 +4,23 @@ only shown keys; `?` lists the grader's hidden keys too; the palette offers only
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
 from typing import Any, ClassVar
 
 from hostile import screen_lines
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from grader.gradebook.context import CourseContext
 from grader.tui.active_keys import KeyedModal, active_keys
 from grader.tui.app import make_app
 from grader.tui.commands import ScreenCommands, same_title
+from grader.tui.keymap import grader_binding_ids
+from grader.tui.screens.export import OverwriteModal
 from grader.tui.screens.help import HelpScreen, help_rows
 from grader.tui.screens.submissions import SubmissionsScreen
 from grader.tui.widgets.key_bar import KeyBar
@@ -147,3 +151,39 @@ async def until_screen(pilot: Pilot[Any], kind: type[Screen[Any]]) -> None:
             await pilot.pause(0.1)
             return
     raise AssertionError(f"never showed {kind.__name__}")
+
+
+def grader_screens() -> list[type[Screen[Any]]]:
+    """Every screen and dialog class of the grader (every TUI module imported first)."""
+    grader_binding_ids()
+    found: list[type[Screen[Any]]] = []
+    stack: list[type[Screen[Any]]] = [Screen]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            if sub.__module__.startswith("grader.tui."):
+                found.append(sub)
+    return found
+
+
+def test_every_dialog_binds_the_help_key_and_every_screen_draws_the_key_bar() -> None:
+    screens = grader_screens()
+    assert len(screens) > 20
+    dialogs = [cls.__name__ for cls in screens if issubclass(cls, ModalScreen)]
+    assert {"HelpScreen", "FilterModal", "OutputModal", "OverwriteModal"} <= set(dialogs)
+    plain = [
+        cls.__name__ for cls in screens if issubclass(cls, ModalScreen) and not issubclass(cls, KeyedModal)
+    ]
+    assert plain == [], "a dialog leaves the app's help key out unless it binds it"
+    composing = [cls for cls in screens if "compose" in cls.__dict__]
+    assert [c.__name__ for c in composing if "yield KeyBar()" not in inspect.getsource(c.compose)] == []
+
+
+async def test_a_dialog_mounted_alone_shows_its_keys_and_help(ctx: CourseContext, tmp_path: Path) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.push_screen(OverwriteModal(tmp_path / "grades.csv"))
+        await pilot.pause()
+        line = app.screen.query_one(KeyBar).render().plain
+        assert " y Overwrite " in line and " n Keep " in line and line.rstrip().endswith("? Keys")
