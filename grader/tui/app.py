@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
-from textual import events, work
-from textual.binding import Binding, BindingType
+from textual import events, on, work
+from textual.binding import BindingType
 from textual.command import Provider
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -18,8 +19,16 @@ from grader.domain.errors import GraderError
 from grader.domain.text import printable
 from grader.gradebook.context import CourseContext
 from grader.gradebook.quick import STILL_OPENING, QuickContext
+from grader.tui.active_keys import HELP
 from grader.tui.crash import CrashLogWriter, crash_log, internal_message
-from grader.tui.keymap import config_paths, grader_binding_ids, load_keymap, unknown_ids
+from grader.tui.keymap import (
+    KeymapProblem,
+    LoadedKeymap,
+    config_paths,
+    grader_binding_ids,
+    load_keymap,
+    unknown_ids,
+)
 from grader.tui.navigation import ConfirmsQuit, OpeningApp
 
 if TYPE_CHECKING:
@@ -46,18 +55,7 @@ class GraderApp(OpeningApp):
     TITLE = "grader"
     # One provider: the screen's own actions first, then the app's and Textual's (see commands.py).
     COMMANDS: ClassVar = {screen_commands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # priority: `?` works on modal screens too; a focused Input still takes `?` as text, so
-        # F1 stands in there (the key bar then shows it: help is always one key away)
-        Binding(
-            "question_mark,f1",
-            "help",
-            "Keys",
-            id="app.help",
-            tooltip="Show the keys of this screen",
-            priority=True,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [HELP]
 
     def __init__(
         self,
@@ -137,7 +135,7 @@ class GraderApp(OpeningApp):
         for note in self.keymap.notes:
             self.notify(str(note), title="Key file", severity="warning", timeout=15, markup=False)
         if self.keymap.keymap:
-            self.check_keymap_ids()
+            self.check_keymap_ids(self.keymap)
         for error in self.startup_errors:
             self.report_error(error)
         if self.quick is not None:
@@ -266,12 +264,21 @@ class GraderApp(OpeningApp):
             self.push_screen(CourseScreen(self.full))
 
     @work(thread=True, exit_on_error=False, group="keymap")
-    def check_keymap_ids(self) -> None:
+    def check_keymap_ids(self, loaded: LoadedKeymap) -> None:
         """Name every remapped id that no screen has (importing every screen takes a moment)."""
-        for problem in unknown_ids(self.keymap, grader_binding_ids()):
-            self.call_from_thread(
-                self.notify, str(problem), title="Key file", severity="error", timeout=15, markup=False
-            )
+        self.post_message(self.KeymapChecked(unknown_ids(loaded, grader_binding_ids())))
+
+    class KeymapChecked(Message):
+        """The keys file was checked against every binding id: these name none."""
+
+        def __init__(self, problems: list[KeymapProblem]) -> None:
+            super().__init__()
+            self.problems = problems
+
+    @on(KeymapChecked)
+    def keymap_checked(self, message: KeymapChecked) -> None:
+        for problem in message.problems:
+            self.notify(str(problem), title="Key file", severity="error", timeout=15, markup=False)
 
     def notify(
         self,
@@ -334,7 +341,7 @@ class GraderApp(OpeningApp):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(help_rows(self, self.screen), screen_title=self.screen_title()))
+        self.push_screen(HelpScreen(help_rows(self.screen), screen_title=self.screen_title()))
 
     def screen_title(self) -> str:
         name = type(self.screen).__name__.removesuffix("Screen").removesuffix("Modal")

@@ -14,9 +14,8 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from grader.tui.active_keys import active_keys
 from grader.tui.navigation import navigator
-
-HIDDEN_ACTIONS = frozenset({"command_palette", "app.command_palette", "help_quit", "app.help_quit"})
 
 
 @dataclass(frozen=True)
@@ -27,21 +26,17 @@ class PaletteCommand:
 
 
 def _binding_commands(provider: Provider, *, own: bool) -> Iterator[PaletteCommand]:
-    """The screen's keys: the grader's own (``own``: each has an id), else Textual's (focus, copy)."""
-    app, screen = provider.app, provider.screen
+    """The screen's keys that can run now (see grader.tui.active_keys): the grader's own
+    (``own``: each has an id), else Textual's (focus, copy); one per title."""
+    app = provider.app
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if binding.system or not binding.description or binding.action in HIDDEN_ACTIONS:
+    for key in active_keys(provider.screen):
+        if not key.enabled or key.description in seen or bool(key.binding_id) != own:
             continue
-        if not active.enabled or binding.description in seen or bool(binding.id) != own:
-            continue
-        seen.add(binding.description)
-        shown_key = app.get_key_display(binding) or key
-        help_text = f"{binding.tooltip} (key: {shown_key})" if binding.tooltip else f"key: {shown_key}"
-        yield PaletteCommand(
-            binding.description, help_text, partial(app.run_action, binding.action, active.node)
-        )
+        seen.add(key.description)
+        tooltip = key.binding.tooltip
+        help_text = f"{tooltip} (key: {key.display})" if tooltip else f"key: {key.display}"
+        yield PaletteCommand(key.description, help_text, partial(app.run_action, key.action, key.node))
 
 
 def _app_commands(provider: Provider) -> Iterator[PaletteCommand]:

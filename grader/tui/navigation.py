@@ -4,25 +4,28 @@ screens call them."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack, cast, runtime_checkable
 
 from textual.app import App
+from textual.message import Message
 
 if TYPE_CHECKING:
     from grader.gradebook.context import CourseContext
 
 
+class GradingPlace(TypedDict, total=False):
+    """Where the Grading screen opens in a submission."""
+
+    criterion_id: str | None
+    """On this criterion (else the first)."""
+    by_criterion: bool
+    """Grading one criterion across every submission: the next opens in place."""
+
+
 class Navigator(Protocol):
     def open_submissions(self, assignment_id: str) -> None: ...
 
-    def open_grading(
-        self,
-        assignment_id: str,
-        student_id: str,
-        *,
-        criterion_id: str | None = None,
-        by_criterion: bool = False,
-    ) -> None: ...
+    def open_grading(self, assignment_id: str, student_id: str, **where: Unpack[GradingPlace]) -> None: ...
 
     def open_student(self, student_id: str) -> None: ...
 
@@ -38,6 +41,15 @@ class Navigator(Protocol):
 
     def report_error(self, error: BaseException) -> None:
         """The one place a failure becomes a message (and, when unexpected, a crash log)."""
+
+
+class GradingLeft(Message):
+    """The grading screen was left showing this submission (the list below puts its cursor there)."""
+
+    def __init__(self, assignment_id: str, student_id: str) -> None:
+        super().__init__()
+        self.assignment_id = assignment_id
+        self.student_id = student_id
 
 
 @runtime_checkable
@@ -99,22 +111,11 @@ class OpeningApp(App[None]):
 
         self.when_open("find a student", lambda ctx: self.push_screen(StudentsScreen(ctx)))
 
-    def open_grading(
-        self,
-        assignment_id: str,
-        student_id: str,
-        *,
-        criterion_id: str | None = None,
-        by_criterion: bool = False,
-    ) -> None:
+    def open_grading(self, assignment_id: str, student_id: str, **where: Unpack[GradingPlace]) -> None:
         from grader.tui.screens.grading import GradingScreen
 
         def grade(ctx: CourseContext) -> None:
-            self.push_screen(
-                GradingScreen(
-                    ctx, assignment_id, student_id, criterion_id=criterion_id, by_criterion=by_criterion
-                )
-            )
+            self.push_screen(GradingScreen(ctx, assignment_id, student_id, **where))
 
         self.when_open(f"grade a submission of {assignment_id}", grade)
 

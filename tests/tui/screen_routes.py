@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ from grader.tui.screens.similarity_pair import PairScreen
 from grader.tui.screens.student import StudentScreen
 from grader.tui.screens.submissions import SubmissionsScreen
 from grader.tui.screens.unsaved import LeaveUnsavedModal
+from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_files import SubmissionFiles
 
 A1 = "a1-calculator"
@@ -267,9 +269,19 @@ async def walk(pilot: Pilot[Any], ctx: CourseContext, route: Route) -> None:
             await pilot.press(*each.keys)
         await arrive(pilot, each.arrive)
     pilot.app.clear_notifications()
+    assert_help_key_shown(pilot.app.screen)
     for screen in pilot.app.screen_stack[:-1]:  # under a dialog: drawn as it is now
         screen.refresh(layout=True)
     await pilot.pause(0.05)
+
+
+HELP_ON_BAR = re.compile(r" (\?|f1) (Keys|more)\b")
+
+
+def assert_help_key_shown(screen: Screen[Any]) -> None:
+    """Every screen and dialog has the key bar, with the help key on it."""
+    line = screen.query_one(KeyBar).render().plain
+    assert HELP_ON_BAR.search(line), f"no help key on the key bar of {type(screen).__name__}: {line!r}"
 
 
 def prepared(ctx: CourseContext, route: Route) -> Callable[[Pilot[Any]], Awaitable[None]]:

@@ -32,9 +32,10 @@ from grader.gradebook.status import GRADED, submission_statuses
 from grader.store.quick import _ROSTER
 from grader.store.revision import HEAD
 from grader.tui.app import make_app
-from grader.tui.screens.course import AssignmentItem, CourseScreen
+from grader.tui.screens.course import CourseScreen
 from grader.tui.screens.help import HelpScreen
 from grader.tui.screens.submissions import SubmissionsScreen
+from grader.tui.widgets.assignment_list import AssignmentItem
 
 A1 = "a1-calculator"
 ROOT = Path(__file__).resolve().parents[2]

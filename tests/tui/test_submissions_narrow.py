@@ -12,7 +12,7 @@ from textual.widgets import Label
 from grader.gradebook.context import CourseContext
 from grader.gradebook.flagging import set_flag
 from grader.gradebook.status import submission_statuses
-from grader.tui.screens.by_criterion import load_submission, status_line
+from grader.tui.data.loaded_submission import load_submission, status_line
 from grader.tui.screens.filter import FilterModal
 from grader.tui.widgets.submission_cells import columns_for
 from tests.tui.test_submissions_screen import ASSIGNMENT, NavApp, screen_of, settle, table_text

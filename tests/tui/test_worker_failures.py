@@ -25,10 +25,10 @@ from grader.gradebook.locks import course_lock
 from grader.gradebook.pull import PullResult, pull
 from grader.tui.app import GraderApp, make_app
 from grader.tui.screens.course import CourseScreen
-from grader.tui.screens.course_items import AssignmentItem
 from grader.tui.screens.help import HelpScreen
 from grader.tui.screens.pull import PullScreen
 from grader.tui.screens.submissions import SubmissionsScreen
+from grader.tui.widgets.assignment_list import AssignmentItem
 
 SIZE = (140, 40)
 A1 = "a1-calculator"

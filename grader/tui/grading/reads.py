@@ -20,7 +20,7 @@ from grader.gradebook.certify import CertifyResult
 from grader.gradebook.checkout_files import Listing, list_files
 from grader.gradebook.context import CourseContext
 from grader.gradebook.second_marking import SecondMarking, open_second_marking
-from grader.tui.screens.by_criterion import Loaded, load_submission
+from grader.tui.data.loaded_submission import Loaded, load_submission
 
 BADGES_LOCK = threading.Lock()
 """One badge evaluation at a time: two could both issue the same credential."""

@@ -12,11 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Log, Static
 
 from grader.domain.autograde import CheckResult
+from grader.tui.active_keys import KeyedModal
 from grader.tui.safe import safe_block, safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 
 def truncated_note(result: CheckResult) -> str:
@@ -33,7 +34,7 @@ def output_lines(result: CheckResult) -> list[str]:
     return lines
 
 
-class OutputModal(ModalScreen[None]):
+class OutputModal(KeyedModal[None]):
     """The capped output of one check's latest run; arrows and page keys scroll, escape closes."""
 
     DEFAULT_CSS = """
@@ -65,6 +66,7 @@ class OutputModal(ModalScreen[None]):
             yield Static(summary, id="output-summary")
             yield Log(highlight=False, auto_scroll=False, id="output-log")
             yield Static(Text("↑↓ pgup pgdn scroll · escape closes", style="dim"))
+        yield KeyBar()
 
     def on_mount(self) -> None:
         log = self.query_one(Log)

@@ -11,11 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, OptionList
 from textual.widgets.option_list import Option
 
+from grader.tui.active_keys import KeyedModal
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class AutogradeScope:
     rerun: bool = False
 
 
-class AutogradeScopeModal(ModalScreen[AutogradeScope | None]):
+class AutogradeScopeModal(KeyedModal[AutogradeScope | None]):
     """Pick the submissions to autograde; `r` toggles running again what has a cached result."""
 
     DEFAULT_CSS = """
@@ -75,6 +76,7 @@ class AutogradeScopeModal(ModalScreen[AutogradeScope | None]):
             yield OptionList(*(Option(label) for label, _ in self.choices), id="autograde-scope")
             yield Checkbox("Run again where a result is recorded already (r)", id="autograde-rerun")
             yield Label(Text("enter runs · escape cancels", style="dim"))
+        yield KeyBar()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

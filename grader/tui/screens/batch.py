@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, ProgressBar, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -30,8 +29,10 @@ from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.gradebook.batch import BatchApplied, batch_apply
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.active_keys import KeyedModal
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="batch.cancel", tooltip="Close without applying anything")
 MODAL_CSS = """
@@ -54,7 +55,7 @@ def choice_label(request: ChoiceRequest) -> str:
     return f"{points_label(request.points or Decimal(0))} points"
 
 
-class CriterionModal(ModalScreen[Criterion | None]):
+class CriterionModal(KeyedModal[Criterion | None]):
     """Pick one criterion of a rubric: a manual one, or (``autograded``) one a check scores, whose
     points then override the run."""
 
@@ -75,6 +76,7 @@ class CriterionModal(ModalScreen[Criterion | None]):
                     for c in self.criteria
                 )
             )
+        yield KeyBar()
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -84,7 +86,7 @@ class CriterionModal(ModalScreen[Criterion | None]):
         self.dismiss(None)
 
 
-class ChoiceModal(ModalScreen[ChoiceRequest | None]):
+class ChoiceModal(KeyedModal[ChoiceRequest | None]):
     """Pick what to record for one criterion: a level, checklist items, or points."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="ChoiceModal")
@@ -117,6 +119,7 @@ class ChoiceModal(ModalScreen[ChoiceRequest | None]):
                 override = " (they override the run's)" if c.kind is CriterionKind.AUTOGRADED else ""
                 yield Label(f"Points from 0 to {points_label(c.max_points)}{override}, then enter:")
                 yield Input(placeholder="points", id="points")
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm_items":
@@ -185,7 +188,7 @@ class BatchOutcome:
         return found
 
 
-class BatchModal(ModalScreen[BatchOutcome | None]):
+class BatchModal(KeyedModal[BatchOutcome | None]):
     """Confirm, then apply one choice to many submissions with a progress bar (escape stops)."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="BatchModal")
@@ -227,6 +230,7 @@ class BatchModal(ModalScreen[BatchOutcome | None]):
                 "Each one is saved as its own grade event. enter applies, escape cancels.", id="hint"
             )
             yield ProgressBar(total=count, id="progress")
+        yield KeyBar()
 
     class Progressed(Message):
         def __init__(self, done: int) -> None:

@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from grader.domain.claims import Claim
+from grader.tui.active_keys import KeyedModal
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 
 class ClaimAnswer(StrEnum):
@@ -23,7 +24,7 @@ class ClaimAnswer(StrEnum):
     CANCEL = "cancel"
 
 
-class ClaimedModal(ModalScreen[ClaimAnswer]):
+class ClaimedModal(KeyedModal[ClaimAnswer]):
     """ "00123 is being graded by ta-anna": open it read-only, take the claim over, or cancel."""
 
     DEFAULT_CSS = """
@@ -62,6 +63,7 @@ class ClaimedModal(ModalScreen[ClaimAnswer]):
                     "r opens it read-only · t takes it over (audited) · escape leaves it to them", style="dim"
                 )
             )
+        yield KeyBar()
 
     def action_answer(self, answer: str) -> None:
         self.dismiss(ClaimAnswer(answer))

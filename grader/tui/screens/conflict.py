@@ -17,15 +17,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.gradebook.conflicts import ConflictSeen
+from grader.tui.active_keys import KeyedModal
 from grader.tui.grading.saves import Resolution
 from grader.tui.points import number
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 HINT = "Keep mine saves yours over theirs. Both attempts stay in the log (h on the Grading screen)."
 
@@ -72,7 +73,7 @@ def side(heading: str, who: str, at: datetime | None, body: Text) -> Text:
     return out
 
 
-class ConflictModal(ModalScreen[Resolution]):
+class ConflictModal(KeyedModal[Resolution]):
     """Mine and theirs for one criterion; dismissed with the grader's Resolution."""
 
     DEFAULT_CSS = """
@@ -128,6 +129,7 @@ class ConflictModal(ModalScreen[Resolution]):
                 yield Button("Take theirs (t)", id="take-theirs", variant="primary")
                 yield Button("Cancel (escape)", id="cancel")
             yield Static(Text(HINT, style="dim"))
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#take-theirs", Button).focus()  # enter never overwrites someone's work

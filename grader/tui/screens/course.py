@@ -19,16 +19,16 @@ from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
 from grader.gradebook.quick import STILL_OPENING, QuickContext
-from grader.tui.navigation import Navigator, navigator
-from grader.tui.screens.course_data import (
+from grader.tui.data.course_summaries import (
     AssignmentSummary,
     BadgeSummary,
     assignment_summary,
     badge_summaries,
 )
-from grader.tui.screens.course_items import AssignmentItem, AssignmentList, counting_line
+from grader.tui.navigation import Navigator, navigator
 from grader.tui.screens.course_live import CourseLive
 from grader.tui.screens.help import HelpScreen
+from grader.tui.widgets.assignment_list import AssignmentItem, AssignmentList, counting_line
 from grader.tui.widgets.grader_progress import GraderProgress
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.moderation_panel import ModerationPanel

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -23,29 +20,10 @@ from grader.domain.mastery import BadgeEvaluation, BadgeStatus
 from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
 from grader.gradebook.counts import badge_evaluations
+from grader.tui.data.badge_listing import BadgeListing
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
 from grader.tui.widgets.key_bar import KeyBar
-
-LISTED = 100
-"""Students listed per badge and status (a course may have 100,000): the counts are always whole."""
-
-
-@dataclass
-class BadgeListing:
-    """Counts per (badge, status) over the whole roster; the first ``limit`` students of each."""
-
-    limit: int = LISTED
-    counts: Counter[tuple[str, BadgeStatus]] = field(default_factory=Counter)
-    listed: dict[tuple[str, BadgeStatus], list[BadgeEvaluation]] = field(default_factory=dict)
-
-    def add(self, evaluations: Iterable[BadgeEvaluation]) -> None:
-        for evaluation in evaluations:
-            key = (evaluation.badge_id, evaluation.status)
-            self.counts[key] += 1
-            shown = self.listed.setdefault(key, [])
-            if len(shown) < self.limit:
-                shown.append(evaluation)
 
 
 def hanging(prefix: Text, body: Text) -> Table:

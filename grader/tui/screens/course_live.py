@@ -18,9 +18,9 @@ from textual.worker import get_current_worker
 
 from grader.domain.progress import Progress
 from grader.gradebook.context import CourseContext
+from grader.tui.data.course_summaries import AssignmentSummary, assignment_summary
 from grader.tui.live import GradebookChanged, LiveUpdatesFailed, follow_gradebook, stop_following
 from grader.tui.navigation import navigator
-from grader.tui.screens.course_data import AssignmentSummary, assignment_summary
 from grader.tui.widgets.grader_progress import GraderProgress
 
 RECOUNT = "course-recount"

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -24,6 +23,7 @@ from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.exports.formats import ExportFormat
 from grader.gradebook.context import CourseContext
+from grader.tui.active_keys import KeyedModal
 from grader.tui.export_jobs import (
     ALL,
     FEEDBACK,
@@ -38,11 +38,12 @@ from grader.tui.export_jobs import (
 )
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_block, safe_plain, safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 __all__ = ["ExportModal", "OverwriteModal", "default_output", "grades_summary", "run_job"]
 
 
-class OverwriteModal(ModalScreen[bool]):
+class OverwriteModal(KeyedModal[bool]):
     """Asks before an export replaces an existing file."""
 
     DEFAULT_CSS = """
@@ -64,18 +65,19 @@ class OverwriteModal(ModalScreen[bool]):
         text = safe_text(f"{self.path} exists.", style="bold")
         text.append("\nReplace it?  y: overwrite   n: keep it")
         yield Static(text)
+        yield KeyBar()
 
     def action_answer(self, overwrite: bool) -> None:
         self.dismiss(overwrite)
 
 
-class ExportModal(ModalScreen[Path | None]):
+class ExportModal(KeyedModal[Path | None]):
     """Choose what to export, for which assignment and where; then run it with a progress bar."""
 
     DEFAULT_CSS = """
     ExportModal { align: center middle; }
     ExportModal #dialog {
-        width: 90; max-width: 100%; height: auto; max-height: 95%; border: thick $accent; padding: 0 1;
+        width: 90; max-width: 100%; height: auto; max-height: 100%; border: thick $accent; padding: 0 1;
         background: $surface;
     }
     ExportModal Label { margin-top: 1; }
@@ -140,6 +142,7 @@ class ExportModal(ModalScreen[Path | None]):
                 yield Button("Export", variant="primary", id="run")
             yield ProgressBar(total=None, show_eta=False, id="progress", classes="hidden")
             yield Static(id="result")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._refresh_fields()
@@ -228,13 +231,13 @@ class ExportModal(ModalScreen[Path | None]):
         bar.update(total=None, progress=0)
         self.query_one("#result", Static).update(Text("exporting… (escape cancels)", style="dim"))
         self.job = job
-        self.worker = self.export(job)
+        self.worker = self.export(self.ctx, job)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, job: ExportJob) -> None:
+    def export(self, ctx: CourseContext, job: ExportJob) -> None:
         worker = get_current_worker()
         try:
-            for step in run_job(self.ctx, job):
+            for step in run_job(ctx, job):
                 if worker.is_cancelled:
                     self.post_message(self.Cancelled(job.kind))
                     return

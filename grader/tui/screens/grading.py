@@ -23,11 +23,11 @@ from textual.worker import Worker, WorkerState
 from grader.domain.anonymity import Identities, shown_students
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
+from grader.tui.data.loaded_submission import Loaded, status_line
 from grader.tui.grading.keys import GRADING_BINDINGS, PANEL_ACTIONS
 from grader.tui.grading.reads import FilesListed, LoadRefused, SubmissionLoaded, read_submission
 from grader.tui.grading.saves import FindNext, Flag, SaveChoice, UndoLast
-from grader.tui.navigation import navigator
-from grader.tui.screens.by_criterion import GradingLeft, Loaded, status_line
+from grader.tui.navigation import GradingLeft, navigator
 from grader.tui.screens.grading_autograde import TYPED, AutogradeReview
 from grader.tui.screens.grading_claims import GradingClaims
 from grader.tui.screens.grading_conflicts import ConflictReview

@@ -2,7 +2,7 @@
 while it shows and released when it leaves; someone else's claim asks first (ClaimedModal).
 
 :class:`GradingClaims` is a base of the Grading screen, which provides the state and loading.
-Loading claims (grader.tui.screens.by_criterion.load_submission); this keeps the claim alive
+Loading claims (grader.tui.data.loaded_submission.load_submission); this keeps the claim alive
 (every ``claim_renew_seconds``), lets it go when another submission shows or the screen closes,
 and makes the screen read-only while another grader holds the claim: every choice key is
 refused with the reason (SavePath.read_only) and the header says who. ``T`` takes it over.
@@ -23,10 +23,10 @@ from textual.message_pump import MessagePump
 from grader.domain.claims import Claim
 from grader.gradebook import claims
 from grader.gradebook.context import CourseContext
+from grader.tui.data.loaded_submission import claimed_by_other, shown_id
 from grader.tui.grading.reads import SubmissionLoaded
 from grader.tui.live import GradebookChanged
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import claimed_by_other, shown_id
 from grader.tui.screens.claimed import ClaimAnswer, ClaimedModal
 from grader.tui.screens.grading_parts import GradingParts
 

@@ -13,9 +13,9 @@ from textual import on
 
 from grader.domain.errors import GraderError
 from grader.gradebook.conflicts import ConflictSeen
+from grader.tui.data.loaded_submission import shown_id
 from grader.tui.grading.saves import ConflictFound, Resolution, SawTheirs
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import shown_id
 from grader.tui.screens.conflict import ConflictModal
 from grader.tui.screens.grading_parts import GradingParts
 from grader.tui.screens.history import HistoryModal

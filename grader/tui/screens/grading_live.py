@@ -21,11 +21,11 @@ from textual.message_pump import MessagePump
 from grader.domain.events import SubmissionGrade
 from grader.gradebook.context import CourseContext
 from grader.gradebook.live import merge_grade, read_grade
+from grader.tui.data.loaded_submission import shown_id
 from grader.tui.grading.saves import ChoiceSaved, SawTheirs
 from grader.tui.live import GradebookChanged, LiveUpdatesFailed, follow_gradebook, stop_following
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import shown_id
 from grader.tui.screens.grading_parts import GradingParts
 
 LIVE = "grading-live"

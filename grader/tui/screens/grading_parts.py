@@ -14,8 +14,8 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from grader.gradebook.context import CourseContext
+from grader.tui.data.loaded_submission import Loaded
 from grader.tui.grading.saves import SaveQueue
-from grader.tui.screens.by_criterion import Loaded
 from grader.tui.widgets.rubric_panel import Chosen, RubricState
 from grader.tui.widgets.save_path import SavePath
 

@@ -11,10 +11,10 @@ from functools import partial
 
 from textual import on
 
+from grader.tui.data.loaded_submission import saved_words, shown_id
 from grader.tui.grading.reads import BadgesChanged, evaluate_badges
 from grader.tui.grading.saves import ChoiceSaved, FlagChanged, NextFound, SaveRefused, UndoFinished
 from grader.tui.safe import safe_plain
-from grader.tui.screens.by_criterion import saved_words, shown_id
 from grader.tui.screens.grading_parts import GradingParts
 from grader.tui.widgets.save_path import SavePath
 

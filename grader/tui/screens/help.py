@@ -8,11 +8,14 @@ from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from grader.tui.active_keys import KeyedModal, active_keys
+from grader.tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -52,28 +55,19 @@ def group_digits(rows: list[HelpRow]) -> list[HelpRow]:
     return [*rest[:first], grouped, *rest[first:]]
 
 
-def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
-    """One row per key active on ``screen`` (its own, its focused widget's and the app's); the
-    digit keys that choose levels are one row."""
-    rows: list[HelpRow] = []
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if binding.system or not binding.description or (not binding.show and not binding.id):
-            continue  # Textual's own hidden keys (focus, copy) are not the grader's keys
-        rows.append(
-            HelpRow(
-                app.get_key_display(binding) or key,
-                binding.description,
-                active.tooltip,
-                active.enabled,
-                binding.id or "",
-                binding.key,
-            )
-        )
+def help_rows(screen: Screen[Any]) -> list[HelpRow]:
+    """One row per key active on ``screen`` that is the grader's or shown (its own, its focused
+    widget's and the app's: see grader.tui.active_keys); the digit keys that choose levels are
+    one row."""
+    rows = [
+        HelpRow(key.display, key.description, key.tooltip, key.enabled, key.binding_id, key.binding.key)
+        for key in active_keys(screen)
+        if key.in_help
+    ]
     return group_digits(rows)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(KeyedModal[None]):
     """The keys of the screen below; `escape` closes."""
 
     DEFAULT_CSS = """
@@ -111,6 +105,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(title, id="help-title")
             yield Static(table, id="help-keys")
             yield Static(Text("ctrl+p: every command, searchable · escape: close", style="dim"))
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss(None)

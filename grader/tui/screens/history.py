@@ -17,15 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from grader.domain.events import EventOutcome, GradeEvent
 from grader.gradebook.context import CourseContext
 from grader.gradebook.history import change_words, short_hash, submission_history, when_words
+from grader.tui.active_keys import KeyedModal
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 COLUMNS = ("When (UTC)", "Criterion", "Change (old → new)", "Who", "Outcome", "Source", "Rubric")
 """What changed comes before who and how: at 80 columns the later ones are off to the right."""
@@ -60,7 +61,7 @@ def event_row(event: GradeEvent, title: str, *, highlighted: bool) -> list[Text]
     return [safe_text(cell, style=style, limit=160) for cell in cells]
 
 
-class HistoryModal(ModalScreen[None]):
+class HistoryModal(KeyedModal[None]):
     """One submission's grade events, newest first; a scrollable table."""
 
     DEFAULT_CSS = """
@@ -104,6 +105,7 @@ class HistoryModal(ModalScreen[None]):
             yield Static(title, id="history-title")
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text("reading…", style="dim"), id="history-note")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

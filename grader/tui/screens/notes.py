@@ -11,11 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+from grader.tui.active_keys import KeyedModal
 from grader.tui.safe import safe_plain
+from grader.tui.widgets.key_bar import KeyBar
 
 CSS = """
 NoteModal, AdjustModal { align: center middle; }
@@ -51,7 +52,7 @@ def typed_points(screen: Widget, text: str | None) -> Decimal | None:
     return points
 
 
-class NoteModal(ModalScreen[str | None]):
+class NoteModal(KeyedModal[str | None]):
     """One line of text (a comment, a flag note, points); enter saves, escape cancels."""
 
     DEFAULT_CSS = CSS
@@ -71,6 +72,7 @@ class NoteModal(ModalScreen[str | None]):
             yield Label(Text(self.title_text, style="bold"))
             yield Input(value=self.value, placeholder=self.placeholder, id="note-input")
             yield Label(Text(self.hint or "enter saves · escape cancels", style="dim"))
+        yield KeyBar()
 
     @on(Input.Submitted, "#note-input")
     def submitted(self, event: Input.Submitted) -> None:
@@ -80,7 +82,7 @@ class NoteModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class AdjustModal(ModalScreen[Adjustment | None]):
+class AdjustModal(KeyedModal[Adjustment | None]):
     """Points to add or take off a criterion, and the reason (required): enter moves on, then saves."""
 
     DEFAULT_CSS = CSS
@@ -100,6 +102,7 @@ class AdjustModal(ModalScreen[Adjustment | None]):
             yield Input(value=self.points, placeholder="points, e.g. -2 or +1.5", id="adjust-points")
             yield Input(value=self.comment, placeholder="why (required)", id="adjust-comment")
             yield Label(Text("0 removes the adjustment · escape cancels", style="dim"))
+        yield KeyBar()
 
     @on(Input.Submitted, "#adjust-points")
     def points_given(self) -> None:

@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, RichLog, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -28,8 +27,10 @@ from grader.domain.submission import attention_flags, graded_commit_words
 from grader.gradebook.context import CourseContext
 from grader.gradebook.git_stop import stop_git
 from grader.gradebook.pull import PullResult, pull
+from grader.tui.active_keys import KeyedModal
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 PROBLEMS = ("failed", "refused")
 WATCH_SECONDS = 0.2
@@ -69,7 +70,7 @@ def stop_git_once_cancelled(worker: Worker[None], finished: threading.Event) -> 
             stop_git()
 
 
-class PullScreen(ModalScreen[None]):
+class PullScreen(KeyedModal[None]):
     """Progress and per-repository results of one pull; cancellable."""
 
     DEFAULT_CSS = """
@@ -139,6 +140,7 @@ class PullScreen(ModalScreen[None]):
             yield Static(Text("starting…", style="dim"), id="pull-status")
             yield RichLog(max_lines=2000, wrap=True, markup=False, highlight=False, id="pull-results")
             yield Static(Text("escape: cancel", style="dim"), id="pull-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.worker = self.run_pull(self.ctx, self.assignment_ids, self.student_ids, self.jobs)

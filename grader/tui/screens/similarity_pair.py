@@ -32,8 +32,8 @@ from grader.gradebook.similarity_review import (
 )
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
-from grader.tui.screens.similarity import percent, verdict_cell
 from grader.tui.widgets.key_bar import KeyBar
+from grader.tui.widgets.pair_table import percent, verdict_cell
 
 MATCH_STYLE = "on #3a3a00"
 """The background of matching lines."""

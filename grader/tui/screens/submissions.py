@@ -2,43 +2,85 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError
-from grader.domain.rubric import Criterion, Rubric
 from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionFilter, SubmissionList, is_flagged
 from grader.gradebook.quick import QuickContext
 from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
-from grader.tui.safe import safe_plain, safe_text
-from grader.tui.screens.outcome_groups import groups_line
-from grader.tui.screens.submissions_keys import SUBMISSIONS_BINDINGS
+from grader.tui.safe import safe_text
+from grader.tui.screens.submissions_flows import CriterionFlows
 from grader.tui.screens.submissions_live import SubmissionsLive
 from grader.tui.screens.submissions_review import OutcomeReview
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.submission_table import SubmissionTable
 
 if TYPE_CHECKING:
-    from grader.tui.screens.batch import BatchOutcome
-    from grader.tui.screens.by_criterion import GradingLeft
-    from grader.tui.screens.filter import FilterRun
+    from grader.tui.navigation import GradingLeft
+    from grader.tui.widgets.filter_run import FilterRun
 
 
-class SubmissionsScreen(SubmissionsLive, OutcomeReview):
+class SubmissionsScreen(SubmissionsLive, CriterionFlows, OutcomeReview):
     """Every student's submission of one assignment; scales to 100,000 rows."""
 
-    CSS_PATH = Path(__file__).with_name("submissions.tcss")
-    BINDINGS: ClassVar[list[BindingType]] = SUBMISSIONS_BINDINGS
+    DEFAULT_CSS = """
+    SubmissionsScreen #submissions-title {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+    }
+
+    SubmissionsScreen #filter-progress {
+        display: none;
+        height: 1;
+        padding: 0 1;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "grade", "Grade", id="submissions.grade", tooltip="Grade the selected submission"),
+        Binding("n", "next_ungraded", "Next ungraded", id="submissions.next_ungraded",
+                tooltip="Grade the first submission from the cursor on that still needs grading"),
+        Binding("slash", "search", "Search", id="submissions.search",
+                tooltip="Search by id, name or handle; filter by status, flagged, late, grader"),
+        Binding("M", "mine", "Mine", show=False, id="submissions.mine",
+                tooltip="Only the submissions the work split gives you (grader assign); again: everyone's"),
+        Binding("space", "mark", "Mark ↓", id="submissions.mark",
+                tooltip="Mark or unmark the selected row, then move down; on a group's header, the whole "
+                "group"),
+        # `*`, `F`, `P` and `e`: in `?` and the palette (the Course screen pulls and exports too); the
+        # key bar keeps room for this screen's workflow (autograde, group, batch), `escape` and `?`
+        Binding("asterisk", "mark_all", "Mark all", show=False, id="submissions.mark_all",
+                tooltip="Mark every shown row; when every shown row is marked already, clear all marks"),
+        Binding("P", "pull", "Pull", show=False, id="submissions.pull",
+                tooltip="Pull the marked submissions (or all when none is marked)"),
+        Binding("A", "autograde", "Autograde", id="submissions.autograde",
+                tooltip="Run the autograded criteria's checks: the selected, the marked or all submissions"),
+        Binding("g", "group", "Group", id="submissions.group",
+                tooltip="Group the rows by autograde outcome (the same failing tests), largest group first; "
+                "again: the plain list"),
+        Binding("B", "batch", "Batch", id="submissions.batch",
+                tooltip="Apply one rubric choice to every marked submission, each its own grade event"),
+        Binding("c", "by_criterion", "By criterion", id="submissions.by_criterion",
+                tooltip="Grade one criterion across every submission"),
+        Binding("F", "next_flagged", "Next flagged", show=False, id="submissions.next_flagged",
+                tooltip="Move to the next flagged submission"),
+        Binding("S", "similarity", "Similar", show=False, id="submissions.similarity",
+                tooltip="Similar submissions: pairs by similarity, side by side, verdicts"),
+        Binding("e", "export", "Export", show=False, id="submissions.export",
+                tooltip="Export this assignment's grades"),
+        Binding("escape", "back", "Back", id="submissions.back",
+                tooltip="Back to the course (while autograding: cancel the run)"),
+    ]  # fmt: skip
 
     def __init__(self, ctx: CourseContext | QuickContext, assignment_id: str) -> None:
         """``ctx`` may be a quick (read-only) open: rows show at once; writing waits for
@@ -95,7 +137,7 @@ class SubmissionsScreen(SubmissionsLive, OutcomeReview):
             line.append_text(safe_text(describe(self.wanted), limit=60))
         grouped = self.table.grouped
         if grouped is not None:
-            line.append(f" · {groups_line(grouped)}", style="bold")
+            line.append(f" · {grouped.summary}", style="bold")
         line.append_text(self.claims_line())
         if self.waiting:
             line.append(f" · {self.waiting}", style="dim italic")
@@ -164,17 +206,28 @@ class SubmissionsScreen(SubmissionsLive, OutcomeReview):
         try:
             found = listing.next_matching(after, predicate(), within=within)
         except GraderError as error:
-            self.app.call_from_thread(self.fail, error)
+            self.post_message(self.SearchFailed(error))
             return
-        if found is None:
-            self.app.call_from_thread(self.notify, nothing, severity="warning")
-            return
-        self.app.call_from_thread(self.found, listing.students[found].student_id, then_grade)
+        student_id = None if found is None else listing.students[found].student_id
+        self.post_message(self.SubmissionFound(student_id, then_grade=then_grade, nothing=nothing))
 
-    def found(self, student_id: str, then_grade: bool) -> None:
-        self.table.move_to_student(student_id)
-        if then_grade:
-            navigator(self.app).open_grading(self.assignment_id, student_id)
+    class SubmissionFound(Message):
+        """What a search from the cursor found (None: nothing, said in ``nothing``'s words)."""
+
+        def __init__(self, student_id: str | None, *, then_grade: bool, nothing: str) -> None:
+            super().__init__()
+            self.student_id = student_id
+            self.then_grade = then_grade
+            self.nothing = nothing
+
+    @on(SubmissionFound)
+    def found(self, message: SubmissionFound) -> None:
+        if message.student_id is None:
+            self.notify(message.nothing, severity="warning")
+            return
+        self.table.move_to_student(message.student_id)
+        if message.then_grade:
+            navigator(self.app).open_grading(self.assignment_id, message.student_id)
 
     def action_similarity(self) -> None:
         from grader.tui.screens.similarity import SimilarityScreen
@@ -228,7 +281,7 @@ class SubmissionsScreen(SubmissionsLive, OutcomeReview):
         self.app.push_screen(FilterModal(self.wanted), self.filter_chosen)
 
     async def filter_chosen(self, wanted: SubmissionFilter | None) -> None:
-        from grader.tui.screens.filter import FilterRun
+        from grader.tui.widgets.filter_run import FilterRun
 
         if wanted is None:
             return
@@ -255,105 +308,8 @@ class SubmissionsScreen(SubmissionsLive, OutcomeReview):
         if not message.indexes:
             self.notify("no submission matches the filter", severity="warning")
 
-    # Batch review and grading by criterion
-
-    async def read_rubric(self) -> Rubric | None:
-        try:
-            rubric, refused = await asyncio.to_thread(self.listing.rubric)
-        except GraderError as error:
-            self.fail(error)
-            return None
-        if refused:
-            self.notify(
-                "the rubric changed in a way grades cannot follow: run 'grader rubric apply' first",
-                severity="error",
-            )
-            return None
-        return rubric
-
-    @work(exclusive=True, group="batch-flow", exit_on_error=False)
-    async def action_batch(self) -> None:
-        from grader.tui.screens.batch import BatchModal, ChoiceModal, CriterionModal
-
-        student_ids = self.marked_in_order()
-        if not student_ids:
-            self.notify("mark submissions with space (or * for every shown one) first", severity="error")
-            return
-        rubric = await self.read_rubric()
-        if rubric is None:
-            return
-        modal = CriterionModal(rubric, "Batch-apply to which criterion?", autograded=True)
-        criterion = await self.app.push_screen_wait(modal)
-        if criterion is None:
-            return
-        request = await self.app.push_screen_wait(ChoiceModal(criterion))
-        if request is None:
-            return
-        assignment_id = self.assignment_id
-
-        def confirm(ctx: CourseContext) -> None:
-            modal = BatchModal(ctx, assignment_id, criterion, request, student_ids, self.listing.identities)
-            self.app.push_screen(modal, self.batch_done)
-
-        if isinstance(self.ctx, CourseContext):
-            confirm(self.ctx)
-        else:  # it writes: once the course is fully open (it is still opening)
-            navigator(self.app).when_open(f"batch-apply to {len(student_ids):,} submission(s)", confirm)
-
-    def batch_done(self, outcome: BatchOutcome | None) -> None:
-        if outcome is None:
-            return
-        self.table.reload(outcome.touched)
-        for severity, message in outcome.messages():
-            self.notify(message, severity=severity, markup=False)
-
-    @work(exclusive=True, group="criterion-flow", exit_on_error=False)
-    async def action_by_criterion(self) -> None:
-        from grader.tui.screens.batch import CriterionModal
-
-        rubric = await self.read_rubric()
-        if rubric is None:
-            return
-        criterion = await self.app.push_screen_wait(
-            CriterionModal(rubric, "Grade which criterion across everyone?")
-        )
-        if criterion is not None:
-            shown = self.table.shown_indexes()
-            first_shown = shown[0] if shown else None
-            within = None if self.table.view is None else shown
-            self.first_without_choice(self.listing, within, first_shown, criterion)
-
-    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
-    def first_without_choice(
-        self,
-        listing: SubmissionList,
-        within: Sequence[int] | None,
-        first_shown: int | None,
-        criterion: Criterion,
-    ) -> None:
-        try:  # the first without a choice for it that nobody else is grading
-            found = listing.next_matching(-1, listing.needs_grader(criterion.id), within=within)
-        except GraderError as error:
-            self.app.call_from_thread(self.fail, error)
-            return
-        if found is None:
-            self.app.call_from_thread(self.notify, "every shown submission has a choice for it already")
-            found = first_shown
-        if found is not None:
-            self.app.call_from_thread(
-                self.grade_by_criterion, listing.students[found].student_id, criterion.id
-            )
-
-    def grade_by_criterion(self, student_id: str, criterion_id: str) -> None:
-        navigator(self.app).open_grading(
-            self.assignment_id, student_id, criterion_id=criterion_id, by_criterion=True
-        )
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure of a search or a flow: the screen is left as it was; the app
         reports it."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             navigator(self.app).report_error(event.worker.error)
-
-    def fail(self, error: GraderError) -> None:
-        self.notify(safe_plain(str(error)), title="Error", severity="error", markup=False)

@@ -8,19 +8,21 @@ worker, the table's rows ordered by group with a header row each). ``space`` on 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 
 from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext
 from grader.gradebook.listing import SubmissionList
 from grader.tui.navigation import navigator
-from grader.tui.screens.outcome_groups import Groups, GroupsRead, GroupsRefused, grouped_view, read_groups
-from grader.tui.widgets.grouped_rows import GroupedRows
+from grader.tui.widgets.grouped_rows import GroupedRows, Groups
 from grader.tui.widgets.submission_table import SubmissionTable
 
 if TYPE_CHECKING:  # loaded by the first `A` (the list's first frame stays light)
@@ -60,7 +62,8 @@ class OutcomeReview(Screen[None]):
         those rows grouped already)."""
         groups = self.groups
         if groups is not None and grouped is None:
-            grouped = grouped_view(groups, self.listing, self.filtered)
+            listing = self.listing
+            grouped = GroupedRows.of_groups(groups, listing.position_of, self.filtered, len(listing))
         self.table.set_view(self.filtered if groups is None else grouped)
         self.show_counts()
 
@@ -75,12 +78,36 @@ class OutcomeReview(Screen[None]):
 
     def read_groups(self) -> None:
         """Read the outcome groups (once the course is fully open) and show the rows grouped."""
+        navigator(self.app).when_open(
+            "group by outcome", lambda ctx: self.group_rows(ctx, self.listing, self.filtered)
+        )
 
-        def read(ctx: CourseContext) -> None:
-            work = partial(read_groups, self, ctx, self.listing, self.filtered)
-            self.run_worker(work, thread=True, exclusive=True, group="groups", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="groups", exit_on_error=False)
+    def group_rows(self, ctx: CourseContext, listing: SubmissionList, filtered: Sequence[int] | None) -> None:
+        """The assignment's outcome groups (one read of its results) and the rows grouped, as a
+        message."""
+        from grader.gradebook.autograde import outcome_groups
 
-        navigator(self.app).when_open("group by outcome", read)
+        try:
+            found = outcome_groups(ctx, listing.assignment_id)
+        except GraderError as error:
+            self.post_message(self.GroupsRefused(str(error)))
+            return
+        groups = [(group.signature, tuple(group.student_ids)) for group in found]
+        view = GroupedRows.of_groups(groups, listing.position_of, filtered, len(listing))
+        self.post_message(self.GroupsRead(groups, view, filtered))
+
+    @dataclass
+    class GroupsRead(Message):
+        groups: Groups
+        view: GroupedRows
+        """The rows grouped, for the filter ``filtered`` (built in the worker: 100,000 rows take a
+        moment the UI thread need not spend)."""
+        filtered: Sequence[int] | None
+
+    @dataclass
+    class GroupsRefused(Message):
+        message: str
 
     @on(GroupsRead)
     def groups_read(self, message: GroupsRead) -> None:

@@ -9,16 +9,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from grader.tui.active_keys import KeyedModal
 from grader.tui.grading.not_saved import NotSaved, describe_op
 from grader.tui.safe import safe_text
+from grader.tui.widgets.key_bar import KeyBar
 
 SHOWN_LINES = 12
 
 
-class LeaveUnsavedModal(ModalScreen[bool]):
+class LeaveUnsavedModal(KeyedModal[bool]):
     """Asks before leaving with unsaved choices, naming each one; True: leave and lose them."""
 
     DEFAULT_CSS = """
@@ -66,6 +67,7 @@ class LeaveUnsavedModal(ModalScreen[bool]):
             yield Label(
                 Text("y leaves and loses them · n or escape stays (then r retries saving)", style="dim")
             )
+        yield KeyBar()
 
     def action_leave(self) -> None:
         self.dismiss(True)

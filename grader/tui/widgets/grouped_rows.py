@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+Groups = list[tuple[str, tuple[str, ...]]]
+"""(outcome signature, student ids), largest group first, as the gradebook gives them."""
 NOT_RUN = "not run"
 """The group of every shown row the outcome groups did not name."""
 
@@ -71,6 +73,17 @@ class GroupedRows(Sequence[int]):
         self.member_count = len(order) - len(self.groups)
         """The rows that are submissions (every row but the headers)."""
 
+    @classmethod
+    def of_groups(
+        cls,
+        groups: Groups,
+        position_of: Callable[[str], int | None],
+        shown: Sequence[int] | None,
+        row_count: int,
+    ) -> GroupedRows:
+        """The rows of the outcome groups a filter keeps (``shown``; None: all), largest group first."""
+        return cls(shown_groups(groups, position_of, shown, row_count))
+
     def __len__(self) -> int:
         return len(self._order)
 
@@ -113,6 +126,12 @@ class GroupedRows(Sequence[int]):
     def members(self) -> list[int]:
         """Every shown roster index, ascending (what a scan in roster order walks)."""
         return sorted(entry for entry in self._order if entry >= 0)
+
+    @property
+    def summary(self) -> str:
+        """What the title line says of the grouping: "3 outcome groups (g: list)"."""
+        count = len(self.groups)
+        return f"{count:,} outcome group{'s' if count != 1 else ''} (g: list)"
 
 
 def _last_at_or_before(rows: Sequence[int], row: int) -> int:

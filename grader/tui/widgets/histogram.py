@@ -49,10 +49,14 @@ def histogram_lines(counts: Sequence[int], *, height: int = 3, bar_width: int = 
 
 def histogram(fractions: Iterable[Decimal | float], *, height: int = 3) -> Text:
     """The score histogram of one assignment, with its axis: 0 % on the left, 100 % on the right."""
-    counts = score_bins(fractions)
+    return bins_histogram(score_bins(fractions), height=height)
+
+
+def bins_histogram(bins: Sequence[int], *, height: int = 3) -> Text:
+    """The score histogram from its bin counts, with its axis (0 % to 100 %)."""
     text = Text(no_wrap=True)
-    for line in histogram_lines(counts, height=height):
+    for line in histogram_lines(bins, height=height):
         text.append(line + "\n", style="cyan")
-    axis_width = len(counts) * 3 - 1
+    axis_width = len(bins) * 3 - 1
     text.append("0%".ljust(axis_width - 4) + "100%", style="dim")
     return text

@@ -2,10 +2,11 @@
 
 Footer mounts a widget per key and mounts them all again whenever the screen's bindings change,
 each styled by the stylesheet: about 50 ms on the first frame of the Submissions screen (11
-keys), a third of what opening it costs beyond an empty app. This draws the same line from
-``Screen.active_bindings`` in a single render: the shown keys of the focused widget, its
-screen and the app (remapped keys included), the command palette key on the right; a click on
-a key presses it, hovering shows its tooltip.
+keys), a third of what opening it costs beyond an empty app. This draws the same line in a
+single render: the shown keys among those :func:`grader.tui.active_keys.active_keys` lists (the
+list `?` and the palette read too: the focused widget's, the screen's and the app's, remapped
+keys included), the command palette key on the right; a click on a key presses it, hovering
+shows its tooltip.
 
 When the keys do not all fit, the order of the bindings is their priority: the first ones stay,
 the rest are left out, and the help key, always shown with the way back (escape), says
@@ -21,6 +22,8 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
+
+from grader.tui.active_keys import HELP_ID, ActiveKey, active_keys, palette_key
 
 if TYPE_CHECKING:
     from textual.binding import Binding
@@ -40,7 +43,6 @@ class KeyEntry:
     is_help: bool = False
 
 
-HELP_ID = "app.help"
 MORE = "more"
 """The help key's description when keys were left out."""
 
@@ -48,6 +50,12 @@ MORE = "more"
 def is_pinned(binding: Binding) -> bool:
     """The help key and the way back stay on the line however narrow it is."""
     return binding.id == HELP_ID or binding.action == "back" or binding.key == "escape"
+
+
+def _entry(key: ActiveKey, *, pinned: bool) -> KeyEntry:
+    return KeyEntry(
+        key.binding.key, key.display, key.description, key.tooltip, key.enabled, pinned, key.is_help
+    )
 
 
 class KeyBar(Widget, can_focus=False):
@@ -96,36 +104,15 @@ class KeyBar(Widget, can_focus=False):
 
     def entries(self) -> tuple[list[KeyEntry], KeyEntry | None]:
         """The keys shown (one per action, in binding order) and the command palette key."""
-        app = self.app
-        active = self.screen.active_bindings
         shown: list[KeyEntry] = []
         actions: set[str] = set()
-        for _node, binding, enabled, tooltip in active.values():
-            if not binding.show or binding.action in actions:
+        for key in active_keys(self.screen):
+            if not key.on_key_bar or key.action in actions:
                 continue
-            actions.add(binding.action)
-            shown.append(
-                KeyEntry(
-                    binding.key,
-                    app.get_key_display(binding),
-                    binding.description,
-                    tooltip,
-                    enabled,
-                    pinned=is_pinned(binding),
-                    is_help=binding.id == HELP_ID,
-                )
-            )
-        palette = None
-        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
-            _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = KeyEntry(
-                binding.key,
-                app.get_key_display(binding),
-                binding.description,
-                binding.tooltip or binding.description,
-                enabled,
-            )
-        return shown, palette
+            actions.add(key.action)
+            shown.append(_entry(key, pinned=is_pinned(key.binding)))
+        palette = palette_key(self.screen)
+        return shown, None if palette is None else _entry(palette, pinned=False)
 
     def render(self) -> Text:
         width = self.size.width

@@ -251,18 +251,19 @@ class SubmissionTable(RowCursorView, can_focus=True):
             return
         self._reading = True
         if self.view is None and self._shown:
-            self._read_page(visible.start, visible.stop + PAGE_SIZE)  # a page ahead, for scrolling
+            # a page ahead, for scrolling
+            self._read_page(self.listing, visible.start, visible.stop + PAGE_SIZE)
         else:  # a filtered view, or the first screenful (shown sooner without the page after it)
             indexes = [index for r in visible if (index := self.roster_index(r)) >= 0]
-            self._read_indexes(indexes)
+            self._read_indexes(self.listing, indexes)
 
     @work(thread=True, group="rows", exit_on_error=False)
-    def _read_page(self, start: int, stop: int) -> None:
-        self._post_read(lambda: self.listing.rows(start, stop))
+    def _read_page(self, listing: SubmissionList, start: int, stop: int) -> None:
+        self._post_read(lambda: listing.rows(start, stop))
 
     @work(thread=True, group="rows", exit_on_error=False)
-    def _read_indexes(self, indexes: list[int]) -> None:
-        self._post_read(lambda: self.listing.rows_at(indexes))
+    def _read_indexes(self, listing: SubmissionList, indexes: list[int]) -> None:
+        self._post_read(lambda: listing.rows_at(indexes))
 
     def _post_read(self, read: Callable[[], object]) -> None:
         try:

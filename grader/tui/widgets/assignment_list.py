@@ -10,22 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import ListItem, ListView, Static
 
-from grader.tui.screens.course_data import AssignmentSummary
-from grader.tui.widgets.histogram import histogram_lines, progress_line
+from grader.tui.data.course_summaries import AssignmentSummary
+from grader.tui.widgets.histogram import bins_histogram, progress_line
 
 
 def counting_line(done: int, total: int) -> Text:
     return Text(f"counting {done:,} / {total:,}", style="dim italic")
-
-
-def bins_histogram(bins: tuple[int, ...], *, height: int = 3) -> Text:
-    """The score histogram of one assignment from its bin counts, with its axis (0 % to 100 %)."""
-    text = Text(no_wrap=True)
-    for line in histogram_lines(bins, height=height):
-        text.append(line + "\n", style="cyan")
-    axis_width = len(bins) * 3 - 1
-    text.append("0%".ljust(axis_width - 4) + "100%", style="dim")
-    return text
 
 
 class AssignmentList(ListView, inherit_bindings=False):

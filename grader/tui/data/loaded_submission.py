@@ -1,5 +1,5 @@
 """What the grading screen loads for one submission, the header line that sums it up, and the
-words and message of its saves and its leaving.
+words of its saves.
 
 Loading reads one grade and one pull state (never the class), and claims the submission for the
 grader (grader.gradebook.claims): the claim standing afterwards comes with it, someone else's
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.message import Message
 
 from grader.domain.anonymity import ANONYMOUS_NAME, Identities, shown_students
 from grader.domain.choice_words import scored_words
@@ -162,12 +161,3 @@ def saved_words(loaded: Loaded, student_id: str, criterion_id: str, choice: Crit
     title = criterion.title if criterion is not None else criterion_id
     what = scored_words(choice) or "not scored"
     return safe_plain(f"saved {title}: {what} ({shown_id(loaded, student_id)})")
-
-
-class GradingLeft(Message):
-    """The grading screen was left showing this submission (the list below puts its cursor there)."""
-
-    def __init__(self, assignment_id: str, student_id: str) -> None:
-        super().__init__()
-        self.assignment_id = assignment_id
-        self.student_id = student_id
