@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from grader.domain.choice_words import describe_choice
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Assignment
 from grader.domain.errors import RubricChangeRefused
@@ -13,7 +14,7 @@ from grader.domain.events import AutogradeScore, SubmissionGrade
 from grader.domain.lateness import beyond_max_days, beyond_max_days_text
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
-from grader.domain.rubric import CriterionKind, Rubric
+from grader.domain.rubric import Criterion, CriterionKind, Rubric
 from grader.domain.scoring import Decided, Scorer, SubmissionScore, is_override
 from grader.domain.submission import EMPTY_REPOSITORY, attention_flags, dated_by
 from grader.gradebook.context import CourseContext
@@ -51,6 +52,13 @@ class CriterionStatus:
     """The autograde layer's current result (autograded criteria that a check has run on)."""
     overridden: bool = False
     """A grader's points stand on this autograded criterion instead of any run's."""
+    criterion: Criterion | None = None
+    """The rubric's criterion (None: not in the rubric scored with)."""
+
+    @property
+    def words(self) -> str:
+        """The choice in the one wording of a choice: "Proficient (28)", "12 points", "–"."""
+        return describe_choice(self.choice, self.criterion)
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,8 @@ class SubmissionStatus:
 
 
 def choice_summary(choice: CriterionChoice) -> str | list[str] | Decimal | None:
-    """What was chosen, in the shape a script expects: a label, a list of items, or points."""
+    """What was chosen, in the shape a script expects (``status --json``'s "choice"): a label, a
+    list of items, or points; ``CriterionStatus.words`` says it in words."""
     if choice.level is not None:
         return choice.level
     if choice.items is not None:
@@ -265,6 +274,7 @@ def _criteria(
             scores[c.id],
             layer.get(c.id) if c.kind is CriterionKind.AUTOGRADED else None,
             is_override(c, grade),
+            c,
         )
         for c in rubric.criteria
     )
