@@ -31,7 +31,8 @@ from grader.domain.rubric import Rubric
 from grader.domain.scoring import Scorer
 from grader.files.loaded import CourseFiles
 from grader.gradebook.context import CourseContext
-from grader.gradebook.rubrics import effective_rubric, rubric_in_force
+from grader.gradebook.rubrics import effective_rubric
+from grader.gradebook.summary import counted_rubric
 from grader.store.summary_values import StudentSums
 
 CHUNK = 2_000
@@ -61,21 +62,31 @@ class MasteryBasis:
 
 
 def mastery_basis(ctx: CourseContext, student_id: str | None = None) -> MasteryBasis:
-    """The one rubric lookup of mastery: ``rubric_in_force`` for the class (what the summaries
-    the Course counts read are stamped with); for one student, only their own choices decide
-    it (``effective_rubric`` of their grades), as ``grader grade`` does."""
+    """The one rubric lookup of mastery: ``counted_rubric`` for the class (``rubric_in_force``,
+    as the summaries the Course counts read are computed with); for one student, only their own
+    choices decide it (``effective_rubric`` of their grades), as ``grader grade`` does."""
     rubrics: dict[str, Rubric] = {}
     refused: dict[str, str] = {}
     for assignment in ctx.files.course.assignments:
-        try:
-            if student_id is None:
-                rubrics[assignment.id] = rubric_in_force(ctx, assignment.id)
-            else:
-                saved = ctx.store.grades_of(assignment.id, [student_id])
-                rubrics[assignment.id] = effective_rubric(ctx, assignment.id, saved)
-        except RubricChangeRefused as refusal:
-            refused[assignment.id] = str(refusal)
+        if student_id is None:
+            rubric, why = counted_rubric(ctx, assignment.id)
+        else:
+            saved = ctx.store.grades_of(assignment.id, [student_id])
+            rubric, why = _own_rubric(ctx, assignment.id, saved)
+        if why:
+            refused[assignment.id] = why
+        else:
+            rubrics[assignment.id] = rubric
     return MasteryBasis(rubrics, refused)
+
+
+def _own_rubric(
+    ctx: CourseContext, assignment_id: str, grades: Mapping[str, SubmissionGrade]
+) -> tuple[Rubric, str]:
+    try:
+        return effective_rubric(ctx, assignment_id, grades), ""
+    except RubricChangeRefused as refusal:
+        return ctx.files.rubric(assignment_id), str(refusal)
 
 
 def chunk_mastery(

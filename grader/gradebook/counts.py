@@ -182,9 +182,10 @@ def badge_evaluations(
     """Every roster student's badge evaluations, a chunk of students at a time.
 
     Yields Progress (students done / roster size), then that chunk's evaluations (one per
-    student and badge, in roster then course order), and so on. Decided as ``mastery_report``
-    decides them: an assignment whose rubric edit is refused is withheld, excused work counts
-    nowhere and blocks no badge. Skill figures carry their sums, not the criteria behind them.
+    student and badge, in roster then course order), and so on. Judged by the one evaluator
+    (``BadgeJudge``, as ``mastery_report``): an assignment whose rubric edit is refused is
+    withheld, excused work counts nowhere and blocks no badge. Skill figures carry their sums,
+    not the criteria behind them.
     """
     course = yield from _course(ctx, chunk)
     figures = {sums.student_id: sums_mastery(sums) for sums in _student_sums(ctx, course)}
