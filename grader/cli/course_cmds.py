@@ -94,6 +94,7 @@ def criterion_json(c: CriterionStatus) -> dict[str, object]:
     out: dict[str, object] = {
         "choice": number(summary) if isinstance(summary, Decimal) else summary,
         "points": number(c.points),
+        "words": c.words,
     }
     if c.choice.adjustment:
         out["adjustment"] = number(c.choice.adjustment)

@@ -10,8 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.cli.output import fmt_points, number, stdout
-from grader.domain.agreement import Agreement, AgreementReport, describe
+from grader.domain.agreement import Agreement, AgreementReport
 from grader.domain.anonymity import Identities
+from grader.domain.choice_words import describe_choice
 from grader.domain.moderation import Queued
 from grader.domain.text import printable
 
@@ -105,8 +106,8 @@ def print_report(
         table.add_row(
             Text(printable(shown.shown_id(p.student_id))),
             Text(printable(p.criterion.id)),
-            Text(printable(f"{describe(p.criterion, p.first)} ({p.first_marker})")),
-            Text(printable(f"{describe(p.criterion, p.second)} ({p.second_marker})")),
+            Text(printable(f"{describe_choice(p.first, p.criterion)} ({p.first_marker})")),
+            Text(printable(f"{describe_choice(p.second, p.criterion)} ({p.second_marker})")),
             "—" if diff is None else f"{'+' if diff > 0 else ''}{fmt_points(diff)}",
         )
     stdout().print(table)

@@ -6,24 +6,13 @@ import click
 
 from grader.cli.grade_cmds import _badges_after
 from grader.cli.main import Options, cli
-from grader.cli.output import STUDENT_HELP, certify_json, dumps, fail, fmt_points
-from grader.domain.choices import CriterionChoice
+from grader.cli.output import STUDENT_HELP, certify_json, dumps, fail
+from grader.domain.choice_words import describe_choice
 from grader.domain.text import printable
 from grader.gradebook.anonymity import echoed, identities, typed_student
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.flagging import clear_flag, set_excused, set_flag
 from grader.gradebook.undo import undo_last
-
-
-def describe(choice: CriterionChoice) -> str:
-    """A choice in a few words: its level, items or points, or 'nothing'."""
-    if choice.level is not None:
-        return f"level '{choice.level}'"
-    if choice.items is not None:
-        return f"items {', '.join(repr(i) for i in choice.items)}" if choice.items else "no items"
-    if choice.points is not None:
-        return f"{fmt_points(choice.points)} points"
-    return "a comment only" if not choice.is_empty else "not scored"
 
 
 def _badges(ctx: CourseContext, student_id: str, what: str) -> None:
@@ -73,11 +62,16 @@ def undo(options: Options, assignment_id: str | None, student_id: str | None, as
             )
             return
         shown = identities(ctx, undone.assignment_id)
+        criterion = ctx.files.rubric(undone.assignment_id).criterion(undone.criterion_id)
+        before, after = (
+            describe_choice(undone.replaced, criterion),
+            describe_choice(undone.restored, criterion),
+        )
         name = "" if shown.hidden else f" ({ctx.files.student(undone.student_id).name})"
         click.echo(
             printable(
                 f"undone your change to {undone.criterion_id} for {who}{name} in "
-                f"{undone.assignment_id}: {describe(undone.replaced)} → {describe(undone.restored)} "
+                f"{undone.assignment_id}: {before} → {after} "
                 f"again (version {undone.version})"
             )
         )

@@ -98,14 +98,3 @@ def agreement_report(pairs: Sequence[MarkPair], criterion_order: Sequence[str]) 
     return AgreementReport(
         agreement("all", pairs), tuple(by_criterion), tuple(by_markers), tuple(disagreements)
     )
-
-
-def describe(criterion: Criterion, choice: CriterionChoice) -> str:
-    """A choice as a grader reads it: the level, the ticked items, or the points."""
-    if criterion.kind is CriterionKind.LEVELS:
-        return choice.level or "—"
-    if criterion.kind is CriterionKind.CHECKLIST:
-        if choice.items is None:
-            return "—"
-        return ", ".join(choice.items) or "no item"
-    return "—" if choice.points is None else f"{choice.points} points"

@@ -33,7 +33,7 @@ from fractions import Fraction
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Badge
 from grader.domain.rubric import Rubric
-from grader.domain.scoring import is_final, score_criterion
+from grader.domain.scoring import Scorer
 
 ZERO = Decimal(0)
 
@@ -94,40 +94,37 @@ class StudentMastery:
     """Assignments with scores that are not final yet: the ids of the criteria still unscored."""
 
 
-Memo = dict[tuple[str, CriterionChoice], CriterionEvidence | None]
-"""Evidence by (criterion id, choice) within one assignment: many students share each choice."""
+Memo = dict[tuple[int, Decimal], CriterionEvidence]
+"""Evidence by (criterion position, score) within one assignment: many students share each."""
 
 
 def submission_evidence(
-    assignment_id: str, rubric: Rubric, choices: Choices, memo: Memo | None = None
+    assignment_id: str, scorer: Scorer, choices: Choices, memo: Memo | None = None
 ) -> tuple[list[CriterionEvidence | None], bool]:
-    """One submission's evidence per criterion (rubric order; None: not scored) and whether the
-    grade is final (``is_final``): only a final submission's evidence counts toward mastery."""
-    found: list[CriterionEvidence | None] = []
+    """One submission's evidence per criterion (rubric order; None: not scored), scored by the
+    one scorer (``Scorer``, each distinct choice once), and whether the grade is final
+    (``is_final``): only a final submission's evidence counts toward mastery."""
+    points = scorer.point_row(choices)
     cache: Memo = {} if memo is None else memo
-    for criterion in rubric.criteria:
-        choice = choices.get(criterion.id)
-        if choice is None:
+    found: list[CriterionEvidence | None] = []
+    for index, (criterion, earned) in enumerate(zip(scorer.rubric.criteria, points, strict=True)):
+        if earned is None:
             found.append(None)
             continue
-        key = (criterion.id, choice)
-        item = cache.get(key)
-        if item is None and key not in cache:
-            earned = score_criterion(criterion, choice)
-            item = cache[key] = (
-                None
-                if earned is None
-                else CriterionEvidence(assignment_id, criterion.id, earned, criterion.max_points)
+        item = cache.get((index, earned))
+        if item is None:
+            item = cache[(index, earned)] = CriterionEvidence(
+                assignment_id, criterion.id, earned, criterion.max_points
             )
         found.append(item)
-    return found, is_final(found)
+    return found, scorer.decide(points).final
 
 
 def submission_skills(rubric: Rubric, choices: Choices) -> dict[str, tuple[Decimal, Decimal]] | None:
     """(earned, possible) per skill that one submission adds to mastery, or None when its grade
     is not final (it adds nothing yet). Skills whose criteria are worth 0 points are kept here
     (with possible 0): a student's figure is the sum over submissions, then judged."""
-    evidence, final = submission_evidence("", rubric, choices)
+    evidence, final = submission_evidence("", Scorer(rubric), choices)
     if not final:
         return None
     sums: dict[str, tuple[Decimal, Decimal]] = {}
@@ -164,10 +161,10 @@ def course_mastery(
     graded: dict[str, set[str]] = {}
     unscored: dict[str, dict[str, tuple[str, ...]]] = {}
     for assignment_id, rubric in rubrics.items():
-        memo: Memo = {}  # score each distinct choice once, and share the evidence object too
+        scorer, memo = Scorer(rubric), Memo()  # score each distinct choice once, share the evidence
         for student_id, choices in grades.get(assignment_id, {}).items():
             by_skill = evidence.setdefault(student_id, {})
-            found, final = submission_evidence(assignment_id, rubric, choices, memo)
+            found, final = submission_evidence(assignment_id, scorer, choices, memo)
             if not final:
                 if any(item is not None for item in found):
                     missing = (c.id for c, item in zip(rubric.criteria, found, strict=True) if item is None)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import repeat
 
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
@@ -149,10 +150,146 @@ class SubmissionScore:
     final: bool = False
     """Every criterion is scored, autograded ones included (by a run or a grader's points):
     ``is_final`` of ``criteria``, the one meaning of a final grade."""
+    started: bool = False
+    """A manual criterion is scored (a run's score alone starts nobody's grading)."""
+    pending: bool = False
+    """An autograded criterion is not scored yet."""
 
     @property
     def any_scored(self) -> bool:
         return any(v is not None for v in self.criteria.values())
+
+
+Points = tuple[Decimal | None, ...]
+"""One submission's score per criterion, in rubric order; None: not scored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What a pattern of unscored criteria decides: the grade is final (``is_final``), every
+    manual criterion is scored, one is, an autograded one is still unscored, any one is scored."""
+
+    final: bool
+    complete: bool
+    started: bool
+    pending: bool
+    any_scored: bool
+
+
+class Scorer:
+    """The one scorer: one rubric's submissions under one late policy, each distinct choice once.
+
+    Status rows, lists, counts, summaries, exports, feedback and the report all score through
+    it (``score_submission`` for a single submission). Choices are remembered by identity (the
+    store hands out one shared object per distinct choice) and kept alive while the scorer is,
+    so a scorer lives for one read of a class; the final/complete decision is made once per
+    pattern of unscored criteria, the late penalty once per distinct subtotal and lateness.
+    """
+
+    def __init__(self, rubric: Rubric, policy: LatePolicy | None = None) -> None:
+        self.rubric = rubric
+        self.policy = policy or LatePolicy()
+        self.merged: Merged = {}
+        """Effective choices shared between submissions (``effective_choices``)."""
+        self.ids = tuple(c.id for c in rubric.criteria)
+        self.manual = frozenset(i for i, c in enumerate(rubric.criteria) if c.is_manual)
+        self.autograded = frozenset(
+            i for i, c in enumerate(rubric.criteria) if c.kind is CriterionKind.AUTOGRADED
+        )
+        self.known: dict[tuple[int, int], tuple[CriterionChoice, Decimal | None]] = {}
+        self.decided: dict[tuple[int, ...], Decided] = {}
+        self.totals: dict[tuple[str, int | None], tuple[Decimal, Decimal]] = {}
+        self.stale = False
+        """A choice the rubric cannot hold was met by ``points`` (and scored None)."""
+
+    def effective(self, grade: SubmissionGrade | None) -> dict[str, CriterionChoice]:
+        """``effective_choices`` of one grade, merged choices shared between submissions."""
+        return effective_choices(self.rubric, grade, self.merged)
+
+    def _point(self, index: int, choice: CriterionChoice) -> Decimal | None:
+        """One criterion's score of one choice (raises IncompatibleChoice)."""
+        key = (index, id(choice))
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = (choice, score_criterion(self.rubric.criteria[index], choice))
+        return found[1]
+
+    def _lenient(self, index: int, choice: CriterionChoice | None) -> Decimal | None:
+        if choice is None:
+            return None
+        try:
+            return self._point(index, choice)
+        except IncompatibleChoice:
+            self.stale = True
+            return None
+
+    def points(self, choices: list[dict[str, CriterionChoice]]) -> list[Points]:
+        """Many submissions' points, a criterion at a time; a choice the rubric cannot hold
+        scores None and sets ``stale`` (the caller refuses the rubric, naming what to map)."""
+        columns: list[list[Decimal | None]] = []
+        for index, criterion_id in enumerate(self.ids):
+            chosen = list(map(dict.get, choices, repeat(criterion_id)))
+            # Keyed by identity: equal choices share one object, and all stay alive in ``choices``.
+            distinct = dict(zip(map(id, chosen), chosen, strict=True))
+            scores = {key: self._lenient(index, choice) for key, choice in distinct.items()}
+            columns.append(list(map(scores.__getitem__, map(id, chosen))))
+        return list(zip(*columns, strict=True)) if columns else [() for _ in choices]
+
+    def point_row(self, choices: Mapping[str, CriterionChoice]) -> Points:
+        """One submission's points (raises IncompatibleChoice for a choice the rubric cannot hold)."""
+        return tuple(
+            None if (choice := choices.get(cid)) is None else self._point(index, choice)
+            for index, cid in enumerate(self.ids)
+        )
+
+    def decide(self, points: Points) -> Decided:
+        """Final, complete, started and pending, decided once per pattern of unscored criteria
+        (a class has a handful). Positions by identity: ``None in points`` would ask each
+        Decimal to compare itself with None (slow)."""
+        pattern = tuple(i for i, p in enumerate(points) if p is None)
+        found = self.decided.get(pattern)
+        if found is None:
+            found = self.decided[pattern] = Decided(
+                is_final(points),
+                self.manual.isdisjoint(pattern),
+                not self.manual.issubset(pattern),
+                not self.autograded.isdisjoint(pattern),
+                len(pattern) < len(points),
+            )
+        return found
+
+    def penalised(self, subtotal: Decimal, late_minutes: int | None) -> tuple[Decimal, Decimal]:
+        """The late penalty on ``subtotal`` and what is left, computed once per distinct pair.
+
+        A class has a few hundred distinct subtotals: its grades share these Decimals rather
+        than holding two new ones each. Keyed by the text, which tells 5 from 5.0 apart.
+        """
+        key = (str(subtotal), late_minutes)
+        found = self.totals.get(key)
+        if found is None:
+            penalty = subtotal * penalty_fraction(late_minutes, self.policy)
+            found = self.totals[key] = (penalty, subtotal - penalty)
+        return found
+
+    def score(
+        self, choices: Mapping[str, CriterionChoice], late_minutes: int | None = None
+    ) -> SubmissionScore:
+        """One submission scored: total = sum of scores − late penalty."""
+        points = self.point_row(choices)
+        subtotal = sum(filter(None, points), ZERO)  # None and zeros add nothing
+        penalty, total = self.penalised(subtotal, late_minutes)
+        decided = self.decide(points)
+        return SubmissionScore(
+            criteria=dict(zip(self.ids, points, strict=True)),
+            subtotal=subtotal,
+            penalty=penalty,
+            total=total,
+            max_score=self.rubric.max_points,
+            complete=decided.complete,
+            final=decided.final,
+            started=decided.started,
+            pending=decided.pending,
+        )
 
 
 def score_submission(
@@ -161,19 +298,5 @@ def score_submission(
     late_minutes: int | None = None,
     policy: LatePolicy | None = None,
 ) -> SubmissionScore:
-    """Score every criterion from its choice; total = sum of scores − late penalty."""
-    scores = {c.id: score_criterion(c, choices.get(c.id, CriterionChoice())) for c in rubric.criteria}
-    subtotal = sum((s for s in scores.values() if s is not None), ZERO)
-    fraction = penalty_fraction(late_minutes, policy or LatePolicy())
-    penalty = subtotal * fraction
-    complete = all(scores[c.id] is not None for c in rubric.manual_criteria)
-    final = is_final(scores.values())
-    return SubmissionScore(
-        criteria=scores,
-        subtotal=subtotal,
-        penalty=penalty,
-        total=subtotal - penalty,
-        max_score=rubric.max_points,
-        complete=complete,
-        final=final,
-    )
+    """Score every criterion from its choice; total = sum of scores − late penalty (``Scorer``)."""
+    return Scorer(rubric, policy).score(choices, late_minutes)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from grader.domain.check_results import sandbox_words
+from grader.domain.choice_words import chosen_words
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
 from grader.domain.lateness import late_duration, penalty_text
@@ -158,16 +159,11 @@ def late_status(sheet: FeedbackSheet) -> str:
 
 
 def _result(result: CriterionResult) -> str:
+    """What was chosen, in the one wording of a choice (``chosen_words``): "Proficient (28)"."""
     criterion, choice = result.criterion, result.choice
-    if criterion.kind is CriterionKind.LEVELS:
-        return text(choice.level) if choice.level is not None else "not scored"
-    if criterion.kind is CriterionKind.CHECKLIST:
-        if choice.items is None:
-            return "not scored"
-        return "; ".join(text(label) for label in choice.items) or "no item applies"
     if criterion.kind is CriterionKind.AUTOGRADED:
         return "autograded" if result.points is not None else "autograde pending"
-    return "points" if result.points is not None else "not scored"
+    return text(chosen_words(choice, criterion) or "not scored")
 
 
 def _score(result: CriterionResult) -> str:

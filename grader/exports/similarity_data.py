@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+
+from grader.domain.similarity_figures import PairFigures
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,13 @@ class SideBySide:
     b: Excerpt
 
 
-@dataclass(frozen=True)
-class PairFacts:
+@dataclass(frozen=True, kw_only=True)
+class PairFacts(PairFigures):
     """A pair's figures and verdict, for the summary table and its own section."""
 
     number: int
     a: Person
     b: Person
-    similarity_a: Decimal
-    """Share of a's fingerprints found in b."""
-    similarity_b: Decimal
-    longest_lines: int
-    fragments: int
-    verdict: str | None
-    note: str
-    recorded_by: str
-    recorded_at: datetime | None
 
 
 @dataclass(frozen=True)

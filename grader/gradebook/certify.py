@@ -7,13 +7,14 @@ ever revokes one (``grader revoke`` does, and only when a person says so).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grader.domain.credential_plan import ReviewDue
 from grader.domain.issued import REVOKED, IssuedCredential
-from grader.domain.mastery import BadgeStatus
+from grader.domain.mastery import BadgeEvaluation, BadgeStatus
 from grader.domain.progress import Progress
 from grader.gradebook.certify_results import (
     CLEARED,
@@ -75,41 +76,45 @@ def certify(
         yield result
         yield Progress(done, total, f"{result.student_id} {result.badge_id}")
     repair = _repairer(ctx) if not dry_run and plan.keep + tuple(plan.review) else None
-    for kept in plan.keep:
-        credential = issued[(kept.student_id, kept.badge_id)]
+    reviewing = _Reviewing(ctx, issued, dry_run, moment, repair)
+    yield from map(reviewing.kept, plan.keep)
+    yield from map(reviewing.due, plan.review)
+
+
+@dataclass(frozen=True)
+class _Reviewing:
+    """What becomes of credentials already issued: kept, cleared of a review, or flagged."""
+
+    ctx: CourseContext
+    issued: dict[tuple[str, str], IssuedCredential]
+    dry_run: bool
+    moment: datetime
+    repair: Repair | None
+
+    def kept(self, kept: BadgeEvaluation) -> CertifyResult:
+        """A badge still met (or undetermined): its credential, cleared of a review once earned again."""
+        ctx, credential = self.ctx, self.issued[(kept.student_id, kept.badge_id)]
         earned_again = kept.status is BadgeStatus.EARNED  # undetermined (a pending rubric edit) keeps a flag
-        if credential.status == REVOKED or not credential.review or not earned_again or dry_run:
-            yield _existing(ctx, credential, repair=repair)
-            continue
-        ctx.store.review_credential(credential.credential_id, "", actor=ctx.actor, now=moment)
-        yield CertifyResult(
+        if credential.status == REVOKED or not credential.review or not earned_again or self.dry_run:
+            return _existing(ctx, credential, repair=self.repair)
+        ctx.store.review_credential(credential.credential_id, "", actor=ctx.actor, now=self.moment)
+        return CertifyResult(
             kept.student_id, kept.badge_id, CLEARED, credential.credential_id, _folder(ctx, credential)
         )
-    for due in plan.review:
-        credential = issued[(due.student_id, due.badge_id)]
+
+    def due(self, due: ReviewDue) -> CertifyResult:
+        """A badge no longer met: its credential flagged for review (never revoked here)."""
+        ctx, credential = self.ctx, self.issued[(due.student_id, due.badge_id)]
         reason = "; ".join(due.reasons)
-        if dry_run and credential.status != REVOKED and credential.review != reason:
-            yield CertifyResult(
-                due.student_id,
-                due.badge_id,
-                WOULD_FLAG,
-                credential.credential_id,
-                _folder(ctx, credential),
-                reason,
-            )
-            continue
-        if credential.status == REVOKED or credential.review == reason or dry_run:
-            yield _existing(ctx, credential, repair=repair)
-            continue
-        ctx.store.review_credential(credential.credential_id, reason, actor=ctx.actor, now=moment)
-        yield CertifyResult(
-            due.student_id,
-            due.badge_id,
-            FLAGGED_NOW,
-            credential.credential_id,
-            _folder(ctx, credential),
-            reason,
-        )
+        if self.dry_run and credential.status != REVOKED and credential.review != reason:
+            status = WOULD_FLAG
+        elif credential.status == REVOKED or credential.review == reason or self.dry_run:
+            return _existing(ctx, credential, repair=self.repair)
+        else:
+            ctx.store.review_credential(credential.credential_id, reason, actor=ctx.actor, now=self.moment)
+            status = FLAGGED_NOW
+        folder = _folder(ctx, credential)
+        return CertifyResult(due.student_id, due.badge_id, status, credential.credential_id, folder, reason)
 
 
 def after_grading(ctx: CourseContext, student_id: str | None = None) -> list[CertifyResult]:

@@ -11,22 +11,15 @@ has nothing saved and was never pulled.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from grader.domain.course import Assignment, Badge
-from grader.domain.mastery import (
-    BadgeEvaluation,
-    BadgeStatus,
-    SkillMastery,
-    StudentMastery,
-    Withheld,
-    evaluate_badge,
-)
+from grader.domain.course import Assignment
+from grader.domain.mastery import BadgeEvaluation, BadgeStatus, StudentMastery, Withheld
 from grader.domain.progress import Progress
-from grader.domain.roster import Student
+from grader.gradebook.badges import BadgeJudge, chunks, sums_mastery, withheld_of
 from grader.gradebook.context import CourseContext
 from grader.gradebook.status import GRADED, SubmissionStatus
 from grader.gradebook.summary import (
@@ -84,11 +77,6 @@ def bin_of(score: Decimal | None, max_score: Decimal, bins: int = SCORE_BINS) ->
 def score_bin(row: SubmissionStatus, bins: int = SCORE_BINS) -> int | None:
     """The histogram bin of a scored row, else None."""
     return bin_of(row.score, row.max_score, bins)
-
-
-def chunks(students: Sequence[Student], size: int) -> Iterator[Sequence[Student]]:
-    for start in range(0, len(students), size):
-        yield students[start : start + size]
 
 
 def _census(
@@ -164,20 +152,16 @@ class _Course:
     withheld: Withheld
 
 
-def _course(ctx: CourseContext, chunk: int) -> Iterator[Progress | _Course]:
-    """Progress while the summaries are brought up to date, then what to read them with."""
+def _course(ctx: CourseContext, chunk: int) -> Generator[Progress, None, _Course]:
+    """Progress while the summaries are brought up to date; returns what to read them with."""
     files = ctx.files
     yield Progress(0, len(files.students), "badges")
     specs = [summary_spec(ctx, a.id) for a in files.course.assignments]
     counted = {s.assignment.id: s for s in specs if not s.refused}
-    refused = [s.assignment.id for s in specs if s.refused]
-    withheld = Withheld(
-        frozenset(refused),
-        frozenset(skill for a in refused for c in files.rubric(a).criteria for skill in c.skills),
-    )
+    withheld = withheld_of(files, (s.assignment.id for s in specs if s.refused))
     for spec in counted.values():
         yield from refresh_stale(ctx, spec, chunk=chunk, message="badges")
-    yield _Course(counted, withheld)
+    return _Course(counted, withheld)
 
 
 def _student_sums(ctx: CourseContext, course: _Course) -> Iterator[StudentSums]:
@@ -192,42 +176,29 @@ def _student_sums(ctx: CourseContext, course: _Course) -> Iterator[StudentSums]:
         yield sums
 
 
-def _mastery(sums: StudentSums) -> StudentMastery:
-    """A student's figures as the domain judges them (a skill worth 0 points has none)."""
-    return StudentMastery(
-        {k: SkillMastery(k, e, p, ()) for k, (e, p) in sums.skills.items() if p > 0},
-        frozenset(sums.graded),
-        sums.unscored,
-    )
-
-
 def badge_evaluations(
     ctx: CourseContext, *, chunk: int = CHUNK
 ) -> Iterator[Progress | tuple[BadgeEvaluation, ...]]:
     """Every roster student's badge evaluations, a chunk of students at a time.
 
     Yields Progress (students done / roster size), then that chunk's evaluations (one per
-    student and badge, in roster then course order), and so on. Decided as ``mastery_report``
-    decides them: an assignment whose rubric edit is refused is withheld, excused work counts
-    nowhere and blocks no badge. Skill figures carry their sums, not the criteria behind them.
+    student and badge, in roster then course order), and so on. Judged by the one evaluator
+    (``BadgeJudge``, as ``mastery_report``): an assignment whose rubric edit is refused is
+    withheld, excused work counts nowhere and blocks no badge. Skill figures carry their sums,
+    not the criteria behind them.
     """
-    course: _Course | None = None
-    for found in _course(ctx, chunk):
-        if isinstance(found, Progress):
-            yield found
-        else:
-            course = found
-    assert course is not None
-    figures = {sums.student_id: _mastery(sums) for sums in _student_sums(ctx, course)}
+    course = yield from _course(ctx, chunk)
+    figures = {sums.student_id: sums_mastery(sums) for sums in _student_sums(ctx, course)}
     students = ctx.files.students
-    badges = ctx.files.course.badges
+    judge = BadgeJudge(ctx.files.course.badges, course.withheld)
     empty = StudentMastery()
     done = 0
     for part in chunks(students, chunk):
-        evaluations = []
-        for student in part:
-            mastery = figures.get(student.student_id, empty)
-            evaluations += [evaluate_badge(b, student.student_id, mastery, course.withheld) for b in badges]
+        evaluations = [
+            evaluation
+            for student in part
+            for evaluation in judge.evaluations(student.student_id, figures.get(student.student_id, empty))
+        ]
         done += len(part)
         yield Progress(done, len(students), "badges")
         yield tuple(evaluations)
@@ -241,16 +212,10 @@ def count_badges(ctx: CourseContext, *, chunk: int = CHUNK) -> Iterator[Progress
     once (by ``evaluate_badge``), and each figure is compared with each threshold once. The
     students' sums are streamed, one student in memory at a time.
     """
-    course: _Course | None = None
-    for found in _course(ctx, chunk):
-        if isinstance(found, Progress):
-            yield found
-        else:
-            course = found
-    assert course is not None
+    course = yield from _course(ctx, chunk)
     students = ctx.files.students
     badges = ctx.files.course.badges
-    judge = _Judge(course.withheld)
+    judge = BadgeJudge(badges, course.withheld)
     statuses: Counter[tuple[str, BadgeStatus]] = Counter()
     seen = 0
     for sums in _student_sums(ctx, course):
@@ -271,33 +236,3 @@ def count_badges(ctx: CourseContext, *, chunk: int = CHUNK) -> Iterator[Progress
         )
         for b in badges
     ]
-
-
-@dataclass
-class _Judge:
-    """``evaluate_badge`` once per distinct deciding facts, each figure checked once per threshold."""
-
-    withheld: Withheld
-    decided: dict[tuple[object, ...], BadgeStatus] = field(default_factory=dict)
-    met: dict[tuple[str, Decimal, Decimal, Decimal], bool] = field(default_factory=dict)
-
-    def status(self, badge: Badge, sums: StudentSums) -> BadgeStatus:
-        facts: list[object] = [badge.id]
-        for skill, threshold in badge.skill_thresholds.items():
-            total = sums.skills.get(skill)
-            facts.append(None if total is None or total[1] <= 0 else self._meets(skill, threshold, total))
-        facts += [a in sums.graded for a in badge.assignments]
-        key = tuple(facts)
-        found = self.decided.get(key)
-        if found is None:
-            found = self.decided[key] = evaluate_badge(
-                badge, sums.student_id, _mastery(sums), self.withheld
-            ).status
-        return found
-
-    def _meets(self, skill: str, threshold: Decimal, total: list[Decimal]) -> bool:
-        key = (skill, total[0], total[1], threshold)
-        found = self.met.get(key)
-        if found is None:
-            found = self.met[key] = SkillMastery(skill, total[0], total[1], ()).meets(threshold)
-        return found

@@ -15,20 +15,12 @@ from itertools import repeat
 from types import MappingProxyType
 
 from grader.domain.choices import CriterionChoice
-from grader.domain.course import Assignment, LatePolicy
+from grader.domain.course import Assignment
 from grader.domain.progress import Progress
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
-from grader.domain.rubric import Criterion, Rubric
-from grader.domain.scoring import (
-    IncompatibleChoice,
-    Merged,
-    effective_choices,
-    is_final,
-    penalty_fraction,
-    score_criterion,
-)
-from grader.domain.submission import EMPTY_REPOSITORY
+from grader.domain.rubric import Rubric
+from grader.domain.scoring import Points, Scorer
 from grader.exports.grade_rows import (
     AssignmentGrade,
     ExportAssignment,
@@ -38,15 +30,7 @@ from grader.exports.grade_rows import (
 )
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import effective_rubric, rubric_in_force
-from grader.gradebook.status import (
-    AUTOGRADE_PENDING,
-    EXCUSED,
-    GRADED,
-    IN_PROGRESS,
-    MISSING,
-    NOT_PULLED,
-    PULLED,
-)
+from grader.gradebook.status import AUTOGRADE_PENDING, EXCUSED, PULLED, graded_status, pull_status
 
 ZERO = Decimal(0)
 NO_CHOICES: Mapping[str, CriterionChoice] = MappingProxyType({})
@@ -67,103 +51,24 @@ def export_assignment(assignment: Assignment, rubric: Rubric) -> ExportAssignmen
     )
 
 
-def pull_status(pull: PullState | None) -> str:
-    """The status a submission has before any grading (as ``grader status`` shows it)."""
-    if pull is None:
-        return NOT_PULLED
-    if pull.graded_commit is not None:
-        return PULLED
-    if pull.result == "missing" or EMPTY_REPOSITORY in pull.flags:
-        return MISSING
-    return NOT_PULLED
-
-
-class _Scorer:
-    """Scores one assignment's submissions a criterion at a time, each distinct choice once."""
-
-    def __init__(self, rubric: Rubric, policy: LatePolicy) -> None:
-        self.rubric = rubric
-        self.merged: Merged = {}
-        """Effective choices shared between submissions (``effective_choices``)."""
-        self.criteria = rubric.criteria
-        self.manual = frozenset(i for i, c in enumerate(rubric.criteria) if c.is_manual)
-        self.policy = policy
-        self.totals: dict[tuple[str, int | None], tuple[Decimal, Decimal]] = {}
-        self.decided: dict[tuple[int, ...], tuple[bool, bool, bool]] = {}
-        """Per pattern of unscored criteria: (final, every manual criterion scored, any is)."""
-        self.stale = False
-
-    def _score(self, criterion: Criterion, choice: CriterionChoice | None) -> Decimal | None:
-        if choice is None:
-            return None
-        try:
-            return score_criterion(criterion, choice)
-        except IncompatibleChoice:
-            self.stale = True
-            return None
-
-    def points(self, choices: list[dict[str, CriterionChoice]]) -> list[tuple[Decimal | None, ...]]:
-        """Each submission's points per criterion, in rubric order."""
-        columns: list[list[Decimal | None]] = []
-        for criterion in self.criteria:
-            chosen = list(map(dict.get, choices, repeat(criterion.id)))
-            # Keyed by identity: equal choices share one object, and all stay alive in ``choices``.
-            distinct = dict(zip(map(id, chosen), chosen, strict=True))
-            scores = {key: self._score(criterion, choice) for key, choice in distinct.items()}
-            columns.append(list(map(scores.__getitem__, map(id, chosen))))
-        return list(zip(*columns, strict=True))
-
-    def grade(
-        self,
-        points: tuple[Decimal | None, ...],
-        choices: Mapping[str, CriterionChoice],
-        pull: PullState | None,
-    ) -> AssignmentGrade:
-        late = pull.late_minutes if pull is not None else None
-        # Positions by identity: ``None in points`` would ask each Decimal to compare itself with None (slow).
-        unscored = [i for i, p in enumerate(points) if p is None]
-        scored = len(unscored) < len(points)
-        if not scored:
-            status = pull_status(pull)
-            return AssignmentGrade(
-                status, None, late, ZERO, points, choices, pending=NOT_GRADED.get(status, status)
-            )
-        final, complete, started = self._decide(points, unscored)
-        # As status_row: a run's score alone starts nobody's grading.
-        status = GRADED if complete else IN_PROGRESS if started else pull_status(pull)
-        subtotal = sum(filter(None, points), ZERO)  # None and zeros add nothing
-        penalty, total = self._penalised(subtotal, late)
-        if final:
-            return AssignmentGrade(status, total, late, penalty, points, choices)
-        pending = (
-            AUTOGRADE_PENDING if complete else IN_PROGRESS if started else NOT_GRADED.get(status, status)
+def _grade(
+    scorer: Scorer, points: Points, choices: Mapping[str, CriterionChoice], pull: PullState | None
+) -> AssignmentGrade:
+    """One exported grade from its points: a total only once final (``is_final``)."""
+    late = pull.late_minutes if pull is not None else None
+    before = pull_status(pull)
+    decided = scorer.decide(points)
+    if not decided.any_scored:
+        return AssignmentGrade(
+            before, None, late, ZERO, points, choices, pending=NOT_GRADED.get(before, before)
         )
-        return AssignmentGrade(status, None, late, penalty, points, choices, pending=pending)
-
-    def _decide(self, points: tuple[Decimal | None, ...], unscored: list[int]) -> tuple[bool, bool, bool]:
-        """Whether the grade is final (``is_final``), complete, and has a manual criterion scored,
-        decided once per pattern of unscored criteria (a class has a handful), since all three
-        depend on that pattern alone."""
-        pattern = tuple(unscored)
-        found = self.decided.get(pattern)
-        if found is None:
-            started = not self.manual.issubset(unscored)
-            found = self.decided[pattern] = (is_final(points), self.manual.isdisjoint(unscored), started)
-        return found
-
-    def _penalised(self, subtotal: Decimal, late: int | None) -> tuple[Decimal, Decimal]:
-        """The late penalty on ``subtotal`` and what is left, computed once per distinct pair.
-
-        A class has a few hundred distinct subtotals: its grades share these Decimals rather
-        than holding two new ones each. Keyed by the text, which tells 5 from 5.0 apart.
-        """
-        key = (str(subtotal), late)
-        found = self.totals.get(key)
-        if found is None:
-            fraction = penalty_fraction(late, self.policy)
-            penalty = subtotal * fraction
-            found = self.totals[key] = (penalty, subtotal - penalty)
-        return found
+    status = graded_status(decided, before)
+    subtotal = sum(filter(None, points), ZERO)  # None and zeros add nothing
+    penalty, total = scorer.penalised(subtotal, late)
+    if decided.final:
+        return AssignmentGrade(status, total, late, penalty, points, choices)
+    pending = AUTOGRADE_PENDING if decided.complete else NOT_GRADED.get(status, status)
+    return AssignmentGrade(status, None, late, penalty, points, choices, pending=pending)
 
 
 def grade_sheet(
@@ -185,13 +90,13 @@ def grade_sheet(
     """
     shown = ctx.files.students if students is None else students
     assignments: list[ExportAssignment] = []
-    scorers: list[_Scorer] = []
+    scorers: list[Scorer] = []
     for assignment_id in assignment_ids:
         rubric = rubric_in_force(ctx, assignment_id)
         assignment = ctx.files.course.assignment(assignment_id)
         assert assignment is not None
         assignments.append(export_assignment(assignment, rubric))
-        scorers.append(_Scorer(rubric, assignment.late))
+        scorers.append(Scorer(rubric, assignment.late))
     heading = tuple(assignments)
     yield GradeSheet(heading, [])  # the assignments, even for no students
     yield Progress(0, len(shown), "reading grades")
@@ -214,20 +119,17 @@ def _excused(grade: AssignmentGrade) -> AssignmentGrade:
 
 
 def _column(
-    ctx: CourseContext, scorer: _Scorer, assignment_id: str, student_ids: list[str], keep_choices: bool
+    ctx: CourseContext, scorer: Scorer, assignment_id: str, student_ids: list[str], keep_choices: bool
 ) -> list[AssignmentGrade]:
     """The grades of ``student_ids`` on one assignment, in that order."""
     grades = ctx.store.grades_of(assignment_id, student_ids)
     pulls = ctx.store.pull_states_of(assignment_id, student_ids)
-    rubric, merged = scorer.rubric, scorer.merged
-    choices = [
-        effective_choices(rubric, g, merged) if g is not None else {} for g in map(grades.get, student_ids)
-    ]
+    choices = [scorer.effective(g) if g is not None else {} for g in map(grades.get, student_ids)]
     points = scorer.points(choices)
     if scorer.stale:  # a choice saved since the rubric check broke: refused, naming what to map
         effective_rubric(ctx, assignment_id, grades)
     shown = choices if keep_choices else repeat(NO_CHOICES)
-    column = list(map(scorer.grade, points, shown, map(pulls.get, student_ids)))
+    column = list(map(_grade, repeat(scorer), points, shown, map(pulls.get, student_ids)))
     for index, student_id in enumerate(student_ids):
         grade = grades.get(student_id)
         if grade is not None and grade.excused:

@@ -17,7 +17,7 @@ from grader.domain.errors import RubricChangeRefused
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
-from grader.domain.scoring import Merged
+from grader.domain.scoring import Scorer
 from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.quick import QuickContext
@@ -176,7 +176,7 @@ class SubmissionList:
         reader = self.ctx.view if isinstance(self.ctx, QuickContext) else self.ctx.store
         grades = reader.grades_of(self.assignment.id, ids)
         pulls = reader.pull_states_of(self.assignment.id, ids)
-        memo: Merged = {}
+        scorer = Scorer(rubric, self.assignment.late)
         return {
             index: status_row(
                 self.assignment,
@@ -185,7 +185,7 @@ class SubmissionList:
                 grades.get(student.student_id),
                 pulls.get(student.student_id),
                 refused,
-                memo,
+                scorer,
             )
             for index, student in zip(indexes, students, strict=True)
         }

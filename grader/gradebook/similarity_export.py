@@ -93,9 +93,6 @@ def _facts(number: int, pair: PairResult, sides: _Sides) -> tuple[PairFacts, Scr
     a, scrub_a = sides.of(pair.a, False)
     b, scrub_b = sides.of(pair.b, pair.earlier)
     facts = PairFacts(
-        number,
-        a,
-        b,
         pair.similarity_a,
         pair.similarity_b,
         pair.longest_lines,
@@ -104,6 +101,9 @@ def _facts(number: int, pair: PairResult, sides: _Sides) -> tuple[PairFacts, Scr
         scrub_b(scrub_a(pair.note)),
         pair.recorded_by,
         pair.recorded_at,
+        number=number,
+        a=a,
+        b=b,
     )
     return facts, scrub_a, scrub_b
 

@@ -9,13 +9,12 @@ typed either way. Strings returned are raw student text: the UI sanitises them b
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from grader.domain.anonymity import Identities
 from grader.domain.errors import GraderError
 from grader.domain.similarity import VERDICTS
+from grader.domain.similarity_figures import PairFigures
 from grader.domain.similarity_pairs import Fragment
 from grader.domain.similarity_records import StoredPair, Verdict, swapped
 from grader.git.worktree import ViewRefused, read_checkout_file
@@ -26,30 +25,16 @@ from grader.gradebook.pull import checkout_of
 from grader.similarity.tokens import MAX_FILE_BYTES
 
 
-@dataclass(frozen=True)
-class PairResult:
-    """One pair as graders see it."""
+@dataclass(frozen=True, kw_only=True)
+class PairResult(PairFigures):
+    """One pair as graders see it: its figures and verdict, and who is on each side."""
 
     a: str
     """How the first student is shown (id or pseudonym)."""
     b: str
     """How the second is shown; ``ASSIGNMENT/WHO`` or ``FOLDER/NAME`` for an earlier submission."""
-    similarity_a: Decimal
-    """Share of a's fingerprints found in b (0 to 1)."""
-    similarity_b: Decimal
-    longest_lines: int
-    fragments: int
-    verdict: str | None
-    note: str
     earlier: bool
     """b is an earlier term's submission or a folder's (``--against``)."""
-    recorded_by: str = ""
-    """Who recorded the verdict in force ("" without one)."""
-    recorded_at: datetime | None = None
-
-    @property
-    def similarity(self) -> Decimal:
-        return max(self.similarity_a, self.similarity_b)
 
 
 @dataclass(frozen=True)
@@ -86,17 +71,17 @@ def _stored(ctx: CourseContext, assignment_id: str) -> list[StoredPair]:
 def _result(ctx: CourseContext, shown: Identities, pair: StoredPair, verdict: Verdict | None) -> PairResult:
     score = pair.score
     return PairResult(
-        shown.shown_id(pair.key.a),
-        _label(ctx, shown, pair.key.b, pair.source_b),
         score.similarity_a,
         score.similarity_b,
         score.longest,
         len(score.fragments),
         verdict.verdict if verdict else None,
         verdict.note if verdict else "",
-        bool(pair.source_b),
         verdict.actor if verdict else "",
         verdict.at if verdict else None,
+        a=shown.shown_id(pair.key.a),
+        b=_label(ctx, shown, pair.key.b, pair.source_b),
+        earlier=bool(pair.source_b),
     )
 
 

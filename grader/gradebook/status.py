@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from grader.domain.choice_words import describe_choice
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import Assignment
 from grader.domain.errors import RubricChangeRefused
@@ -13,8 +14,8 @@ from grader.domain.events import AutogradeScore, SubmissionGrade
 from grader.domain.lateness import beyond_max_days, beyond_max_days_text
 from grader.domain.pulls import PullState
 from grader.domain.roster import Student
-from grader.domain.rubric import CriterionKind, Rubric
-from grader.domain.scoring import Merged, effective_choices, is_override, score_submission
+from grader.domain.rubric import Criterion, CriterionKind, Rubric
+from grader.domain.scoring import Decided, Scorer, SubmissionScore, is_override
 from grader.domain.submission import EMPTY_REPOSITORY, attention_flags, dated_by
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import effective_rubric
@@ -51,6 +52,13 @@ class CriterionStatus:
     """The autograde layer's current result (autograded criteria that a check has run on)."""
     overridden: bool = False
     """A grader's points stand on this autograded criterion instead of any run's."""
+    criterion: Criterion | None = None
+    """The rubric's criterion (None: not in the rubric scored with)."""
+
+    @property
+    def words(self) -> str:
+        """The choice in the one wording of a choice: "Proficient (28)", "12 points", "–"."""
+        return describe_choice(self.choice, self.criterion)
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,8 @@ class SubmissionStatus:
 
 
 def choice_summary(choice: CriterionChoice) -> str | list[str] | Decimal | None:
-    """What was chosen, in the shape a script expects: a label, a list of items, or points."""
+    """What was chosen, in the shape a script expects (``status --json``'s "choice"): a label, a
+    list of items, or points; ``CriterionStatus.words`` says it in words."""
     if choice.level is not None:
         return choice.level
     if choice.items is not None:
@@ -141,6 +150,17 @@ def _autograde_flags(rubric: Rubric, grade: SubmissionGrade | None) -> tuple[str
     return tuple(flags)
 
 
+def pull_status(pull: PullState | None) -> str:
+    """The status a submission has before any grading."""
+    if pull is None:
+        return NOT_PULLED
+    if pull.graded_commit is not None:
+        return PULLED
+    if pull.result == "missing" or EMPTY_REPOSITORY in pull.flags:
+        return MISSING
+    return NOT_PULLED
+
+
 def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
     if pull is None:
         return NOT_PULLED, ()
@@ -150,11 +170,7 @@ def _pull_status(pull: PullState | None) -> tuple[str, tuple[str, ...]]:
             *flags,
             f"last pull {pull.result}: {pull.reason}" if pull.reason else f"last pull {pull.result}",
         )
-    if pull.graded_commit is not None:
-        return PULLED, flags
-    if pull.result == "missing" or EMPTY_REPOSITORY in pull.flags:
-        return MISSING, flags
-    return NOT_PULLED, flags
+    return pull_status(pull), flags
 
 
 def _ordered_flags(
@@ -175,7 +191,7 @@ def status_row(
     grade: SubmissionGrade | None,
     pull: PullState | None,
     refused: bool,
-    memo: Merged | None = None,
+    scorer: Scorer | None = None,
 ) -> SubmissionStatus:
     """One submission's status from its grade and pull state (None: never saved / never pulled).
 
@@ -183,9 +199,11 @@ def status_row(
     them). The status is one of ``STATUSES``: "in progress" once a grader scored a manual
     criterion (a run alone starts nobody's grading), "graded" once every manual one is; a flag
     note, autograde pending, a run that could not happen, a refused rubric change and the
-    pull's warnings are flags beside it, never a status. ``memo``: see ``effective_choices``.
+    pull's warnings are flags beside it, never a status. ``scorer``: one ``Scorer`` of this
+    rubric and late policy shared by the rows of one read (each distinct choice scored once).
     """
-    choices = effective_choices(rubric, grade, memo)
+    scorer = scorer or Scorer(rubric, assignment.late)
+    choices = scorer.effective(grade)
     status, flags = _pull_status(pull)
     late_minutes = pull.late_minutes if pull else None
     if refused:
@@ -195,19 +213,13 @@ def status_row(
             status = IN_PROGRESS
         flags = (*flags, RUBRIC_REFUSED)
     else:
-        score = score_submission(rubric, choices, late_minutes, assignment.late)
+        score = scorer.score(choices, late_minutes)
         scores, penalty, final = score.criteria, score.penalty, score.final
         total = score.total if score.any_scored else None
-        if score.complete and score.any_scored:  # any_scored: a rubric of only autograded criteria
-            status = GRADED
-        elif any(scores[c.id] is not None for c in rubric.manual_criteria):
-            status = IN_PROGRESS
-        pending = any(c.kind is CriterionKind.AUTOGRADED and scores[c.id] is None for c in rubric.criteria)
-        if pending and score.any_scored:
+        status = _graded_status(score, status)
+        if score.pending and score.any_scored:
             flags = (*flags, AUTOGRADE_PENDING)
         flags = (*flags, *_autograde_flags(rubric, grade))
-    flags = _ordered_flags(flags, assignment, late_minutes, grade)
-    flag_note = grade.flag_note if grade else ""
     excused = grade.excused if grade else False
     if excused:
         status, total, penalty = EXCUSED, None, Decimal(0)
@@ -221,17 +233,30 @@ def status_row(
         penalty=penalty,
         late_minutes=late_minutes,
         graded_commit=pull.graded_commit if pull else None,
-        flags=flags,
+        flags=_ordered_flags(flags, assignment, late_minutes, grade),
         criteria=_criteria(rubric, choices, scores, grade),
         graded_by=grade.updated_by if grade else "",
         version=grade.version if grade else 0,
         pull_result=pull.result if pull else None,
-        flag_note=flag_note,
+        flag_note=grade.flag_note if grade else "",
         excused=excused,
         final=final or excused,
         dated_by=dated_by(pull.flags, pull.graded_commit) if pull else "",
         autograde_summary=autograde_text(rubric, grade),
     )
+
+
+def graded_status(decided: Decided | SubmissionScore, before: str) -> str:
+    """ "graded" once every manual criterion is scored, "in progress" once one is, else the
+    status before grading (``before``); a run's score alone starts nobody's grading."""
+    if decided.complete:
+        return GRADED
+    return IN_PROGRESS if decided.started else before
+
+
+def _graded_status(score: SubmissionScore, before: str) -> str:
+    # any_scored: a rubric of only autograded criteria is complete before anything is scored
+    return graded_status(score, before) if score.any_scored else before
 
 
 def _criteria(
@@ -249,6 +274,7 @@ def _criteria(
             scores[c.id],
             layer.get(c.id) if c.kind is CriterionKind.AUTOGRADED else None,
             is_override(c, grade),
+            c,
         )
         for c in rubric.criteria
     )
@@ -277,9 +303,9 @@ def submission_statuses(
                 raise
             refused[assignment_id] = str(refusal)
             rubric, is_refused = ctx.files.rubric(assignment_id), True
-        memo: Merged = {}
+        scorer = Scorer(rubric, assignment.late)
         for student in ctx.files.students:
             sid = student.student_id
-            row = status_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), is_refused, memo)
+            row = status_row(assignment, rubric, student, grades.get(sid), pulls.get(sid), is_refused, scorer)
             out.append(row)
     return out

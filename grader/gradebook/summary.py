@@ -23,7 +23,7 @@ from grader.domain.mastery import StudentMastery, course_mastery
 from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
-from grader.domain.scoring import IncompatibleChoice, Merged, effective_choices
+from grader.domain.scoring import IncompatibleChoice, Scorer
 from grader.gradebook.context import CourseContext
 from grader.gradebook.rubrics import rubric_in_force
 from grader.gradebook.status import SubmissionStatus, status_row
@@ -100,15 +100,15 @@ def summarize_with(specs: Mapping[str, SummarySpec]) -> Summarize:
 def summaries(spec: SummarySpec, inputs: Sequence[SummaryInput]) -> dict[Key, SubmissionSummary]:
     """The summaries of some submissions of one assignment; one whose choices the rubric cannot
     hold (another grader saved under a different rubric file) is left out, so it stays stale."""
-    memo: Merged = {}
-    mastery = _mastery(spec, inputs, memo)
+    scorer = Scorer(spec.rubric, spec.assignment.late)
+    mastery = _mastery(spec, inputs, scorer)
     found: dict[Key, SubmissionSummary] = {}
     for item in inputs:
         key = (item.assignment_id, item.student_id)
         student = Student(item.student_id, "", "", "")
         try:
             row = status_row(
-                spec.assignment, spec.rubric, student, item.grade, item.pull, bool(spec.refused), memo
+                spec.assignment, spec.rubric, student, item.grade, item.pull, bool(spec.refused), scorer
             )
         except IncompatibleChoice:
             continue
@@ -139,7 +139,7 @@ def _summary(spec: SummarySpec, row: SubmissionStatus, mastery: StudentMastery |
     )
 
 
-def _mastery(spec: SummarySpec, inputs: Sequence[SummaryInput], memo: Merged) -> dict[Key, StudentMastery]:
+def _mastery(spec: SummarySpec, inputs: Sequence[SummaryInput], scorer: Scorer) -> dict[Key, StudentMastery]:
     """Each submission's mastery evidence by the domain's rule (``course_mastery``) on the
     effective choices, the submissions taken together; those it cannot score are left out."""
     if spec.refused:
@@ -148,7 +148,7 @@ def _mastery(spec: SummarySpec, inputs: Sequence[SummaryInput], memo: Merged) ->
     # A submission never saved has no grade at all, as in mastery_report (not an empty one).
     found = {(aid, i.student_id): StudentMastery() for i in inputs if i.grade is None}
     chosen: dict[str, Mapping[str, CriterionChoice]] = {
-        i.student_id: effective_choices(spec.rubric, i.grade, memo) for i in inputs if i.grade is not None
+        i.student_id: scorer.effective(i.grade) for i in inputs if i.grade is not None
     }
     try:
         computed = course_mastery({aid: spec.rubric}, {aid: chosen})

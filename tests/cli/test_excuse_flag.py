@@ -92,9 +92,10 @@ def test_undo_restores_each_earlier_choice_then_says_nothing_is_left(course_dir:
     assert code == 0, err
     assert out.startswith(
         "undone your change to correctness for 00123 (Zoë Ångström) in a1-calculator: "
-        "level 'Exemplary' → level 'Proficient' again (version 3)"
+        "Exemplary (40) → Proficient (30) again (version 3)"
     )
-    assert status_row(capsys, course_dir, "00123")["criteria"]["correctness"]["choice"] == "Proficient"
+    correctness = status_row(capsys, course_dir, "00123")["criteria"]["correctness"]
+    assert (correctness["choice"], correctness["words"]) == ("Proficient", "Proficient (30)")
     code, out, _ = run(capsys, course_dir, "undo", "--json")
     assert code == 0
     undone = json.loads(out)

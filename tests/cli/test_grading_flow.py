@@ -49,9 +49,17 @@ def test_grade_twice_then_status_shows_the_computed_score(course_dir: Path, caps
     assert row["status"] == "graded"
     assert row["flags"] == ["autograde pending"]
     assert row["graded_by"] == "Ada"
-    assert row["criteria"]["correctness"] == {"choice": "Proficient", "points": 30}
-    assert row["criteria"]["style"] == {"choice": ["Unclear names", "Dead code"], "points": 12}
-    assert row["criteria"]["tests"] == {"choice": None, "points": None}
+    assert row["criteria"]["correctness"] == {
+        "choice": "Proficient",
+        "points": 30,
+        "words": "Proficient (30)",
+    }
+    assert row["criteria"]["style"] == {
+        "choice": ["Unclear names", "Dead code"],
+        "points": 12,
+        "words": "2 items: Unclear names, Dead code (−8)",
+    }
+    assert row["criteria"]["tests"] == {"choice": None, "points": None, "words": "–"}
     assert status_of(capsys, course_dir, "00124")["status"] == "not pulled"
     assert status_of(capsys, course_dir, "00124")["score"] is None
 
@@ -159,7 +167,7 @@ def test_renaming_a_level_in_use_is_refused_until_mapped(course_dir: Path, capsy
     assert err.startswith("warning: the rubric of 'a1-calculator' no longer has choices that grades use")
     row = next(r for r in json.loads(out) if r["student_id"] == "00123")
     assert (row["score"], row["flags"]) == (None, ["rubric change needs mapping"])
-    assert row["criteria"]["correctness"] == {"choice": "Developing", "points": None}
+    assert row["criteria"]["correctness"] == {"choice": "Developing", "points": None, "words": "Developing"}
     code, _, err = run(
         capsys,
         course_dir,
@@ -183,7 +191,7 @@ def test_renaming_a_level_in_use_is_refused_until_mapped(course_dir: Path, capsy
     assert code == 0, err
     assert "1 choice(s) rewritten" in out
     row = status_of(capsys, course_dir, "00123")
-    assert row["criteria"]["correctness"] == {"choice": "Emerging", "points": 15}
+    assert row["criteria"]["correctness"] == {"choice": "Emerging", "points": 15, "words": "Emerging (15)"}
 
 
 def test_check_reports_every_problem_and_exits_1(course_dir: Path, capsys) -> None:

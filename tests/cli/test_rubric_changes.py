@@ -65,7 +65,11 @@ def test_reverting_a_rubric_that_was_graded_under_is_a_clean_refusal(course_dir:
     assert "unchanged" not in out
     assert "needs a mapping: style: item 'Typo'" in out
     assert run(capsys, course_dir, "rubric", "apply", "a1-calculator", "--map", "style:Typo=")[0] == 0
-    assert criteria_of(capsys, course_dir, "00123")["style"] == {"choice": [], "points": 20}
+    assert criteria_of(capsys, course_dir, "00123")["style"] == {
+        "choice": [],
+        "points": 20,
+        "words": "no item applies",
+    }
 
 
 def open_course_events(course: Path) -> list:
@@ -90,8 +94,16 @@ def test_mappings_apply_to_the_original_labels_once(course_dir: Path, capsys) ->
         "correctness:Proficient=Good",
     )
     assert code == 0, err
-    assert criteria_of(capsys, course_dir, "00123")["correctness"] == {"choice": "Good", "points": 30}
-    assert criteria_of(capsys, course_dir, "00124")["correctness"] == {"choice": "Proficient", "points": 15}
+    assert criteria_of(capsys, course_dir, "00123")["correctness"] == {
+        "choice": "Good",
+        "points": 30,
+        "words": "Good (30)",
+    }
+    assert criteria_of(capsys, course_dir, "00124")["correctness"] == {
+        "choice": "Proficient",
+        "points": 15,
+        "words": "Proficient (15)",
+    }
 
 
 def test_a_criterion_that_changes_kind_needs_its_choices_mapped(course_dir: Path, capsys) -> None:
@@ -139,8 +151,12 @@ def test_a_criterion_that_changes_kind_needs_its_choices_mapped(course_dir: Path
     )
     assert code == 0, err
     after = criteria_of(capsys, course_dir, "00123")
-    assert after["correctness"] == {"choice": 31, "points": 31}
-    assert criteria_of(capsys, course_dir, "00124")["style"] == {"choice": "Messy", "points": 10}
+    assert after["correctness"] == {"choice": 31, "points": 31, "words": "31 points"}
+    assert criteria_of(capsys, course_dir, "00124")["style"] == {
+        "choice": "Messy",
+        "points": 10,
+        "words": "Messy (10)",
+    }
 
 
 def test_a_merge_based_on_a_stale_read_is_refused(course_dir: Path, capsys) -> None:
@@ -157,7 +173,11 @@ def test_a_merge_based_on_a_stale_read_is_refused(course_dir: Path, capsys) -> N
                 ChoiceRequest(comment="nice"),
                 expected_version=seen,
             )
-    assert criteria_of(capsys, course_dir, "00123")["correctness"] == {"choice": "Exemplary", "points": 40}
+    assert criteria_of(capsys, course_dir, "00123")["correctness"] == {
+        "choice": "Exemplary",
+        "points": 40,
+        "words": "Exemplary (40)",
+    }
 
 
 def test_a_zero_adjustment_keeps_the_comment(course_dir: Path, capsys) -> None:
@@ -166,6 +186,7 @@ def test_a_zero_adjustment_keeps_the_comment(course_dir: Path, capsys) -> None:
     assert criteria_of(capsys, course_dir, "00123")["correctness"] == {
         "choice": "Proficient",
         "points": 30,
+        "words": "Proficient (30); comment: well argued",
         "comment": "well argued",
     }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,7 +12,9 @@ from grader.domain.course import LatePolicy
 from grader.domain.events import AutogradeScore, SubmissionGrade
 from grader.domain.rubric import ChecklistItem, Criterion, CriterionKind, Level, Rubric
 from grader.domain.scoring import (
+    IncompatibleChoice,
     Merged,
+    Scorer,
     effective_choices,
     is_final,
     is_override,
@@ -278,3 +281,41 @@ def test_equal_merged_choices_are_shared_through_the_memo() -> None:
     first = effective_choices(AUTOGRADED, _graded({}, {"tests": AutogradeScore("passed", D(20))}), memo)
     second = effective_choices(AUTOGRADED, _graded({}, {"tests": AutogradeScore("passed", D(20))}), memo)
     assert first["tests"] is second["tests"]
+
+
+@given(graded(), st.data())
+def test_one_scorer_scores_a_class_as_it_scores_each_submission_alone(
+    case: tuple, data: st.DataObject
+) -> None:
+    """The batch path (exports) and the one-at-a-time path (status rows) are the same scorer."""
+    rubric, first, late, policy = case
+    others = [
+        {c.id: choose(data.draw, c) for c in rubric.criteria} for _ in range(data.draw(st.integers(0, 3)))
+    ]
+    choices = [first, *others]
+    scorer = Scorer(rubric, policy)
+    for points, chosen in zip(scorer.points(choices), choices, strict=True):
+        alone = score_submission(rubric, chosen, late, policy)
+        assert dict(zip((c.id for c in rubric.criteria), points, strict=True)) == alone.criteria
+        assert scorer.score(chosen, late) == alone
+        assert scorer.decide(points).final == alone.final == is_final(points)
+
+
+def test_the_scorer_scores_each_distinct_choice_once_and_says_what_is_decided() -> None:
+    proficient, names = CriterionChoice(level="Proficient"), CriterionChoice(items=("Names",))
+    scorer = Scorer(RUBRIC, POLICY)
+    class_choices = [{"correctness": proficient, "style": names} for _ in range(50)]
+    points = scorer.points(class_choices)
+    assert len(scorer.known) == 2, "one score per distinct choice, whatever the class size"
+    assert set(points) == {(D(30), D(15), None, None)}
+    decided = scorer.decide(points[0])
+    assert (decided.final, decided.complete, decided.started, decided.pending) == (False, False, True, True)
+    assert scorer.penalised(D(45), 2 * 1440) == (D("9.0"), D("36.0"))
+
+
+def test_a_choice_the_rubric_cannot_hold_scores_none_in_a_class_and_raises_alone() -> None:
+    gone = {"correctness": CriterionChoice(level="Outstanding")}
+    scorer = Scorer(RUBRIC)
+    assert scorer.points([gone])[0][0] is None and scorer.stale
+    with pytest.raises(IncompatibleChoice, match="no level 'Outstanding'"):
+        Scorer(RUBRIC).score(gone)

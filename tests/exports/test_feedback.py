@@ -137,8 +137,8 @@ def test_a_graded_page_shows_every_part_a_student_needs() -> None:
     assert f"- **Graded commit:** `{'a' * 40}` “Handle division by zero”" in page
     assert table_rows(page) == [
         ["Criterion", "Result", "Points"],
-        ["Correct results", "Proficient", "27.5 / 40"],
-        ["Code quality", "Unclear names", "15 / 20"],
+        ["Correct results", "Proficient (30)", "27.5 / 40"],
+        ["Code quality", "1 item: Unclear names (−5)", "15 / 20"],
         ["Test suite passes", "autograded", "16 / 20"],
         ["Before the late penalty", "", "58.5 / 80"],
         ["Late penalty", "", "−5.85"],
@@ -257,7 +257,7 @@ def test_hostile_rubric_text_cannot_break_the_table_or_the_headings() -> None:
         ),
     )
     page = render_feedback(sheet({"correctness": CriterionChoice(level="A|B")}, rubric=odd))
-    assert table_rows(page)[1] == ["Correct | results ## sneaky", "A|B", "40 / 40"]
+    assert table_rows(page)[1] == ["Correct | results ## sneaky", "A|B (40)", "40 / 40"]
     assert [h for _, h in headings(page)][3] == "Correct | results ## sneaky: 40 / 40"
     assert len(headings(page)) == 6
 

@@ -26,10 +26,11 @@ from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.domain.rubric import CriterionKind
 from grader.gradebook.context import CourseContext
-from grader.gradebook.counts import count_assignment, count_badges, score_bin
+from grader.gradebook.counts import badge_evaluations, count_assignment, count_badges, score_bin
 from grader.gradebook.extensions import extend
 from grader.gradebook.flagging import set_excused, set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
+from grader.gradebook.mastery import mastery_report
 from grader.gradebook.pull import PullResult, pull
 from grader.gradebook.status import GRADED, SubmissionStatus
 
@@ -209,3 +210,23 @@ def test_score_bins_are_exact_tenths() -> None:
         0,
     ]
     assert score_bin(row("2", "3")) == 6 and score_bin(row("1", "0")) is None
+
+
+def test_one_evaluator_gives_the_course_panel_mastery_and_certify_the_same_badges(
+    graded: tuple[Path, str | None],
+) -> None:
+    """``mastery`` a chunk at a time, whole, and for one student, and the Course panel's
+    evaluations from the summaries: the same statuses and shortfalls for every student."""
+    root, url = graded
+    with opened(root, url) as ctx:
+        whole = mastery_report(ctx, chunk=1_000)
+        chunked = mastery_report(ctx, chunk=5)
+        panel = [e for found in badge_evaluations(ctx, chunk=7) if isinstance(found, tuple) for e in found]
+        alone = {s.student_id: mastery_report(ctx, s.student_id) for s in ctx.files.students[:12]}
+    assert chunked == whole
+    assert [(e.student_id, e.badge_id, e.status, e.shortfalls()) for e in panel] == [
+        (e.student_id, e.badge_id, e.status, e.shortfalls()) for e in whole.evaluations()
+    ]
+    for sid, report in alone.items():
+        assert report.badges[sid] == whole.badges[sid]
+    assert any(e.earned for e in panel) and any(not e.earned for e in panel)
