@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from postgres import postgres_test_url, scratch_postgres_url
 from required_tools import require_tool
 
 from grader.domain.mastery import BadgeStatus
@@ -19,7 +20,6 @@ from grader.gradebook.counts import SCORE_BINS, AssignmentCounts, BadgeCounts, c
 from grader.gradebook.mastery import mastery_report
 from grader.gradebook.status import GRADED, submission_statuses
 from grader.gradebook.summary_check import SummaryDisagreement, check_summaries
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

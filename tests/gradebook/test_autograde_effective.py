@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 from autograde_course import (
     DEADLINE,
-    GOOD,
     HANGS,
-    PARTIAL,
     pull_all,
     push_files,
     run_autograde,
-    write_course,
 )
 from required_tools import needs_tool
 
@@ -37,10 +34,15 @@ A1 = "a1-calculator"
 
 
 @pytest.fixture
-def course(course_dir: Path) -> Path:
-    write_course(course_dir, {"00123": GOOD, "00124": PARTIAL})
-    pull_all(course_dir)
-    return course_dir
+def course(pulled_course: Path) -> Path:
+    """00123 (GOOD) and 00124 (PARTIAL) pulled, nothing autograded yet: a copy of the session's."""
+    return pulled_course
+
+
+@pytest.fixture
+def autograded(autograded_course: Path) -> Path:
+    """The same course after one autograde run (00123's tests passed, 00124's partly): a copy."""
+    return autograded_course
 
 
 def rows(ctx: CourseContext) -> dict[str, SubmissionStatus]:
@@ -72,9 +74,8 @@ def test_a_run_scores_its_criterion_and_leaves_the_status_to_the_graders(course:
     assert unit.autograde is not None and unit.autograde.tests_total == 3 and not unit.overridden
 
 
-def test_a_graders_points_override_every_run_now_and_later(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_a_graders_points_override_every_run_now_and_later(autograded: Path) -> None:
+    with open_course(autograded, actor="Ada") as ctx:
         recorded = record_choice(ctx, A1, "00124", "unit", ChoiceRequest(points=Decimal(25)))
         run_autograde(ctx, rerun=True)
         row = rows(ctx)["00124"]
@@ -87,9 +88,8 @@ def test_a_graders_points_override_every_run_now_and_later(course: Path) -> None
     assert grade.choices["unit"].points == Decimal(25)
 
 
-def test_an_adjustment_applies_on_top_of_a_runs_score(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_an_adjustment_applies_on_top_of_a_runs_score(autograded: Path) -> None:
+    with open_course(autograded, actor="Ada") as ctx:
         recorded = record_choice(
             ctx,
             A1,
@@ -102,9 +102,8 @@ def test_an_adjustment_applies_on_top_of_a_runs_score(course: Path) -> None:
     assert (unit.points, unit.overridden, unit.choice.adjustment) == (Decimal(25), False, Decimal(-5))
 
 
-def test_a_timeout_after_a_pass_scores_the_timeout_and_says_why(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_a_timeout_after_a_pass_scores_the_timeout_and_says_why(autograded: Path) -> None:
+    course = autograded  # 00123's tests passed
     write_course_timeout(course, 3)
     push_files(course, "00123", HANGS, DEADLINE.replace(year=2098))
     pull_all(course)
@@ -120,10 +119,9 @@ def write_course_timeout(course: Path, seconds: int) -> None:
     rubric.write_text(rubric.read_text().replace("timeout: 20", f"timeout: {seconds}"))
 
 
-def test_exports_and_mastery_count_the_runs_once_the_grade_is_final(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        level(ctx, "00124", "Proficient")
-        run_autograde(ctx)
+def test_exports_and_mastery_count_the_runs_once_the_grade_is_final(autograded: Path) -> None:
+    with open_course(autograded, actor="Ada") as ctx:
+        level(ctx, "00124", "Proficient")  # after the run: the last choice makes the grade final
         sheets = [s for s in grade_sheet(ctx, [A1]) if isinstance(s, GradeSheet) and s.students]
         report = mastery_report(ctx, "00124")
 
@@ -138,10 +136,9 @@ def test_exports_and_mastery_count_the_runs_once_the_grade_is_final(course: Path
     assert (testing.earned, testing.possible) == (Decimal(20), Decimal(50))
 
 
-def test_feedback_lists_the_failing_tests_and_the_output(course: Path, tmp_path: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        level(ctx, "00124", "Proficient")
-        run_autograde(ctx)
+def test_feedback_lists_the_failing_tests_and_the_output(autograded: Path, tmp_path: Path) -> None:
+    with open_course(autograded, actor="Ada") as ctx:
+        level(ctx, "00124", "Proficient")  # after the run: the last choice makes the grade final
         written = [
             w for w in export_feedback(ctx, [A1], tmp_path / "pages") if isinstance(w, FeedbackWritten)
         ]
@@ -174,9 +171,8 @@ def test_the_summaries_written_with_the_results_agree_with_a_recomputation(cours
     assert counts.statuses[GRADED] == 1 and counts.statuses[PULLED] == 1
 
 
-def test_undoing_an_override_restores_the_runs_score(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_undoing_an_override_restores_the_runs_score(autograded: Path) -> None:
+    with open_course(autograded, actor="Ada") as ctx:
         record_choice(ctx, A1, "00124", "unit", ChoiceRequest(points=Decimal(29)))
         run_autograde(ctx, rerun=True)  # more autograder events after the override
         undo_last(ctx, assignment_id=A1, student_id="00124")

@@ -16,7 +16,7 @@ from autograde_course import (
     DEADLINE,
     GOOD,
     HANGS,
-    PARTIAL,
+    Autograded,
     by_key,
     pull_all,
     push_files,
@@ -39,15 +39,16 @@ pytestmark = needs_tool("bubblewrap")
 
 
 @pytest.fixture
-def course(course_dir: Path) -> Path:
-    write_course(course_dir, {"00123": GOOD, "00124": PARTIAL})
-    pull_all(course_dir)
-    return course_dir
+def course(pulled_course: Path) -> Path:
+    """00123 (GOOD) and 00124 (PARTIAL) pulled, nothing autograded yet: a copy of the session's."""
+    return pulled_course
 
 
-def test_every_autograded_criterion_is_scored_by_really_running_the_tests(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        results = by_key(run_autograde(ctx))
+def test_every_autograded_criterion_is_scored_by_really_running_the_tests(
+    calculator_autograded: Autograded, autograded_course: Path
+) -> None:
+    results = by_key(calculator_autograded.results)  # the session's run, on the course copied here
+    with open_course(autograded_course, actor="Ada") as ctx:
         grades = ctx.store.grades("a1-calculator")
         events = ctx.store.events("a1-calculator")
 
@@ -66,21 +67,23 @@ def test_every_autograded_criterion_is_scored_by_really_running_the_tests(course
     assert {e.actor for e in events} == {"Ada"}
 
 
-def test_submissions_without_a_checkout_are_skipped_with_why(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
+def test_submissions_without_a_checkout_are_skipped_with_why(autograded_course: Path) -> None:
+    with open_course(autograded_course, actor="Ada") as ctx:  # the two checked out: stored runs reused
         steps = list(autograde(ctx, report=True))
     skipped = {s.student_id: s.reason for s in steps if isinstance(s, AutogradeSkipped)}
     assert set(skipped) == {"00125", "00126", "00127"}  # pulled but missing: no graded commit
     assert all("no graded commit" in reason for reason in skipped.values())
 
-    with open_course(course, actor="Ada") as ctx:
+    with open_course(autograded_course, actor="Ada") as ctx:
         only = list(autograde(ctx, student_ids=["00124"], report=True))
     assert {s.student_id for s in only if isinstance(s, AutogradeRecorded)} == {"00124"}
 
 
-def test_a_stored_run_stands_for_the_same_commit_and_check_until_rerun(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        first = run_autograde(ctx)
+def test_a_stored_run_stands_for_the_same_commit_and_check_until_rerun(
+    calculator_autograded: Autograded, autograded_course: Path
+) -> None:
+    first = calculator_autograded.results  # the first run, of the course copied here
+    with open_course(autograded_course, actor="Ada") as ctx:
         again = run_autograde(ctx)
         runs_after_cache = len(ctx.store.runs("a1-calculator", "00123"))
         events_after_cache = len(ctx.store.events("a1-calculator"))
@@ -97,9 +100,8 @@ def test_a_stored_run_stands_for_the_same_commit_and_check_until_rerun(course: P
     assert runs_after_rerun == 4
 
 
-def test_a_new_graded_commit_runs_again_and_only_that_one(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_a_new_graded_commit_runs_again_and_only_that_one(autograded_course: Path) -> None:
+    course = autograded_course  # both graded commits autograded once
     push_files(course, "00124", GOOD, DEADLINE - timedelta(hours=2))
     pull_all(course)
     with open_course(course, actor="Ada") as ctx:

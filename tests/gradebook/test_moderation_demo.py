@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from required_tools import require_tool
+from postgres import BACKENDS, database_url_for
 
 from grader.demo import build_demo_course
 from grader.domain.choices import CriterionChoice
@@ -19,7 +19,6 @@ from grader.gradebook.context import open_course, utc_now
 from grader.gradebook.grading import ChoiceRequest
 from grader.gradebook.moderation import moderation_report, record_second_mark, sample_for_moderation
 from grader.gradebook.rubrics import rubric_in_force
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1 = "a1-calculator"
 TEAM = ("ta-anna", "ta-ben", "ta-cy")
@@ -32,16 +31,9 @@ FIRST = {  # every manual criterion of the demo's a1: Proficient 28, Exemplary 1
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield url
+    yield from database_url_for(request.param)
 
 
 def test_a_tenth_of_the_demo_second_marked_with_seeded_disagreements(

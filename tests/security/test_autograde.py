@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 from autograde_course import CALC, DEADLINE, GOOD, HANGS, pull_all, push_files, run_autograde, write_course
-from required_tools import require_tool
+from postgres import database_url_for
 from sandboxes import KINDS, working
 
 from grader.cli.main import main
 from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.status import submission_statuses
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1 = "a1-calculator"
 
@@ -126,14 +125,7 @@ def test_run7_a_hostile_github_handle_is_refused_before_anything_runs(
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield url
+    yield from database_url_for("postgresql" if request.param == "postgres" else "sqlite")
 
 
 def test_db7_a_manual_score_survives_a_rerun_that_times_out_and_nothing_becomes_null(

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from crash_logs import CrashLogs
+from postgres import BACKENDS, scratch_postgres
 
 from grader.cli.main import main
 from grader.gradebook.context import CourseContext, open_course
-from grader.store.testing import postgres_test_url, scratch_postgres_url
-from tests.required_tools import require_tool
 
 
 @pytest.fixture(autouse=True)
@@ -57,17 +56,14 @@ def ctx(demo_root: Path) -> Iterator[CourseContext]:
         yield opened
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def any_ctx(request: pytest.FixtureRequest, demo_root: Path) -> Iterator[CourseContext]:
     """The pulled demo course on each backend: its SQLite file, then a scratch PostgreSQL schema."""
     if request.param == "sqlite":
         with open_course(demo_root, actor="ta-test") as opened:
             yield opened
         return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
+    with scratch_postgres() as url:
         assert main(["--course", str(demo_root), "--db", url, "pull"]) == 0  # its pulls, in this gradebook
         with open_course(demo_root, database_url=url, actor="ta-test") as opened:
             yield opened
