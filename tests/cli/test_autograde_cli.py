@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from autograde_course import DEADLINE, GOOD, PARTIAL, pull_all, push_files, write_course
+from autograde_course import DEADLINE, GOOD, PARTIAL, push_files, write_course
 from cli_helpers import run, status_row
 from required_tools import needs_tool
 
@@ -33,10 +33,15 @@ FIELDS = {
 
 
 @pytest.fixture
-def course(course_dir: Path) -> Path:
-    write_course(course_dir, {"00123": GOOD, "00124": PARTIAL})
-    pull_all(course_dir)
-    return course_dir
+def course(pulled_course: Path) -> Path:
+    """00123 (GOOD) and 00124 (PARTIAL) pulled, nothing autograded yet: a copy of the session's."""
+    return pulled_course
+
+
+@pytest.fixture
+def autograded(autograded_course: Path) -> Path:
+    """The same course autograded once (00123's tests passed, 00124's partly): a copy."""
+    return autograded_course
 
 
 def lines(out: str) -> list[dict]:
@@ -65,9 +70,10 @@ def test_json_gives_one_object_per_student_and_criterion(
 
 
 def test_a_second_run_reuses_the_stored_runs_and_rerun_runs_again(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    autograded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(capsys, course, "autograde", A1)[0] == 0
+    course = autograded
+    assert run(capsys, course, "autograde", A1)[0] == 0  # every run stored already: all reused
     code, out, err = run(capsys, course, "autograde", A1, "--student", "00124")
     assert code == 0 and out == ""  # people's lines go to stderr, with the progress bar
     assert err.count("[stored run reused]") == 2 and "00123" not in err
@@ -78,9 +84,9 @@ def test_a_second_run_reuses_the_stored_runs_and_rerun_runs_again(
 
 
 def test_status_json_shows_each_criterions_autograde_result(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    autograded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run(capsys, course, "autograde")
+    course = autograded
     row = status_row(capsys, course, "00124")
     unit = row["criteria"]["unit"]
     assert unit["points"] == 20 and unit["choice"] == 20
@@ -98,9 +104,9 @@ def test_status_json_shows_each_criterions_autograde_result(
 
 
 def test_groups_put_the_largest_first_with_their_students(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    autograded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run(capsys, course, "autograde")
+    course = autograded
     code, out, err = run(capsys, course, "autograde", "groups", A1, "--json")
     assert code == 0, err
     groups = json.loads(out)

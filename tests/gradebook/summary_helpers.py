@@ -10,8 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from postgres import postgres_test_url, scratch_postgres_url
-from required_tools import require_tool
+from postgres import database_url_for
 
 from grader.domain.mastery import BadgeStatus
 from grader.domain.progress import Progress
@@ -27,14 +26,7 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 @contextmanager
 def database(backend: str) -> Iterator[str | None]:
     """None (the course's own SQLite file) or a fresh PostgreSQL schema's URL."""
-    if backend == "sqlite":
-        yield None
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield url
+    yield from database_url_for(backend)
 
 
 @contextmanager

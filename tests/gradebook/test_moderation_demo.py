@@ -4,12 +4,8 @@ agreement figures worked out by hand from the demo rubric's points."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
-from postgres import BACKENDS, database_url_for
 
 from grader.demo import build_demo_course
 from grader.domain.choices import CriterionChoice
@@ -29,11 +25,6 @@ FIRST = {  # every manual criterion of the demo's a1: Proficient 28, Exemplary 1
     "readme": ChoiceRequest(level="Complete"),
     "git-practice": ChoiceRequest(items=("Descriptive messages",)),
 }
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    yield from database_url_for(request.param)
 
 
 def test_a_tenth_of_the_demo_second_marked_with_seeded_disagreements(

@@ -3,11 +3,9 @@ counts, and one submission opened for blind second marking (refused when not the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres import BACKENDS, database_url_for
 
 from grader.domain.errors import GraderError
 from grader.domain.moderation import SampleSize
@@ -17,11 +15,6 @@ from grader.gradebook.moderation import record_second_mark, sample_for_moderatio
 from grader.gradebook.second_marking import open_second_marking, read_moderation_queue
 
 A1 = "a1-calculator"
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    yield from database_url_for(request.param)
 
 
 @pytest.fixture
