@@ -5,14 +5,13 @@ each test that uses it."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from course_folder import write_course_folder
+from course_folder import copy_course, write_course_folder
 
 from grader.domain.progress import Progress
 from grader.git.env import run_git
@@ -126,12 +125,6 @@ def run_autograde(ctx: CourseContext, **options: object) -> list[AutogradeRecord
 
 def by_key(results: Sequence[AutogradeRecorded]) -> dict[tuple[str, str], AutogradeRecorded]:
     return {(r.student_id, r.criterion_id): r for r in results}
-
-
-def copy_course(source: Path, root: Path) -> Path:
-    """A private copy of a course folder (its gradebook, mirrors, checkouts and remotes)."""
-    shutil.copytree(source, root, symlinks=True)
-    return root
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""The small, valid course folder most tests start from: the skeleton `grader init` writes and a
-five-student roster with names in several scripts."""
+"""The small, valid course folder most tests start from (the skeleton `grader init` writes and a
+five-student roster with names in several scripts), and copying a course built once."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from grader.files.skeleton import write_skeleton
@@ -21,4 +22,10 @@ def write_course_folder(root: Path) -> Path:
     """The skeleton course with ``ROSTER``, written at ``root``."""
     write_skeleton(root)
     (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    return root
+
+
+def copy_course(source: Path, root: Path) -> Path:
+    """A private copy of a course folder (its gradebook, mirrors, checkouts and remotes, keys)."""
+    shutil.copytree(source, root, symlinks=True)
     return root

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run
+from course_folder import copy_course
 from test_mastery_cli import A1_FULL, A3_FULL
 
+from grader.cli.main import main
 from grader.credentials import proof
 from grader.demo import build_demo_course
 from grader.domain.choices import CriterionChoice
@@ -82,6 +84,30 @@ def manual(tmp_path: Path) -> tuple[Path, list[str]]:
     return build(tmp_path / "demo", auto_issue=False)
 
 
+def grade_quietly(course: Path, student: str, assignment: str, marks: list) -> None:
+    """``grade`` for a fixture, which has no capsys: each mark through `grader grade`, exit code 0."""
+    for criterion, option, *value in marks:
+        argv = ["--course", str(course), "--as", "Ada", "grade", assignment, "--student", student]
+        assert main([*argv, "--criterion", criterion, option, *value]) == 0
+
+
+@pytest.fixture(scope="module")
+def earned_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """``manual``, with its first student graded in full on a1 and a3 through `grader grade`
+    (python-foundations earned, nothing issued yet); built once, copied by ``earned``."""
+    course, students = build(tmp_path_factory.mktemp("certify") / "demo", auto_issue=False)
+    grade_quietly(course, students[0], "a1-calculator", A1_FULL)
+    grade_quietly(course, students[0], "a3-dataanalysis", A3_FULL)
+    return course, students
+
+
+@pytest.fixture
+def earned(earned_template: tuple[Path, list[str]], tmp_path: Path) -> tuple[Path, list[str]]:
+    """A private copy of ``earned_template``: its first student has earned python-foundations."""
+    course, students = earned_template
+    return copy_course(course, tmp_path / "demo"), students
+
+
 def test_certify_issues_exactly_to_the_students_who_meet_a_badge_once(manual, capsys) -> None:
     course, (meets, partial, _untouched, _) = manual
     grade(capsys, course, meets, "a1-calculator", A1_FULL)
@@ -114,10 +140,10 @@ def test_certify_issues_exactly_to_the_students_who_meet_a_badge_once(manual, ca
     assert "linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in (folder / "share.txt").read_text()
 
 
-def test_every_form_verifies_and_tampering_revocation_and_other_keys_fail(manual, capsys, tmp_path) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_every_form_verifies_and_tampering_revocation_and_other_keys_fail(
+    earned, earned_template, capsys, tmp_path
+) -> None:
+    course, _ = earned
     folder = Path(certify(capsys, course)[0]["path"])
     code, reports = verify(
         capsys, course, folder / "credential.json", folder / "badge.svg", folder / "badge.png"
@@ -130,9 +156,7 @@ def test_every_form_verifies_and_tampering_revocation_and_other_keys_fail(manual
     code, (report,) = verify(capsys, course, tmp_path / "tampered.json")
     assert code == 1 and set(failed(report)) == {"signature"}
 
-    other, (someone, *_) = build(tmp_path / "other", auto_issue=False)
-    grade(capsys, other, someone, "a1-calculator", A1_FULL)
-    grade(capsys, other, someone, "a3-dataanalysis", A3_FULL)
+    other = copy_course(earned_template[0], tmp_path / "other")  # a course of its own: its own key
     foreign = Path(certify(capsys, other)[0]["path"]) / "credential.json"
     code, (report,) = verify(capsys, course, foreign)
     assert code == 1 and "not issued by this issuer" in failed(report)["issuer"]
@@ -388,10 +412,8 @@ def test_evidence_names_each_graded_commit_when_issuing_to_the_whole_roster(tmp_
         assert f"Commit {commit}" in narrative and f"graded on {day}" in narrative
 
 
-def test_reviews_follow_every_grade_event_and_rubric_change_even_without_auto_issue(manual, capsys) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_reviews_follow_every_grade_event_and_rubric_change_even_without_auto_issue(earned, capsys) -> None:
+    course, (student, *_) = earned
     assert [r["status"] for r in certify(capsys, course)] == ["issued"]
     printed = grade(capsys, course, student, "a1-calculator", [("tests", "--points", "15")])
     assert "credential flagged for review" in printed, "auto_issue only gates issuing, not reviews"
@@ -407,10 +429,8 @@ def test_reviews_follow_every_grade_event_and_rubric_change_even_without_auto_is
     assert row["status"] == "flagged for review"
 
 
-def test_a_pending_rubric_edit_never_clears_a_flag(manual, capsys) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_a_pending_rubric_edit_never_clears_a_flag(earned, capsys) -> None:
+    course, (student, *_) = earned
     certify(capsys, course)
     grade(capsys, course, student, "a1-calculator", [("correctness", "--level", "Developing")])
     (flagged,) = certify(capsys, course)
@@ -421,10 +441,8 @@ def test_a_pending_rubric_edit_never_clears_a_flag(manual, capsys) -> None:
     assert row["status"] == "flagged for review", "undetermined is not earned: the flag stays"
 
 
-def test_certify_rewrites_missing_files_and_says_when_a_revoked_one_was_revoked(manual, capsys) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_certify_rewrites_missing_files_and_says_when_a_revoked_one_was_revoked(earned, capsys) -> None:
+    course, _ = earned
     (issued,) = certify(capsys, course)
     folder = Path(issued["path"])
     (folder / "certificate.pdf").unlink()
