@@ -3,11 +3,11 @@ test passes with an unexpected failure in it (see ``crash_logs``)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from course_folder import copy_course
 from crash_logs import CrashLogs
 from postgres import BACKENDS, scratch_postgres
 
@@ -45,9 +45,7 @@ def pulled_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_root(pulled_demo: Path, tmp_path: Path) -> Path:
     """A private copy of the pulled demo course (git mirrors and checkouts included)."""
-    root = tmp_path / "course"
-    shutil.copytree(pulled_demo, root, symlinks=True)
-    return root
+    return copy_course(pulled_demo, tmp_path / "course")
 
 
 @pytest.fixture
