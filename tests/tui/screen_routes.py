@@ -273,7 +273,7 @@ async def walk(pilot: Pilot[Any], ctx: CourseContext, route: Route) -> None:
 
 
 def prepared(ctx: CourseContext, route: Route) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    graded(ctx)
+    """The walk along ``route``, after its own preparation, on a course ``graded`` already."""
     if route.prepare is not None:
         route.prepare(ctx)
     return partial(walk, ctx=ctx, route=route)
