@@ -21,7 +21,7 @@ from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.pull import pull
 
 STUDENTS = {"00123": "zoe-a", "00124": "giorgosp", "00125": "anna-iv", "00126": "m-ali", "00127": "zhangwei"}
-"""The roster of tests/conftest.py: student id → GitHub handle."""
+"""The roster of tests/course_folder.py: student id → GitHub handle."""
 DEADLINE = datetime.fromisoformat("2099-10-01T23:59:00-04:00")
 """Far ahead: every pull grades the head."""
 ANN = Person("Ann", "ann@example.edu")

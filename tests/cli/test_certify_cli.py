@@ -40,23 +40,17 @@ def build(
         return root, [row["student_id"] for row in csv.DictReader(roster)]
 
 
+def grade_args(student: str, assignment: str, criterion: str, option: str, *value: str) -> list[str]:
+    """`grade ASSIGNMENT --student STUDENT --criterion CRITERION OPTION [VALUE...]`: one mark."""
+    return ["grade", assignment, "--student", student, "--criterion", criterion, option, *value]
+
+
 def grade(
     capsys: pytest.CaptureFixture[str], course: Path, student: str, assignment: str, marks: list
 ) -> str:
     out = ""
-    for criterion, option, *value in marks:
-        code, printed, err = run(
-            capsys,
-            course,
-            "grade",
-            assignment,
-            "--student",
-            student,
-            "--criterion",
-            criterion,
-            option,
-            *value,
-        )
+    for mark in marks:
+        code, printed, err = run(capsys, course, *grade_args(student, assignment, *mark))
         assert code == 0, err
         out += printed
     return out
@@ -86,9 +80,8 @@ def manual(tmp_path: Path) -> tuple[Path, list[str]]:
 
 def grade_quietly(course: Path, student: str, assignment: str, marks: list) -> None:
     """``grade`` for a fixture, which has no capsys: each mark through `grader grade`, exit code 0."""
-    for criterion, option, *value in marks:
-        argv = ["--course", str(course), "--as", "Ada", "grade", assignment, "--student", student]
-        assert main([*argv, "--criterion", criterion, option, *value]) == 0
+    for mark in marks:
+        assert main(["--course", str(course), "--as", "Ada", *grade_args(student, assignment, *mark)]) == 0
 
 
 @pytest.fixture(scope="module")
@@ -271,31 +264,11 @@ def test_a_key_others_can_read_stops_issuing_but_never_a_grade(tmp_path, capsys)
     key.chmod(0o644)
     grade(capsys, course, student, "a1-calculator", A1_FULL)
     code, _, err = run(
-        capsys,
-        course,
-        "grade",
-        "a3-dataanalysis",
-        "--student",
-        student,
-        "--criterion",
-        "cleaning",
-        "--level",
-        "Proficient",
+        capsys, course, *grade_args(student, "a3-dataanalysis", "cleaning", "--level", "Proficient")
     )
     assert code == 0, err
-    for criterion, option, *value in A3_FULL[1:]:
-        code, _out, err = run(
-            capsys,
-            course,
-            "grade",
-            "a3-dataanalysis",
-            "--student",
-            student,
-            "--criterion",
-            criterion,
-            option,
-            *value,
-        )
+    for mark in A3_FULL[1:]:
+        code, _out, err = run(capsys, course, *grade_args(student, "a3-dataanalysis", *mark))
         assert code == 0
     assert "the grade is saved, but its badges could not be updated" in err and f"chmod 600 {key}" in err
     assert not (course / ".grader" / "credentials").exists()
