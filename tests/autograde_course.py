@@ -1,11 +1,17 @@
 """A small course whose students' repositories are real local git repositories holding real
-Python projects and tests, pulled (real checkouts), for the autograde tests."""
+Python projects and tests, pulled (real checkouts), for the autograde tests; and its fixtures
+(a plugin of tests/conftest.py): the course pulled, and autograded, once per session, copied for
+each test that uses it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
+from course_folder import copy_course, write_course_folder
 
 from grader.domain.progress import Progress
 from grader.git.env import run_git
@@ -15,7 +21,7 @@ from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.pull import pull
 
 STUDENTS = {"00123": "zoe-a", "00124": "giorgosp", "00125": "anna-iv", "00126": "m-ali", "00127": "zhangwei"}
-"""The roster of tests/conftest.py: student id → GitHub handle."""
+"""The roster of tests/course_folder.py: student id → GitHub handle."""
 DEADLINE = datetime.fromisoformat("2099-10-01T23:59:00-04:00")
 """Far ahead: every pull grades the head."""
 ANN = Person("Ann", "ann@example.edu")
@@ -117,5 +123,46 @@ def run_autograde(ctx: CourseContext, **options: object) -> list[AutogradeRecord
     return [step for step in steps if isinstance(step, AutogradeRecorded)]
 
 
-def by_key(results: list[AutogradeRecorded]) -> dict[tuple[str, str], AutogradeRecorded]:
+def by_key(results: Sequence[AutogradeRecorded]) -> dict[tuple[str, str], AutogradeRecorded]:
     return {(r.student_id, r.criterion_id): r for r in results}
+
+
+@dataclass(frozen=True)
+class Autograded:
+    """A course after one autograde run, and what that run recorded."""
+
+    root: Path
+    results: tuple[AutogradeRecorded, ...]
+
+
+@pytest.fixture(scope="session")
+def calculator_pulled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``GOOD`` pushed for 00123 and ``PARTIAL`` for 00124, pulled; built once per session and
+    never changed (``pulled_course`` copies it for each test)."""
+    root = write_course_folder(tmp_path_factory.mktemp("calculator-pulled") / "course")
+    write_course(root, {"00123": GOOD, "00124": PARTIAL})
+    pull_all(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def calculator_autograded(calculator_pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> Autograded:
+    """The pulled course autograded once by Ada (every check really ran in the sandbox: none was
+    cached) and never changed after (``autograded_course`` copies it for each test)."""
+    root = copy_course(calculator_pulled, tmp_path_factory.mktemp("calculator-autograded") / "course")
+    with open_course(root, actor="Ada") as ctx:
+        results = tuple(run_autograde(ctx))
+    assert len(results) == 4 and not any(r.cached for r in results)
+    return Autograded(root, results)
+
+
+@pytest.fixture
+def pulled_course(calculator_pulled: Path, tmp_path: Path) -> Path:
+    """A private copy of the pulled course: nothing autograded yet."""
+    return copy_course(calculator_pulled, tmp_path / "calculator")
+
+
+@pytest.fixture
+def autograded_course(calculator_autograded: Autograded, tmp_path: Path) -> Path:
+    """A private copy of the course autograded once (00123 passed, 00124 partial)."""
+    return copy_course(calculator_autograded.root, tmp_path / "calculator")

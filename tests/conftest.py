@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 import required_tools
+from course_folder import write_course_folder
 
-from grader.files.skeleton import write_skeleton
-
-ROSTER = """\
-student_id,name,email,github,section
-00123,Zoë Ångström,zoe@example.edu,zoe-a,A
-00124,Γιώργος Παπαδόπουλος,giorgos@example.edu,giorgosp,A
-00125,Анна Иванова,anna@example.edu,anna-iv,B
-00126,محمد علي,mohammed@example.edu,m-ali,B
-00127,张伟,zhang@example.edu,zhangwei,B
-"""
+pytest_plugins = ("autograde_course",)
+"""The autograde course's fixtures, shared by the gradebook, CLI and security tests."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -26,7 +19,4 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def course_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "course"
-    write_skeleton(root)
-    (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
-    return root
+    return write_course_folder(tmp_path / "course")

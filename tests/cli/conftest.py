@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from required_tools import require_tool
-
-from grader.store.testing import postgres_test_url, scratch_postgres_url
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+from postgres import BACKENDS, scratch_postgres
 
 
 @pytest.fixture(params=BACKENDS)
@@ -19,8 +15,5 @@ def db_args(request: pytest.FixtureRequest) -> Iterator[list[str]]:
     if request.param == "sqlite":
         yield []
         return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
+    with scratch_postgres() as url:
         yield ["--db", url]

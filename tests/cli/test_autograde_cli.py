@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from autograde_course import DEADLINE, GOOD, PARTIAL, pull_all, push_files, write_course
+from autograde_course import DEADLINE, GOOD, PARTIAL, push_files, write_course
 from cli_helpers import run, status_row
 from required_tools import needs_tool
 
@@ -32,21 +32,14 @@ FIELDS = {
 }
 
 
-@pytest.fixture
-def course(course_dir: Path) -> Path:
-    write_course(course_dir, {"00123": GOOD, "00124": PARTIAL})
-    pull_all(course_dir)
-    return course_dir
-
-
 def lines(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines()]
 
 
 def test_json_gives_one_object_per_student_and_criterion(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    pulled_course: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, course, "autograde", "--json")
+    code, out, err = run(capsys, pulled_course, "autograde", "--json")
     assert code == 0, err
     found = {(o["student_id"], o["criterion"]): o for o in lines(out)}
     assert sorted(found) == [("00123", "tests"), ("00123", "unit"), ("00124", "tests"), ("00124", "unit")]
@@ -65,23 +58,22 @@ def test_json_gives_one_object_per_student_and_criterion(
 
 
 def test_a_second_run_reuses_the_stored_runs_and_rerun_runs_again(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    autograded_course: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(capsys, course, "autograde", A1)[0] == 0
-    code, out, err = run(capsys, course, "autograde", A1, "--student", "00124")
+    assert run(capsys, autograded_course, "autograde", A1)[0] == 0  # every run stored already: all reused
+    code, out, err = run(capsys, autograded_course, "autograde", A1, "--student", "00124")
     assert code == 0 and out == ""  # people's lines go to stderr, with the progress bar
     assert err.count("[stored run reused]") == 2 and "00123" not in err
     assert "00124 unit: partial, 20 / 30" in err and "1 of 3 tests failed: test_div" in err
-    code, out, err = run(capsys, course, "autograde", A1, "--rerun", "--json", "--jobs", "2")
+    code, out, err = run(capsys, autograded_course, "autograde", A1, "--rerun", "--json", "--jobs", "2")
     assert code == 0, err
     assert {o["cached"] for o in lines(out)} == {False}
 
 
 def test_status_json_shows_each_criterions_autograde_result(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    autograded_course: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run(capsys, course, "autograde")
-    row = status_row(capsys, course, "00124")
+    row = status_row(capsys, autograded_course, "00124")
     unit = row["criteria"]["unit"]
     assert unit["points"] == 20 and unit["choice"] == 20
     assert unit["autograde"] == {
@@ -94,14 +86,13 @@ def test_status_json_shows_each_criterions_autograde_result(
     }
     assert row["autograde"] == "2/3 tests" and row["status"] == "pulled"  # only junit counts tests
     assert "autograde" not in row["criteria"]["correctness"]
-    assert status_row(capsys, course, "00125")["autograde"] == "not run"
+    assert status_row(capsys, autograded_course, "00125")["autograde"] == "not run"
 
 
 def test_groups_put_the_largest_first_with_their_students(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    autograded_course: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run(capsys, course, "autograde")
-    code, out, err = run(capsys, course, "autograde", "groups", A1, "--json")
+    code, out, err = run(capsys, autograded_course, "autograde", "groups", A1, "--json")
     assert code == 0, err
     groups = json.loads(out)
     assert groups[0] == {"signature": "not run", "count": 3, "student_ids": ["00125", "00126", "00127"]}
@@ -109,7 +100,7 @@ def test_groups_put_the_largest_first_with_their_students(
         "passed": ["00123"],
         "tests: exit status 1; unit: fails: test_div": ["00124"],
     }
-    code, out, _ = run(capsys, course, "autograde", "groups", A1)
+    code, out, _ = run(capsys, autograded_course, "autograde", "groups", A1)
     assert code == 0 and "    3  not run\n       00125 00126 00127\n" in out
 
 
@@ -136,25 +127,25 @@ def test_pull_autograde_runs_the_checks_of_what_changed(
 
 
 def test_no_sandbox_is_one_clear_refusal(
-    course: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    pulled_course: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GRADER_SANDBOX", "none")
-    code, out, err = run(capsys, course, "autograde")
+    code, out, err = run(capsys, pulled_course, "autograde")
     assert code == 1 and out == ""
     (message,) = [line for line in err.splitlines() if line.startswith("error:")]
     assert "apt-get install bubblewrap" in message and "trust: true" in message
     assert "Traceback" not in err
-    assert status_row(capsys, course, "00123")["autograde"] == "not run"
+    assert status_row(capsys, pulled_course, "00123")["autograde"] == "not run"
 
 
 def test_an_unknown_assignment_or_student_is_a_usage_error_not_a_traceback(
-    course: Path, capsys: pytest.CaptureFixture[str]
+    pulled_course: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, course, "autograde", "a9-nothing")
+    code, _, err = run(capsys, pulled_course, "autograde", "a9-nothing")
     assert code == 1 and "a9-nothing" in err and "Traceback" not in err
-    code, _, err = run(capsys, course, "autograde", A1, "--student", "99999")
+    code, _, err = run(capsys, pulled_course, "autograde", A1, "--student", "99999")
     assert code == 1 and "99999" in err
-    code, _, err = run(capsys, course, "autograde", "groups")
+    code, _, err = run(capsys, pulled_course, "autograde", "groups")
     assert code == 2 and "ASSIGNMENT" in err
-    code, out, _ = run(capsys, course, "autograde", "--help")
+    code, out, _ = run(capsys, pulled_course, "autograde", "--help")
     assert code == 0 and "groups" in out

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run
+from course_folder import copy_course
 from test_mastery_cli import A1_FULL, A3_FULL
 
+from grader.cli.main import main
 from grader.credentials import proof
 from grader.demo import build_demo_course
 from grader.domain.choices import CriterionChoice
@@ -38,23 +40,17 @@ def build(
         return root, [row["student_id"] for row in csv.DictReader(roster)]
 
 
+def grade_args(student: str, assignment: str, criterion: str, option: str, *value: str) -> list[str]:
+    """`grade ASSIGNMENT --student STUDENT --criterion CRITERION OPTION [VALUE...]`: one mark."""
+    return ["grade", assignment, "--student", student, "--criterion", criterion, option, *value]
+
+
 def grade(
     capsys: pytest.CaptureFixture[str], course: Path, student: str, assignment: str, marks: list
 ) -> str:
     out = ""
-    for criterion, option, *value in marks:
-        code, printed, err = run(
-            capsys,
-            course,
-            "grade",
-            assignment,
-            "--student",
-            student,
-            "--criterion",
-            criterion,
-            option,
-            *value,
-        )
+    for mark in marks:
+        code, printed, err = run(capsys, course, *grade_args(student, assignment, *mark))
         assert code == 0, err
         out += printed
     return out
@@ -80,6 +76,29 @@ def failed(report: dict) -> dict[str, str]:
 def manual(tmp_path: Path) -> tuple[Path, list[str]]:
     """A demo course that issues only on `grader certify`."""
     return build(tmp_path / "demo", auto_issue=False)
+
+
+def grade_quietly(course: Path, student: str, assignment: str, marks: list) -> None:
+    """``grade`` for a fixture, which has no capsys: each mark through `grader grade`, exit code 0."""
+    for mark in marks:
+        assert main(["--course", str(course), "--as", "Ada", *grade_args(student, assignment, *mark)]) == 0
+
+
+@pytest.fixture(scope="module")
+def earned_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """``manual``, with its first student graded in full on a1 and a3 through `grader grade`
+    (python-foundations earned, nothing issued yet); built once, copied by ``earned``."""
+    course, students = build(tmp_path_factory.mktemp("certify") / "demo", auto_issue=False)
+    grade_quietly(course, students[0], "a1-calculator", A1_FULL)
+    grade_quietly(course, students[0], "a3-dataanalysis", A3_FULL)
+    return course, students
+
+
+@pytest.fixture
+def earned(earned_template: tuple[Path, list[str]], tmp_path: Path) -> tuple[Path, list[str]]:
+    """A private copy of ``earned_template``: its first student has earned python-foundations."""
+    course, students = earned_template
+    return copy_course(course, tmp_path / "demo"), students
 
 
 def test_certify_issues_exactly_to_the_students_who_meet_a_badge_once(manual, capsys) -> None:
@@ -114,10 +133,10 @@ def test_certify_issues_exactly_to_the_students_who_meet_a_badge_once(manual, ca
     assert "linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in (folder / "share.txt").read_text()
 
 
-def test_every_form_verifies_and_tampering_revocation_and_other_keys_fail(manual, capsys, tmp_path) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_every_form_verifies_and_tampering_revocation_and_other_keys_fail(
+    earned, earned_template, capsys, tmp_path
+) -> None:
+    course, _ = earned
     folder = Path(certify(capsys, course)[0]["path"])
     code, reports = verify(
         capsys, course, folder / "credential.json", folder / "badge.svg", folder / "badge.png"
@@ -130,9 +149,7 @@ def test_every_form_verifies_and_tampering_revocation_and_other_keys_fail(manual
     code, (report,) = verify(capsys, course, tmp_path / "tampered.json")
     assert code == 1 and set(failed(report)) == {"signature"}
 
-    other, (someone, *_) = build(tmp_path / "other", auto_issue=False)
-    grade(capsys, other, someone, "a1-calculator", A1_FULL)
-    grade(capsys, other, someone, "a3-dataanalysis", A3_FULL)
+    other = copy_course(earned_template[0], tmp_path / "other")  # a course of its own: its own key
     foreign = Path(certify(capsys, other)[0]["path"]) / "credential.json"
     code, (report,) = verify(capsys, course, foreign)
     assert code == 1 and "not issued by this issuer" in failed(report)["issuer"]
@@ -247,31 +264,11 @@ def test_a_key_others_can_read_stops_issuing_but_never_a_grade(tmp_path, capsys)
     key.chmod(0o644)
     grade(capsys, course, student, "a1-calculator", A1_FULL)
     code, _, err = run(
-        capsys,
-        course,
-        "grade",
-        "a3-dataanalysis",
-        "--student",
-        student,
-        "--criterion",
-        "cleaning",
-        "--level",
-        "Proficient",
+        capsys, course, *grade_args(student, "a3-dataanalysis", "cleaning", "--level", "Proficient")
     )
     assert code == 0, err
-    for criterion, option, *value in A3_FULL[1:]:
-        code, _out, err = run(
-            capsys,
-            course,
-            "grade",
-            "a3-dataanalysis",
-            "--student",
-            student,
-            "--criterion",
-            criterion,
-            option,
-            *value,
-        )
+    for mark in A3_FULL[1:]:
+        code, _out, err = run(capsys, course, *grade_args(student, "a3-dataanalysis", *mark))
         assert code == 0
     assert "the grade is saved, but its badges could not be updated" in err and f"chmod 600 {key}" in err
     assert not (course / ".grader" / "credentials").exists()
@@ -388,10 +385,8 @@ def test_evidence_names_each_graded_commit_when_issuing_to_the_whole_roster(tmp_
         assert f"Commit {commit}" in narrative and f"graded on {day}" in narrative
 
 
-def test_reviews_follow_every_grade_event_and_rubric_change_even_without_auto_issue(manual, capsys) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_reviews_follow_every_grade_event_and_rubric_change_even_without_auto_issue(earned, capsys) -> None:
+    course, (student, *_) = earned
     assert [r["status"] for r in certify(capsys, course)] == ["issued"]
     printed = grade(capsys, course, student, "a1-calculator", [("tests", "--points", "15")])
     assert "credential flagged for review" in printed, "auto_issue only gates issuing, not reviews"
@@ -407,10 +402,8 @@ def test_reviews_follow_every_grade_event_and_rubric_change_even_without_auto_is
     assert row["status"] == "flagged for review"
 
 
-def test_a_pending_rubric_edit_never_clears_a_flag(manual, capsys) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_a_pending_rubric_edit_never_clears_a_flag(earned, capsys) -> None:
+    course, (student, *_) = earned
     certify(capsys, course)
     grade(capsys, course, student, "a1-calculator", [("correctness", "--level", "Developing")])
     (flagged,) = certify(capsys, course)
@@ -421,10 +414,8 @@ def test_a_pending_rubric_edit_never_clears_a_flag(manual, capsys) -> None:
     assert row["status"] == "flagged for review", "undetermined is not earned: the flag stays"
 
 
-def test_certify_rewrites_missing_files_and_says_when_a_revoked_one_was_revoked(manual, capsys) -> None:
-    course, (student, *_) = manual
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
+def test_certify_rewrites_missing_files_and_says_when_a_revoked_one_was_revoked(earned, capsys) -> None:
+    course, _ = earned
     (issued,) = certify(capsys, course)
     folder = Path(issued["path"])
     (folder / "certificate.pdf").unlink()

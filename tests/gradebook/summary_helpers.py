@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from required_tools import require_tool
+from postgres import database_url_for
 
 from grader.domain.mastery import BadgeStatus
 from grader.domain.progress import Progress
@@ -19,7 +19,6 @@ from grader.gradebook.counts import SCORE_BINS, AssignmentCounts, BadgeCounts, c
 from grader.gradebook.mastery import mastery_report
 from grader.gradebook.status import GRADED, submission_statuses
 from grader.gradebook.summary_check import SummaryDisagreement, check_summaries
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -27,14 +26,7 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 @contextmanager
 def database(backend: str) -> Iterator[str | None]:
     """None (the course's own SQLite file) or a fresh PostgreSQL schema's URL."""
-    if backend == "sqlite":
-        yield None
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield url
+    yield from database_url_for(backend)
 
 
 @contextmanager

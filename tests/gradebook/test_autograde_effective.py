@@ -6,16 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from autograde_course import (
     DEADLINE,
-    GOOD,
     HANGS,
-    PARTIAL,
     pull_all,
     push_files,
     run_autograde,
-    write_course,
 )
 from required_tools import needs_tool
 
@@ -36,13 +32,6 @@ pytestmark = needs_tool("bubblewrap")
 A1 = "a1-calculator"
 
 
-@pytest.fixture
-def course(course_dir: Path) -> Path:
-    write_course(course_dir, {"00123": GOOD, "00124": PARTIAL})
-    pull_all(course_dir)
-    return course_dir
-
-
 def rows(ctx: CourseContext) -> dict[str, SubmissionStatus]:
     return {row.student_id: row for row in submission_statuses(ctx, [A1])}
 
@@ -51,8 +40,8 @@ def level(ctx: CourseContext, student_id: str, label: str) -> None:
     record_choice(ctx, A1, student_id, "correctness", ChoiceRequest(level=label))
 
 
-def test_a_run_scores_its_criterion_and_leaves_the_status_to_the_graders(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
+def test_a_run_scores_its_criterion_and_leaves_the_status_to_the_graders(pulled_course: Path) -> None:
+    with open_course(pulled_course, actor="Ada") as ctx:
         level(ctx, "00124", "Proficient")
         before = rows(ctx)["00124"]
         run_autograde(ctx)
@@ -72,9 +61,8 @@ def test_a_run_scores_its_criterion_and_leaves_the_status_to_the_graders(course:
     assert unit.autograde is not None and unit.autograde.tests_total == 3 and not unit.overridden
 
 
-def test_a_graders_points_override_every_run_now_and_later(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_a_graders_points_override_every_run_now_and_later(autograded_course: Path) -> None:
+    with open_course(autograded_course, actor="Ada") as ctx:
         recorded = record_choice(ctx, A1, "00124", "unit", ChoiceRequest(points=Decimal(25)))
         run_autograde(ctx, rerun=True)
         row = rows(ctx)["00124"]
@@ -87,9 +75,8 @@ def test_a_graders_points_override_every_run_now_and_later(course: Path) -> None
     assert grade.choices["unit"].points == Decimal(25)
 
 
-def test_an_adjustment_applies_on_top_of_a_runs_score(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_an_adjustment_applies_on_top_of_a_runs_score(autograded_course: Path) -> None:
+    with open_course(autograded_course, actor="Ada") as ctx:
         recorded = record_choice(
             ctx,
             A1,
@@ -102,13 +89,11 @@ def test_an_adjustment_applies_on_top_of_a_runs_score(course: Path) -> None:
     assert (unit.points, unit.overridden, unit.choice.adjustment) == (Decimal(25), False, Decimal(-5))
 
 
-def test_a_timeout_after_a_pass_scores_the_timeout_and_says_why(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
-    write_course_timeout(course, 3)
-    push_files(course, "00123", HANGS, DEADLINE.replace(year=2098))
-    pull_all(course)
-    with open_course(course, actor="Ada") as ctx:
+def test_a_timeout_after_a_pass_scores_the_timeout_and_says_why(autograded_course: Path) -> None:
+    write_course_timeout(autograded_course, 3)
+    push_files(autograded_course, "00123", HANGS, DEADLINE.replace(year=2098))
+    pull_all(autograded_course)
+    with open_course(autograded_course, actor="Ada") as ctx:
         run_autograde(ctx)
         tests = next(c for c in rows(ctx)["00123"].criteria if c.criterion_id == "tests")
     assert tests.autograde is not None and tests.autograde.status == "timeout"
@@ -120,10 +105,9 @@ def write_course_timeout(course: Path, seconds: int) -> None:
     rubric.write_text(rubric.read_text().replace("timeout: 20", f"timeout: {seconds}"))
 
 
-def test_exports_and_mastery_count_the_runs_once_the_grade_is_final(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        level(ctx, "00124", "Proficient")
-        run_autograde(ctx)
+def test_exports_and_mastery_count_the_runs_once_the_grade_is_final(autograded_course: Path) -> None:
+    with open_course(autograded_course, actor="Ada") as ctx:
+        level(ctx, "00124", "Proficient")  # after the run: the last choice makes the grade final
         sheets = [s for s in grade_sheet(ctx, [A1]) if isinstance(s, GradeSheet) and s.students]
         report = mastery_report(ctx, "00124")
 
@@ -138,10 +122,9 @@ def test_exports_and_mastery_count_the_runs_once_the_grade_is_final(course: Path
     assert (testing.earned, testing.possible) == (Decimal(20), Decimal(50))
 
 
-def test_feedback_lists_the_failing_tests_and_the_output(course: Path, tmp_path: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        level(ctx, "00124", "Proficient")
-        run_autograde(ctx)
+def test_feedback_lists_the_failing_tests_and_the_output(autograded_course: Path, tmp_path: Path) -> None:
+    with open_course(autograded_course, actor="Ada") as ctx:
+        level(ctx, "00124", "Proficient")  # after the run: the last choice makes the grade final
         written = [
             w for w in export_feedback(ctx, [A1], tmp_path / "pages") if isinstance(w, FeedbackWritten)
         ]
@@ -152,8 +135,8 @@ def test_feedback_lists_the_failing_tests_and_the_output(course: Path, tmp_path:
     assert "```text" in page and "recorded by the autograder" in page
 
 
-def test_a_run_that_completes_a_badge_issues_it(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
+def test_a_run_that_completes_a_badge_issues_it(pulled_course: Path) -> None:
+    with open_course(pulled_course, actor="Ada") as ctx:
         level(ctx, "00123", "Exemplary")
         assert ctx.store.credentials("00123") == []  # not final: the tests have not run
         list(step for step in run_autograde(ctx) if not isinstance(step, Progress))
@@ -161,8 +144,8 @@ def test_a_run_that_completes_a_badge_issues_it(course: Path) -> None:
     assert [(c.student_id, c.badge_id) for c in issued] == [("00123", "python-foundations")]
 
 
-def test_the_summaries_written_with_the_results_agree_with_a_recomputation(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
+def test_the_summaries_written_with_the_results_agree_with_a_recomputation(pulled_course: Path) -> None:
+    with open_course(pulled_course, actor="Ada") as ctx:
         level(ctx, "00124", "Proficient")
         run_autograde(ctx)
         disagreements = [d for d in check_summaries(ctx) if isinstance(d, SummaryDisagreement)]
@@ -174,9 +157,8 @@ def test_the_summaries_written_with_the_results_agree_with_a_recomputation(cours
     assert counts.statuses[GRADED] == 1 and counts.statuses[PULLED] == 1
 
 
-def test_undoing_an_override_restores_the_runs_score(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
+def test_undoing_an_override_restores_the_runs_score(autograded_course: Path) -> None:
+    with open_course(autograded_course, actor="Ada") as ctx:
         record_choice(ctx, A1, "00124", "unit", ChoiceRequest(points=Decimal(29)))
         run_autograde(ctx, rerun=True)  # more autograder events after the override
         undo_last(ctx, assignment_id=A1, student_id="00124")

@@ -16,7 +16,7 @@ from autograde_course import (
     DEADLINE,
     GOOD,
     HANGS,
-    PARTIAL,
+    Autograded,
     by_key,
     pull_all,
     push_files,
@@ -38,16 +38,11 @@ from grader.sandbox import run_in_sandbox as real_run
 pytestmark = needs_tool("bubblewrap")
 
 
-@pytest.fixture
-def course(course_dir: Path) -> Path:
-    write_course(course_dir, {"00123": GOOD, "00124": PARTIAL})
-    pull_all(course_dir)
-    return course_dir
-
-
-def test_every_autograded_criterion_is_scored_by_really_running_the_tests(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        results = by_key(run_autograde(ctx))
+def test_every_autograded_criterion_is_scored_by_really_running_the_tests(
+    calculator_autograded: Autograded, autograded_course: Path
+) -> None:
+    results = by_key(calculator_autograded.results)  # the session's run, on the course copied here
+    with open_course(autograded_course, actor="Ada") as ctx:
         grades = ctx.store.grades("a1-calculator")
         events = ctx.store.events("a1-calculator")
 
@@ -66,21 +61,23 @@ def test_every_autograded_criterion_is_scored_by_really_running_the_tests(course
     assert {e.actor for e in events} == {"Ada"}
 
 
-def test_submissions_without_a_checkout_are_skipped_with_why(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
+def test_submissions_without_a_checkout_are_skipped_with_why(autograded_course: Path) -> None:
+    with open_course(autograded_course, actor="Ada") as ctx:  # the two checked out: stored runs reused
         steps = list(autograde_reported(ctx))
     skipped = {s.student_id: s.reason for s in steps if isinstance(s, AutogradeSkipped)}
     assert set(skipped) == {"00125", "00126", "00127"}  # pulled but missing: no graded commit
     assert all("no graded commit" in reason for reason in skipped.values())
 
-    with open_course(course, actor="Ada") as ctx:
+    with open_course(autograded_course, actor="Ada") as ctx:
         only = list(autograde_reported(ctx, student_ids=["00124"]))
     assert {s.student_id for s in only if isinstance(s, AutogradeRecorded)} == {"00124"}
 
 
-def test_a_stored_run_stands_for_the_same_commit_and_check_until_rerun(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        first = run_autograde(ctx)
+def test_a_stored_run_stands_for_the_same_commit_and_check_until_rerun(
+    calculator_autograded: Autograded, autograded_course: Path
+) -> None:
+    first = calculator_autograded.results  # the first run, of the course copied here
+    with open_course(autograded_course, actor="Ada") as ctx:
         again = run_autograde(ctx)
         runs_after_cache = len(ctx.store.runs("a1-calculator", "00123"))
         events_after_cache = len(ctx.store.events("a1-calculator"))
@@ -97,12 +94,10 @@ def test_a_stored_run_stands_for_the_same_commit_and_check_until_rerun(course: P
     assert runs_after_rerun == 4
 
 
-def test_a_new_graded_commit_runs_again_and_only_that_one(course: Path) -> None:
-    with open_course(course, actor="Ada") as ctx:
-        run_autograde(ctx)
-    push_files(course, "00124", GOOD, DEADLINE - timedelta(hours=2))
-    pull_all(course)
-    with open_course(course, actor="Ada") as ctx:
+def test_a_new_graded_commit_runs_again_and_only_that_one(autograded_course: Path) -> None:
+    push_files(autograded_course, "00124", GOOD, DEADLINE - timedelta(hours=2))
+    pull_all(autograded_course)
+    with open_course(autograded_course, actor="Ada") as ctx:
         results = by_key(run_autograde(ctx))
         grade = ctx.store.grade("a1-calculator", "00124")
 
@@ -111,7 +106,7 @@ def test_a_new_graded_commit_runs_again_and_only_that_one(course: Path) -> None:
     assert grade.autograde["unit"].status == "passed"
 
 
-def test_checks_run_in_parallel_up_to_jobs(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checks_run_in_parallel_up_to_jobs(pulled_course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each real run waits at a barrier for the others: it passes only if ``jobs`` run at once."""
     barrier = threading.Barrier(4, timeout=60)
 
@@ -120,7 +115,7 @@ def test_checks_run_in_parallel_up_to_jobs(course: Path, monkeypatch: pytest.Mon
         return real_run(checkout, argv, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(autograde_runner, "run_in_sandbox", together)
-    with open_course(course, actor="Ada") as ctx:
+    with open_course(pulled_course, actor="Ada") as ctx:
         results = run_autograde(ctx, jobs=4)
     assert len(results) == 4
     assert {r.result.status.value for r in results} <= {"passed", "partial", "failed"}
@@ -173,22 +168,22 @@ def test_stopping_the_iteration_ends_the_run_and_records_no_half_result(course_d
 
 
 def test_a_sandbox_that_cannot_work_is_one_refusal_before_anything_runs(
-    course: Path, monkeypatch: pytest.MonkeyPatch
+    pulled_course: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GRADER_SANDBOX", "none")
-    with open_course(course, actor="Ada") as ctx:
+    with open_course(pulled_course, actor="Ada") as ctx:
         with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):
             run_autograde(ctx)
         assert ctx.store.latest_runs("a1-calculator") == {}
 
 
 def test_a_course_that_trusts_its_code_runs_unsandboxed_says_so_and_audits_it_once(
-    course: Path, monkeypatch: pytest.MonkeyPatch
+    pulled_course: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GRADER_SANDBOX", "none")
-    course_yaml = course / "course.yaml"
+    course_yaml = pulled_course / "course.yaml"
     course_yaml.write_text(course_yaml.read_text().replace("trust: false", "trust: true"))
-    with open_course(course, actor="Ada") as ctx:
+    with open_course(pulled_course, actor="Ada") as ctx:
         results = run_autograde(ctx)
         audits = ctx.store.audit_entries("autograde with trusted code")
         score = ctx.store.grade("a1-calculator", "00123").autograde["unit"]
@@ -199,13 +194,13 @@ def test_a_course_that_trusts_its_code_runs_unsandboxed_says_so_and_audits_it_on
 
 
 def test_a_check_that_cannot_run_is_an_error_with_no_score(
-    course: Path, monkeypatch: pytest.MonkeyPatch
+    pulled_course: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(checkout: Path, argv: Sequence[str], *, policy: SandboxPolicy, **options: object) -> RawRun:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(autograde_runner, "run_in_sandbox", broken)
-    with open_course(course, actor="Ada") as ctx:
+    with open_course(pulled_course, actor="Ada") as ctx:
         results = run_autograde(ctx)
         score = ctx.store.grade("a1-calculator", "00123").autograde["tests"]
     assert {r.result.status.value for r in results} == {"error"}

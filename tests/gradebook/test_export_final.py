@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from postgres import postgres_test_url, scratch_postgres_url
 from required_tools import require_tool
 
 from grader.cli.main import main
@@ -26,7 +27,6 @@ from grader.gradebook.flagging import set_excused, set_flag
 from grader.gradebook.grade_sheet import grade_sheet
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.status import EXCUSED, PULLED, SubmissionStatus, submission_statuses
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1, A2, A3 = "a1-calculator", "a2-webpage", "a3-dataanalysis"
 A1_MANUAL = {

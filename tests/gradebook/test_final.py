@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from postgres import postgres_test_url, scratch_postgres_url
 from required_tools import require_tool
 
 from grader.demo import build_demo_course
@@ -36,7 +37,6 @@ from grader.gradebook.status import (
     status_row,
     submission_statuses,
 )
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1, A3 = "a1-calculator", "a3-dataanalysis"
 A1_MANUAL = {

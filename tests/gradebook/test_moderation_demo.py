@@ -4,12 +4,8 @@ agreement figures worked out by hand from the demo rubric's points."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
-from required_tools import require_tool
 
 from grader.demo import build_demo_course
 from grader.domain.choices import CriterionChoice
@@ -19,7 +15,6 @@ from grader.gradebook.context import open_course, utc_now
 from grader.gradebook.grading import ChoiceRequest
 from grader.gradebook.moderation import moderation_report, record_second_mark, sample_for_moderation
 from grader.gradebook.rubrics import rubric_in_force
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1 = "a1-calculator"
 TEAM = ("ta-anna", "ta-ben", "ta-cy")
@@ -30,18 +25,6 @@ FIRST = {  # every manual criterion of the demo's a1: Proficient 28, Exemplary 1
     "readme": ChoiceRequest(level="Complete"),
     "git-practice": ChoiceRequest(items=("Descriptive messages",)),
 }
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield url
 
 
 def test_a_tenth_of_the_demo_second_marked_with_seeded_disagreements(

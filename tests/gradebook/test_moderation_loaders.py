@@ -3,11 +3,9 @@ counts, and one submission opened for blind second marking (refused when not the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from required_tools import require_tool
 
 from grader.domain.errors import GraderError
 from grader.domain.moderation import SampleSize
@@ -15,21 +13,8 @@ from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.moderation import record_second_mark, sample_for_moderation
 from grader.gradebook.second_marking import open_second_marking, read_moderation_queue
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1 = "a1-calculator"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield url
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from postgres import postgres_test_url, scratch_postgres_url
 from required_tools import require_tool
 
 from grader.domain.errors import GraderError
@@ -21,7 +22,6 @@ from grader.gradebook.split import propose_split, save_split
 from grader.gradebook.split_progress import GraderProgress, split_progress
 from grader.gradebook.split_states import DONE
 from grader.gradebook.status import submission_statuses
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1 = "a1-calculator"
 

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from autograde_course import CALC, DEADLINE, GOOD, HANGS, pull_all, push_files, run_autograde, write_course
-from required_tools import require_tool
+from course_folder import copy_course, write_course_folder
+from postgres import database_url_for
 from sandboxes import KINDS, working
 
 from grader.cli.main import main
 from grader.gradebook.context import open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.status import submission_statuses
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 A1 = "a1-calculator"
 
@@ -70,11 +70,21 @@ HIDDEN_CHECKS = """\
 """
 
 
-def test_run5_a_score_is_never_read_from_what_the_students_code_prints(course_dir: Path, kind: str) -> None:
+@pytest.fixture(scope="module")
+def cheats_pulled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """00123's ``CHEATS`` pulled, under the rubric with ``HIDDEN_CHECKS``: once for every kind."""
+    course_dir = write_course_folder(tmp_path_factory.mktemp("run5") / "course")
     write_course(course_dir, {"00123": CHEATS})
     rubric = course_dir / "rubrics" / "calculator.yaml"
     rubric.write_text(rubric.read_text() + HIDDEN_CHECKS)
     pull_all(course_dir)
+    return course_dir
+
+
+def test_run5_a_score_is_never_read_from_what_the_students_code_prints(
+    cheats_pulled: Path, tmp_path: Path, kind: str
+) -> None:
+    course_dir = copy_course(cheats_pulled, tmp_path / "course")
     with open_course(course_dir, actor="Ada") as ctx:
         results = {r.criterion_id: r.result for r in run_autograde(ctx)}
 
@@ -87,10 +97,12 @@ def test_run5_a_score_is_never_read_from_what_the_students_code_prints(course_di
     assert all(r.points is not None and r.points <= r.max_points for r in results.values())
 
 
-def test_run7_a_hostile_roster_name_never_reaches_a_shell(
-    course_dir: Path, tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    marker = tmp_path / "p"
+@pytest.fixture(scope="module")
+def hostile_names_pulled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """Three students named as shell commands that would create ``marker``, with ``GOOD`` pushed
+    and pulled, once for every kind: (course, marker, the names)."""
+    marker = tmp_path_factory.mktemp("run7-marker") / "p"
+    course_dir = write_course_folder(tmp_path_factory.mktemp("run7") / "course")
     roster = course_dir / "roster.csv"
     hostile = [f"x; touch {marker}", f"$(touch {marker})", f"`touch {marker}`"]
     lines = roster.read_text().splitlines()
@@ -101,7 +113,18 @@ def test_run7_a_hostile_roster_name_never_reaches_a_shell(
     roster.write_text("\n".join(lines) + "\n")
     write_course(course_dir, {"00123": GOOD, "00124": GOOD, "00125": GOOD})
     pull_all(course_dir)
+    assert not marker.exists()
+    return course_dir, marker, hostile
 
+
+def test_run7_a_hostile_roster_name_never_reaches_a_shell(
+    hostile_names_pulled: tuple[Path, Path, list[str]],
+    tmp_path: Path,
+    kind: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pulled, marker, hostile = hostile_names_pulled
+    course_dir = copy_course(pulled, tmp_path / "course")
     code, out, err = run(capsys, course_dir, "autograde", "--json")
     assert code == 0, err
     assert len(out.splitlines()) == 6 and {json.loads(line)["status"] for line in out.splitlines()} == {
@@ -126,14 +149,7 @@ def test_run7_a_hostile_github_handle_is_refused_before_anything_runs(
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
-        yield url
+    yield from database_url_for("postgresql" if request.param == "postgres" else "sqlite")
 
 
 def test_db7_a_manual_score_survives_a_rerun_that_times_out_and_nothing_becomes_null(

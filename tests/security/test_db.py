@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from postgres import postgres_test_url, scratch_postgres_url
 from required_tools import require_tool
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -30,7 +31,6 @@ from grader.domain.choices import CriterionChoice
 from grader.domain.errors import ConflictError, GraderError
 from grader.domain.events import ChoiceChange, EventOutcome, EventSource
 from grader.store import Store, open_store
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SPAWN = multiprocessing.get_context("spawn")

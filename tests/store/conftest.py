@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from required_tools import require_tool
+from postgres import scratch_postgres
 
 from grader.store import Store, open_store
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 
 BACKENDS = [
     "sqlite",
@@ -18,10 +17,7 @@ BACKENDS = [
 
 
 def _postgres_url() -> Iterator[str]:
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None, "require_tool found the URL"
-    with scratch_postgres_url(base) as url:
+    with scratch_postgres() as url:
         yield url
 
 

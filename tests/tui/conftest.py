@@ -3,17 +3,16 @@ test passes with an unexpected failure in it (see ``crash_logs``)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from course_folder import copy_course
 from crash_logs import CrashLogs
+from postgres import BACKENDS, scratch_postgres
 
 from grader.cli.main import main
 from grader.gradebook.context import CourseContext, open_course
-from grader.store.testing import postgres_test_url, scratch_postgres_url
-from tests.required_tools import require_tool
 
 
 @pytest.fixture(autouse=True)
@@ -46,9 +45,7 @@ def pulled_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_root(pulled_demo: Path, tmp_path: Path) -> Path:
     """A private copy of the pulled demo course (git mirrors and checkouts included)."""
-    root = tmp_path / "course"
-    shutil.copytree(pulled_demo, root, symlinks=True)
-    return root
+    return copy_course(pulled_demo, tmp_path / "course")
 
 
 @pytest.fixture
@@ -57,17 +54,14 @@ def ctx(demo_root: Path) -> Iterator[CourseContext]:
         yield opened
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def any_ctx(request: pytest.FixtureRequest, demo_root: Path) -> Iterator[CourseContext]:
     """The pulled demo course on each backend: its SQLite file, then a scratch PostgreSQL schema."""
     if request.param == "sqlite":
         with open_course(demo_root, actor="ta-test") as opened:
             yield opened
         return
-    require_tool("postgresql")
-    base = postgres_test_url()
-    assert base is not None
-    with scratch_postgres_url(base) as url:
+    with scratch_postgres() as url:
         assert main(["--course", str(demo_root), "--db", url, "pull"]) == 0  # its pulls, in this gradebook
         with open_course(demo_root, database_url=url, actor="ta-test") as opened:
             yield opened

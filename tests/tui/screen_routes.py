@@ -285,7 +285,7 @@ def assert_help_key_shown(screen: Screen[Any]) -> None:
 
 
 def prepared(ctx: CourseContext, route: Route) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    graded(ctx)
+    """The walk along ``route``, after its own preparation, on a course ``graded`` already."""
     if route.prepare is not None:
         route.prepare(ctx)
     return partial(walk, ctx=ctx, route=route)

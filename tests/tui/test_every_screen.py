@@ -5,22 +5,43 @@ chosen level must still be told apart from the others (a marker, not only a colo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from course_folder import copy_course
 from crash_logs import CrashLogs
 from hostile import screen_lines
-from screen_routes import BY_NAME, LEAVES_A_CRASH_LOG, ROUTES, freeze_clock, prepared
+from screen_routes import BY_NAME, LEAVES_A_CRASH_LOG, ROUTES, freeze_clock, graded, prepared
 from textual.widgets import Static
 
-from grader.gradebook.context import CourseContext
+from grader.gradebook.context import CourseContext, open_course
 from grader.tui.app import make_app
 from grader.tui.screens.claimed import ClaimedModal
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 NO_COLOR_ROUTES = ("course", "submissions", "grading_chosen")
 """The Grading screen up one criterion from where it opens: on a level chosen already."""
+
+
+@pytest.fixture(scope="module")
+def graded_demo(pulled_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pulled demo as every route starts from it (``graded``, at the routes' frozen clock),
+    made once for this module and never changed: ``ctx`` copies it for each test."""
+    root = copy_course(pulled_demo, tmp_path_factory.mktemp("every-screen") / "course")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        freeze_clock(monkeypatch)
+        with open_course(root, actor="ta-test") as opened:
+            graded(opened)
+    return root
+
+
+@pytest.fixture
+def ctx(graded_demo: Path, tmp_path: Path) -> Iterator[CourseContext]:
+    """A private copy of ``graded_demo``, opened as the routes' grader."""
+    with open_course(copy_course(graded_demo, tmp_path / "course"), actor="ta-test") as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from postgres import postgres_test_url, scratch_postgres_url
 from required_tools import require_tool
 from textual.pilot import Pilot
 
@@ -22,7 +23,6 @@ from grader.domain.errors import GraderError, ValidationFailed
 from grader.gradebook.context import CourseContext, open_course
 from grader.gradebook.quick import Declined, QuickContext, quick_open
 from grader.gradebook.rubrics import rubric_in_force
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 from grader.tui.app import GraderApp, make_app
 from grader.tui.screens.course import CourseScreen
 from grader.tui.screens.course_badges import BadgesScreen

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from failing_gradebook import KINDS, FailingGradebook
 from grading_harness import A1, SIZE, Harness, notifications, pulled_students, settle, until
+from postgres import postgres_test_url, scratch_postgres_url
 from required_tools import require_tool
 from textual.pilot import Pilot
 
 from grader.domain.events import EventOutcome
 from grader.gradebook.context import CourseContext, default_database_url, open_course
 from grader.gradebook.grading import ChoiceRequest, record_choice
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 from grader.tui.screens.conflict import ConflictModal
 from grader.tui.screens.grading import GradingScreen
 from grader.tui.screens.unsaved import LeaveUnsavedModal

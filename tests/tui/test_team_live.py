@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from grading_harness import notifications
+from postgres import postgres_test_url, scratch_postgres_url
 from textual.pilot import Pilot
 
 from grader.domain.claims import TAKEN_OVER
 from grader.gradebook.context import CourseContext, open_course, utc_now
-from grader.store.testing import postgres_test_url, scratch_postgres_url
 from grader.tui.app import GraderApp, make_app
 from grader.tui.screens.claimed import ClaimedModal
 from grader.tui.screens.course import CourseScreen

@@ -1,4 +1,5 @@
-"""Scratch databases for tests: a throw-away PostgreSQL schema per test, named by URL."""
+"""Scratch databases for tests: a throw-away PostgreSQL schema per test, named by URL, and the
+database of each backend a test runs on (test helpers live under tests/, never in the package)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+from required_tools import require_tool
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 POSTGRES_URL_VARIABLE = "GRADER_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+"""The usual parameters of a test that runs on both backends."""
 
 
 def postgres_test_url() -> str | None:
@@ -32,3 +37,22 @@ def scratch_postgres_url(base_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.dispose()
+
+
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """A fresh schema on the test server; without a server, a skip (a failure in CI)."""
+    require_tool("postgresql")
+    base = postgres_test_url()
+    assert base is not None, "require_tool found the URL"
+    with scratch_postgres_url(base) as url:
+        yield url
+
+
+def database_url_for(backend: str) -> Iterator[str | None]:
+    """For a fixture: None on SQLite (the course's own file), a scratch schema's URL otherwise."""
+    if backend == "sqlite":
+        yield None
+        return
+    with scratch_postgres() as url:
+        yield url
