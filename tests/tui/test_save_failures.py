@@ -89,7 +89,7 @@ async def test_unsaved_choices_are_marked_refused_and_saved_in_order_by_retry(
         assert banner.startswith("NOT SAVED: ") and "disk I/O error" in banner, banner
         assert "3 choices not saved" in banner and "r retries saving" in banner
         panel = panel_text(screen)
-        for lost in ("Proficient", "Unclear names", "Unclear names, Dead code"):
+        for lost in ("Proficient", "1 item: Unclear names", "2 items: Unclear names, Dead code"):
             assert f"NOT SAVED: {lost}\n" in panel, panel
         assert screen.state is not None and screen.state.choice("cli").level is None, "shown as saved"
         assert screen.state.choice("code-quality").items is None
@@ -105,8 +105,8 @@ async def test_unsaved_choices_are_marked_refused_and_saved_in_order_by_retry(
         assert isinstance(app.screen, LeaveUnsavedModal)
         assert app.screen.lost() == [
             f"{student} · Command-line interface → Proficient",
-            f"{student} · Code quality → Unclear names",
-            f"{student} · Code quality → Unclear names, Dead code",
+            f"{student} · Code quality → 1 item: Unclear names",
+            f"{student} · Code quality → 2 items: Unclear names, Dead code",
         ]
         await pilot.press("n")  # stay
         await until(pilot, lambda: app.screen is screen, "back on the grading screen")
