@@ -9,6 +9,7 @@ when the read ends they are stopped. GitPython's errors come out as GitFailed.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import subprocess
@@ -107,7 +108,9 @@ class IsolatedGit(git.Git):
             process.wait()
             for pipe in (process.stdin, process.stdout, process.stderr):
                 if pipe is not None:
-                    pipe.close()
+                    # stdin may hold a question git was killed before reading: closing flushes it
+                    with contextlib.suppress(OSError):
+                        pipe.close()
 
 
 class IsolatedRepo(git.Repo):

@@ -11,7 +11,7 @@ import pytest
 from git_helpers import IDENTITY, commit, git
 
 from grader.domain.errors import GraderError
-from grader.git.env import run_git, stop_all_git
+from grader.git.env import GitTimeout, run_git, stop_all_git
 from grader.git.fabricate import Push, Symlink, fabricate
 from grader.git.history import CommitInfo, commit_people, commits, is_ancestor, object_exists
 from grader.git.objects import reading
@@ -173,3 +173,13 @@ def test_a_mirror_given_by_a_relative_path_is_read(tmp_path: Path, monkeypatch: 
     assert [c.sha for c in commits(Path("r.git"), made.head or "")] == [made.head]
     assert inspect_tree(Path("r.git"), made.head or "").files == 2
     assert object_exists(Path("r.git"), made.head or "")
+
+
+def test_a_read_that_outlives_its_timeout_raises_git_timeout_not_a_broken_pipe(tmp_path: Path) -> None:
+    repo = tmp_path / "r.git"
+    made = fabricate(repo, [Push((commit(1),))])
+    with pytest.raises(GitTimeout), reading(repo, timeout=0.5) as opened:
+        opened.git.get_object_header(made.head or "")  # starts the persistent cat-file
+        time.sleep(1.5)  # the timeout kills it; it is gone before the next question
+        opened.git.get_object_header(made.head or "")  # writing to it fails: a broken pipe
+    assert stop_all_git() == 0
