@@ -21,7 +21,8 @@ LINK_BYTES = 4096
 """Longer link "targets" are not read (a link blob can be any size)."""
 _GITMODULES_BYTES = 1024 * 1024
 TREE_BYTES = 64 * 1024 * 1024
-"""A single tree object larger than this is not read (counting is then incomplete)."""
+"""Tree objects read by one walk, all together: past this the walk stops, incomplete (a small
+hostile repository of a few huge trees would otherwise be parsed into gigabytes)."""
 _LINK_MODE = 0o120000
 _Item = git.Blob | git.Tree | git.Submodule
 
@@ -79,6 +80,8 @@ class _Walk:
         self.links: list[tuple[str, git.Blob]] = []
         self.gitlinks: list[str] = []
         self.gitmodules: git.Blob | None = None
+        self.tree_bytes = 0
+        """The size of every distinct tree read so far (``TREE_BYTES`` at most)."""
         self._entries: dict[bytes, list[_Item]] = {}
         self._sizes: dict[bytes, int] = {}
 
@@ -92,6 +95,8 @@ class _Walk:
             elif isinstance(item, git.Tree):
                 folder = f"{prefix}{_name(item)}/"
                 pending.append((folder, iter(self.entries(item, folder))))
+                if not self.complete:
+                    return
             else:
                 self.add(f"{prefix}{_name(item)}", item)
                 if self.files + len(self.gitlinks) > self.max_entries:
@@ -99,20 +104,19 @@ class _Walk:
                     return
 
     def entries(self, tree: git.Tree, prefix: str = "") -> list[_Item]:
-        """A tree's entries, read once per distinct tree; a tree object too big to hold is not read."""
+        """A tree's entries, read once per distinct tree; none once the trees read would pass
+        ``TREE_BYTES`` (the walk is then incomplete)."""
         if tree.binsha not in self._entries:
-            if self.repo.odb.info(tree.binsha).size > TREE_BYTES:
+            self.tree_bytes += self.repo.odb.info(tree.binsha).size
+            if self.tree_bytes > TREE_BYTES:
                 self.complete = False
-                self._entries[tree.binsha] = []
-            else:
-                try:
-                    self._entries[tree.binsha] = list(tree)
-                except TypeError as exc:  # an entry of a mode git has no object type for
-                    raise GitFailed(
-                        f"git cannot read a tree: {exc}", returncode=128, stderr=str(exc)
-                    ) from None
-                except ValueError as exc:  # GitPython refuses a path git would refuse to check out
-                    raise UnsafePath(f"invalid path {_unsafe_name(tree, prefix)!r}") from exc
+                return []
+            try:
+                self._entries[tree.binsha] = list(tree)
+            except TypeError as exc:  # an entry of a mode git has no object type for
+                raise GitFailed(f"git cannot read a tree: {exc}", returncode=128, stderr=str(exc)) from None
+            except ValueError as exc:  # GitPython refuses a path git would refuse to check out
+                raise UnsafePath(f"invalid path {_unsafe_name(tree, prefix)!r}") from exc
         return self._entries[tree.binsha]
 
     def add(self, path: str, item: git.Blob | git.Submodule) -> None:

@@ -11,11 +11,13 @@ import pytest
 from git_helpers import IDENTITY, commit, git
 
 from grader.domain.errors import GraderError
+from grader.git import tree as tree_module
 from grader.git.env import GitTimeout, run_git, stop_all_git
 from grader.git.fabricate import Push, Symlink, fabricate
 from grader.git.history import CommitInfo, commit_people, commits, is_ancestor, object_exists
+from grader.git.limits import Limits
 from grader.git.objects import reading
-from grader.git.tree import inspect_tree
+from grader.git.tree import inspect_tree, limit_problem
 
 _OLD_FORMAT = "%H%x1f%P%x1f%ad%x1f%cd%x1f%s"
 
@@ -183,3 +185,22 @@ def test_a_read_that_outlives_its_timeout_raises_git_timeout_not_a_broken_pipe(t
         time.sleep(1.5)  # the timeout kills it; it is gone before the next question
         opened.git.get_object_header(made.head or "")  # writing to it fails: a broken pipe
     assert stop_all_git() == 0
+
+
+def test_the_trees_one_walk_reads_are_capped_in_all_not_only_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Distinct big trees of empty folders hold no file to count: each read whole, a small
+    repository of a few 60 MB trees was parsed into gigabytes (the cap was per tree)."""
+    repo = tmp_path / "r.git"
+    fabricate(repo, [])
+    empty = run_git([f"--git-dir={repo}", "mktree"], input=b"", timeout=30).stdout.decode().strip()
+    folders = [_mktree(repo, [f"040000 tree {empty}\t{n:05d}{k}" for n in range(300)]) for k in "abc"]
+    sizes = [int(run_git([f"--git-dir={repo}", "cat-file", "-s", t], timeout=30).stdout) for t in folders]
+    monkeypatch.setattr(tree_module, "TREE_BYTES", max(sizes) * 2)  # each fits, all three do not
+    head = _commit_tree(
+        repo, _mktree(repo, [f"040000 tree {t}\t{k}" for t, k in zip(folders, "abc", strict=True)])
+    )
+    report = inspect_tree(repo, head)
+    assert not report.complete and report.files == 0
+    assert "too many files" in (limit_problem(report, Limits()) or "")
