@@ -86,7 +86,7 @@ def test_an_adjustment_counts_on_top_of_the_runs_points() -> None:
     choices = {"tests": CriterionChoice(adjustment=Decimal(-2), adjustment_comment="flaky test skipped")}
     text = panel(choices, autograde={"tests": layer()}, runs={"tests": run()}).render().plain
     assert "Test suite passes  10 / 20" in text
-    assert "adjusted -2: flaky test skipped" in text
+    assert "−2 adjusted: flaky test skipped" in text, "the one wording of an adjustment"
     assert "override: " not in text
 
 
@@ -189,3 +189,12 @@ def test_tests_beyond_the_shown_ones_are_counted_by_outcome() -> None:
     assert "… 2 more failed, 4 passed (o: all)" in lines
     state.focus_on("tests")  # focused: eight
     assert "… 1 passed (o: all)" in [line.strip() for line in state.render().plain.splitlines()]
+
+
+def test_the_conflict_dialog_says_an_adjustment_in_the_one_wording_too() -> None:
+    from grader.tui.screens.conflict import choice_lines
+
+    choice = CriterionChoice(level="Good", adjustment=Decimal(2), adjustment_comment="extra \x1b[31mcase")
+    text = choice_lines(choice, None, Decimal(12)).plain
+    assert "+2 adjusted: extra " in text and "\x1b" not in text
+    assert "−3 adjusted\n" in choice_lines(CriterionChoice(adjustment=Decimal(-3)), None, None).plain

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from grader.domain.choice_words import signed_text
 from grader.domain.choices import CriterionChoice
 from grader.domain.rubric import Criterion, CriterionKind
 from grader.gradebook.conflicts import ConflictSeen
@@ -51,9 +52,11 @@ def choice_lines(choice: CriterionChoice, criterion: Criterion | None, points: D
     maximum = f" / {number(criterion.max_points)}" if criterion else ""
     out.append("points: ", style="bold")
     out.append(f"{'–' if points is None else number(points)}{maximum}\n")
-    if choice.adjustment:
-        out.append(f"adjusted {number(choice.adjustment)}: ", style="magenta")
-        out.append_text(safe_text(choice.adjustment_comment, limit=200))
+    if choice.adjustment:  # the one wording (choice_words.adjustment_words), the comment made safe
+        out.append(f"{signed_text(choice.adjustment)} adjusted", style="magenta")
+        if choice.adjustment_comment:
+            out.append(": ", style="magenta")
+            out.append_text(safe_text(choice.adjustment_comment, limit=200))
         out.append("\n")
     if choice.comment:
         out.append("comment: ", style="cyan")

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from grader.domain.autograde import CheckResult
+from grader.domain.choice_words import signed_text
 from grader.domain.choices import CriterionChoice
 from grader.domain.course import LatePolicy
 from grader.domain.events import NO_AUTOGRADE, AutogradeScore, SubmissionGrade
@@ -210,9 +211,11 @@ class RubricState:
         else:
             shown = "–" if choice.points is None else number(choice.points)
             out.append(f"   points: {shown} (enter to type)\n")
-        if choice.adjustment:
-            out.append(f"   adjusted {number(choice.adjustment):s}: ", style="magenta")
-            out.append_text(safe_text(choice.adjustment_comment))
+        if choice.adjustment:  # the one wording (choice_words.adjustment_words), the comment made safe
+            out.append(f"   {signed_text(choice.adjustment)} adjusted", style="magenta")
+            if choice.adjustment_comment:
+                out.append(": ", style="magenta")
+                out.append_text(safe_text(choice.adjustment_comment))
             out.append("\n")
         if choice.comment:
             out.append("   comment: ", style="cyan")
