@@ -23,7 +23,9 @@ async def test_batch_apply_a_level_to_marked_submissions(ctx: CourseContext) -> 
         await pilot.press("down", "enter")  # its second level: Proficient
         await pilot.pause()
         assert isinstance(app.screen, BatchModal)
-        assert "3 marked submissions" in str(app.screen.query_one("Static").render())
+        question = str(app.screen.query_one("Static").render())
+        assert "3 marked submissions" in question
+        assert question.startswith("Record Proficient (28) on "), "the one wording of a choice"
         await pilot.press("enter")
         await settle(app, pilot)
         await settle(app, pilot)

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from grader.domain.anonymity import Identities
+from grader.domain.choice_words import chosen_words
 from grader.domain.errors import GraderError
 from grader.domain.progress import Progress
 from grader.domain.rubric import Criterion, CriterionKind, Rubric
@@ -30,6 +31,7 @@ from grader.gradebook.batch import BatchApplied, batch_apply
 from grader.gradebook.context import CourseContext
 from grader.gradebook.grading import ChoiceRequest
 from grader.tui.active_keys import KeyedModal
+from grader.tui.grading.not_saved import asked_for
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
 from grader.tui.widgets.key_bar import KeyBar
@@ -45,14 +47,6 @@ MODAL_CSS = """
 
 def points_label(value: Decimal) -> str:
     return format(value.normalize(), "f")
-
-
-def choice_label(request: ChoiceRequest) -> str:
-    if request.level is not None:
-        return f"level '{request.level}'"
-    if request.items is not None:
-        return "items " + (", ".join(f"'{item}'" for item in request.items) or "(none)")
-    return f"{points_label(request.points or Decimal(0))} points"
 
 
 class CriterionModal(KeyedModal[Criterion | None]):
@@ -221,7 +215,7 @@ class BatchModal(KeyedModal[BatchOutcome | None]):
 
     def compose(self) -> ComposeResult:
         count = len(self.student_ids)
-        question = Text(f"Record {choice_label(self.request)} on ")
+        question = Text(f"Record {chosen_words(asked_for(self.request), self.criterion)} on ")
         question.append_text(safe_text(self.criterion.title, style="bold"))
         question.append(f" for {count:,} marked submission{'s' if count != 1 else ''}?")
         with Vertical():
