@@ -204,3 +204,15 @@ def test_the_trees_one_walk_reads_are_capped_in_all_not_only_one_by_one(
     report = inspect_tree(repo, head)
     assert not report.complete and report.files == 0
     assert "too many files" in (limit_problem(report, Limits()) or "")
+
+
+def test_a_read_whose_git_stop_all_git_killed_fails_as_a_git_error(tmp_path: Path) -> None:
+    """Ctrl-C or a closed pull screen stops every git, another thread's reads included."""
+    repo = tmp_path / "r.git"
+    made = fabricate(repo, [Push((commit(1),))])
+    with pytest.raises(GraderError), reading(repo, timeout=30) as opened:
+        opened.git.get_object_header(made.head or "")
+        assert stop_all_git() == 1
+        time.sleep(0.5)  # gone before the next question: writing it fails (a broken pipe)
+        opened.git.get_object_header(made.head or "")
+    assert stop_all_git() == 0
