@@ -9,6 +9,7 @@ when the read ends they are stopped. GitPython's errors come out as GitFailed.
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import math
 import os
@@ -128,6 +129,12 @@ def reading(mirror: Path, *, timeout: float) -> Iterator[IsolatedRepo]:
         raise GitFailed(
             f"git cannot read {mirror}: not a git repository", returncode=128, stderr="not a git repository"
         ) from None
+    object_format = _object_format(repo)
+    if object_format != "sha1":
+        repo.close()
+        named = {"sha256": "SHA-256"}.get(object_format, object_format)
+        reason = f"the repository uses {named} object ids, which grader cannot read (SHA-1 only)"
+        raise GitFailed(f"git cannot read {mirror}: {reason}", returncode=128, stderr=reason)
     runner = cast(IsolatedGit, repo.git)
     runner.git_dir = str(mirror.absolute())  # git runs inside it: a relative path would not resolve
     runner.deadline = time.monotonic() + timeout
@@ -148,6 +155,16 @@ def reading(mirror: Path, *, timeout: float) -> Iterator[IsolatedRepo]:
         timer.cancel()
         runner.stop()
         repo.close()
+
+
+def _object_format(repo: git.Repo) -> str:
+    """``extensions.objectFormat`` of the repository: GitPython reads SHA-1 ids only (20-byte
+    tree entries), so a SHA-256 repository must be refused rather than misread."""
+    try:
+        with repo.config_reader("repository") as config:
+            return str(config.get_value("extensions", "objectformat", "sha1")).strip().lower()
+    except (configparser.Error, OSError, ValueError):
+        return "sha1"  # git itself then says what is wrong with the repository
 
 
 def commit_at(repo: git.Repo, revision: str) -> git.Commit:

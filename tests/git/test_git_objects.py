@@ -216,3 +216,15 @@ def test_a_read_whose_git_stop_all_git_killed_fails_as_a_git_error(tmp_path: Pat
         time.sleep(0.5)  # gone before the next question: writing it fails (a broken pipe)
         opened.git.get_object_header(made.head or "")
     assert stop_all_git() == 0
+
+
+def test_a_sha256_repository_is_refused_in_words_not_misread(tmp_path: Path) -> None:
+    """GitPython reads 20-byte object ids only: a SHA-256 mirror is named as such, not misparsed."""
+    repo = tmp_path / "r.git"
+    run_git(["init", "-q", "--bare", "--object-format=sha256", str(repo)], timeout=30)
+    blob = run_git([f"--git-dir={repo}", "hash-object", "-w", "--stdin"], input=b"x", timeout=30)
+    head = _commit_tree(repo, _mktree(repo, [f"100644 blob {blob.stdout.decode().strip()}\tf"]))
+    with pytest.raises(GraderError, match="SHA-256 object ids, which grader cannot read"):
+        commits(repo, head)
+    with pytest.raises(GraderError, match="SHA-256 object ids, which grader cannot read"):
+        inspect_tree(repo, head)
