@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import git
+from git.objects.fun import tree_entries_from_data
 
 from grader.domain.errors import GraderError
 from grader.git.env import GitFailed
@@ -24,7 +25,12 @@ TREE_BYTES = 64 * 1024 * 1024
 """Tree objects read by one walk, all together: past this the walk stops, incomplete (a small
 hostile repository of a few huge trees would otherwise be parsed into gigabytes)."""
 _LINK_MODE = 0o120000
-_Item = git.Blob | git.Tree | git.Submodule
+_TREE_TYPE = 0o04
+_GITLINK_TYPE = 0o16
+_MALFORMED = ("invalid tree entry mode", "truncated tree entry", "unterminated tree entry")
+"""How GitPython words a tree record it cannot parse (any other refusal is about the name)."""
+_Entry = tuple[bytes, int, str]
+"""(binsha, mode, name) of one tree entry."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,8 @@ class UnsafePath(GraderError):
 
 class _Walk:
     """Files, bytes, links and gitlinks of a tree, in ``git ls-tree -r`` order, counted up to
-    ``max_entries``; a subtree repeated many times is parsed once, each blob's size asked once."""
+    ``max_entries``. Each distinct tree object is read once (``TREE_BYTES`` in all) and its
+    entries parsed only as far as the walk goes, so a huge tree costs what is counted of it."""
 
     def __init__(self, repo: git.Repo, max_entries: int) -> None:
         self.repo = repo
@@ -82,55 +89,69 @@ class _Walk:
         self.gitmodules: git.Blob | None = None
         self.tree_bytes = 0
         """The size of every distinct tree read so far (``TREE_BYTES`` at most)."""
-        self._entries: dict[bytes, list[_Item]] = {}
+        self._data: dict[bytes, bytes] = {}
         self._sizes: dict[bytes, int] = {}
 
     def tree(self, root: git.Tree) -> None:
-        pending: list[tuple[str, Iterator[_Item]]] = [("", iter(self.entries(root)))]
+        pending: list[tuple[str, Iterator[_Entry]]] = [("", self.entries(root.binsha))]
         while pending:
-            prefix, items = pending[-1]
-            item = next(items, None)
-            if item is None:
+            prefix, entries = pending[-1]
+            entry = next(entries, None)
+            if entry is None:
                 pending.pop()
-            elif isinstance(item, git.Tree):
-                folder = f"{prefix}{_name(item)}/"
-                pending.append((folder, iter(self.entries(item, folder))))
+                continue
+            binsha, mode, name = entry
+            if mode >> 12 == _TREE_TYPE:
+                pending.append((f"{prefix}{name}/", self.entries(binsha, f"{prefix}{name}/")))
                 if not self.complete:
                     return
             else:
-                self.add(f"{prefix}{_name(item)}", item)
+                self.add(f"{prefix}{name}", binsha, mode)
                 if self.files + len(self.gitlinks) > self.max_entries:
                     self.complete = False
                     return
 
-    def entries(self, tree: git.Tree, prefix: str = "") -> list[_Item]:
-        """A tree's entries, read once per distinct tree; none once the trees read would pass
+    def entries(self, binsha: bytes, prefix: str = "") -> Iterator[_Entry]:
+        """A tree's entries as the walk reaches them; none once the trees read would pass
         ``TREE_BYTES`` (the walk is then incomplete)."""
-        if tree.binsha not in self._entries:
-            self.tree_bytes += self.repo.odb.info(tree.binsha).size
+        if binsha not in self._data:
+            self.tree_bytes += self.repo.odb.info(binsha).size
             if self.tree_bytes > TREE_BYTES:
                 self.complete = False
-                return []
-            try:
-                self._entries[tree.binsha] = list(tree)
-            except TypeError as exc:  # an entry of a mode git has no object type for
-                raise GitFailed(f"git cannot read a tree: {exc}", returncode=128, stderr=str(exc)) from None
-            except ValueError as exc:  # GitPython refuses a path git would refuse to check out
-                raise UnsafePath(f"invalid path {_unsafe_name(tree, prefix)!r}") from exc
-        return self._entries[tree.binsha]
+                return iter(())
+            self._data[binsha] = bytes(self.repo.odb.stream(binsha).read())
+        return _parsed(self._data[binsha], prefix)
 
-    def add(self, path: str, item: git.Blob | git.Submodule) -> None:
-        if isinstance(item, git.Submodule):
+    def add(self, path: str, binsha: bytes, mode: int) -> None:
+        if mode >> 12 == _GITLINK_TYPE:
             self.gitlinks.append(path)
             return
-        if item.binsha not in self._sizes:
-            self._sizes[item.binsha] = self.repo.odb.info(item.binsha).size
+        if binsha not in self._sizes:
+            self._sizes[binsha] = self.repo.odb.info(binsha).size
         self.files += 1
-        self.bytes += self._sizes[item.binsha]
-        if item.mode == _LINK_MODE:
-            self.links.append((path, item))
+        self.bytes += self._sizes[binsha]
+        if mode == _LINK_MODE:
+            self.links.append((path, git.Blob(self.repo, binsha, mode, path)))
         elif path == ".gitmodules":
-            self.gitmodules = item
+            self.gitmodules = git.Blob(self.repo, binsha, mode, path)
+
+
+def _parsed(data: bytes, prefix: str) -> Iterator[_Entry]:
+    """A tree object's entries, one at a time, each parsed and checked by GitPython
+    (``tree_entries_from_data``: modes, truncation, names git refuses to check out)."""
+    offset = 0
+    while offset < len(data):
+        name_end = data.find(b"\0", data.find(b" ", offset) + 1)
+        record = data[offset : name_end + 21] if name_end >= 0 else data[offset:]
+        try:
+            (entry,) = tree_entries_from_data(record)
+        except ValueError as exc:
+            if not str(exc).lower().startswith(_MALFORMED):  # a name git would refuse to check out
+                name = record[record.find(b" ") + 1 : name_end].decode("utf-8", "surrogateescape")
+                raise UnsafePath(f"invalid path {prefix + name!r}") from exc
+            raise GitFailed(f"git cannot read a tree: {exc}", returncode=128, stderr=str(exc)) from None
+        yield entry
+        offset += len(record)
 
 
 def limit_problem(report: TreeReport, limits: Limits) -> str | None:
@@ -193,20 +214,3 @@ def _gitmodules_urls(repo: git.Repo, blob: str) -> dict[str, str]:
             name, _, variable = key[len("submodule.") :].rpartition(".")
             sections.setdefault(name, {})[variable] = value
     return {section["path"]: section.get("url", "") for section in sections.values() if "path" in section}
-
-
-def _name(item: _Item) -> str:
-    """An entry's own name (its path's last part; a submodule's name would read .gitmodules)."""
-    return str(item.path).rpartition("/")[2]
-
-
-def _unsafe_name(tree: git.Tree, prefix: str) -> str:
-    """The first entry of ``tree`` whose name git refuses to check out (or the folder itself)."""
-    data, start = bytes(tree.data_stream.read()), 0
-    while (space := data.find(b" ", start)) != -1 and (end := data.find(b"\0", space)) != -1:
-        name = data[space + 1 : end].decode("utf-8", "surrogateescape")
-        start = end + 1 + len(tree.binsha)
-        bare = name.rstrip(" .").lower()
-        if name in ("", ".", "..") or "/" in name or "\\" in name or bare in (".git", "git~1"):
-            return f"{prefix}{name}"
-    return prefix or "."

@@ -4,6 +4,7 @@ with the same answers plain ``git log`` / ``git ls-tree`` give, on hostile repos
 from __future__ import annotations
 
 import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -228,3 +229,21 @@ def test_a_sha256_repository_is_refused_in_words_not_misread(tmp_path: Path) -> 
         commits(repo, head)
     with pytest.raises(GraderError, match="SHA-256 object ids, which grader cannot read"):
         inspect_tree(repo, head)
+
+
+def test_a_huge_flat_tree_is_parsed_only_as_far_as_the_walk_counts(tmp_path: Path) -> None:
+    """300,000 entries in one tree (an 11 MB object, a few kB packed): counting stops at the
+    limit after reading the object once; parsing every entry into objects took hundreds of MB."""
+    repo = tmp_path / "r.git"
+    fabricate(repo, [])
+    blob = run_git([f"--git-dir={repo}", "hash-object", "-w", "--stdin"], input=b"", timeout=30)
+    empty = blob.stdout.decode().strip()
+    head = _commit_tree(repo, _mktree(repo, [f"100644 blob {empty}\tf{n:06d}" for n in range(300_000)]))
+    tracemalloc.start()
+    try:
+        report = inspect_tree(repo, head, max_entries=1_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not report.complete and report.files == 1_001
+    assert peak < 40 * 1024 * 1024, f"{peak / 2**20:.0f} MiB held to count 1,001 entries"
