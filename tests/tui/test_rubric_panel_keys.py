@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hostile import RecordingApp
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.events import Key
 from textual.message import Message
-from textual.notifications import SeverityLevel
 
 from grader.domain.rubric import ChecklistItem, Criterion, CriterionKind, Level, Rubric
 from grader.tui.widgets.rubric_panel import RubricPanel, RubricState
@@ -22,25 +22,16 @@ REPORT = Criterion("report", "Report", CriterionKind.POINTS, points=Decimal(5))
 RUBRIC = Rubric("r", "R", {}, (CORRECT, QUALITY, REPORT))
 
 
-class PanelApp(App[None]):
-    """The panel alone; every message it posts is kept."""
+class PanelApp(RecordingApp):
+    """The panel alone; every message it posts is kept (and every notification, as RecordingApp)."""
 
     def __init__(self, panel: RubricPanel, state: RubricState | None) -> None:
         super().__init__()
         self.panel, self.state, self.heard = panel, state, list[Message]()
-        self.said: list[str] = []
 
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        self.said.append(message)
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+    @property
+    def said(self) -> list[str]:
+        return [message for _, message in self.messages_shown]
 
     def compose(self) -> ComposeResult:
         yield self.panel
