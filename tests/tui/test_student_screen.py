@@ -140,8 +140,17 @@ def test_snapshot(ctx: CourseContext, snap_compare: Any) -> None:
     grade_some(ctx)
 
     async def settle(pilot: Pilot[Any]) -> None:
+        """Loaded, and the grades table's header drawn at its columns' widths: the table sizes its
+        columns when the app is next idle, which a busy machine can put after the first frames."""
         await loaded(pilot)
-        await pilot.pause()  # the grades table's header is redrawn a frame after its rows
+        for _ in range(100):
+            lines = screen_lines(pilot.app)
+            header = next((line for line in lines if " assignment " in line), "")
+            row = next((line for line in lines if " a1-calculator " in line), "")
+            if header and row and header.find(" status") == row.find(" graded"):
+                return
+            await pilot.pause(0.02)
+        raise AssertionError("the grades table's header never lined up with its rows")
 
     app = Harness(lambda: StudentScreen(ctx, STUDENT))
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
