@@ -47,6 +47,9 @@ class GradingLive(GradingParts):
     """Live updates on the Grading screen (see the module docstring)."""
 
     def on_mount(self) -> None:
+        self.own_versions: dict[str, int] = {}
+        """Per student, the grade version the grader's own latest save made: a read older than
+        that is stale (it was started before the save) and is not merged."""
         follow_gradebook(self, self.ctx)
 
     def on_unmount(self) -> None:
@@ -65,6 +68,8 @@ class GradingLive(GradingParts):
     @on(ChoiceSaved)
     def saved_is_known(self, event: ChoiceSaved) -> None:
         """What the gradebook holds now, for the next merge: the grader's own choice."""
+        known = self.own_versions.get(event.student_id, 0)
+        self.own_versions[event.student_id] = max(known, event.recorded.version)
         if self.loaded is not None and event.student_id == self.student_id:
             grade = self.loaded.grade
             choices = {**grade.choices, event.criterion_id: event.recorded.choice}
@@ -74,6 +79,8 @@ class GradingLive(GradingParts):
     def grade_reread(self, event: GradeReread) -> None:
         if self.loaded is None or self.state is None or event.student_id != self.student_id:
             return
+        if event.grade.version < self.own_versions.get(event.student_id, 0):
+            return  # read before the grader's own save: the change that save made will bring a newer read
         known = self.loaded.grade
         merged = merge_grade(known, self.state.choices, event.grade)
         # The version stays the one read: each criterion seen since is told to the save queue.
