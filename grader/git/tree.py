@@ -141,13 +141,14 @@ def _parsed(data: bytes, prefix: str) -> Iterator[_Entry]:
     (``tree_entries_from_data``: modes, truncation, names git refuses to check out)."""
     offset = 0
     while offset < len(data):
-        name_end = data.find(b"\0", data.find(b" ", offset) + 1)
+        space = data.find(b" ", offset)
+        name_end = data.find(b"\0", space + 1) if space >= 0 else -1
         record = data[offset : name_end + 21] if name_end >= 0 else data[offset:]
         try:
             (entry,) = tree_entries_from_data(record)
         except ValueError as exc:
             if not str(exc).lower().startswith(_MALFORMED):  # a name git would refuse to check out
-                name = record[record.find(b" ") + 1 : name_end].decode("utf-8", "surrogateescape")
+                name = data[space + 1 : name_end].decode("utf-8", "surrogateescape")
                 raise UnsafePath(f"invalid path {prefix + name!r}") from exc
             raise GitFailed(f"git cannot read a tree: {exc}", returncode=128, stderr=str(exc)) from None
         yield entry

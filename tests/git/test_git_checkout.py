@@ -163,3 +163,16 @@ def test_a_link_planted_at_dest_is_replaced_not_followed(tmp_path: Path) -> None
     checkout(repo, made.head or "", dest, LIMITS)
     assert not dest.is_symlink() and files_under(dest) == {"a": b"1"}
     assert files_under(elsewhere) == {"keep.txt": b"not yours"}
+
+
+def test_a_refused_path_after_other_entries_is_named_whole(tmp_path: Path) -> None:
+    """The refused name is read at its own place in the tree, not at the first entry's."""
+    repo = tmp_path / "r.git"
+    fabricate(repo, [])
+    blob = _blob(repo, b"x")
+    inner = _mktree(repo, f"100644 blob {blob}\tpwned\n")
+    evil_tree = _mktree(
+        repo, f"100644 blob {blob}\t!first.txt\n100644 blob {blob}\t-second.txt\n040000 tree {inner}\t..\n"
+    )
+    with pytest.raises(CheckoutFailed, match=r"invalid path '\.\.'$"):
+        checkout(repo, _commit_tree(repo, evil_tree), tmp_path / "co", LIMITS)
