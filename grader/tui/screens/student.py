@@ -101,9 +101,8 @@ class StudentScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#grades", DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
+        table: DataTable[Text] = self.query_one("#grades", DataTable)
+        table.add_columns(*COLUMNS)
         table.focus()
         self.load(self.ctx, self.student_id)
 
@@ -126,23 +125,16 @@ class StudentScreen(Screen[None]):
     def show(self, message: Loaded) -> None:
         view = self.view = message.view
         self.query_one("#student-heading", Static).update(heading(view.student))
+        rows = grade_rows(view)
         table: DataTable[Text] = self.query_one("#grades", DataTable)
-        table.clear()
-        for status in view.statuses:
-            table.add_row(
-                safe_text(status.assignment_id, style="bold"),
-                safe_text(status.status),
-                Text(score_text(status)),
-                Text(late_text(status.late_minutes)),
-                safe_text((status.graded_commit or "–")[:7]),
-                safe_text(status.graded_by or "–"),
-                safe_text("; ".join(status.flags), limit=FLAGS_WIDTH),
-                key=status.assignment_id,
-            )
-        for assignment_id in view.hidden:
-            hidden = Text("graded anonymously: shown once revealed (grader reveal)", style="dim italic")
-            empty = [Text("–")] * (len(COLUMNS) - 2)
-            table.add_row(safe_text(assignment_id, style="bold"), hidden, *empty, key=assignment_id)
+        # Columns as wide as their widest cell, given with the rows: a table left to size its
+        # columns when the app is next idle could keep drawing its header at the labels' widths.
+        table.clear(columns=True)
+        for index, column in enumerate(COLUMNS):
+            widest = max((cells[index].cell_len for _, cells in rows), default=0)
+            table.add_column(column, key=column, width=max(len(column), widest))
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         report = view.report
         self.query_one(MasteryBars).show(report.skills, report.mastery[view.student.student_id].skills)
         self.query_one(BadgeList).show(report.badges[view.student.student_id], view.badge_titles)
@@ -167,3 +159,26 @@ class StudentScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def grade_rows(view: StudentView) -> list[tuple[str, list[Text]]]:
+    """The grades table's rows: (assignment id, cells), hidden assignments last."""
+    rows = [
+        (
+            status.assignment_id,
+            [
+                safe_text(status.assignment_id, style="bold"),
+                safe_text(status.status),
+                Text(score_text(status)),
+                Text(late_text(status.late_minutes)),
+                safe_text((status.graded_commit or "–")[:7]),
+                safe_text(status.graded_by or "–"),
+                safe_text("; ".join(status.flags), limit=FLAGS_WIDTH),
+            ],
+        )
+        for status in view.statuses
+    ]
+    hidden = Text("graded anonymously: shown once revealed (grader reveal)", style="dim italic")
+    empty = [Text("–")] * (len(COLUMNS) - 2)
+    rows += [(aid, [safe_text(aid, style="bold"), hidden, *empty]) for aid in view.hidden]
+    return rows
