@@ -18,7 +18,6 @@ from grader.domain.progress import Progress
 from grader.domain.roster import Student
 from grader.domain.rubric import Rubric
 from grader.domain.scoring import Scorer
-from grader.gradebook.anonymity import identities
 from grader.gradebook.context import CourseContext, utc_now
 from grader.gradebook.quick import QuickContext
 from grader.gradebook.rubrics import rubric_in_force
@@ -77,6 +76,16 @@ class SubmissionFilter:
         return not grader or row.graded_by.casefold() == grader
 
 
+def _identities(ctx: CourseContext | QuickContext, assignment_id: str) -> Identities:
+    """How the assignment's students are shown. A quick open never lists an anonymous assignment,
+    so the pseudonyms (and the gradebook reads behind them) load only with the full open."""
+    if isinstance(ctx, QuickContext):
+        return Identities(assignment_id)
+    from grader.gradebook.anonymity import identities
+
+    return identities(ctx, assignment_id)
+
+
 def is_flagged(row: SubmissionStatus) -> bool:
     """Flagged by a grader for attention (a note), not merely carrying a pull warning."""
     return row.flagged
@@ -101,9 +110,7 @@ class SubmissionList:
         assert assignment is not None
         self.ctx = ctx
         self.assignment = assignment
-        self.identities = (
-            identities(ctx, assignment_id) if isinstance(ctx, CourseContext) else Identities(assignment_id)
-        )
+        self.identities = _identities(ctx, assignment_id)
         """How students are shown (a quick open never lists an anonymous assignment)."""
         self.students: Sequence[Student] = shown_students(self.identities, ctx.files.students)
         """In roster order; masked and in pseudonym order while identities are hidden."""
@@ -122,6 +129,11 @@ class SubmissionList:
     @property
     def assignment_id(self) -> str:
         return self.assignment.id
+
+    @property
+    def reads_locally(self) -> bool:
+        """Rows come from the quick open's local snapshot (a screenful reads in milliseconds)."""
+        return isinstance(self.ctx, QuickContext)
 
     def use_context(self, ctx: CourseContext) -> None:
         """Read through the fully opened course from now on (same files: the rows stay valid)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.message import Message
@@ -20,7 +21,9 @@ from textual.message_pump import MessagePump
 
 from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext
-from grader.gradebook.live import POLL_SECONDS, GradebookChanges, LiveFeed
+
+if TYPE_CHECKING:
+    from grader.gradebook.live import GradebookChanges
 
 WAIT_SECONDS = 0.5
 """How long the thread waits on the gradebook between two looks at whether it should stop."""
@@ -49,7 +52,8 @@ class Watcher:
     """The thread that follows one open course for one app's screens."""
 
     ctx: CourseContext
-    poll: float = POLL_SECONDS
+    poll: float | None = None
+    """Seconds between two looks at a SQLite gradebook (None: the feed's own ``POLL_SECONDS``)."""
     followers: list[weakref.ref[MessagePump]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -99,7 +103,12 @@ class Watcher:
             followers[0].post_message(LiveUpdatesFailed(error))
 
     def run(self) -> None:
-        feed = LiveFeed(self.ctx, poll=self.poll)
+        # Loaded here, in the watcher's thread: live updates start once the course is fully open,
+        # and the gradebook modules they read through are not on the way to the first key.
+        from grader.gradebook.live import POLL_SECONDS, LiveFeed
+
+        poll = POLL_SECONDS if self.poll is None else self.poll
+        feed = LiveFeed(self.ctx, poll=poll)
         try:
             while self._goes_on():
                 try:
@@ -107,7 +116,7 @@ class Watcher:
                 except GraderError as error:
                     self.report(error)
                     feed.close()
-                    feed = LiveFeed(self.ctx, poll=self.poll)
+                    feed = LiveFeed(self.ctx, poll=poll)
                     self.stop.wait(RETRY_SECONDS)
                     continue
                 if changes is not None:

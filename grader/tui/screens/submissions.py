@@ -94,6 +94,7 @@ class SubmissionsScreen(SubmissionsLive, CriterionFlows, OutcomeReview):
         """What waits for the full open (shown quietly in the title line), "" when nothing does."""
         self.filtered = None
         self.groups = None
+        self._resumed = False
 
     def use_context(self, ctx: CourseContext) -> None:
         """The course is fully open now (the same files): read and write through it."""
@@ -115,8 +116,11 @@ class SubmissionsScreen(SubmissionsLive, CriterionFlows, OutcomeReview):
             self.follow(self.ctx)
 
     def on_screen_resume(self) -> None:
-        if self.table.is_mounted:
-            self.table.reload()  # grades may have changed on the grading screen
+        # Back on top (not its first showing, whose rows were just read): grades may have
+        # changed on the grading screen.
+        if self._resumed and self.table.is_mounted:
+            self.table.reload()
+        self._resumed = True
 
     def on_grading_left(self, message: GradingLeft) -> None:
         """Back from grading: the cursor on the submission graded last (``]`` and ``n`` move on there)."""

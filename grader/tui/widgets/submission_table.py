@@ -225,12 +225,18 @@ class SubmissionTable(RowCursorView, can_focus=True):
 
     def on_mount(self) -> None:
         self._resize()
+        if self.listing.reads_locally and self.view is None:
+            # Before the first layout (which sizes the table): as many rows as the terminal is
+            # high, so that first frame already shows them.
+            self._read_first(range(min(self.app.size.height, self.row_count)))
         self._read_visible()
 
     def on_resize(self, event: events.Resize) -> None:
         self._resize()
         self._follow_cursor()
-        self._read_visible()
+        # A resize comes once the layout that gave this size has been painted: rows read
+        # before it are on screen already.
+        self._read_visible(painted=True)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -243,19 +249,27 @@ class SubmissionTable(RowCursorView, can_focus=True):
         index = self.roster_index(row)
         return index < 0 or self.listing.cached(index) is not None
 
-    def _read_visible(self) -> None:
-        if self._reading or not self.is_mounted:
-            return
+    def _read_visible(self, *, painted: bool = False) -> None:
+        """Read the visible rows not read yet; RowsShown once all are (``painted``: the frame just
+        painted at this size drew the rows read by then)."""
+        if self._reading or not self.is_mounted or not self.size.height:
+            return  # (no size yet: the first layout's resize reads the first screenful)
         visible = self._visible_rows()
         if all(self._row_read(r) for r in visible):
+            self._all_shown(painted=painted)
             return
-        self._reading = True
         if self.view is None and self._shown:
             # a page ahead, for scrolling
+            self._reading = True
             self._read_page(self.listing, visible.start, visible.stop + PAGE_SIZE)
-        else:  # a filtered view, or the first screenful (shown sooner without the page after it)
-            indexes = [index for r in visible if (index := self.roster_index(r)) >= 0]
-            self._read_indexes(self.listing, indexes)
+            return
+        # a filtered view, or the first screenful (shown sooner without the page after it)
+        indexes = [index for r in visible if (index := self.roster_index(r)) >= 0]
+        if not self._shown and self.listing.reads_locally:
+            self._read_first(indexes)
+            return
+        self._reading = True
+        self._read_indexes(self.listing, indexes)
 
     @work(thread=True, group="rows", exit_on_error=False)
     def _read_page(self, listing: SubmissionList, start: int, stop: int) -> None:
@@ -265,13 +279,22 @@ class SubmissionTable(RowCursorView, can_focus=True):
     def _read_indexes(self, listing: SubmissionList, indexes: list[int]) -> None:
         self._post_read(lambda: listing.rows_at(indexes))
 
+    def _read_first(self, indexes: Sequence[int]) -> None:
+        """A screenful from the local snapshot of a quick open is a few milliseconds: read now, so
+        the screen's first frame shows the rows (no worker, no second frame)."""
+        self._rows_read(self._read_now(lambda: self.listing.rows_at(indexes)))
+
     def _post_read(self, read: Callable[[], object]) -> None:
+        self.post_message(self._RowsRead(self._read_now(read)))
+
+    @staticmethod
+    def _read_now(read: Callable[[], object]) -> str | None:
+        """Run a read; what failed, in words (None: it did not)."""
         try:
             read()
         except GraderError as error:
-            self.post_message(self._RowsRead(str(error)))
-        else:
-            self.post_message(self._RowsRead(None))
+            return str(error)
+        return None
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure while reading rows: said (with a crash log), and reading may retry."""
@@ -282,21 +305,26 @@ class SubmissionTable(RowCursorView, can_focus=True):
     def on_submission_table__rows_read(self, message: _RowsRead) -> None:
         message.stop()
         self._reading = False
-        if message.failed is not None:
+        self._rows_read(message.failed)
+
+    def _rows_read(self, failed: str | None) -> None:
+        if failed is not None:
             self.notify(
-                safe_plain(message.failed),
-                title="Could not read the gradebook",
-                severity="error",
-                markup=False,
+                safe_plain(failed), title="Could not read the gradebook", severity="error", markup=False
             )
             return
         self.refresh()
-        visible = self._visible_rows()
-        if all(self._row_read(r) for r in visible):
+        self._read_visible()  # posts RowsShown once every visible row is read, or reads more
+
+    def _all_shown(self, *, painted: bool = False) -> None:
+        """Every visible row is read: RowsShown, once, after the frame that draws them (now, when
+        that frame is ``painted`` already)."""
+        if not self._shown and self.size.height:
             self._shown = True
-            self.call_after_refresh(self.post_message, self.RowsShown(self))
-        else:
-            self._read_visible()  # the viewport moved while reading
+            if painted:
+                self.post_message(self.RowsShown(self))
+            else:
+                self.call_after_refresh(self.post_message, self.RowsShown(self))
 
     # Drawing
 
