@@ -27,7 +27,6 @@ from grader.tui.data.course_summaries import (
 )
 from grader.tui.navigation import Navigator, navigator
 from grader.tui.screens.course_live import CourseLive
-from grader.tui.screens.help import HelpScreen
 from grader.tui.widgets.assignment_list import AssignmentItem, AssignmentList, counting_line
 from grader.tui.widgets.grader_progress import GraderProgress
 from grader.tui.widgets.key_bar import KeyBar
@@ -57,11 +56,14 @@ def count_badges(ctx: CourseContext, *, chunk: int) -> Iterator[Progress | list[
     return counting(ctx, chunk=chunk)
 
 
-def is_command_palette(screen: object) -> bool:
-    """Whether ``screen`` is Textual's command palette (whose module, which loads many widgets,
-    is imported only once the palette is first opened: not on the way to the first frame)."""
+def changes_nothing(screen: object) -> bool:
+    """Whether ``screen`` is the keys' help or Textual's command palette. Their modules are loaded
+    when first opened, not on the way to the first key: a screen not loaded is not shown."""
+    help_screens = sys.modules.get("grader.tui.screens.help")
     palette = sys.modules.get("textual.command")
-    return palette is not None and isinstance(screen, palette.CommandPalette)
+    return (help_screens is not None and isinstance(screen, help_screens.HelpScreen)) or (
+        palette is not None and isinstance(screen, palette.CommandPalette)
+    )
 
 
 class CourseScreen(CourseLive):
@@ -206,7 +208,7 @@ class CourseScreen(CourseLive):
         # Another screen's reads should not wait behind counting: stop it (between two chunks),
         # and count afresh on return (that screen may grade or pull). Help and the command
         # palette change nothing: counting goes on underneath them.
-        if not isinstance(self.app.screen, HelpScreen) and not is_command_palette(self.app.screen):
+        if not changes_nothing(self.app.screen):
             self.workers.cancel_group(self, COUNTS)
             self.workers.cancel_group(self, BADGES)
             self.stop_recounting()

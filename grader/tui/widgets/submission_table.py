@@ -43,7 +43,7 @@ from grader.tui.widgets.submission_cells import (
 __all__ = ["COLUMNS", "HEADER_LINES", "MARK", "SubmissionTable", "late_label"]
 
 HEADER_LINES = 1
-ID_SAMPLE = 1000
+ID_SAMPLE = 500
 MARK = "●"
 SOME_MARKED = "◐"
 
