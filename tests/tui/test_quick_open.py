@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from crash_logs import CrashLogs
+from hostile import screen_lines
 from textual.pilot import Pilot
 
 import grader.git.identity
@@ -28,10 +29,10 @@ from grader.gradebook.flagging import set_excused, set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
 from grader.gradebook.quick import Declined, QuickContext, quick_open
 from grader.gradebook.rubrics import rubric_in_force
-from grader.gradebook.status import GRADED, submission_statuses
+from grader.gradebook.status import GRADED, STATUSES, submission_statuses
 from grader.store.quick import _ROSTER
 from grader.store.revision import HEAD
-from grader.tui.app import make_app
+from grader.tui.app import GraderApp, make_app
 from grader.tui.screens.course import CourseScreen
 from grader.tui.screens.help import HelpScreen
 from grader.tui.screens.submissions import SubmissionsScreen
@@ -230,6 +231,8 @@ def test_the_quick_open_loads_no_database_schema_or_yaml_library(demo_root: Path
     # Deferred past the first frame: the palette's provider, other screens, the keys-file parser
     # (there is no keys file), git (--as names the grader). (Textual's widget modules load through
     # its lazy __getattr__, which -X importtime does not list: see the Submissions screen tests.)
+    # Nor what serves the full open only: pseudonyms, claims, live updates (and the autograde
+    # reports they read), the keys' help.
     deferred = {
         "grader.tui.commands",
         "grader.tui.screens.batch",
@@ -237,8 +240,29 @@ def test_the_quick_open_loads_no_database_schema_or_yaml_library(demo_root: Path
         "grader.tui.screens.course",
         "tomllib",
         "grader.git.identity",
+        *FULL_OPEN_ONLY,
     }
     assert deferred & imported == set()
+
+
+FULL_OPEN_ONLY = {
+    "grader.gradebook.anonymity",
+    "grader.gradebook.claims",
+    "grader.gradebook.live",
+    "grader.domain.junit",
+    "grader.tui.screens.help",
+}
+"""Modules neither first screen loads (bare ``grader``'s Course screen, a Submissions screen)."""
+
+
+def test_the_course_screen_loads_nothing_only_the_full_open_needs() -> None:
+    code = (
+        "import sys, grader.tui.screens.course, grader.tui.screens.submissions; print(*sorted(sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = set(done.stdout.split())
+    assert "grader.tui.screens.course" in loaded and "grader.gradebook.listing" in loaded
+    assert FULL_OPEN_ONLY & loaded == set()
 
 
 async def test_bare_grader_lists_the_assignments_at_once_and_counts_after_the_full_open(
@@ -313,3 +337,41 @@ async def test_the_quick_open_leaves_git_to_the_full_open_whose_grader_signs_the
             await until(pilot, lambda: app.ctx.store.grade(A1, first).choices, "the save")
             events = app.ctx.store.events(A1, first)
             assert events and {e.actor for e in events} == {"Git Grader"}
+
+
+async def test_the_first_rows_are_read_once_on_the_ui_thread_and_drawn_in_the_first_frame(
+    demo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quick open's first screenful comes from the local snapshot in milliseconds: it is read
+    before the Submissions screen's first layout, so that layout's frame shows the rows (no
+    worker, no blank table, and the screen's first showing does not read them again)."""
+    checked(demo_root)
+    q = quick(demo_root)
+    assert isinstance(q, QuickContext), q
+    reads: list[tuple[bool, int]] = []
+    grades_of = q.view.grades_of
+
+    def recorded(assignment_id: str, student_ids: Sequence[str]) -> object:
+        reads.append((threading.current_thread() is threading.main_thread(), len(student_ids)))
+        return grades_of(assignment_id, student_ids)
+
+    monkeypatch.setattr(q.view, "grades_of", recorded)
+    at_rows_shown: list[list[str]] = []
+    rows_shown = GraderApp.on_submission_table_rows_shown
+
+    def seen(app: GraderApp) -> None:
+        at_rows_shown.append(screen_lines(app))
+        rows_shown(app)
+
+    monkeypatch.setattr(GraderApp, "on_submission_table_rows_shown", seen)
+    with ExitStack() as stack:
+        stack.callback(q.close)
+        app = make_app(q, open_assignment=A1, exit_after_first_rows=True, open_full=lambda: pytest.fail("no"))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: not app.is_running, "the exit after the first rows")
+    assert len(at_rows_shown) == 1
+    assert reads == [(True, 30)], "one read, of as many rows as the terminal is high, on the UI thread"
+    lines = at_rows_shown[0]
+    for student in q.files.students[:5]:
+        row = next(line for line in lines if student.student_id in line)
+        assert any(status in row for status in STATUSES), row
