@@ -24,6 +24,7 @@ import grader.git.identity
 import grader.gradebook.quick
 from grader.cli.main import main
 from grader.domain.course_json import STUDENT_FIELDS, course_from_dict, course_to_dict
+from grader.domain.errors import GraderError
 from grader.gradebook.context import CourseContext, open_course, resolve_actor
 from grader.gradebook.flagging import set_excused, set_flag
 from grader.gradebook.grading import ChoiceRequest, record_choice
@@ -375,3 +376,45 @@ async def test_the_first_rows_are_read_once_on_the_ui_thread_and_drawn_in_the_fi
     for student in q.files.students[:5]:
         row = next(line for line in lines if student.student_id in line)
         assert any(status in row for status in STATUSES), row
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        (GraderError("could not read the gradebook x.db: disk I/O error"), "disk I/O error"),
+        (RuntimeError("a bug in reading"), "internal error"),
+    ],
+    ids=["said", "a bug"],
+)
+async def test_a_first_screenful_that_fails_to_read_is_told_and_read_again_by_the_worker(
+    demo_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crash_logs: CrashLogs,
+    failure: Exception,
+    told: str,
+) -> None:
+    checked(demo_root)
+    q = quick(demo_root)
+    assert isinstance(q, QuickContext), q
+    grades_of = q.view.grades_of
+    threads: list[bool] = []
+
+    def once_failing(assignment_id: str, student_ids: Sequence[str]) -> object:
+        threads.append(threading.current_thread() is threading.main_thread())
+        if len(threads) == 1:
+            raise failure
+        return grades_of(assignment_id, student_ids)
+
+    monkeypatch.setattr(q.view, "grades_of", once_failing)
+    with ExitStack() as stack:
+        stack.callback(q.close)
+        app = make_app(q, open_assignment=A1, open_full=lambda: pytest.fail("not in this test"))
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SubmissionsScreen)
+            await until(pilot, lambda: screen.listing.cached(0) is not None, "the rows, read again")
+            first = q.files.students[0].student_id
+            await until(pilot, lambda: any(first in line for line in screen_lines(app)), "the rows shown")
+            assert threads[:2] == [True, False], "the first read on the UI thread, the next in a worker"
+            assert any(told in message for _, message in app.messages_shown), app.messages_shown
+    assert len(crash_logs.take()) == (1 if isinstance(failure, RuntimeError) else 0)

@@ -97,6 +97,8 @@ class SubmissionTable(RowCursorView, can_focus=True):
         self._reading = False
         self._shown = False
         """RowsShown was posted once: reads from now on take a page ahead."""
+        self._read_at_once = listing.reads_locally
+        """The first screenful is read on the UI thread (see :meth:`_read_first`)."""
 
     # What is shown
 
@@ -225,7 +227,7 @@ class SubmissionTable(RowCursorView, can_focus=True):
 
     def on_mount(self) -> None:
         self._resize()
-        if self.listing.reads_locally and self.view is None:
+        if self._read_at_once and self.view is None:
             # Before the first layout (which sizes the table): as many rows as the terminal is
             # high, so that first frame already shows them.
             self._read_first(range(min(self.app.size.height, self.row_count)))
@@ -265,7 +267,7 @@ class SubmissionTable(RowCursorView, can_focus=True):
             return
         # a filtered view, or the first screenful (shown sooner without the page after it)
         indexes = [index for r in visible if (index := self.roster_index(r)) >= 0]
-        if not self._shown and self.listing.reads_locally:
+        if not self._shown and self._read_at_once:
             self._read_first(indexes)
             return
         self._reading = True
@@ -281,8 +283,17 @@ class SubmissionTable(RowCursorView, can_focus=True):
 
     def _read_first(self, indexes: Sequence[int]) -> None:
         """A screenful from the local snapshot of a quick open is a few milliseconds: read now, so
-        the screen's first frame shows the rows (no worker, no second frame)."""
-        self._rows_read(self._read_now(lambda: self.listing.rows_at(indexes)))
+        the screen's first frame shows the rows (no worker, no second frame). Should that read
+        fail, reads go through the worker from then on, as for any other course."""
+        self._read_at_once = False
+        try:
+            failed = self._read_now(lambda: self.listing.rows_at(indexes))
+        except Exception as error:  # a bug: said with a crash log, as a worker's failure is
+            navigator(self.app).report_error(error)
+            return
+        if failed is None:
+            self._read_at_once = True
+        self._rows_read(failed)
 
     def _post_read(self, read: Callable[[], object]) -> None:
         self.post_message(self._RowsRead(self._read_now(read)))
