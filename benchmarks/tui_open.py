@@ -32,6 +32,7 @@ what Textual costs for the same screens), the cost per student, and each process
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import statistics
 import subprocess
@@ -157,7 +158,7 @@ def main() -> None:
                 peak[name] = max(peak[name], kib)
             shown = ", ".join(f"{name} {seconds[name][-1]:.3f} s" for name in runs)
             print(f"run {run}: {shown}", flush=True)
-        report(seconds, whole, peak, args.repeat, args.students)
+        report(seconds, whole, peak, args.repeat, roster_size(root))
 
 
 def build(root: Path, students: int) -> None:
@@ -166,6 +167,12 @@ def build(root: Path, students: int) -> None:
         print(f"building {root} with {students:,} graded students ...", flush=True)
         builder = [sys.executable, str(ROOT / "benchmarks" / "export.py"), "--build-only"]
         subprocess.run([*builder, "--course", str(root), "--students", str(students)], check=True)
+
+
+def roster_size(root: Path) -> int:
+    """Students in a course's roster (a reused --course may not have --students of them)."""
+    with (root / "roster.csv").open(newline="", encoding="utf-8") as roster:
+        return sum(1 for _ in csv.reader(roster)) - 1  # less the header
 
 
 def report(

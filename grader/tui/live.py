@@ -103,12 +103,18 @@ class Watcher:
             followers[0].post_message(LiveUpdatesFailed(error))
 
     def run(self) -> None:
-        # Loaded here, in the watcher's thread: live updates start once the course is fully open,
-        # and the gradebook modules they read through are not on the way to the first key.
-        from grader.gradebook.live import POLL_SECONDS, LiveFeed
+        try:
+            # Loaded here, in the watcher's thread: live updates start once the course is fully
+            # open, and the gradebook modules they read through are not on the way to the first key.
+            from grader.gradebook.live import POLL_SECONDS, LiveFeed
 
-        poll = POLL_SECONDS if self.poll is None else self.poll
-        feed = LiveFeed(self.ctx, poll=poll)
+            poll = POLL_SECONDS if self.poll is None else self.poll
+            feed = LiveFeed(self.ctx, poll=poll)
+        except Exception as error:  # unexpected: reported once (with a crash log); the next follower retries
+            with self.lock:
+                self.thread = None
+            self.report(error)
+            return
         try:
             while self._goes_on():
                 try:

@@ -43,7 +43,7 @@ from grader.tui.widgets.submission_cells import (
 __all__ = ["COLUMNS", "HEADER_LINES", "MARK", "SubmissionTable", "late_label"]
 
 HEADER_LINES = 1
-ID_SAMPLE = 500
+ID_SAMPLE = 1000
 MARK = "●"
 SOME_MARKED = "◐"
 
@@ -227,7 +227,7 @@ class SubmissionTable(RowCursorView, can_focus=True):
 
     def on_mount(self) -> None:
         self._resize()
-        if self._read_at_once and self.view is None:
+        if self._reads_at_once() and self.view is None:
             # Before the first layout (which sizes the table): as many rows as the terminal is
             # high, so that first frame already shows them.
             self._read_first(range(min(self.app.size.height, self.row_count)))
@@ -236,9 +236,7 @@ class SubmissionTable(RowCursorView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._resize()
         self._follow_cursor()
-        # A resize comes once the layout that gave this size has been painted: rows read
-        # before it are on screen already.
-        self._read_visible(painted=True)
+        self._read_visible()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -251,14 +249,13 @@ class SubmissionTable(RowCursorView, can_focus=True):
         index = self.roster_index(row)
         return index < 0 or self.listing.cached(index) is not None
 
-    def _read_visible(self, *, painted: bool = False) -> None:
-        """Read the visible rows not read yet; RowsShown once all are (``painted``: the frame just
-        painted at this size drew the rows read by then)."""
+    def _read_visible(self) -> None:
+        """Read the visible rows not read yet; RowsShown once all are."""
         if self._reading or not self.is_mounted or not self.size.height:
             return  # (no size yet: the first layout's resize reads the first screenful)
         visible = self._visible_rows()
         if all(self._row_read(r) for r in visible):
-            self._all_shown(painted=painted)
+            self._all_shown()
             return
         if self.view is None and self._shown:
             # a page ahead, for scrolling
@@ -267,7 +264,7 @@ class SubmissionTable(RowCursorView, can_focus=True):
             return
         # a filtered view, or the first screenful (shown sooner without the page after it)
         indexes = [index for r in visible if (index := self.roster_index(r)) >= 0]
-        if not self._shown and self._read_at_once:
+        if not self._shown and self._reads_at_once():
             self._read_first(indexes)
             return
         self._reading = True
@@ -280,6 +277,12 @@ class SubmissionTable(RowCursorView, can_focus=True):
     @work(thread=True, group="rows", exit_on_error=False)
     def _read_indexes(self, listing: SubmissionList, indexes: list[int]) -> None:
         self._post_read(lambda: listing.rows_at(indexes))
+
+    def _reads_at_once(self) -> bool:
+        """The first screenful is read on the UI thread: from a quick open's snapshot (not once
+        the full open has come, whose reads also ask for claims and similar pairs), unless that
+        failed once."""
+        return self._read_at_once and self.listing.reads_locally
 
     def _read_first(self, indexes: Sequence[int]) -> None:
         """A screenful from the local snapshot of a quick open is a few milliseconds: read now, so
@@ -327,15 +330,11 @@ class SubmissionTable(RowCursorView, can_focus=True):
         self.refresh()
         self._read_visible()  # posts RowsShown once every visible row is read, or reads more
 
-    def _all_shown(self, *, painted: bool = False) -> None:
-        """Every visible row is read: RowsShown, once, after the frame that draws them (now, when
-        that frame is ``painted`` already)."""
+    def _all_shown(self) -> None:
+        """Every visible row is read: RowsShown, once, after the frame that draws them."""
         if not self._shown and self.size.height:
             self._shown = True
-            if painted:
-                self.post_message(self.RowsShown(self))
-            else:
-                self.call_after_refresh(self.post_message, self.RowsShown(self))
+            self.call_after_refresh(self.post_message, self.RowsShown(self))
 
     # Drawing
 
