@@ -156,6 +156,8 @@ class Route:
     name: str
     steps: tuple[Step, ...]
     prepare: Callable[[CourseContext], None] | None = None
+    """Done to the ``graded`` course before the app is opened on it (routes with the same
+    preparation may start from one course so prepared, copied)."""
 
 
 def step(keys: str, arrive: type[Screen[Any]], before: Any = None) -> Step:
@@ -284,8 +286,6 @@ def assert_help_key_shown(screen: Screen[Any]) -> None:
     assert HELP_ON_BAR.search(line), f"no help key on the key bar of {type(screen).__name__}: {line!r}"
 
 
-def prepared(ctx: CourseContext, route: Route) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """The walk along ``route``, after its own preparation, on a course ``graded`` already."""
-    if route.prepare is not None:
-        route.prepare(ctx)
+def walk_of(ctx: CourseContext, route: Route) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """The walk along ``route`` on a course ``graded`` and given the route's ``prepare`` already."""
     return partial(walk, ctx=ctx, route=route)
