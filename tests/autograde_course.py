@@ -44,13 +44,13 @@ criteria:
     title: Test suite passes
     skills: [testing]
     points: 20
-    check: {run: python -m pytest -q -p no:cacheprovider, timeout: TIMEOUT}
+    check: {run: python -m pytest -q -p no:cacheprovider --disable-plugin-autoload, timeout: TIMEOUT}
   - id: unit
     title: Unit tests
     skills: [testing]
     points: 30
     check:
-      junit: python -m pytest -q -p no:cacheprovider --junitxml=.grader-report.xml
+      junit: python -m pytest -q -p no:cacheprovider --disable-plugin-autoload --junitxml=.grader-report.xml
       report: .grader-report.xml
       timeout: TIMEOUT
 """

@@ -61,8 +61,11 @@ def run_tiny(
     )
     env.pop(required_tools.POSTGRES_VARIABLE, None)
     spread = ["-p", "xdist", "-n", str(workers)] if workers else []
+    # Its own temporary folder: in the shared one (/tmp/pytest-of-$USER), a pytest that ends
+    # removes the old runs' folders, which took minutes while other suites were running.
+    basetemp = f"--basetemp={tmp_path / 'tmp'}"
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *spread, "-q", str(folder)],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", basetemp, *spread, "-q", str(folder)],
         cwd=folder,
         env=env,
         capture_output=True,

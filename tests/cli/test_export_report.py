@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import re
 import shutil
@@ -11,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run
+from course_folder import copy_course
 from required_tools import needs_tool
 
+from grader.cli.main import main
 from grader.demo import build_demo_course
 
 EVIL = "<script>alert(1)</script>"
@@ -28,10 +32,11 @@ SKILLS = 9
 """Skills the demo rubrics define, over all three assignments."""
 
 
-@pytest.fixture
-def graded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, list[str]]:
-    """The demo course with 4 students, the first renamed to a script tag; two graded on a1, one partly."""
-    root = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def graded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The demo course with 4 students, the first renamed to a script tag; two graded on a1, one
+    partly (through `grader grade`). Built once, never changed after: ``graded`` copies it."""
+    root = tmp_path_factory.mktemp("report") / "demo"
     for _ in build_demo_course(root, students=4, seed=7, repos=False):
         pass
     roster = root / "roster.csv"
@@ -46,9 +51,18 @@ def graded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, li
     for student, marks in ((students[0], A1_FULL), (students[1], A1_FULL), (students[2], A1_FULL[:2])):
         for criterion, option, *value in marks:
             args = ("grade", "a1-calculator", "--student", student, "--criterion", criterion, option, *value)
-            code, _, err = run(capsys, root, *args)
-            assert code == 0, err
+            err = io.StringIO()
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+                code = main(["--course", str(root), "--as", "Ada", *args])
+            assert code == 0, err.getvalue()
     return root, students
+
+
+@pytest.fixture
+def graded(graded_template: tuple[Path, list[str]], tmp_path: Path) -> tuple[Path, list[str]]:
+    """A private copy of ``graded_template``."""
+    root, students = graded_template
+    return copy_course(root, tmp_path / "demo"), students
 
 
 def test_the_report_shows_the_graded_work(graded, capsys) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import struct
 import zlib
@@ -10,21 +12,37 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run
-from test_certify_cli import build, certify, failed, grade, verify
+from course_folder import copy_course
+from test_certify_cli import build, failed, grade_quietly, verify
 from test_mastery_cli import A1_FULL, A3_FULL
 
+from grader.cli.main import main
 from grader.gradebook.context import open_course
 from grader.gradebook.issuer import issuer_identity
 
 
-@pytest.fixture
-def issued(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
-    """A demo course and the folder of one credential issued in it."""
-    course, (student, *_) = build(tmp_path / "demo")
-    grade(capsys, course, student, "a1-calculator", A1_FULL)
-    grade(capsys, course, student, "a3-dataanalysis", A3_FULL)
-    (row,) = certify(capsys, course)
+@pytest.fixture(scope="module")
+def issued_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A demo course and the folder of one credential issued in it (its first student graded in
+    full on a1 and a3 through `grader grade`, then `grader certify`); built once, never changed
+    after: ``issued`` copies it."""
+    course, (student, *_) = build(tmp_path_factory.mktemp("issued") / "demo")
+    grade_quietly(course, student, "a1-calculator", A1_FULL)
+    grade_quietly(course, student, "a3-dataanalysis", A3_FULL)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--course", str(course), "--as", "Ada", "certify", "--json"]) == 0
+    (row,) = json.loads(out.getvalue())
     return course, Path(row["path"])
+
+
+@pytest.fixture
+def issued(issued_template: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of ``issued_template``: a demo course and the folder of one credential
+    issued in it."""
+    template, folder = issued_template
+    course = copy_course(template, tmp_path / "demo")
+    return course, course / folder.relative_to(template)
 
 
 def test_verifying_needs_no_private_key(issued, capsys, tmp_path) -> None:

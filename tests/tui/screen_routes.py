@@ -18,6 +18,7 @@ import pytest
 from failing_gradebook import FailingGradebook
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import DataTable
 from textual.worker import WorkerState
 
 import grader.gradebook
@@ -110,9 +111,18 @@ def active(app: Any) -> bool:
     )
 
 
+def columns_sized(screen: Screen[Any]) -> bool:
+    """Every data table of the screen has sized its columns to the rows it was given: a table
+    does so when the app is next idle, which a busy machine can put after the next frames (the
+    header and the rows drawn at the labels' widths)."""
+    return not any(table._require_update_dimensions for table in screen.query(DataTable))
+
+
 def ready(screen: Screen[Any], on_top: bool) -> bool:
-    """The screen has read what it shows (and, on top, saved what it was given: under a dialog,
-    a save may wait for the answer)."""
+    """The screen has read what it shows, its tables sized to it (and, on top, saved what it was
+    given: under a dialog, a save may wait for the answer)."""
+    if not columns_sized(screen):
+        return False
     if isinstance(screen, CourseScreen):
         return screen.badges is not None and len(screen.summaries) == len(screen.ctx.files.course.assignments)
     if isinstance(screen, GradingScreen):
@@ -156,6 +166,8 @@ class Route:
     name: str
     steps: tuple[Step, ...]
     prepare: Callable[[CourseContext], None] | None = None
+    """Done to the ``graded`` course before the app is opened on it (routes with the same
+    preparation may start from one course so prepared, copied)."""
 
 
 def step(keys: str, arrive: type[Screen[Any]], before: Any = None) -> Step:
@@ -284,8 +296,6 @@ def assert_help_key_shown(screen: Screen[Any]) -> None:
     assert HELP_ON_BAR.search(line), f"no help key on the key bar of {type(screen).__name__}: {line!r}"
 
 
-def prepared(ctx: CourseContext, route: Route) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """The walk along ``route``, after its own preparation, on a course ``graded`` already."""
-    if route.prepare is not None:
-        route.prepare(ctx)
+def walk_of(ctx: CourseContext, route: Route) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """The walk along ``route`` on a course ``graded`` and given the route's ``prepare`` already."""
     return partial(walk, ctx=ctx, route=route)

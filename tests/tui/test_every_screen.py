@@ -5,7 +5,7 @@ chosen level must still be told apart from the others (a marker, not only a colo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import pytest
 from course_folder import copy_course
 from crash_logs import CrashLogs
 from hostile import screen_lines
-from screen_routes import BY_NAME, LEAVES_A_CRASH_LOG, ROUTES, freeze_clock, graded, prepared
+from screen_routes import BY_NAME, LEAVES_A_CRASH_LOG, ROUTES, Route, freeze_clock, graded, walk_of
 from textual.widgets import Static
 
 from grader.gradebook.context import CourseContext, open_course
@@ -37,10 +37,32 @@ def graded_demo(pulled_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return root
 
 
+@pytest.fixture(scope="module")
+def start(graded_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Route], Path]:
+    """Where a route starts: ``graded_demo``, or for a route with a preparation a copy of it so
+    prepared (at the routes' frozen clock), made the first time a test asks for it and shared by
+    every route with that preparation, at every size; never changed after: ``ctx`` copies it."""
+    made: dict[object, Path] = {}
+
+    def start_of(route: Route) -> Path:
+        if route.prepare is None:
+            return graded_demo
+        if route.prepare not in made:
+            root = copy_course(graded_demo, tmp_path_factory.mktemp(route.prepare.__name__) / "course")
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                freeze_clock(monkeypatch)
+                with open_course(root, actor="ta-test") as opened:
+                    route.prepare(opened)
+            made[route.prepare] = root
+        return made[route.prepare]
+
+    return start_of
+
+
 @pytest.fixture
-def ctx(graded_demo: Path, tmp_path: Path) -> Iterator[CourseContext]:
-    """A private copy of ``graded_demo``, opened as the routes' grader."""
-    with open_course(copy_course(graded_demo, tmp_path / "course"), actor="ta-test") as opened:
+def ctx(start: Callable[[Route], Path], name: str, tmp_path: Path) -> Iterator[CourseContext]:
+    """A private copy of where the route ``name`` starts, opened as the routes' grader."""
+    with open_course(copy_course(start(BY_NAME[name]), tmp_path / "course"), actor="ta-test") as opened:
         yield opened
 
 
@@ -55,7 +77,7 @@ def test_every_screen(
     size: tuple[int, int],
 ) -> None:
     freeze_clock(monkeypatch)
-    assert snap_compare(make_app(ctx), terminal_size=size, run_before=prepared(ctx, BY_NAME[name]))
+    assert snap_compare(make_app(ctx), terminal_size=size, run_before=walk_of(ctx, BY_NAME[name]))
     if name in LEAVES_A_CRASH_LOG:
         assert len(crash_logs.take()) == 1
 
@@ -64,7 +86,7 @@ def test_every_screen(
 def test_no_color(ctx: CourseContext, snap_compare: Any, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     freeze_clock(monkeypatch)
-    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=prepared(ctx, BY_NAME[name]))
+    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=walk_of(ctx, BY_NAME[name]))
     picture = (SNAPSHOTS / f"test_no_color[{name}].svg").read_text(encoding="utf-8")
     coloured = [fill for fill in fills(picture) if fill not in WINDOW_BUTTONS and not grey(fill)]
     assert not coloured, f"colours on a NO_COLOR screen: {coloured}"
@@ -85,11 +107,12 @@ def grey(fill: str) -> bool:
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["claimed"])
 async def test_the_claimed_dialog_is_whole(
-    ctx: CourseContext, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+    ctx: CourseContext, monkeypatch: pytest.MonkeyPatch, name: str, size: tuple[int, int]
 ) -> None:
     freeze_clock(monkeypatch)
-    walk = prepared(ctx, BY_NAME["claimed"])
+    walk = walk_of(ctx, BY_NAME[name])
     async with make_app(ctx).run_test(size=size) as pilot:
         await walk(pilot)
         dialog = pilot.app.screen
