@@ -27,6 +27,7 @@ from grader.tui.active_keys import KeyedModal
 from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
 from grader.tui.widgets.key_bar import KeyBar
+from grader.tui.widgets.sized_table import Row, set_rows
 
 COLUMNS = ("When (UTC)", "Criterion", "Change (old → new)", "Who", "Outcome", "Source", "Rubric")
 """What changed comes before who and how: at 80 columns the later ones are off to the right."""
@@ -117,14 +118,16 @@ class HistoryModal(KeyedModal[None]):
     @on(HistoryRead)
     def history_read(self, event: HistoryRead) -> None:
         self.events = event.events
-        table = self.query_one(DataTable)
+        table: DataTable[Text] = self.query_one(DataTable)
         start = None
+        rows: list[Row] = []
         for index, grade_event in enumerate(event.events):
             mine = grade_event.criterion_id == self.criterion_id
             title = self.titles.get(grade_event.criterion_id, grade_event.criterion_id)
-            table.add_row(*event_row(grade_event, title, highlighted=mine))
+            rows.append((None, event_row(grade_event, title, highlighted=mine)))
             if mine and start is None:
                 start = index
+        set_rows(table, COLUMNS, rows)
         if start is not None:
             table.move_cursor(row=start, animate=False)
         refused = sum(e.outcome is EventOutcome.CONFLICT for e in event.events)

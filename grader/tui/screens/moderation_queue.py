@@ -23,6 +23,7 @@ from grader.tui.navigation import navigator
 from grader.tui.safe import safe_text
 from grader.tui.screens.second_marking import SecondMarkingScreen, who
 from grader.tui.widgets.key_bar import KeyBar
+from grader.tui.widgets.sized_table import Row, set_rows
 
 
 def how_to_queue(assignment_id: str) -> str:
@@ -57,6 +58,12 @@ def summary_text(queue: ModerationQueue) -> Text:
     text.append(f"Yours: {len(queue.mine):,} queued · {done:,} done · {to_do:,} to do", style="bold")
     text.append(" · enter second-marks the highlighted one, blind", style="dim")
     return text
+
+
+MINE = ("Student", "Second-marked", "Status")
+"""Columns of the submissions queued for this grader."""
+OTHERS = ("Student", "Second-marked", "Second marker")
+"""Columns of those queued for other graders."""
 
 
 class ModerationQueueScreen(Screen[None]):
@@ -101,8 +108,8 @@ class ModerationQueueScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#mine", DataTable).add_columns("Student", "Second-marked", "Status")
-        self.query_one("#others", DataTable).add_columns("Student", "Second-marked", "Second marker")
+        self.query_one("#mine", DataTable).add_columns(*MINE)
+        self.query_one("#others", DataTable).add_columns(*OTHERS)
         for widget_id in ("#mine-title", "#mine", "#others-title", "#others"):
             self.query_one(widget_id).display = False
 
@@ -131,17 +138,20 @@ class ModerationQueueScreen(Screen[None]):
             next((t for t in tables if t.row_count), tables[0]).focus()
 
     def _fill(self, table_id: str, rows: tuple[QueueRow, ...], *, mine: bool) -> None:
-        table = self.query_one(table_id, DataTable)
+        table: DataTable[Text] = self.query_one(table_id, DataTable)
         highlighted = table.cursor_row
-        table.clear()
-        for row in rows:
-            marked = Text(f"{row.marked} / {row.manual}")
-            table.add_row(
-                who(row.student, row.anonymous),
-                marked,
-                status_cell(row, mine=mine),
-                key=row.student.student_id,
+        cells: list[Row] = [
+            (
+                row.student.student_id,
+                [
+                    who(row.student, row.anonymous),
+                    Text(f"{row.marked} / {row.manual}"),
+                    status_cell(row, mine=mine),
+                ],
             )
+            for row in rows
+        ]
+        set_rows(table, MINE if mine else OTHERS, cells)
         if rows:
             table.move_cursor(row=min(highlighted, len(rows) - 1))
         table.display = bool(rows)

@@ -32,6 +32,7 @@ from grader.tui.safe import safe_plain, safe_text
 from grader.tui.widgets.histogram import progress_line
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.pair_table import COLUMNS, PairTable, histogram_text, pair_cells
+from grader.tui.widgets.sized_table import set_rows
 
 
 class SimilarityScreen(Screen[None]):
@@ -120,9 +121,7 @@ class SimilarityScreen(Screen[None]):
         table: DataTable[Text] = self.query_one(DataTable)
         row = table.cursor_row
         self.pairs = pairs
-        table.clear()
-        for index, pair in enumerate(pairs):
-            table.add_row(*pair_cells(pair), key=str(index))
+        set_rows(table, COLUMNS, [(str(index), pair_cells(pair)) for index, pair in enumerate(pairs)])
         if pairs:
             table.move_cursor(row=min(max(row, 0), len(pairs) - 1))
             self.query_one("#similarity-histogram", Static).update(histogram_text(pairs))

@@ -24,6 +24,7 @@ from grader.tui.navigation import navigator
 from grader.tui.safe import safe_plain, safe_text
 from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.mastery_bars import BadgeList, CredentialList, MasteryBars, points_text
+from grader.tui.widgets.sized_table import set_rows
 
 COLUMNS = ("assignment", "status", "score", "late", "commit", "grader", "flags")
 """Short headings and a 7-character commit (as on the Submissions list): at 80 columns the flags
@@ -102,7 +103,7 @@ class StudentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#grades", DataTable)
-        table.add_columns(*COLUMNS)
+        table.add_columns(*COLUMNS)  # the header while the grades are read
         table.focus()
         self.load(self.ctx, self.student_id)
 
@@ -126,15 +127,7 @@ class StudentScreen(Screen[None]):
         view = self.view = message.view
         self.query_one("#student-heading", Static).update(heading(view.student))
         rows = grade_rows(view)
-        table: DataTable[Text] = self.query_one("#grades", DataTable)
-        # Columns as wide as their widest cell, given with the rows: a table left to size its
-        # columns when the app is next idle could keep drawing its header at the labels' widths.
-        table.clear(columns=True)
-        for index, column in enumerate(COLUMNS):
-            widest = max((cells[index].cell_len for _, cells in rows), default=0)
-            table.add_column(column, key=column, width=max(len(column), widest))
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
+        set_rows(self.query_one("#grades", DataTable), COLUMNS, rows)
         report = view.report
         self.query_one(MasteryBars).show(report.skills, report.mastery[view.student.student_id].skills)
         self.query_one(BadgeList).show(report.badges[view.student.student_id], view.badge_titles)
