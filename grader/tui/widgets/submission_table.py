@@ -2,8 +2,9 @@
 
 A stock DataTable builds every row up front (about 23 s for 100,000); this one is a ScrollView
 whose height is the row count and whose ``render_line`` draws the rows under the viewport from
-the SubmissionList cache, reading missing ones in a worker (rows not read yet show their roster
-id and name with "…").
+the SubmissionList cache (``submission_drawing.py``), reading missing ones in a worker (rows not
+read yet show their roster id and name with "…"); a quick open's first screenful is read before
+the first frame.
 """
 
 from __future__ import annotations
@@ -13,42 +14,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.style import Style
-from rich.text import Text
 from textual import events, work
 from textual.message import Message
-from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from grader.domain.errors import GraderError
 from grader.gradebook.listing import PAGE_SIZE, SubmissionList
-from grader.gradebook.status import SubmissionStatus
 from grader.tui.navigation import navigator
-from grader.tui.safe import safe_plain, safe_text
+from grader.tui.safe import safe_plain
 from grader.tui.widgets.grouped_rows import Group, GroupedRows
-from grader.tui.widgets.row_cursor import RowCursorView
-from grader.tui.widgets.submission_cells import (
-    COLUMNS,
-    Column,
-    autograde_cell,
-    columns_for,
-    group_label,
-    is_compact,
-    join_cells,
-    late_label,
-    row_cells,
-    shown_name,
-)
+from grader.tui.widgets.submission_cells import COLUMNS, late_label
+from grader.tui.widgets.submission_drawing import HEADER_LINES, MARK, DrawnRows
 
 __all__ = ["COLUMNS", "HEADER_LINES", "MARK", "SubmissionTable", "late_label"]
 
-HEADER_LINES = 1
 ID_SAMPLE = 1000
-MARK = "●"
-SOME_MARKED = "◐"
 
 
-class SubmissionTable(RowCursorView, can_focus=True):
+class SubmissionTable(DrawnRows, can_focus=True):
     """Submissions of one assignment, one line each, with a cursor and marks."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -335,71 +318,3 @@ class SubmissionTable(RowCursorView, can_focus=True):
         if not self._shown and self.size.height:
             self._shown = True
             self.call_after_refresh(self.post_message, self.RowsShown(self))
-
-    # Drawing
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        """The columns at the current width (narrower ones below 100 cells)."""
-        return columns_for(
-            self.scrollable_content_region.width, autograde=self.autograde, id_width=self.id_width
-        )
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if y < HEADER_LINES:
-            return self._strip(
-                self._header(), width, self.get_component_rich_style("submission-table--header")
-            )
-        row = round(self.scroll_y) + y - HEADER_LINES
-        if row >= self.row_count:
-            return Strip.blank(width, self.rich_style)
-        cursor = self.get_component_rich_style("submission-table--cursor") if row == self.cursor else Style()
-        index = self.roster_index(row)
-        if index < 0:
-            assert self.grouped is not None
-            group_style = self.get_component_rich_style("submission-table--group")
-            return self._group_line(self.grouped.groups[-1 - index], width, group_style + cursor)
-        student = self.listing.students[index]
-        status = self.listing.cached(index)
-        marked = student.student_id in self.marked
-        cells = self._cells(student.student_id, student.name, status, marked)
-        style = self.get_component_rich_style("submission-table--pending") if status is None else Style()
-        return self._strip(cells, width, style + cursor)
-
-    def _header(self) -> list[Text]:
-        return [Text(column.header) for column in self.columns]
-
-    def _mark(self, text: str) -> Text:
-        return Text(text, style=self.get_component_rich_style("submission-table--marked"))
-
-    def _group_line(self, group: Group, width: int, style: Style) -> Strip:
-        """A group's header row: its mark, then the signature and the count across the row."""
-        students = self.listing.students
-        marked = sum(1 for index in group.members if students[index].student_id in self.marked)
-        mark = MARK if marked == len(group.members) else SOME_MARKED if marked else ""
-        columns = (self.columns[0], Column("", 0))
-        return self._strip([self._mark(mark), group_label(group, marked)], width, style, columns)
-
-    def _cells(self, student_id: str, name: str, row: SubmissionStatus | None, marked: bool) -> list[Text]:
-        mark = self._mark(MARK) if marked else Text()
-        shown = self.listing.identities
-        if row is None:
-            who = [safe_text(shown.shown_id(student_id)), safe_text(shown_name(shown, name))]
-            return [mark, *who, Text("…")]
-        compact = is_compact(self.scrollable_content_region.width)
-        autograde = (
-            autograde_cell(row.autograde_summary or "not run", compact=compact) if self.autograde else None
-        )
-        similar = (self.listing.similar or {}).get(student_id, "")
-        claim = self.listing.claim_of(student_id)
-        cells = row_cells(row, autograde, claim, shown, similar, compact=compact)
-        return [mark, *(cells.get(column.title, Text()) for column in self.columns[1:])]
-
-    def _strip(
-        self, cells: list[Text], width: int, style: Style, columns: tuple[Column, ...] | None = None
-    ) -> Strip:
-        line = join_cells(cells, columns or self.columns, width)
-        line.stylize(style)
-        segments = list(line.render(self.app.console))
-        return Strip(segments, width).apply_style(self.rich_style)
