@@ -103,6 +103,7 @@ class Watcher:
             followers[0].post_message(LiveUpdatesFailed(error))
 
     def run(self) -> None:
+        feed = None
         try:
             # Loaded here, in the watcher's thread: live updates start once the course is fully
             # open, and the gradebook modules they read through are not on the way to the first key.
@@ -110,12 +111,6 @@ class Watcher:
 
             poll = POLL_SECONDS if self.poll is None else self.poll
             feed = LiveFeed(self.ctx, poll=poll)
-        except Exception as error:  # unexpected: reported once (with a crash log); the next follower retries
-            with self.lock:
-                self.thread = None
-            self.report(error)
-            return
-        try:
             while self._goes_on():
                 try:
                     changes = feed.next(WAIT_SECONDS)
@@ -127,12 +122,13 @@ class Watcher:
                     continue
                 if changes is not None:
                     self.tell(changes)
-        except Exception as error:  # unexpected: reported once (with a crash log); live updates stop
+        except Exception as error:  # reported once (a bug with a crash log); the next follower starts again
             with self.lock:
                 self.thread = None
             self.report(error)
         finally:
-            feed.close()
+            if feed is not None:
+                feed.close()
 
 
 _WATCHERS: weakref.WeakKeyDictionary[App[object], Watcher] = weakref.WeakKeyDictionary()

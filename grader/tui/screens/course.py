@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Header, ListView, Static
@@ -57,13 +58,11 @@ def count_badges(ctx: CourseContext, *, chunk: int) -> Iterator[Progress | list[
 
 
 def changes_nothing(screen: object) -> bool:
-    """Whether ``screen`` is the keys' help or Textual's command palette. Their modules are loaded
-    when first opened, not on the way to the first key: a screen not loaded is not shown."""
+    """Whether ``screen`` is the keys' help or Textual's command palette. The help's module is
+    loaded when first opened, not on the way to the first key: if it is not loaded, it is not shown."""
     help_screens = sys.modules.get("grader.tui.screens.help")
-    palette = sys.modules.get("textual.command")
-    return (help_screens is not None and isinstance(screen, help_screens.HelpScreen)) or (
-        palette is not None and isinstance(screen, palette.CommandPalette)
-    )
+    shown_help = help_screens is not None and isinstance(screen, help_screens.HelpScreen)
+    return shown_help or isinstance(screen, CommandPalette)
 
 
 class CourseScreen(CourseLive):

@@ -80,8 +80,8 @@ class SubmissionTable(DrawnRows, can_focus=True):
         self._reading = False
         self._shown = False
         """RowsShown was posted once: reads from now on take a page ahead."""
-        self._read_at_once = listing.reads_locally
-        """The first screenful is read on the UI thread (see :meth:`_read_first`)."""
+        self._first_read_failed = False
+        """A first screenful read on the UI thread failed: reads go through the worker."""
 
     # What is shown
 
@@ -265,20 +265,19 @@ class SubmissionTable(DrawnRows, can_focus=True):
         """The first screenful is read on the UI thread: from a quick open's snapshot (not once
         the full open has come, whose reads also ask for claims and similar pairs), unless that
         failed once."""
-        return self._read_at_once and self.listing.reads_locally
+        return self.listing.reads_locally and not self._first_read_failed
 
     def _read_first(self, indexes: Sequence[int]) -> None:
         """A screenful from the local snapshot of a quick open is a few milliseconds: read now, so
         the screen's first frame shows the rows (no worker, no second frame). Should that read
         fail, reads go through the worker from then on, as for any other course."""
-        self._read_at_once = False
         try:
             failed = self._read_now(lambda: self.listing.rows_at(indexes))
         except Exception as error:  # a bug: said with a crash log, as a worker's failure is
+            self._first_read_failed = True
             navigator(self.app).report_error(error)
             return
-        if failed is None:
-            self._read_at_once = True
+        self._first_read_failed = failed is not None
         self._rows_read(failed)
 
     def _post_read(self, read: Callable[[], object]) -> None:
