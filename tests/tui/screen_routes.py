@@ -18,7 +18,7 @@ import pytest
 from failing_gradebook import FailingGradebook
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 from textual.worker import WorkerState
 
 import grader.gradebook
@@ -284,6 +284,8 @@ async def walk(pilot: Pilot[Any], ctx: CourseContext, route: Route) -> None:
     assert_help_key_shown(pilot.app.screen)
     for screen in pilot.app.screen_stack[:-1]:  # under a dialog: drawn as it is now
         screen.refresh(layout=True)
+    for field in pilot.app.screen.query(Input):  # its cursor shown, not caught mid-blink
+        field.cursor_blink = False
     await pilot.pause(0.05)
 
 
